@@ -1,0 +1,138 @@
+# kvmcap: plain Makefile (redis style). The user's CFLAGS/LDFLAGS still apply; the flags
+# the project needs live in its own variables.
+#
+#   make               build/kvmcap
+#   make test          deps, unit + golden CLI tests, again under ASan+UBSan, live libvirt tests
+#   make check         unit + golden CLI tests only (what `make test` runs per build)
+#   make bench         benchmarks of the core (not part of test)
+#   make install       PREFIX=/usr/local DESTDIR=
+#   make deps          install the Debian packages kvmcap needs (only the missing ones)
+
+CC       ?= cc
+PREFIX   ?= /usr/local
+BINDIR    = $(PREFIX)/bin
+DATADIR   = $(PREFIX)/share/kvmcap
+BUILD    ?= build
+
+CSTD      = -std=c11 -D_POSIX_C_SOURCE=200809L
+WARN      = -Wall -Wextra -Wpedantic -Werror -Wshadow -Wconversion -Wformat=2 \
+            -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wundef
+OPT      ?= -O2 -g
+SANFLAGS  = $(if $(SAN),-fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-recover=all)
+ALL_CFLAGS  = $(CSTD) $(WARN) $(OPT) $(SANFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
+
+PKGS      = libvirt libcjson libxml-2.0
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+CRIT_LIBS  = $(shell pkg-config --libs criterion 2>/dev/null)
+
+MODEL_SRC   = $(wildcard model/*.c)
+PLANNER_SRC = $(filter-out planner/main.c,$(wildcard planner/*.c))
+TEST_SRC    = $(wildcard tests/unit/test_*.c) tests/helpers.c
+BENCH_SRC   = $(wildcard bench/*.c)
+
+MODEL_OBJ   = $(MODEL_SRC:%.c=$(BUILD)/%.o)
+PLANNER_OBJ = $(PLANNER_SRC:%.c=$(BUILD)/%.o)
+TEST_OBJ    = $(TEST_SRC:%.c=$(BUILD)/%.o)
+BENCH_OBJ   = $(BENCH_SRC:%.c=$(BUILD)/%.o)
+
+DEB_PKGS = build-essential pkg-config libvirt-dev libcjson-dev libxml2-dev libcriterion-dev \
+           libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86
+
+.PHONY: all check check-unit check-cli check-san test test-live bench install uninstall \
+        deps clean run
+
+all: $(BUILD)/kvmcap
+
+# The core sees only model/ (it stays pure: no libvirt, no cJSON, no I/O).
+$(BUILD)/model/%.o: model/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Imodel -MMD -MP -c $< -o $@
+
+$(BUILD)/planner/%.o: planner/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Imodel -Iplanner $(PKG_CFLAGS) \
+	    -DKC_DATADIR='"$(DATADIR)"' -DKC_VERSION='"$(VERSION)"' -MMD -MP -c $< -o $@
+
+$(BUILD)/tests/%.o: tests/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -Imodel -Iplanner -Itests $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/bench/%.o: bench/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Imodel -MMD -MP -c $< -o $@
+
+$(BUILD)/kvmcap: $(BUILD)/planner/main.o $(PLANNER_OBJ) $(MODEL_OBJ)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/unit-tests: $(TEST_OBJ) $(PLANNER_OBJ) $(MODEL_OBJ)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CRIT_LIBS)
+
+$(BUILD)/bench-core: $(BENCH_OBJ) $(MODEL_OBJ)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lm
+
+VERSION = 0.1.0
+
+# Unit tests and golden CLI cases (the CLI cases are Criterion tests too: tests/unit/test_cli.c).
+check: $(BUILD)/kvmcap $(BUILD)/unit-tests
+	LC_ALL=C TZ=UTC NO_COLOR=1 KVMCAP_BIN=$(BUILD)/kvmcap KVMCAP_DATADIR=$(CURDIR)/data \
+	    $(BUILD)/unit-tests -j2 $(TESTFLAGS)
+
+# The same suite under ASan+UBSan in its own build tree. Criterion forks a child per test and
+# does not fail on a sanitizer report in a child, so the reports go to files and any file fails.
+SANDIR = $(BUILD)/san
+check-san:
+	rm -rf $(SANDIR)/reports && mkdir -p $(SANDIR)/reports
+	$(MAKE) --no-print-directory BUILD=$(SANDIR) SAN=address,undefined OPT='-O1 -g' \
+	    $(SANDIR)/kvmcap $(SANDIR)/unit-tests
+	LC_ALL=C TZ=UTC NO_COLOR=1 KVMCAP_BIN=$(SANDIR)/kvmcap KVMCAP_DATADIR=$(CURDIR)/data \
+	    ASAN_OPTIONS=log_path=$(CURDIR)/$(SANDIR)/reports/asan:detect_leaks=1:abort_on_error=1 \
+	    UBSAN_OPTIONS=log_path=$(CURDIR)/$(SANDIR)/reports/ubsan:print_stacktrace=1:halt_on_error=1 \
+	    $(SANDIR)/unit-tests -j2 $(TESTFLAGS)
+	@if ls $(SANDIR)/reports/* >/dev/null 2>&1; then \
+	    echo "sanitizer reports:"; cat $(SANDIR)/reports/*; exit 1; fi
+	@echo "sanitizers: no reports"
+
+# Live tests against a private libvirtd on loopback with real tiny KVM domains.
+test-live: $(BUILD)/kvmcap
+	@if [ -x tests/live/run.sh ]; then KVMCAP_BIN=$(CURDIR)/$(BUILD)/kvmcap tests/live/run.sh; \
+	else echo "test-live: no live tests yet"; fi
+
+# What a new user runs: installs what is missing, then every suite.
+test: deps
+	$(MAKE) --no-print-directory check
+	$(MAKE) --no-print-directory check-san
+	$(MAKE) --no-print-directory test-live
+
+bench: $(BUILD)/bench-core
+	$(BUILD)/bench-core $(BUILD)/bench.json
+
+# The main job: install what is missing, build, answer for this host.
+run: deps $(BUILD)/kvmcap
+	$(BUILD)/kvmcap $(ARGS)
+
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	    echo "installing:$$missing"; \
+	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	    $$SUDO apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+install: $(BUILD)/kvmcap
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)
+	install -m 0755 $(BUILD)/kvmcap $(DESTDIR)$(BINDIR)/kvmcap
+	install -m 0644 data/*.json $(DESTDIR)$(DATADIR)/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/kvmcap
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+/* fit.h: how many more VMs of one shape fit on one host (pure, no I/O). */
+#ifndef KC_FIT_H
+#define KC_FIT_H
+
+#include "kc.h"
+
+typedef enum kc_resource {
+    KC_RES_MEMORY,        /* hard: RAM - reserve, x overcommit, x max util */
+    KC_RES_HUGEPAGES,     /* hard: the hugepage pool, never overcommitted */
+    KC_RES_CPU,           /* time-sliced: vCPUs against logical CPUs x ratio */
+    KC_RES_CPU_LOAD,      /* time-sliced: vCPUs x cpu=% against cores x max util */
+    KC_RES_NETWORK,       /* shared: uplink x mode efficiency */
+    KC_RES_DISK,          /* hard: storage x (1 + disk overcommit) */
+    KC_RES_IOPS,          /* shared: device IOPS, network storage capped by its link */
+    KC_RES_THROUGHPUT,    /* shared: device MB/s, network storage capped by its link */
+    KC_RES_LAST
+} kc_resource;
+
+typedef enum kc_res_state {
+    KC_RES_ABSENT,        /* neither the host has it nor the VM asks: not shown */
+    KC_RES_UNBOUNDED,     /* the host has it, the VM asks nothing: fair share only */
+    KC_RES_BOUNDED,       /* the VM asks for it: limit is meaningful */
+    KC_RES_UNKNOWN,       /* the VM asks, but the host's capacity is unknown: not planned */
+    KC_RES_STATE_LAST
+} kc_res_state;
+
+typedef struct kc_res_fit {
+    kc_res_state state;
+    uint64_t capacity;        /* plannable capacity, in the resource's unit (see kc_resource_unit) */
+    uint64_t used;            /* held by existing VMs */
+    uint64_t per_vm;          /* demand of one VM of the shape */
+    uint64_t limit;           /* how many more fit on this resource (KC_RES_BOUNDED only) */
+} kc_res_fit;
+
+typedef struct kc_fit {
+    uint64_t count;               /* min of the bounded limits */
+    uint32_t bottleneck;          /* bit (1u << kc_resource) for each resource at the min */
+    bool too_big;                 /* the physical rule fired: one VM exceeds the hardware */
+    kc_resource too_big_res;      /* which hardware it exceeds (valid if too_big) */
+    uint64_t overhead_mib;        /* per-VM overhead that was applied */
+    bool numa_limited;            /* strict NUMA: per-node packing cost VMs vs host-wide */
+    kc_res_fit res[KC_RES_LAST];
+} kc_fit;
+
+/* Fit @shape onto @host under @policy. Borrows all three; writes *out.
+ * Returns 0, or -1 with @err set: KC_ERR_INVALID for impossible input (a zero-vCPU shape,
+ * a policy out of range) or for a capacity that does not fit in 64 bits. */
+int kc_fit_compute(const kc_host *host, const kc_shape *shape,
+                   const kc_policy *policy, kc_fit *out, kc_error *err);
+
+/* Per-VM memory overhead in MiB for @shape under @policy (0 unless set). */
+uint64_t kc_fit_overhead_mib(const kc_shape *shape, const kc_policy *policy);
+
+/* Stable names ("memory", "cpu", ...) and units ("MiB", "vCPU", ...) for reports. */
+const char *kc_resource_name(kc_resource r);
+const char *kc_resource_unit(kc_resource r);
+
+#endif /* KC_FIT_H */
