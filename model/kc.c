@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: MIT */
+/* kc.c: errors, defaults and validation of the core's shared types. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kc.h"
+
+int kc_error_set(kc_error *err, kc_errcode code, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (!err)
+        return -1;
+    err->code = code;
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+void kc_policy_init(kc_policy *policy)
+{
+    memset(policy, 0, sizeof(*policy));
+    policy->reserve_mib = 512;            /* the seed's figure; Nova's reserved_host_memory_mb */
+    policy->cpu_ratio_milli = 4000;       /* Nova's initial_cpu_allocation_ratio */
+    policy->max_util_bp = KC_BP_ONE;
+    policy->overhead_mode = KC_OVERHEAD_FIXED;
+    policy->numa = KC_NUMA_SPREAD;
+    policy->net_mode = KC_NET_BRIDGE;
+    policy->nat_efficiency_bp = KC_BP_ONE;
+}
+
+void kc_host_init(kc_host *host)
+{
+    memset(host, 0, sizeof(*host));
+}
+
+/* Bounds that keep every product in the core inside 128 bits and every result inside 64. */
+#define KC_PCT_MAX_BP 1000000u        /* 10000 % */
+#define KC_RATIO_MAX_MILLI 1000000u   /* 1000 vCPU per CPU */
+
+int kc_host_validate(const kc_host *host, kc_error *err)
+{
+    uint64_t numa_cpus = 0, numa_mem = 0, numa_hp = 0;
+
+    if (host->n_numa > KC_NUMA_MAX)
+        return kc_error_set(err, KC_ERR_INVALID, "host has %zu NUMA nodes (at most %d)",
+                            host->n_numa, KC_NUMA_MAX);
+    if (host->n_nics > KC_NIC_MAX)
+        return kc_error_set(err, KC_ERR_INVALID, "host has %zu NICs (at most %d)",
+                            host->n_nics, KC_NIC_MAX);
+    if (host->n_storage > KC_STORAGE_MAX)
+        return kc_error_set(err, KC_ERR_INVALID, "host has %zu storage groups (at most %d)",
+                            host->n_storage, KC_STORAGE_MAX);
+    if (host->cpus == 0)
+        return kc_error_set(err, KC_ERR_INVALID, "host has no CPUs");
+    if (host->mem_mib == 0)
+        return kc_error_set(err, KC_ERR_INVALID, "host has no memory");
+    if (host->hugepages_mib > host->mem_mib)
+        return kc_error_set(err, KC_ERR_INVALID,
+                            "hugepage pool (%llu MiB) is larger than host memory (%llu MiB)",
+                            (unsigned long long)host->hugepages_mib,
+                            (unsigned long long)host->mem_mib);
+    for (size_t i = 0; i < host->n_numa; i++) {
+        const kc_numa_node *n = &host->numa[i];
+
+        if (n->hugepages_mib > n->mem_mib)
+            return kc_error_set(err, KC_ERR_INVALID,
+                                "NUMA node %zu: hugepages larger than its memory", i);
+        numa_cpus += n->cpus;
+        numa_mem += n->mem_mib;    /* cannot wrap: 64 nodes of < 2^64 each are checked below */
+        numa_hp += n->hugepages_mib;
+        if (numa_mem < n->mem_mib)
+            return kc_error_set(err, KC_ERR_INVALID, "NUMA node memory overflows");
+    }
+    if (host->n_numa > 0 && (numa_cpus != host->cpus || numa_mem > host->mem_mib ||
+                             numa_hp != host->hugepages_mib))
+        return kc_error_set(err, KC_ERR_INVALID,
+                            "NUMA nodes (%llu CPUs, %llu MiB, %llu MiB hugepages) do not add up "
+                            "to the host (%u CPUs, %llu MiB, %llu MiB hugepages)",
+                            (unsigned long long)numa_cpus, (unsigned long long)numa_mem,
+                            (unsigned long long)numa_hp, host->cpus,
+                            (unsigned long long)host->mem_mib,
+                            (unsigned long long)host->hugepages_mib);
+    for (size_t i = 0; i < host->n_storage; i++) {
+        const kc_storage *s = &host->storage[i];
+
+        if (s->count == 0 || s->size_mib == 0)
+            return kc_error_set(err, KC_ERR_INVALID, "storage group %zu is empty", i);
+        if ((unsigned)s->kind >= KC_STORAGE_LAST)
+            return kc_error_set(err, KC_ERR_INVALID, "storage group %zu has no kind", i);
+    }
+    return 0;
+}
+
+int kc_shape_validate(const kc_shape *shape, kc_error *err)
+{
+    if (shape->vcpus == 0)
+        return kc_error_set(err, KC_ERR_INVALID, "a VM needs at least one vCPU");
+    if (shape->mem_mib == 0)
+        return kc_error_set(err, KC_ERR_INVALID, "a VM needs some memory");
+    if (shape->cpu_util_bp > KC_BP_ONE)
+        return kc_error_set(err, KC_ERR_INVALID, "cpu load above 100 %% per vCPU");
+    return 0;
+}
+
+int kc_policy_validate(const kc_policy *policy, kc_error *err)
+{
+    if (policy->overcommit_bp > KC_PCT_MAX_BP)
+        return kc_error_set(err, KC_ERR_INVALID, "overcommit above 10000 %%");
+    if (policy->disk_overcommit_bp > KC_PCT_MAX_BP)
+        return kc_error_set(err, KC_ERR_INVALID, "disk overcommit above 10000 %%");
+    if (policy->cpu_ratio_milli == 0 || policy->cpu_ratio_milli > KC_RATIO_MAX_MILLI)
+        return kc_error_set(err, KC_ERR_INVALID, "cpu ratio must be above 0 and at most 1000");
+    if (policy->max_util_bp == 0 || policy->max_util_bp > KC_BP_ONE)
+        return kc_error_set(err, KC_ERR_INVALID, "max util must be above 0 and at most 100 %%");
+    if (policy->nat_efficiency_bp == 0 || policy->nat_efficiency_bp > KC_BP_ONE)
+        return kc_error_set(err, KC_ERR_INVALID, "NAT efficiency must be above 0 and at most 100 %%");
+    if ((unsigned)policy->numa >= KC_NUMA_LAST || (unsigned)policy->net_mode >= KC_NET_LAST ||
+        (unsigned)policy->overhead_mode >= KC_OVERHEAD_LAST)
+        return kc_error_set(err, KC_ERR_INVALID, "policy mode out of range");
+    return 0;
+}
