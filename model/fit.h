@@ -39,7 +39,9 @@ typedef struct kc_fit {
     bool too_big;                 /* the physical rule fired: one VM exceeds the hardware */
     kc_resource too_big_res;      /* which hardware it exceeds (valid if too_big) */
     uint64_t overhead_mib;        /* per-VM overhead that was applied */
-    bool numa_limited;            /* strict NUMA: per-node packing cost VMs vs host-wide */
+    bool numa_limited;            /* strict NUMA: per-node packing is what stops the count */
+    uint64_t numa_limit;          /* strict NUMA: sum over nodes of min(node limits) */
+    uint32_t numa_binding;        /* strict NUMA: resources that stop some node */
     kc_res_fit res[KC_RES_LAST];
 } kc_fit;
 

@@ -1,0 +1,432 @@
+/* SPDX-License-Identifier: MIT */
+/* fit.c: how many more VMs of one shape fit on one host (pure, no I/O). */
+#include <string.h>
+
+#include "fit.h"
+
+/*
+ * Every capacity here is floor(base x factor / divisor) with factors in basis points or
+ * thousandths. The product is formed in 128 bits (a 64-bit base times factors below 2^40
+ * cannot overflow it) and divided once, so no count depends on rounding an intermediate
+ * value, and a result above 64 bits is an error rather than a wrapped number.
+ */
+static int scale(uint64_t base, uint64_t f1, uint64_t f2, uint64_t divisor, const char *what,
+                 uint64_t *out, kc_error *err)
+{
+    kc_u128 v = (kc_u128)base * f1 * f2 / divisor;
+
+    if (v > UINT64_MAX)
+        return kc_error_set(err, KC_ERR_INVALID, "%s capacity does not fit in 64 bits", what);
+    *out = (uint64_t)v;
+    return 0;
+}
+
+static int add_u64(uint64_t *acc, uint64_t v, const char *what, kc_error *err)
+{
+    if (*acc > UINT64_MAX - v)
+        return kc_error_set(err, KC_ERR_INVALID, "%s total does not fit in 64 bits", what);
+    *acc += v;
+    return 0;
+}
+
+static int mul_u64(uint64_t a, uint64_t b, const char *what, uint64_t *out, kc_error *err)
+{
+    kc_u128 v = (kc_u128)a * b;
+
+    if (v > UINT64_MAX)
+        return kc_error_set(err, KC_ERR_INVALID, "%s does not fit in 64 bits", what);
+    *out = (uint64_t)v;
+    return 0;
+}
+
+static uint64_t div_up(uint64_t a, uint64_t b)
+{
+    return a / b + (a % b != 0);
+}
+
+static uint64_t sub_sat(uint64_t a, uint64_t b)
+{
+    return a > b ? a - b : 0;
+}
+
+/* ceil(total x part / whole): an existing load split over NUMA nodes in proportion, rounded
+ * up so that the split never hides usage. */
+static uint64_t share_up(uint64_t total, uint64_t part, uint64_t whole)
+{
+    kc_u128 num = (kc_u128)total * part;
+
+    if (whole == 0)
+        return 0;
+    return (uint64_t)(num / whole + (num % whole != 0));
+}
+
+uint64_t kc_fit_overhead_mib(const kc_shape *shape, const kc_policy *policy)
+{
+    if (policy->overhead_mode == KC_OVERHEAD_AUTO) {
+        /* After oVirt's estimate of QEMU/KVM's own memory per guest: 64 MiB fixed, plus
+         * guest RAM / 512 (page tables and shadow structures), plus 8 MiB per vCPU. */
+        return 64 + div_up(shape->mem_mib, 512) + 8 * (uint64_t)shape->vcpus;
+    }
+    return policy->overhead_mib;
+}
+
+/* The overhead the existing VMs carry under the same policy (aggregate estimate). */
+static uint64_t existing_overhead(const kc_usage *u, const kc_policy *policy, bool *overflow)
+{
+    kc_u128 v;
+
+    if (policy->overhead_mode == KC_OVERHEAD_AUTO)
+        v = (kc_u128)64 * u->vms + div_up(u->mem_mib + u->hugepages_mib < u->mem_mib ?
+                                          UINT64_MAX : u->mem_mib + u->hugepages_mib, 512) +
+            (kc_u128)8 * u->vcpus;
+    else
+        v = (kc_u128)policy->overhead_mib * u->vms;
+    if (v > UINT64_MAX) {
+        *overflow = true;
+        return 0;
+    }
+    return (uint64_t)v;
+}
+
+static void bound(kc_res_fit *r, uint64_t capacity, uint64_t used, uint64_t per_vm)
+{
+    r->state = KC_RES_BOUNDED;
+    r->capacity = capacity;
+    r->used = used;
+    r->per_vm = per_vm;
+    r->limit = sub_sat(capacity, used) / per_vm;
+}
+
+static void unbounded(kc_res_fit *r, uint64_t capacity, uint64_t used)
+{
+    r->state = KC_RES_UNBOUNDED;
+    r->capacity = capacity;
+    r->used = used;
+}
+
+static void too_big(kc_fit *out, kc_resource res)
+{
+    if (!out->too_big) {
+        out->too_big = true;
+        out->too_big_res = res;
+    }
+    out->res[res].limit = 0;
+}
+
+/* Hugepage-backed guest RAM is allocated in whole pages. */
+static uint64_t round_to_page(uint64_t mem_mib, uint64_t page_kib)
+{
+    uint64_t page_mib = page_kib / 1024;
+
+    if (page_mib <= 1)
+        return mem_mib;
+    return div_up(mem_mib, page_mib) * page_mib;
+}
+
+/* Per-node capacities for --numa strict: a VM must fit inside one node. The host-wide
+ * reserve and reserved CPUs are split evenly over the nodes (rounded up per node), and the
+ * existing VMs' usage in proportion to each node's size (rounded up), since the placement of
+ * existing guests on nodes is not part of the facts. Each node takes min(its limits) VMs;
+ * the host takes the sum. The memory/cpu/hugepages rows show sums over the nodes. */
+static int fit_numa(const kc_host *host, const kc_shape *shape, const kc_policy *policy,
+                    uint64_t used_mem, kc_fit *out, kc_error *err)
+{
+    static const kc_resource dims[] = { KC_RES_MEMORY, KC_RES_CPU, KC_RES_HUGEPAGES };
+    uint64_t n = host->n_numa;
+    uint64_t reserve_i = div_up(policy->reserve_mib, n);
+    uint64_t rcpus_i = div_up(policy->reserve_cpus, n);
+    uint64_t mem_total = 0, total = 0;
+    kc_res_fit sum[KC_RES_LAST];
+    bool any_node = false;
+    bool dim_fits[KC_RES_LAST] = { false };    /* fits some node in this dimension alone */
+
+    memset(sum, 0, sizeof(sum));
+    for (size_t i = 0; i < host->n_numa; i++)
+        mem_total += host->numa[i].mem_mib;    /* validated: cannot wrap */
+
+    for (size_t i = 0; i < host->n_numa; i++) {
+        const kc_numa_node *node = &host->numa[i];
+        uint64_t base = sub_sat(sub_sat(node->mem_mib, reserve_i), node->hugepages_mib);
+        uint64_t usable = sub_sat(node->cpus, rcpus_i);
+        uint64_t cap[KC_RES_LAST] = { 0 }, used[KC_RES_LAST] = { 0 }, lim[KC_RES_LAST];
+        uint64_t node_limit = UINT64_MAX;
+        bool fits = true;
+
+        for (size_t d = 0; d < KC_RES_LAST; d++)
+            lim[d] = UINT64_MAX;
+        if (out->res[KC_RES_MEMORY].state == KC_RES_BOUNDED) {
+            uint64_t per_vm = out->res[KC_RES_MEMORY].per_vm;
+
+            if (scale(base, KC_BP_ONE + (uint64_t)policy->overcommit_bp, policy->max_util_bp,
+                      (uint64_t)KC_BP_ONE * KC_BP_ONE, "memory", &cap[KC_RES_MEMORY], err) < 0)
+                return -1;
+            used[KC_RES_MEMORY] = share_up(used_mem, node->mem_mib, mem_total);
+            lim[KC_RES_MEMORY] = sub_sat(cap[KC_RES_MEMORY], used[KC_RES_MEMORY]) / per_vm;
+            dim_fits[KC_RES_MEMORY] |= per_vm <= base;
+            fits = fits && per_vm <= base;
+        }
+        if (scale(usable, policy->cpu_ratio_milli, policy->max_util_bp,
+                  (uint64_t)KC_MILLI_ONE * KC_BP_ONE, "cpu", &cap[KC_RES_CPU], err) < 0)
+            return -1;
+        used[KC_RES_CPU] = share_up(host->used.vcpus, node->cpus, host->cpus);
+        lim[KC_RES_CPU] = sub_sat(cap[KC_RES_CPU], used[KC_RES_CPU]) / shape->vcpus;
+        dim_fits[KC_RES_CPU] |= shape->vcpus <= usable;
+        fits = fits && shape->vcpus <= usable;
+        if (out->res[KC_RES_HUGEPAGES].state == KC_RES_BOUNDED) {
+            uint64_t per_vm = out->res[KC_RES_HUGEPAGES].per_vm;
+
+            cap[KC_RES_HUGEPAGES] = (uint64_t)((kc_u128)node->hugepages_mib *
+                                               policy->max_util_bp / KC_BP_ONE);
+            used[KC_RES_HUGEPAGES] = share_up(host->used.hugepages_mib, node->hugepages_mib,
+                                              host->hugepages_mib);
+            lim[KC_RES_HUGEPAGES] = sub_sat(cap[KC_RES_HUGEPAGES],
+                                            used[KC_RES_HUGEPAGES]) / per_vm;
+            dim_fits[KC_RES_HUGEPAGES] |= per_vm <= node->hugepages_mib;
+            fits = fits && per_vm <= node->hugepages_mib;
+        }
+        for (size_t d = 0; d < sizeof(dims) / sizeof(dims[0]); d++) {
+            kc_resource r = dims[d];
+
+            if (lim[r] == UINT64_MAX)
+                continue;
+            if (!fits)
+                lim[r] = 0;    /* the VM cannot live on this node at all */
+            if (lim[r] < node_limit)
+                node_limit = lim[r];
+            sum[r].capacity += cap[r];    /* each below 2^64 / 64 nodes in practice; */
+            sum[r].used += used[r];       /* bounded by host-wide figures validated above */
+            sum[r].limit += lim[r];
+        }
+        any_node = any_node || fits;
+        total += node_limit;
+        for (size_t d = 0; d < sizeof(dims) / sizeof(dims[0]); d++)
+            if (lim[dims[d]] == node_limit)
+                out->numa_binding |= 1u << dims[d];
+    }
+    for (size_t d = 0; d < sizeof(dims) / sizeof(dims[0]); d++) {
+        kc_res_fit *r = &out->res[dims[d]];
+
+        if (r->state != KC_RES_BOUNDED)
+            continue;
+        r->capacity = sum[dims[d]].capacity;
+        r->used = sum[dims[d]].used;
+        r->limit = sum[dims[d]].limit;
+    }
+    if (!any_node) {
+        /* Name a dimension that fits no node at all; if each fits some node but never the
+         * same one, memory is named. */
+        kc_resource r = KC_RES_MEMORY;
+
+        if (out->res[KC_RES_HUGEPAGES].state == KC_RES_BOUNDED && !dim_fits[KC_RES_HUGEPAGES])
+            r = KC_RES_HUGEPAGES;
+        else if (!dim_fits[KC_RES_CPU])
+            r = KC_RES_CPU;
+        too_big(out, r);
+    }
+    out->numa_limit = total;
+    return 0;
+}
+
+/* Sum of a storage figure over the groups: count x per-device figure, network groups
+ * capped by their link. Returns 0 with *unknown set when no group knows the figure. */
+static int storage_sum(const kc_host *host, bool iops, uint64_t *out, bool *unknown,
+                       kc_error *err)
+{
+    uint64_t total = 0;
+    bool known = false;
+
+    for (size_t i = 0; i < host->n_storage; i++) {
+        const kc_storage *s = &host->storage[i];
+        uint64_t per = iops ? s->iops : s->mbps;
+        uint64_t link = iops ? s->link_iops : s->link_mbps;
+        uint64_t v = 0;
+
+        if (per == 0)
+            continue;
+        known = true;
+        if (mul_u64(per, s->count, iops ? "storage iops" : "storage throughput", &v, err) < 0)
+            return -1;
+        if (s->kind == KC_STORAGE_NETWORK && link != 0 && link < v)
+            v = link;
+        if (add_u64(&total, v, iops ? "storage iops" : "storage throughput", err) < 0)
+            return -1;
+    }
+    *out = total;
+    *unknown = !known;
+    return 0;
+}
+
+int kc_fit_compute(const kc_host *host, const kc_shape *shape,
+                   const kc_policy *policy, kc_fit *out, kc_error *err)
+{
+    uint64_t util = policy->max_util_bp;
+    uint64_t overhead, mem_base, usable_cpus, cap = 0, used, per_vm;
+    uint64_t uplink = 0, storage_mib = 0, existing_ovh;
+    bool overflow = false;
+    bool strict;
+
+    memset(out, 0, sizeof(*out));
+    if (kc_policy_validate(policy, err) < 0 || kc_host_validate(host, err) < 0 ||
+        kc_shape_validate(shape, err) < 0)
+        return -1;
+    strict = policy->numa == KC_NUMA_STRICT && host->n_numa > 1;
+
+    overhead = kc_fit_overhead_mib(shape, policy);
+    out->overhead_mib = overhead;
+    existing_ovh = existing_overhead(&host->used, policy, &overflow);
+    if (overflow)
+        return kc_error_set(err, KC_ERR_INVALID, "existing VMs' overhead does not fit in 64 bits");
+
+    /* memory: (RAM - reserve - hugepage pool) x (100 % + overcommit) x max util. A VM on
+     * hugepages still needs its QEMU overhead from normal memory. */
+    mem_base = sub_sat(sub_sat(host->mem_mib, policy->reserve_mib), host->hugepages_mib);
+    if (scale(mem_base, KC_BP_ONE + (uint64_t)policy->overcommit_bp, util,
+              (uint64_t)KC_BP_ONE * KC_BP_ONE, "memory", &cap, err) < 0)
+        return -1;
+    used = host->used.mem_mib;
+    if (add_u64(&used, existing_ovh, "existing memory", err) < 0)
+        return -1;
+    per_vm = shape->hugepages ? 0 : shape->mem_mib;
+    if (add_u64(&per_vm, overhead, "VM memory", err) < 0)
+        return -1;
+    if (per_vm > 0) {
+        bound(&out->res[KC_RES_MEMORY], cap, used, per_vm);
+        if (per_vm > mem_base)
+            too_big(out, KC_RES_MEMORY);
+    } else {
+        unbounded(&out->res[KC_RES_MEMORY], cap, used);
+    }
+
+    /* hugepages: the pool, never overcommitted; guest RAM rounded up to whole pages. */
+    if (shape->hugepages || host->hugepages_mib > 0) {
+        cap = (uint64_t)((kc_u128)host->hugepages_mib * util / KC_BP_ONE);
+        if (shape->hugepages) {
+            per_vm = round_to_page(shape->mem_mib, host->hugepage_kib);
+            bound(&out->res[KC_RES_HUGEPAGES], cap, host->used.hugepages_mib, per_vm);
+            if (per_vm > host->hugepages_mib)
+                too_big(out, KC_RES_HUGEPAGES);
+        } else {
+            unbounded(&out->res[KC_RES_HUGEPAGES], cap, host->used.hugepages_mib);
+        }
+    }
+
+    /* cpu: (logical CPUs - reserved) x ratio x max util, time-sliced. */
+    usable_cpus = sub_sat(host->cpus, policy->reserve_cpus);
+    if (scale(usable_cpus, policy->cpu_ratio_milli, util, (uint64_t)KC_MILLI_ONE * KC_BP_ONE,
+              "cpu", &cap, err) < 0)
+        return -1;
+    bound(&out->res[KC_RES_CPU], cap, host->used.vcpus, shape->vcpus);
+    if (shape->vcpus > usable_cpus)
+        too_big(out, KC_RES_CPU);
+
+    /* cpu load (cpu=NN%): the busy share of each vCPU against real cores x max util. The
+     * existing VMs are assumed to run at the same load per vCPU as the shape. */
+    if (shape->cpu_util_bp > 0) {
+        cap = usable_cpus * util;                       /* < 2^32 x 2^14 */
+        if (mul_u64(host->used.vcpus, shape->cpu_util_bp, "existing cpu load", &used, err) < 0)
+            return -1;
+        bound(&out->res[KC_RES_CPU_LOAD], cap, used, (uint64_t)shape->vcpus * shape->cpu_util_bp);
+    }
+
+    /* network: the uplink (sum of known NIC speeds) x mode efficiency x max util. */
+    for (size_t i = 0; i < host->n_nics; i++)
+        if (add_u64(&uplink, host->nics[i].speed_kbps, "uplink", err) < 0)
+            return -1;
+    if (uplink > 0 || shape->net_kbps > 0) {
+        uint64_t eff = policy->net_mode == KC_NET_NAT ? policy->nat_efficiency_bp : KC_BP_ONE;
+
+        if (scale(uplink, eff, util, (uint64_t)KC_BP_ONE * KC_BP_ONE, "network", &cap, err) < 0)
+            return -1;
+        if (shape->net_kbps == 0)
+            unbounded(&out->res[KC_RES_NETWORK], cap, 0);
+        else if (uplink == 0)
+            out->res[KC_RES_NETWORK].state = KC_RES_UNKNOWN;
+        else
+            bound(&out->res[KC_RES_NETWORK], cap, 0, shape->net_kbps);
+    }
+
+    /* disk space: storage x (100 % + disk overcommit) x max util - allocated. */
+    for (size_t i = 0; i < host->n_storage; i++) {
+        uint64_t group = 0;
+
+        if (mul_u64(host->storage[i].size_mib, host->storage[i].count, "storage size",
+                    &group, err) < 0 ||
+            add_u64(&storage_mib, group, "storage", err) < 0)
+            return -1;
+    }
+    if (storage_mib > 0 || shape->disk_mib > 0) {
+        if (scale(storage_mib, KC_BP_ONE + (uint64_t)policy->disk_overcommit_bp, util,
+                  (uint64_t)KC_BP_ONE * KC_BP_ONE, "disk", &cap, err) < 0)
+            return -1;
+        if (shape->disk_mib == 0) {
+            unbounded(&out->res[KC_RES_DISK], cap, host->used.disk_mib);
+        } else if (storage_mib == 0) {
+            out->res[KC_RES_DISK].state = KC_RES_UNKNOWN;
+        } else {
+            bound(&out->res[KC_RES_DISK], cap, host->used.disk_mib, shape->disk_mib);
+            if (shape->disk_mib > storage_mib)
+                too_big(out, KC_RES_DISK);
+        }
+    }
+
+    /* disk iops and throughput: by device type, network storage capped by its link. */
+    for (int pass = 0; pass < 2; pass++) {
+        kc_resource r = pass == 0 ? KC_RES_IOPS : KC_RES_THROUGHPUT;
+        uint64_t want = pass == 0 ? shape->iops : shape->mbps;
+        uint64_t total;
+        bool unknown;
+
+        if (host->n_storage == 0 && want == 0)
+            continue;
+        if (storage_sum(host, pass == 0, &total, &unknown, err) < 0)
+            return -1;
+        cap = (uint64_t)((kc_u128)total * util / KC_BP_ONE);
+        if (want == 0) {
+            if (!unknown)
+                unbounded(&out->res[r], cap, 0);
+        } else if (unknown) {
+            out->res[r].state = KC_RES_UNKNOWN;
+        } else {
+            bound(&out->res[r], cap, 0, want);
+        }
+    }
+
+    if (strict && fit_numa(host, shape, policy, used, out, err) < 0)
+        return -1;
+
+    /* count = min of the bounded limits; the bottleneck is every resource at the min. */
+    out->count = UINT64_MAX;
+    for (size_t r = 0; r < KC_RES_LAST; r++)
+        if (out->res[r].state == KC_RES_BOUNDED && out->res[r].limit < out->count)
+            out->count = out->res[r].limit;
+    if (out->too_big)
+        out->count = 0;
+    if (strict && out->numa_limit < out->count) {
+        out->count = out->numa_limit;
+        out->numa_limited = true;
+    }
+    for (size_t r = 0; r < KC_RES_LAST; r++)
+        if (out->res[r].state == KC_RES_BOUNDED && out->res[r].limit == out->count)
+            out->bottleneck |= 1u << r;
+    if (out->numa_limited)
+        out->bottleneck |= out->numa_binding;
+    return 0;
+}
+
+const char *kc_resource_name(kc_resource r)
+{
+    static const char *const names[KC_RES_LAST] = {
+        "memory", "hugepages", "cpu", "cpu_load", "network", "disk", "iops", "throughput",
+    };
+
+    return (unsigned)r < KC_RES_LAST ? names[r] : "unknown";
+}
+
+const char *kc_resource_unit(kc_resource r)
+{
+    static const char *const units[KC_RES_LAST] = {
+        "MiB", "MiB", "vCPU", "core/10000", "kbit/s", "MiB", "IOPS", "MB/s",
+    };
+
+    return (unsigned)r < KC_RES_LAST ? units[r] : "";
+}
