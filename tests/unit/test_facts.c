@@ -449,6 +449,18 @@ Test(facts_json, more_numa_nodes_than_the_limit_is_an_error_naming_it)
     cr_expect(strstr(parse_error(text), "'numa' has 65 nodes (at most 64)") != NULL);
 }
 
+Test(facts_json, deep_nesting_is_refused_not_a_stack_overflow)
+{
+    size_t depth = 200000;
+    char *text = malloc(depth + 1);
+
+    cr_assert(text);
+    memset(text, '[', depth);
+    text[depth] = '\0';
+    cr_expect(strstr(parse_error(text), "not valid JSON") != NULL);
+    free(text);
+}
+
 /* ---- facts -> host --------------------------------------------------------------------- */
 
 Test(facts_host, existing_running_counts_only_running_vms)
