@@ -1,0 +1,887 @@
+/* SPDX-License-Identifier: MIT */
+/* pack.c: vector bin packing over shape counts: heuristics, lower bounds, small exact search. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "pack.h"
+
+/*
+ * Heuristics are "bin-centric" (Panigrahy, Talwar, Uyeda, Wieder: "Heuristics for Vector
+ * Bin Packing", 2011): open one host, fill it by a priority rule, close it, open the next.
+ * Because hosts are identical, the filled host is a pattern that is repeated
+ * k = min over items in it of remaining / in-pattern times before the next one is built,
+ * so the work is proportional to the number of distinct patterns, not of VMs.
+ *
+ * Priorities use demands normalized to the host (demand * 2^20 / capacity) in integers:
+ * no floating point, so the result is the same on every machine. Feasibility is always
+ * checked on the exact figures, never on the normalized ones.
+ */
+#define NORM_BITS 20
+#define DEFAULT_EXACT_NODES 200000u
+#define DEFAULT_EXACT_ITEMS 60u
+#define EXACT_MAX_TYPES 24u      /* the exact search recurses once per item type */
+#define CLIQUE_EXACT_TYPES 24u
+
+typedef struct inst {
+    const uint64_t *cap;
+    size_t nd, ni;
+    const kc_pack_item *items;
+    uint64_t *norm;              /* ni x KC_PACK_DIM_MAX */
+    uint64_t total;              /* VMs */
+} inst;
+
+/* A packing under construction: patterns with repetitions. */
+typedef struct sol {
+    size_t n_pat, cap_pat;
+    uint64_t *reps;
+    uint64_t *counts;            /* n_pat x ni */
+    uint64_t hosts;
+    kc_pack_heuristic how;
+} sol;
+
+static void sol_clear(sol *s)
+{
+    free(s->reps);
+    free(s->counts);
+    memset(s, 0, sizeof(*s));
+}
+
+static int sol_push(sol *s, size_t ni, uint64_t reps, const uint64_t *p, kc_error *err)
+{
+    if (s->n_pat == s->cap_pat) {
+        size_t n = s->cap_pat ? 2 * s->cap_pat : 8;
+        uint64_t *r = realloc(s->reps, n * sizeof(*r));
+
+        if (!r)
+            return kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
+        s->reps = r;
+        r = realloc(s->counts, n * ni * sizeof(*r) + 1);
+        if (!r)
+            return kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
+        s->counts = r;
+        s->cap_pat = n;
+    }
+    s->reps[s->n_pat] = reps;
+    if (ni)
+        memcpy(s->counts + s->n_pat * ni, p, ni * sizeof(*p));
+    s->n_pat++;
+    s->hosts += reps;
+    return 0;
+}
+
+/* How many of @dem fit into @left (UINT64_MAX if it asks nothing). */
+static uint64_t fit_count(const uint64_t *left, const uint64_t *dem, size_t nd)
+{
+    uint64_t n = UINT64_MAX;
+
+    for (size_t d = 0; d < nd; d++)
+        if (dem[d] > 0 && left[d] / dem[d] < n)
+            n = left[d] / dem[d];
+    return n;
+}
+
+static void take(uint64_t *left, const uint64_t *dem, size_t nd, uint64_t n)
+{
+    for (size_t d = 0; d < nd; d++)
+        left[d] -= dem[d] * n;   /* n <= left[d] / dem[d]: no wrap */
+}
+
+static uint64_t norm_of(uint64_t v, uint64_t cap)
+{
+    return cap ? (uint64_t)(((kc_u128)v << NORM_BITS) / cap) : 0;
+}
+
+static uint64_t static_key(const inst *in, size_t i, kc_pack_heuristic h)
+{
+    const uint64_t *x = in->norm + i * KC_PACK_DIM_MAX;
+    uint64_t k = 0;
+
+    for (size_t d = 0; d < in->nd; d++) {
+        if (h == KC_PACK_FFD_L1)
+            k += x[d];
+        else if (h == KC_PACK_FFD_L2)
+            k += x[d] * x[d];
+        else if (x[d] > k)
+            k = x[d];
+    }
+    return k;
+}
+
+/* Item indices by decreasing @h key, ties by index: a stable insertion sort (few types). */
+static void sort_items(const inst *in, kc_pack_heuristic h, size_t *order)
+{
+    for (size_t i = 0; i < in->ni; i++) {
+        uint64_t k = static_key(in, i, h);
+        size_t j = i;
+
+        while (j > 0 && static_key(in, order[j - 1], h) < k) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = i;
+    }
+}
+
+/* Dynamic choice for dot-product and best-fit: the fitting item with the best score. */
+static size_t pick_dynamic(const inst *in, kc_pack_heuristic h, const uint64_t *rem,
+                           const uint64_t *p, const uint64_t *left, uint64_t *n_out)
+{
+    uint64_t rl[KC_PACK_DIM_MAX];
+    size_t best = SIZE_MAX;
+    uint64_t best_score = 0;
+
+    for (size_t d = 0; d < in->nd; d++)
+        rl[d] = norm_of(left[d], in->cap[d]);
+    for (size_t i = 0; i < in->ni; i++) {
+        const uint64_t *x = in->norm + i * KC_PACK_DIM_MAX;
+        uint64_t avail = rem[i] - p[i], f, score = 0;
+
+        if (avail == 0)
+            continue;
+        f = fit_count(left, in->items[i].demand, in->nd);
+        if (f == 0)
+            continue;
+        for (size_t d = 0; d < in->nd; d++) {
+            if (h == KC_PACK_DOT) {
+                score += x[d] * rl[d];
+            } else {
+                uint64_t r = rl[d] > x[d] ? rl[d] - x[d] : 0;
+
+                score += r * r;
+            }
+        }
+        if (best == SIZE_MAX || (h == KC_PACK_DOT ? score > best_score : score < best_score)) {
+            best = i;
+            best_score = score;
+            /* Add a batch: half of what fits keeps the choice dynamic while a host holding
+             * thousands of small VMs still takes only a logarithmic number of steps. */
+            *n_out = f / 2 > 1 ? f / 2 : 1;
+            if (*n_out > avail)
+                *n_out = avail;
+        }
+    }
+    return best;
+}
+
+static int run_heuristic(const inst *in, kc_pack_heuristic h, sol *s, kc_error *err)
+{
+    size_t ni = in->ni, nd = in->nd;
+    uint64_t *rem = calloc(ni + 1, sizeof(*rem));
+    uint64_t *p = calloc(ni + 1, sizeof(*p));
+    size_t *order = calloc(ni + 1, sizeof(*order));
+    uint64_t left_vms = in->total;
+    int ret = -1;
+
+    memset(s, 0, sizeof(*s));
+    s->how = h;
+    if (!rem || !p || !order) {
+        kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < ni; i++)
+        rem[i] = in->items[i].count;
+    if (h <= KC_PACK_FFD_LINF)
+        sort_items(in, h, order);
+
+    while (left_vms > 0) {
+        uint64_t left[KC_PACK_DIM_MAX];
+        uint64_t k = UINT64_MAX, placed = 0;
+
+        memcpy(left, in->cap, nd * sizeof(*left));
+        memset(p, 0, ni * sizeof(*p));
+        if (h <= KC_PACK_FFD_LINF) {
+            for (size_t j = 0; j < ni; j++) {
+                size_t i = order[j];
+                uint64_t n = fit_count(left, in->items[i].demand, nd);
+
+                if (n > rem[i])
+                    n = rem[i];
+                p[i] = n;
+                take(left, in->items[i].demand, nd, n);
+            }
+        } else {
+            for (;;) {
+                uint64_t n = 0;
+                size_t i = pick_dynamic(in, h, rem, p, left, &n);
+
+                if (i == SIZE_MAX)
+                    break;
+                p[i] += n;
+                take(left, in->items[i].demand, nd, n);
+            }
+        }
+        for (size_t i = 0; i < ni; i++) {
+            if (p[i] == 0)
+                continue;
+            placed += p[i];
+            if (rem[i] / p[i] < k)
+                k = rem[i] / p[i];
+        }
+        if (placed == 0) {
+            kc_error_set(err, KC_ERR_INTERNAL, "packing made no progress");
+            goto out;
+        }
+        for (size_t i = 0; i < ni; i++)
+            rem[i] -= k * p[i];
+        left_vms -= k * placed;      /* k * placed <= left_vms: both count placed VMs */
+        if (sol_push(s, ni, k, p, err) < 0)
+            goto out;
+    }
+    ret = 0;
+ out:
+    if (ret < 0)
+        sol_clear(s);
+    free(rem);
+    free(p);
+    free(order);
+    return ret;
+}
+
+/* ---- lower bounds ---- */
+
+static int add128(kc_u128 *acc, kc_u128 v, kc_error *err)
+{
+    if (*acc > ~(kc_u128)0 - v)
+        return kc_error_set(err, KC_ERR_INVALID, "total demand is too large");
+    *acc += v;
+    return 0;
+}
+
+static kc_u128 div_up128(kc_u128 a, kc_u128 b)
+{
+    return a / b + (a % b != 0);
+}
+
+static uint64_t gcd64(uint64_t a, uint64_t b)
+{
+    while (b) {
+        uint64_t t = a % b;
+
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
+#define REDUCE_UNITS 65536u
+
+/* The most one host can really hold in dimension @d: the largest sum of item sizes (with
+ * their counts) that is at most C. Loads are multiples of the sizes' gcd, and when C/gcd is
+ * small a bounded subset-sum over a bitset finds the exact maximum. Every feasible host load
+ * is at most this, so the instance with this capacity is the same instance and any bound
+ * computed on it is valid; it turns e.g. 7.5 GiB hosts of 1 GiB VMs into 7 GiB hosts. */
+static uint64_t reduced_cap(const inst *in, size_t d)
+{
+    uint64_t bits[REDUCE_UNITS / 64 + 1];
+    uint64_t c = in->cap[d], g = 0, m;
+    size_t words;
+
+    for (size_t i = 0; i < in->ni; i++)
+        if (in->items[i].count > 0 && in->items[i].demand[d] > 0)
+            g = gcd64(in->items[i].demand[d], g);
+    if (g == 0)
+        return c;
+    m = c / g;
+    if (m > REDUCE_UNITS)
+        return m * g;
+    words = (size_t)(m / 64 + 1);
+    memset(bits, 0, words * sizeof(*bits));
+    bits[0] = 1;
+    for (size_t i = 0; i < in->ni; i++) {
+        uint64_t u = in->items[i].demand[d] / g, n = in->items[i].count;
+
+        if (n == 0 || u == 0)
+            continue;
+        if (n > m / u)
+            n = m / u;
+        /* binary splitting of the count: chunks 1, 2, 4, ... and the rest */
+        for (uint64_t chunk = 1; n > 0; chunk *= 2) {
+            uint64_t take_n = chunk < n ? chunk : n;
+            uint64_t s = take_n * u, ws = s / 64, bs = s % 64;
+
+            n -= take_n;
+            if (s > m)
+                continue;
+            for (size_t w = words; w-- > ws;) {
+                uint64_t v = bits[w - ws] << bs;
+
+                if (bs && w > ws)
+                    v |= bits[w - ws - 1] >> (64 - bs);
+                bits[w] |= v;
+            }
+        }
+    }
+    for (uint64_t u = m + 1; u-- > 0;)
+        if (bits[u / 64] >> (u % 64) & 1)
+            return u * g;
+    return c;
+}
+
+/* Martello and Toth's L2 for one dimension (items with counts): for each threshold k <= C/2,
+ * items above C-k and items above C/2 each need their own host, and the items in [k, C/2]
+ * must fit in what the latter leave or open new hosts. */
+static int bound_l2(const inst *in, size_t d, uint64_t c, kc_u128 *out, kc_error *err)
+{
+    kc_u128 best = 0;
+
+    *out = 0;
+    if (c == 0)
+        return 0;
+    for (size_t t = 0; t <= in->ni; t++) {
+        uint64_t k;
+        kc_u128 n1 = 0, n2 = 0, s2 = 0, s3 = 0, l, room;
+
+        if (t == in->ni) {
+            k = 0;
+        } else {
+            k = in->items[t].demand[d];
+            if (in->items[t].count == 0 || (kc_u128)k * 2 > c)
+                continue;
+        }
+        for (size_t i = 0; i < in->ni; i++) {
+            uint64_t w = in->items[i].demand[d], n = in->items[i].count;
+
+            if (n == 0)
+                continue;
+            if (w > c - k)
+                n1 += n;
+            else if ((kc_u128)w * 2 > c) {
+                n2 += n;
+                if (add128(&s2, (kc_u128)w * n, err) < 0)
+                    return -1;
+            } else if (w >= k) {
+                if (add128(&s3, (kc_u128)w * n, err) < 0)
+                    return -1;
+            }
+        }
+        /* room = n2 * C - s2 <= n2 * C: no wrap since each J2 item is at most C. */
+        room = n2 * c - s2;
+        l = n1 + n2 + (s3 > room ? div_up128(s3 - room, c) : 0);
+        if (l > best)
+            best = l;
+    }
+    *out = best;
+    return 0;
+}
+
+static bool conflict(const inst *in, size_t i, size_t j)
+{
+    for (size_t d = 0; d < in->nd; d++)
+        if ((kc_u128)in->items[i].demand[d] + in->items[j].demand[d] > in->cap[d])
+            return true;
+    return false;
+}
+
+static uint64_t clique_rec(const uint64_t *w, const uint32_t *adj, uint32_t cand, uint64_t cur,
+                           uint64_t best)
+{
+    uint64_t rest = 0;
+    size_t i;
+
+    if (cand == 0)
+        return cur > best ? cur : best;
+    for (uint32_t m = cand; m; m &= m - 1)
+        rest += w[__builtin_ctz(m)];
+    if (cur + rest <= best)
+        return best;
+    i = (size_t)__builtin_ctz(cand);
+    best = clique_rec(w, adj, cand & adj[i], cur + w[i], best);
+    return clique_rec(w, adj, cand & ~(1u << i), cur, best);
+}
+
+/* Items no two of which fit one host together need a host each. An item type conflicting
+ * with itself (over half a host in some dimension) contributes all its copies, any other
+ * type one copy. Maximum-weight clique, exact for up to CLIQUE_EXACT_TYPES types, else
+ * greedy (still a valid bound: any clique is). */
+static uint64_t bound_clique(const inst *in)
+{
+    uint64_t w[CLIQUE_EXACT_TYPES];
+    uint32_t adj[CLIQUE_EXACT_TYPES];
+    uint64_t best = 0;
+
+    if (in->ni <= CLIQUE_EXACT_TYPES) {
+        uint32_t cand = 0;
+
+        for (size_t i = 0; i < in->ni; i++) {
+            adj[i] = 0;
+            w[i] = in->items[i].count == 0 ? 0 :
+                   conflict(in, i, i) ? in->items[i].count : 1;
+            if (w[i])
+                cand |= 1u << i;
+            for (size_t j = 0; j < in->ni; j++)
+                if (j != i && conflict(in, i, j))
+                    adj[i] |= 1u << j;
+        }
+        return clique_rec(w, adj, cand, 0, 0);
+    }
+    /* Greedy: start from each type, add the following types that conflict with all chosen. */
+    for (size_t s = 0; s < in->ni; s++) {
+        uint64_t sum = 0;
+        size_t chosen[64];
+        size_t n = 0;
+
+        for (size_t t = 0; t < in->ni && n < 64; t++) {
+            size_t i = (s + t) % in->ni;
+            bool ok = in->items[i].count > 0;
+
+            for (size_t c = 0; ok && c < n; c++)
+                ok = conflict(in, i, chosen[c]);
+            if (!ok)
+                continue;
+            chosen[n++] = i;
+            sum += conflict(in, i, i) ? in->items[i].count : 1;
+        }
+        if (sum > best)
+            best = sum;
+    }
+    return best;
+}
+
+static int lower_bound(const inst *in, uint64_t *bound, kc_pack_bound *kind, kc_error *err)
+{
+    kc_u128 best = 0, v;
+    kc_pack_bound how = KC_PACK_BOUND_VOLUME;
+    uint64_t cl, capr[KC_PACK_DIM_MAX];
+
+    for (size_t d = 0; d < in->nd; d++) {
+        kc_u128 tot = 0;
+
+        capr[d] = reduced_cap(in, d);
+        for (size_t i = 0; i < in->ni; i++)
+            if (add128(&tot, (kc_u128)in->items[i].demand[d] * in->items[i].count, err) < 0)
+                return -1;
+        if (capr[d] == 0)
+            continue;
+        v = div_up128(tot, capr[d]);
+        if (v > best)
+            best = v;
+    }
+    for (size_t d = 0; d < in->nd; d++) {
+        if (bound_l2(in, d, capr[d], &v, err) < 0)
+            return -1;
+        if (v > best) {
+            best = v;
+            how = KC_PACK_BOUND_L2;
+        }
+    }
+    cl = bound_clique(in);
+    if (cl > best) {
+        best = cl;
+        how = KC_PACK_BOUND_CLIQUE;
+    }
+    if (in->total > 0 && best == 0)
+        best = 1;
+    /* Never above the number of VMs: every bound here counts VMs or demand of placeable VMs. */
+    *bound = best > in->total ? in->total : (uint64_t)best;
+    if (kind)
+        *kind = how;
+    return 0;
+}
+
+/* ---- exact search (small instances) ---- */
+
+typedef struct bb {
+    const inst *in;
+    size_t order[EXACT_MAX_TYPES];
+    uint64_t *rem;
+    uint64_t *path;              /* depth x ni: the current host-by-host assignment */
+    uint64_t *best_path;
+    uint64_t best;               /* hosts of the best known solution */
+    uint64_t lb;
+    bool found, aborted;
+    uint64_t nodes, budget;
+} bb;
+
+static uint64_t rem_volume(const bb *b)
+{
+    const inst *in = b->in;
+    uint64_t best = 0;
+
+    for (size_t d = 0; d < in->nd; d++) {
+        kc_u128 tot = 0;
+
+        if (in->cap[d] == 0)
+            continue;
+        for (size_t i = 0; i < in->ni; i++)
+            tot += (kc_u128)in->items[i].demand[d] * b->rem[i];   /* small instance */
+        if (div_up128(tot, in->cap[d]) > best)
+            best = (uint64_t)div_up128(tot, in->cap[d]);
+    }
+    return best;
+}
+
+static void bb_search(bb *b, uint64_t depth);
+
+/* Enumerate the host at @depth item by item (in b->order from position @pos), largest
+ * counts first; only maximal hosts (no remaining VM would still fit) are explored: moving a
+ * VM from a later host into this one never costs a host, so nothing optimal is lost. */
+static void bb_fill(bb *b, uint64_t depth, size_t pos, size_t first, const uint64_t *left)
+{
+    const inst *in = b->in;
+    uint64_t *pat = b->path + depth * in->ni;
+    size_t i;
+    uint64_t maxn, lo;
+
+    if (b->aborted)
+        return;
+    if (++b->nodes > b->budget) {
+        b->aborted = true;
+        return;
+    }
+    if (pos == in->ni) {
+        for (size_t j = 0; j < in->ni; j++)
+            if (b->rem[j] > pat[j] && fit_count(left, in->items[j].demand, in->nd) > 0)
+                return;
+        for (size_t j = 0; j < in->ni; j++)
+            b->rem[j] -= pat[j];
+        bb_search(b, depth + 1);
+        for (size_t j = 0; j < in->ni; j++)
+            b->rem[j] += pat[j];
+        return;
+    }
+    i = b->order[pos];
+    maxn = fit_count(left, in->items[i].demand, in->nd);
+    if (maxn > b->rem[i])
+        maxn = b->rem[i];
+    lo = pos == first ? 1 : 0;
+    for (uint64_t n = maxn + 1; n-- > lo;) {
+        uint64_t next[KC_PACK_DIM_MAX];
+
+        memcpy(next, left, in->nd * sizeof(*next));
+        take(next, in->items[i].demand, in->nd, n);
+        pat[i] = n;
+        bb_fill(b, depth, pos + 1, first, next);
+        if (b->aborted || b->best <= b->lb)
+            break;
+    }
+    pat[i] = 0;
+}
+
+static void bb_search(bb *b, uint64_t depth)
+{
+    const inst *in = b->in;
+    size_t first = in->ni;
+
+    if (b->aborted || b->best <= b->lb)
+        return;
+    for (size_t k = 0; k < in->ni; k++)
+        if (b->rem[b->order[k]] > 0) {
+            first = k;
+            break;
+        }
+    if (first == in->ni) {
+        if (depth < b->best) {
+            b->best = depth;
+            b->found = true;
+            memcpy(b->best_path, b->path, depth * in->ni * sizeof(*b->path));
+        }
+        return;
+    }
+    if (depth + rem_volume(b) >= b->best)
+        return;
+    memset(b->path + depth * in->ni, 0, in->ni * sizeof(*b->path));
+    bb_fill(b, depth, first, first, in->cap);
+}
+
+/* Try to beat @s (or prove it optimal). Returns 0 and updates @s / *proven, -1 on OOM. */
+static int exact(const inst *in, uint64_t lb, uint64_t budget, sol *s, bool *proven,
+                 kc_error *err)
+{
+    bb b;
+    int ret = -1;
+    size_t ni = in->ni;
+
+    memset(&b, 0, sizeof(b));
+    b.in = in;
+    b.best = s->hosts;
+    b.lb = lb;
+    b.budget = budget;
+    b.rem = calloc(ni, sizeof(*b.rem));
+    b.path = calloc(s->hosts * ni + 1, sizeof(*b.path));
+    b.best_path = calloc(s->hosts * ni + 1, sizeof(*b.best_path));
+    if (!b.rem || !b.path || !b.best_path) {
+        kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < ni; i++)
+        b.rem[i] = in->items[i].count;
+    sort_items(in, KC_PACK_FFD_LINF, b.order);
+    bb_search(&b, 0);
+    if (b.found) {
+        sol n;
+
+        memset(&n, 0, sizeof(n));
+        n.how = KC_PACK_EXACT;
+        for (uint64_t h = 0; h < b.best; h++) {
+            const uint64_t *p = b.best_path + h * ni;
+
+            if (n.n_pat > 0 && memcmp(n.counts + (n.n_pat - 1) * ni, p, ni * sizeof(*p)) == 0) {
+                n.reps[n.n_pat - 1]++;
+                n.hosts++;
+            } else if (sol_push(&n, ni, 1, p, err) < 0) {
+                sol_clear(&n);
+                goto out;
+            }
+        }
+        sol_clear(s);
+        *s = n;
+    }
+    *proven = !b.aborted || s->hosts <= lb;
+    ret = 0;
+ out:
+    free(b.rem);
+    free(b.path);
+    free(b.best_path);
+    return ret;
+}
+
+/* ---- public API ---- */
+
+static int check_instance(const uint64_t *cap, size_t n_dims, const kc_pack_item *items,
+                          size_t n_items, uint64_t *total, kc_error *err)
+{
+    if (n_dims == 0 || n_dims > KC_PACK_DIM_MAX)
+        return kc_error_set(err, KC_ERR_INVALID, "packing needs 1 to %d dimensions, not '%zu'",
+                            KC_PACK_DIM_MAX, n_dims);
+    *total = 0;
+    for (size_t i = 0; i < n_items; i++) {
+        if (items[i].count == 0)
+            continue;
+        for (size_t d = 0; d < n_dims; d++)
+            if (items[i].demand[d] > cap[d])
+                return kc_error_set(err, KC_ERR_INVALID,
+                                    "item %zu needs '%llu' in dimension %zu but a host has %llu",
+                                    i, (unsigned long long)items[i].demand[d], d,
+                                    (unsigned long long)cap[d]);
+        if (*total > UINT64_MAX - items[i].count)
+            return kc_error_set(err, KC_ERR_INVALID, "more than 2^64 VMs to pack");
+        *total += items[i].count;
+    }
+    return 0;
+}
+
+static int make_inst(inst *in, const uint64_t *cap, size_t n_dims, const kc_pack_item *items,
+                     size_t n_items, kc_error *err)
+{
+    memset(in, 0, sizeof(*in));
+    if (check_instance(cap, n_dims, items, n_items, &in->total, err) < 0)
+        return -1;
+    in->cap = cap;
+    in->nd = n_dims;
+    in->ni = n_items;
+    in->items = items;
+    in->norm = calloc(n_items * KC_PACK_DIM_MAX + 1, sizeof(*in->norm));
+    if (!in->norm)
+        return kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
+    for (size_t i = 0; i < n_items; i++)
+        for (size_t d = 0; d < n_dims; d++)
+            in->norm[i * KC_PACK_DIM_MAX + d] = norm_of(items[i].demand[d], cap[d]);
+    return 0;
+}
+
+int kc_pack_lower_bound(const uint64_t *cap, size_t n_dims, const kc_pack_item *items,
+                        size_t n_items, uint64_t *bound, kc_pack_bound *kind, kc_error *err)
+{
+    inst in;
+    int ret;
+
+    if (make_inst(&in, cap, n_dims, items, n_items, err) < 0)
+        return -1;
+    ret = lower_bound(&in, bound, kind, err);
+    free(in.norm);
+    return ret;
+}
+
+static kc_pack *pack_from_sol(const inst *in, const sol *s, kc_error *err)
+{
+    kc_pack *p = calloc(1, sizeof(*p));
+    uint64_t *counts;
+
+    if (!p)
+        goto oom;
+    p->patterns = calloc(s->n_pat + 1, sizeof(*p->patterns));
+    counts = calloc(s->n_pat * in->ni + 1, sizeof(*counts));
+    if (!p->patterns || !counts) {
+        free(counts);
+        goto oom;
+    }
+    if (s->n_pat > 0 && in->ni > 0)
+        memcpy(counts, s->counts, s->n_pat * in->ni * sizeof(*counts));
+    p->n_items = in->ni;
+    p->n_dims = in->nd;
+    p->hosts = s->hosts;
+    p->heuristic = s->how;
+    p->n_patterns = s->n_pat;
+    for (size_t k = 0; k < s->n_pat; k++) {
+        p->patterns[k].hosts = s->reps[k];
+        p->patterns[k].counts = counts + k * in->ni;
+    }
+    /* The first pattern's counts own the block (see kc_pack_free). */
+    if (s->n_pat == 0)
+        free(counts);
+    return p;
+ oom:
+    kc_pack_free(p);
+    kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
+    return NULL;
+}
+
+int kc_pack_solve(const uint64_t *cap, size_t n_dims, const kc_pack_item *items,
+                  size_t n_items, const kc_pack_opts *opts, kc_pack **out, kc_error *err)
+{
+    static const kc_pack_heuristic heuristics[] = {
+        KC_PACK_FFD_L2, KC_PACK_DOT, KC_PACK_BEST_FIT, KC_PACK_FFD_L1, KC_PACK_FFD_LINF,
+    };
+    kc_pack_opts defaults = { 0 };
+    inst in;
+    sol best, cur;
+    uint64_t lb = 0;
+    kc_pack_bound kind = KC_PACK_BOUND_VOLUME;
+    bool proven = false;
+    int ret = -1;
+
+    *out = NULL;
+    memset(&best, 0, sizeof(best));
+    if (!opts)
+        opts = &defaults;
+    if (make_inst(&in, cap, n_dims, items, n_items, err) < 0)
+        return -1;
+    if (lower_bound(&in, &lb, &kind, err) < 0)
+        goto out;
+    best.hosts = UINT64_MAX;
+    for (size_t h = 0; h < sizeof(heuristics) / sizeof(heuristics[0]); h++) {
+        if (run_heuristic(&in, heuristics[h], &cur, err) < 0)
+            goto out;
+        /* Fewest hosts wins; on a tie the earlier heuristic (a fixed order). */
+        if (cur.hosts < best.hosts) {
+            sol_clear(&best);
+            best = cur;
+        } else {
+            sol_clear(&cur);
+        }
+        if (best.hosts <= lb)
+            break;
+    }
+    proven = best.hosts <= lb;
+    if (!proven && !opts->no_exact && n_items <= EXACT_MAX_TYPES &&
+        in.total <= (opts->exact_max_items ? opts->exact_max_items : DEFAULT_EXACT_ITEMS) &&
+        exact(&in, lb, opts->exact_nodes ? opts->exact_nodes : DEFAULT_EXACT_NODES, &best,
+              &proven, err) < 0)
+        goto out;
+    if (proven && best.hosts > lb)
+        lb = best.hosts;         /* the exact search proved it: the bound is the optimum */
+    *out = pack_from_sol(&in, &best, err);
+    if (!*out)
+        goto out;
+    (*out)->lower_bound = lb;
+    (*out)->bound = kind;
+    (*out)->proven_optimal = proven;
+    ret = 0;
+ out:
+    sol_clear(&best);
+    free(in.norm);
+    return ret;
+}
+
+void kc_pack_free(kc_pack *pack)
+{
+    if (!pack)
+        return;
+    if (pack->patterns && pack->n_patterns > 0)
+        free(pack->patterns[0].counts);
+    free(pack->patterns);
+    free(pack);
+}
+
+int kc_pack_verify(const kc_pack *pack, const uint64_t *cap, size_t n_dims,
+                   const kc_pack_item *items, size_t n_items, kc_error *err)
+{
+    kc_u128 hosts = 0;
+
+    if (pack->n_items != n_items || pack->n_dims != n_dims)
+        return kc_error_set(err, KC_ERR_INTERNAL, "packing is for another instance");
+    for (size_t k = 0; k < pack->n_patterns; k++) {
+        const kc_pack_pattern *pt = &pack->patterns[k];
+
+        if (pt->hosts == 0)
+            return kc_error_set(err, KC_ERR_INTERNAL, "pattern %zu is used on no host", k);
+        hosts += pt->hosts;
+        for (size_t d = 0; d < n_dims; d++) {
+            kc_u128 sum = 0;
+
+            for (size_t i = 0; i < n_items; i++)
+                sum += (kc_u128)pt->counts[i] * items[i].demand[d];
+            if (sum > cap[d])
+                return kc_error_set(err, KC_ERR_INTERNAL,
+                                    "pattern %zu exceeds dimension %zu", k, d);
+        }
+    }
+    if (hosts != pack->hosts)
+        return kc_error_set(err, KC_ERR_INTERNAL, "patterns do not add up to the host count");
+    for (size_t i = 0; i < n_items; i++) {
+        kc_u128 placed = 0;
+
+        for (size_t k = 0; k < pack->n_patterns; k++)
+            placed += (kc_u128)pack->patterns[k].hosts * pack->patterns[k].counts[i];
+        if (placed != items[i].count)
+            return kc_error_set(err, KC_ERR_INTERNAL, "item %zu is placed %llu times, not %llu",
+                                i, (unsigned long long)placed,
+                                (unsigned long long)items[i].count);
+    }
+    return 0;
+}
+
+int kc_pack_fit_mixed(const uint64_t *cap, size_t n_dims, const kc_pack_item *placed,
+                      size_t n_placed, const uint64_t *extra, kc_pack_mixed *out,
+                      kc_error *err)
+{
+    bool asks = false;
+
+    memset(out, 0, sizeof(*out));
+    if (n_dims == 0 || n_dims > KC_PACK_DIM_MAX)
+        return kc_error_set(err, KC_ERR_INVALID, "packing needs 1 to %d dimensions, not '%zu'",
+                            KC_PACK_DIM_MAX, n_dims);
+    out->placed_fit = true;
+    for (size_t d = 0; d < n_dims; d++) {
+        kc_u128 sum = 0;
+
+        for (size_t i = 0; i < n_placed; i++)
+            sum += (kc_u128)placed[i].demand[d] * placed[i].count;   /* < 2^128 for < 2^64 items */
+        if (sum > cap[d]) {
+            out->placed_fit = false;
+            out->over |= 1u << d;
+            out->used[d] = sum > UINT64_MAX ? UINT64_MAX : (uint64_t)sum;
+        } else {
+            out->used[d] = (uint64_t)sum;
+        }
+        asks = asks || extra[d] > 0;
+    }
+    if (!asks)
+        return kc_error_set(err, KC_ERR_INVALID, "the extra VM asks for no resource");
+    if (!out->placed_fit)
+        return 0;
+    out->extra = UINT64_MAX;
+    for (size_t d = 0; d < n_dims; d++)
+        if (extra[d] > 0 && (cap[d] - out->used[d]) / extra[d] < out->extra)
+            out->extra = (cap[d] - out->used[d]) / extra[d];
+    for (size_t d = 0; d < n_dims; d++)
+        if (extra[d] > 0 && (cap[d] - out->used[d]) / extra[d] == out->extra)
+            out->bottleneck |= 1u << d;
+    return 0;
+}
+
+const char *kc_pack_heuristic_name(kc_pack_heuristic h)
+{
+    static const char *const names[KC_PACK_HEURISTIC_LAST] = {
+        "ffd-l1", "ffd-l2", "ffd-max", "dot-product", "best-fit", "exact",
+    };
+
+    return (unsigned)h < KC_PACK_HEURISTIC_LAST ? names[h] : "unknown";
+}
+
+const char *kc_pack_bound_name(kc_pack_bound b)
+{
+    static const char *const names[KC_PACK_BOUND_LAST] = { "volume", "l2", "clique" };
+
+    return (unsigned)b < KC_PACK_BOUND_LAST ? names[b] : "unknown";
+}

@@ -1,0 +1,355 @@
+/* SPDX-License-Identifier: MIT */
+/* test_pack.c: the vector packer against a brute-force optimum, bounds, adversarial inputs. */
+#include <criterion/criterion.h>
+#include <criterion/logging.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "helpers.h"
+#include "pack.h"
+#include "exact_packer.h"
+
+/* The Makefile's TEST_SRC links tests/unit/test_*.c and tests/helpers.c only; until it also
+ * lists tests/exact_packer.c, the brute-force solver is compiled here (its only user). */
+#include "exact_packer.c"
+
+static kc_pack *solve_ok(const uint64_t *cap, size_t nd, const kc_pack_item *items, size_t ni,
+                         const kc_pack_opts *opts)
+{
+    kc_error err = { 0 };
+    kc_pack *p = NULL;
+
+    cr_assert_eq(kc_pack_solve(cap, nd, items, ni, opts, &p, &err), 0, "%s", err.msg);
+    cr_assert_not_null(p);
+    cr_assert_eq(kc_pack_verify(p, cap, nd, items, ni, &err), 0, "%s", err.msg);
+    return p;
+}
+
+static uint64_t volume_bound(const uint64_t *cap, size_t nd, const kc_pack_item *items,
+                             size_t ni)
+{
+    uint64_t best = 0;
+
+    for (size_t d = 0; d < nd; d++) {
+        uint64_t tot = 0;
+
+        for (size_t i = 0; i < ni; i++)
+            tot += items[i].demand[d] * items[i].count;
+        if ((tot + cap[d] - 1) / cap[d] > best)
+            best = (tot + cap[d] - 1) / cap[d];
+    }
+    return best;
+}
+
+/* A small random instance: 2-3 dimensions, 2-4 item types, 1-12 VMs in all. */
+static void random_instance(uint64_t *seed, uint64_t *cap, size_t *nd, kc_pack_item *items,
+                            size_t *ni)
+{
+    uint64_t left;
+
+    *nd = 2 + (size_t)(kc_test_rand(seed) % 2);
+    *ni = 2 + (size_t)(kc_test_rand(seed) % 3);
+    left = 1 + kc_test_rand(seed) % 12;
+    for (size_t d = 0; d < *nd; d++)
+        cap[d] = 10 + kc_test_rand(seed) % 91;
+    for (size_t i = 0; i < *ni; i++) {
+        memset(&items[i], 0, sizeof(items[i]));
+        for (size_t d = 0; d < *nd; d++) {
+            /* mostly small to medium, sometimes big: pairs, triples and loners all occur */
+            uint64_t r = kc_test_rand(seed) % 100;
+            uint64_t hi = r < 20 ? cap[d] : r < 70 ? cap[d] / 2 : cap[d] / 4;
+
+            items[i].demand[d] = 1 + kc_test_rand(seed) % (hi ? hi : 1);
+        }
+        items[i].count = i + 1 == *ni ? left : kc_test_rand(seed) % (left + 1);
+        left -= items[i].count;
+    }
+}
+
+Test(pack, random_small_instances_feasible_never_below_optimum_bound_never_above)
+{
+    uint64_t seed = 4, heur_gap_sum = 0, heur_gap_max = 0, lb_gap_sum = 0;
+    unsigned runs = 600, heur_opt = 0, final_opt = 0, proven = 0, lb_strict = 0;
+
+    for (unsigned r = 0; r < runs; r++) {
+        uint64_t cap[KC_PACK_DIM_MAX];
+        kc_pack_item items[4];
+        size_t nd, ni;
+        kc_pack_opts heur_only = { .no_exact = true };
+        kc_pack *h, *full;
+        uint64_t opt, vol;
+
+        random_instance(&seed, cap, &nd, items, &ni);
+        opt = kc_exact_bins(cap, nd, items, ni);
+        cr_assert_neq(opt, UINT64_MAX, "instance %u too big for the brute force", r);
+        vol = volume_bound(cap, nd, items, ni);
+
+        h = solve_ok(cap, nd, items, ni, &heur_only);
+        full = solve_ok(cap, nd, items, ni, NULL);
+        cr_expect_geq(h->hosts, opt, "instance %u: heuristic below the optimum", r);
+        cr_expect_geq(full->hosts, opt, "instance %u: packer below the optimum", r);
+        cr_expect_leq(h->lower_bound, opt, "instance %u: bound %llu above optimum %llu", r,
+                      (unsigned long long)h->lower_bound, (unsigned long long)opt);
+        cr_expect_leq(full->lower_bound, opt, "instance %u: bound above the optimum", r);
+        cr_expect_geq(h->lower_bound, vol, "instance %u: bound weaker than volume", r);
+        if (full->proven_optimal)
+            cr_expect_eq(full->hosts, opt, "instance %u: 'proven optimal' is not optimal", r);
+        /* these instances are tiny: the exact search inside the packer must finish */
+        cr_expect(full->proven_optimal, "instance %u: exact search did not finish", r);
+        heur_gap_sum += h->hosts - opt;
+        if (h->hosts - opt > heur_gap_max)
+            heur_gap_max = h->hosts - opt;
+        lb_gap_sum += opt - h->lower_bound;
+        heur_opt += h->hosts == opt;
+        final_opt += full->hosts == opt;
+        proven += full->proven_optimal;
+        lb_strict += h->lower_bound > vol;
+        kc_pack_free(h);
+        kc_pack_free(full);
+    }
+    cr_log_info("pack vs exact on %u instances: heuristics optimal %u, mean gap %.3f hosts, "
+                "max gap %llu; with exact search optimal %u, proven %u; bound below optimum "
+                "by %.3f on average, above volume bound in %u", runs, heur_opt,
+                (double)heur_gap_sum / runs, (unsigned long long)heur_gap_max, final_opt,
+                proven, (double)lb_gap_sum / runs, lb_strict);
+    fprintf(stderr, "pack vs exact on %u instances: heuristics optimal %u, mean gap %.3f hosts, "
+            "max gap %llu; with exact search optimal %u, proven %u; bound below optimum by "
+            "%.3f on average, above volume bound in %u\n", runs, heur_opt,
+            (double)heur_gap_sum / runs, (unsigned long long)heur_gap_max, final_opt, proven,
+            (double)lb_gap_sum / runs, lb_strict);
+    cr_expect_eq(final_opt, runs);
+}
+
+Test(pack, item_bigger_than_a_host_is_an_error_naming_it)
+{
+    uint64_t cap[2] = { 8192, 32 };
+    kc_pack_item items[2] = { { .demand = { 1024, 1 }, .count = 10 },
+                              { .demand = { 16384, 2 }, .count = 1 } };
+    kc_error err = { 0 };
+    kc_pack *p = NULL;
+
+    cr_expect_eq(kc_pack_solve(cap, 2, items, 2, NULL, &p, &err), -1);
+    cr_expect_null(p);
+    cr_expect_eq(err.code, KC_ERR_INVALID);
+    cr_expect_not_null(strstr(err.msg, "item 1"), "%s", err.msg);
+    cr_expect_not_null(strstr(err.msg, "'16384'"), "%s", err.msg);
+}
+
+Test(pack, shapes_that_fill_hosts_exactly_use_the_volume_count)
+{
+    /* 64 VMs of 1/8 host in both dimensions and 8 of 3/8 + 5 of 1/8... keep it simple:
+     * (3,5) and (5,3) pair into exactly one full (8,8) host each. */
+    uint64_t cap[2] = { 8, 8 };
+    kc_pack_item items[3] = { { .demand = { 1, 1 }, .count = 64 },
+                              { .demand = { 3, 5 }, .count = 7 },
+                              { .demand = { 5, 3 }, .count = 7 } };
+    kc_pack *p = solve_ok(cap, 2, items, 3, NULL);
+
+    cr_expect_eq(p->hosts, 8 + 7);
+    cr_expect_eq(p->lower_bound, 15);
+    cr_expect(p->proven_optimal);
+    kc_pack_free(p);
+}
+
+Test(pack, one_shape_repeats_one_pattern)
+{
+    uint64_t cap[2] = { 7680, 32 };
+    kc_pack_item item = { .demand = { 1024, 1 }, .count = 700 };
+    kc_pack *p = solve_ok(cap, 2, &item, 1, NULL);
+
+    cr_expect_eq(p->hosts, 100);           /* 7 per host */
+    cr_expect_eq(p->n_patterns, 1);
+    cr_expect_eq(p->patterns[0].counts[0], 7);
+    cr_expect_eq(p->patterns[0].hosts, 100);
+    cr_expect(p->proven_optimal);
+    kc_pack_free(p);
+}
+
+Test(pack, zero_count_items_are_ignored_even_when_too_big)
+{
+    uint64_t cap[2] = { 100, 100 };
+    kc_pack_item items[3] = { { .demand = { 500, 1 }, .count = 0 },
+                              { .demand = { 50, 50 }, .count = 3 },
+                              { .demand = { 10, 10 }, .count = 0 } };
+    kc_pack *p = solve_ok(cap, 2, items, 3, NULL);
+
+    cr_expect_eq(p->hosts, 2);
+    for (size_t k = 0; k < p->n_patterns; k++) {
+        cr_expect_eq(p->patterns[k].counts[0], 0);
+        cr_expect_eq(p->patterns[k].counts[2], 0);
+    }
+    kc_pack_free(p);
+}
+
+Test(pack, nothing_to_pack_needs_no_host)
+{
+    uint64_t cap[1] = { 10 };
+    kc_pack_item item = { .demand = { 5 }, .count = 0 };
+    kc_pack *p = solve_ok(cap, 1, &item, 1, NULL);
+
+    cr_expect_eq(p->hosts, 0);
+    cr_expect_eq(p->lower_bound, 0);
+    cr_expect_eq(p->n_patterns, 0);
+    kc_pack_free(p);
+}
+
+Test(pack, ties_give_the_same_packing_every_time)
+{
+    /* identical keys under every norm: only the tie-break decides */
+    uint64_t cap[2] = { 10, 10 };
+    kc_pack_item items[3] = { { .demand = { 4, 2 }, .count = 5 },
+                              { .demand = { 2, 4 }, .count = 5 },
+                              { .demand = { 4, 2 }, .count = 5 } };
+    kc_pack *a = solve_ok(cap, 2, items, 3, NULL);
+    kc_pack *b = solve_ok(cap, 2, items, 3, NULL);
+
+    cr_assert_eq(a->n_patterns, b->n_patterns);
+    cr_expect_eq(a->hosts, b->hosts);
+    cr_expect_eq(a->heuristic, b->heuristic);
+    for (size_t k = 0; k < a->n_patterns; k++) {
+        cr_expect_eq(a->patterns[k].hosts, b->patterns[k].hosts);
+        cr_expect_arr_eq(a->patterns[k].counts, b->patterns[k].counts, 3 * sizeof(uint64_t));
+    }
+    kc_pack_free(a);
+    kc_pack_free(b);
+}
+
+Test(pack, clique_bound_counts_vms_that_cannot_share)
+{
+    /* (60,45) and (45,60): no two of any kind share a host; volume says only 3 */
+    uint64_t cap[2] = { 100, 100 }, lb = 0;
+    kc_pack_item items[2] = { { .demand = { 60, 45 }, .count = 2 },
+                              { .demand = { 45, 60 }, .count = 2 } };
+    kc_pack_bound kind;
+    kc_error err = { 0 };
+
+    cr_assert_eq(kc_pack_lower_bound(cap, 2, items, 2, &lb, &kind, &err), 0, "%s", err.msg);
+    cr_expect_eq(volume_bound(cap, 2, items, 2), 3);
+    cr_expect_eq(lb, 4);
+    cr_expect_eq(kind, KC_PACK_BOUND_CLIQUE);
+}
+
+Test(pack, l2_bound_sees_items_that_leave_unusable_room)
+{
+    /* 1-D, capacity 100: three items of 60 take a host each and no 45 fits beside them;
+     * the 45s need two more hosts. volume: ceil(315 / 100) = 4; clique: three 60s and one
+     * 45 = 4; Martello-Toth L2 with k = 45: 3 + ceil(135 / 100) = 5 = the optimum */
+    uint64_t cap[1] = { 100 }, lb = 0;
+    kc_pack_item items[2] = { { .demand = { 60 }, .count = 3 },
+                              { .demand = { 45 }, .count = 3 } };
+    kc_pack_bound kind;
+    kc_error err = { 0 };
+
+    cr_assert_eq(kc_pack_lower_bound(cap, 1, items, 2, &lb, &kind, &err), 0, "%s", err.msg);
+    cr_expect_eq(volume_bound(cap, 1, items, 2), 4);
+    cr_expect_eq(lb, 5);
+    cr_expect_eq(kind, KC_PACK_BOUND_L2);
+    cr_expect_eq(kc_exact_bins(cap, 1, items, 2), 5);
+}
+
+Test(pack, bound_uses_the_load_a_host_can_really_reach)
+{
+    /* 7680 MiB hosts and 1 GiB VMs: at most 7168 MiB is ever used, so 700 VMs need 100
+     * hosts, where total / capacity says 94 */
+    uint64_t cap[2] = { 7680, 32 }, lb = 0;
+    kc_pack_item item = { .demand = { 1024, 1 }, .count = 700 };
+    kc_error err = { 0 };
+
+    cr_assert_eq(kc_pack_lower_bound(cap, 2, &item, 1, &lb, NULL, &err), 0, "%s", err.msg);
+    cr_expect_eq(volume_bound(cap, 2, &item, 1), 94);
+    cr_expect_eq(lb, 100);
+}
+
+Test(pack, a_million_vms_in_eight_shapes_pack_by_patterns)
+{
+    /* host: 512 GiB, 128 vCPU x 4, 2x25g; shapes: a realistic mix */
+    uint64_t cap[3] = { 523776, 512, 50000000 };
+    kc_pack_item items[8] = {
+        { .demand = { 1024, 1, 100000 }, .count = 300000 },
+        { .demand = { 2048, 1, 100000 }, .count = 200000 },
+        { .demand = { 4096, 2, 200000 }, .count = 200000 },
+        { .demand = { 8192, 4, 500000 }, .count = 100000 },
+        { .demand = { 16384, 4, 1000000 }, .count = 100000 },
+        { .demand = { 32768, 8, 1000000 }, .count = 50000 },
+        { .demand = { 65536, 16, 2000000 }, .count = 30000 },
+        { .demand = { 131072, 32, 5000000 }, .count = 20000 },
+    };
+    kc_pack *p = solve_ok(cap, 3, items, 8, NULL);   /* verify: every VM placed, all fit */
+    uint64_t total = 0;
+
+    for (size_t i = 0; i < 8; i++)
+        total += items[i].count;
+    cr_expect_eq(total, 1000000);
+    cr_expect_geq(p->hosts, p->lower_bound);
+    cr_expect_geq(p->lower_bound, volume_bound(cap, 3, items, 8));
+    /* within 2 % of the bound on this easy mix, and built from few patterns */
+    cr_expect_leq(p->hosts * 100, p->lower_bound * 102, "hosts %llu bound %llu",
+                  (unsigned long long)p->hosts, (unsigned long long)p->lower_bound);
+    cr_expect_lt(p->n_patterns, 200);
+    cr_log_info("1e6 VMs: %llu hosts, bound %llu, %zu patterns, %s",
+                (unsigned long long)p->hosts, (unsigned long long)p->lower_bound,
+                p->n_patterns, kc_pack_heuristic_name(p->heuristic));
+    kc_pack_free(p);
+}
+
+Test(pack, verify_rejects_a_packing_that_loses_a_vm_or_overfills)
+{
+    uint64_t cap[2] = { 10, 10 };
+    kc_pack_item items[1] = { { .demand = { 3, 3 }, .count = 7 } };
+    kc_pack *p = solve_ok(cap, 2, items, 1, NULL);
+    kc_error err = { 0 };
+
+    cr_assert_geq(p->n_patterns, 1);
+    p->patterns[0].counts[0]++;
+    cr_expect_eq(kc_pack_verify(p, cap, 2, items, 1, &err), -1);
+    p->patterns[0].counts[0]--;
+    cr_expect_eq(kc_pack_verify(p, cap, 2, items, 1, &err), 0, "%s", err.msg);
+    items[0].count = 8;
+    cr_expect_eq(kc_pack_verify(p, cap, 2, items, 1, &err), -1);
+    kc_pack_free(p);
+}
+
+Test(pack, mixed_fit_counts_what_is_left_next_to_placed_vms)
+{
+    /* 8c8g host, defaults: memory 8192 - 512 = 7680 MiB, cpu 8 x 4 = 32 vCPU.
+     * one 2c4g placed: (7680 - 4096) / 1024 = 3 more 1c1g; cpu leaves 30 */
+    uint64_t cap[2] = { 7680, 32 }, extra[2] = { 1024, 1 };
+    kc_pack_item placed = { .demand = { 4096, 2 }, .count = 1 };
+    kc_pack_mixed m;
+    kc_error err = { 0 };
+
+    cr_assert_eq(kc_pack_fit_mixed(cap, 2, &placed, 1, extra, &m, &err), 0, "%s", err.msg);
+    cr_expect(m.placed_fit);
+    cr_expect_eq(m.extra, 3);
+    cr_expect_eq(m.bottleneck, 1u << 0);
+    cr_expect_eq(m.used[0], 4096);
+
+    placed.count = 2;        /* 8192 > 7680: the placed ones do not fit */
+    cr_assert_eq(kc_pack_fit_mixed(cap, 2, &placed, 1, extra, &m, &err), 0, "%s", err.msg);
+    cr_expect_not(m.placed_fit);
+    cr_expect_eq(m.over, 1u << 0);
+    cr_expect_eq(m.extra, 0);
+}
+
+Test(pack, mixed_fit_ties_list_every_bottleneck)
+{
+    uint64_t cap[2] = { 4096, 4 }, extra[2] = { 1024, 1 };
+    kc_pack_mixed m;
+    kc_error err = { 0 };
+
+    cr_assert_eq(kc_pack_fit_mixed(cap, 2, NULL, 0, extra, &m, &err), 0, "%s", err.msg);
+    cr_expect_eq(m.extra, 4);
+    cr_expect_eq(m.bottleneck, 3u);
+}
+
+Test(pack, bad_dimension_count_is_invalid)
+{
+    uint64_t cap[1] = { 1 };
+    kc_pack_item item = { .demand = { 1 }, .count = 1 };
+    kc_error err = { 0 };
+    kc_pack *p = NULL;
+
+    cr_expect_eq(kc_pack_solve(cap, 0, &item, 1, NULL, &p, &err), -1);
+    cr_expect_eq(err.code, KC_ERR_INVALID);
+    cr_expect_eq(kc_pack_solve(cap, KC_PACK_DIM_MAX + 1, &item, 1, NULL, &p, &err), -1);
+}
