@@ -205,8 +205,17 @@ static int fill_caps(virConnectPtr conn, kc_facts *facts, kc_error *err)
     memcpy(facts->numa, caps->cells, sizeof(caps->cells));
     facts->hugepage_kib = caps->hugepage_kib;
     facts->hugepages_mib = caps->hugepages_mib;
-    if (!caps->n_cells)
+    if (!caps->n_cells) {
         kc_facts_add_note(facts, "numa: the host describes no NUMA cells");
+    } else {
+        uint64_t sum = 0;
+
+        for (size_t i = 0; i < caps->n_cells; i++)
+            sum += caps->cells[i].mem_mib;   /* <= 64 cells of < 2^44 MiB: no overflow */
+        if (sum != facts->mem_mib)
+            kc_facts_add_note(facts, "numa: the cells hold %llu MiB, the host %llu MiB",
+                              (unsigned long long)sum, (unsigned long long)facts->mem_mib);
+    }
     if (caps->n_hugepage_sizes > 1)
         kc_facts_add_note(facts, "hugepages: pools of %u page sizes; using %llu KiB as the size",
                           caps->n_hugepage_sizes, (unsigned long long)caps->hugepage_kib);

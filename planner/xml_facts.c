@@ -55,6 +55,9 @@ static int doc_open(doc *d, const char *text, const char *root, kc_error *err)
             n = strlen(msg);
             while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
                 msg[--n] = '\0';
+            for (char *p = msg; *p; p++)
+                if (*p == '\n' || *p == '\r' || *p == '\t')
+                    *p = ' ';
         }
         xmlResetLastError();
         return kc_error_set(err, KC_ERR_INVALID, "%s: bad XML at line %d: '%s'", root,
