@@ -29,7 +29,7 @@ CRIT_LIBS  = $(shell pkg-config --libs criterion 2>/dev/null)
 
 MODEL_SRC   = $(wildcard model/*.c)
 PLANNER_SRC = $(filter-out planner/main.c,$(wildcard planner/*.c))
-TEST_SRC    = $(wildcard tests/unit/test_*.c) tests/helpers.c
+TEST_SRC    = $(wildcard tests/unit/test_*.c) tests/helpers.c tests/exact_packer.c
 BENCH_SRC   = $(wildcard bench/*.c)
 
 MODEL_OBJ   = $(MODEL_SRC:%.c=$(BUILD)/%.o)

@@ -9,9 +9,6 @@
 #include "pack.h"
 #include "exact_packer.h"
 
-/* The Makefile's TEST_SRC links tests/unit/test_*.c and tests/helpers.c only; until it also
- * lists tests/exact_packer.c, the brute-force solver is compiled here (its only user). */
-#include "exact_packer.c"
 
 static kc_pack *solve_ok(const uint64_t *cap, size_t nd, const kc_pack_item *items, size_t ni,
                          const kc_pack_opts *opts)
