@@ -111,6 +111,22 @@ Test(catalog, network_modes_profiles_and_flavors)
     kc_catalog_free(cat);
 }
 
+Test(catalog, shipped_host_models_parse_if_present)
+{
+    kc_catalog *cat = load_real();
+
+    for (size_t i = 0; i < cat->n_hosts; i++) {
+        kc_facts *f = kc_facts_new();
+        kc_error err = { 0 };
+
+        cr_expect_eq(kc_spec_parse_host(cat->hosts[i].spec, cat, f, &err), 0, "%s: %s",
+                     cat->hosts[i].name, err.msg);
+        cr_expect_gt(f->cpus, 0, "%s", cat->hosts[i].name);
+        kc_facts_free(f);
+    }
+    kc_catalog_free(cat);
+}
+
 Test(catalog, find_datadir_honours_the_environment)
 {
     char buf[4096];
