@@ -214,6 +214,9 @@ char *kc_report_fit_json(const kc_fit_report *rep, const char *version)
     warnings = add_arr(root, "warnings");
     for (size_t i = 0; i < rep->n_warnings; i++)
         cJSON_AddItemToArray(warnings, must(cJSON_CreateString(rep->warnings[i])));
+    warnings = add_arr(root, "notes");
+    for (size_t i = 0; i < rep->facts->n_notes; i++)
+        cJSON_AddItemToArray(warnings, must(cJSON_CreateString(rep->facts->notes[i])));
     out = cJSON_Print(root);
     cJSON_Delete(root);
     if (!out) {

@@ -2,6 +2,7 @@
 /* report_text.c: the human fit report: host, policy, a table per shape, a verdict. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report.h"
@@ -151,7 +152,34 @@ static void bottleneck_names(char *buf, size_t size, uint32_t mask)
     }
 }
 
+static void print_wrapped_indent(FILE *out, const char *text, size_t indent);
+static void print_host_line(FILE *out, const kc_fit_report *rep);
+
 static void print_host(FILE *out, const kc_fit_report *rep)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&buf, &len);
+
+    if (!mem) {
+        print_host_line(out, rep);
+        return;
+    }
+    print_host_line(mem, rep);
+    if (fclose(mem) == 0 && buf) {
+        /* the first line is wrapped; the existing-VMs line follows as it is */
+        char *nl = strchr(buf, '\n');
+
+        if (nl)
+            *nl = '\0';
+        print_wrapped_indent(out, buf, 8);
+        if (nl)
+            fputs(nl + 1, out);
+    }
+    free(buf);
+}
+
+static void print_host_line(FILE *out, const kc_fit_report *rep)
 {
     const kc_facts *f = rep->facts;
     const kc_host *h = &rep->host;
@@ -169,8 +197,9 @@ static void print_host(FILE *out, const kc_fit_report *rep)
         fprintf(out, ", uplink %s", fmt_bandwidth(b, sizeof(b), uplink));
     fputc('\n', out);
     if (h->used.vms)
-        fprintf(out, "        existing: %llu VMs, %llu vCPUs, %s (%s)\n",
-                (unsigned long long)h->used.vms, (unsigned long long)h->used.vcpus,
+        fprintf(out, "        existing: %llu VM%s, %llu vCPUs, %s (%s)\n",
+                (unsigned long long)h->used.vms, h->used.vms == 1 ? "" : "s",
+                (unsigned long long)h->used.vcpus,
                 fmt_size(mem, sizeof(mem), h->used.mem_mib + h->used.hugepages_mib),
                 kc_existing_name(rep->existing));
 }
@@ -211,6 +240,12 @@ static void print_verdict(FILE *out, const kc_fit_report *rep, const kc_fit_row 
     uint64_t vcpus_total, vms_total, usable, uplink;
 
     bottleneck_names(names, sizeof(names), fit->bottleneck);
+    if (row->has_count) {
+        fprintf(out, "%llu VM%s of %s placed; %llu more would fit (%s).\n",
+                (unsigned long long)row->want, row->want == 1 ? "" : "s", row->label,
+                (unsigned long long)fit->count, fit->too_big ? "too big" : names);
+        return;
+    }
     if (fit->too_big) {
         fprintf(out, "No VM of %s fits: one VM needs more %s than this host has%s.\n",
                 row->label, kc_resource_name(fit->too_big_res),
@@ -228,7 +263,8 @@ static void print_verdict(FILE *out, const kc_fit_report *rep, const kc_fit_row 
     usable = h->cpus > rep->policy.reserve_cpus ? h->cpus - rep->policy.reserve_cpus : 0;
     vcpus_total = h->used.vcpus + fit->count * row->shape.vcpus;
     vms_total = h->used.vms + fit->count;
-    fprintf(out, " At %llu VMs each vCPU gets ", (unsigned long long)fit->count);
+    fprintf(out, " At %llu VM%s each vCPU gets ", (unsigned long long)fit->count,
+            fit->count == 1 ? "" : "s");
     if (vcpus_total <= usable)
         fputs("a whole core under full load", out);
     else
@@ -239,6 +275,64 @@ static void print_verdict(FILE *out, const kc_fit_report *rep, const kc_fit_row 
         fprintf(out, " and each VM about %s of the uplink",
                 fmt_bandwidth(bw, sizeof(bw), uplink / vms_total));
     fputs(".\n", out);
+}
+
+/* Print @text wrapped at 79 columns on spaces, continuation lines indented by @indent.
+ * A leading label padded with spaces to @indent ("host    ") is kept as it is. */
+static void print_wrapped_indent(FILE *out, const char *text, size_t indent)
+{
+    size_t col = 0;
+    bool space = false;    /* a word is already on this line: separate the next one */
+
+    if (indent > 0 && strlen(text) > indent && text[indent - 1] == ' ') {
+        fwrite(text, 1, indent, out);
+        text += indent;
+        col = indent;
+    }
+    while (*text == ' ')
+        text++;
+    while (*text) {
+        size_t word = strcspn(text, " \n");
+
+        if (space && col + 1 + word > 79) {
+            fprintf(out, "\n%*s", (int)indent, "");
+            col = indent;
+            space = false;
+        }
+        if (space) {
+            fputc(' ', out);
+            col++;
+        }
+        fwrite(text, 1, word, out);
+        col += word;
+        space = true;
+        text += word;
+        while (*text == ' ' || *text == '\n')
+            text++;
+    }
+    fputc('\n', out);
+}
+
+static void print_wrapped(FILE *out, const char *text)
+{
+    print_wrapped_indent(out, text, 0);
+}
+
+/* The verdict sentence, composed in memory and then wrapped. */
+static void print_verdict_wrapped(FILE *out, const kc_fit_report *rep, const kc_fit_row *row)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&buf, &len);
+
+    if (!mem) {
+        print_verdict(out, rep, row);
+        return;
+    }
+    print_verdict(mem, rep, row);
+    if (fclose(mem) == 0 && buf)
+        print_wrapped(out, buf);
+    free(buf);
 }
 
 static void print_row(FILE *out, const kc_fit_report *rep, const kc_fit_row *row, bool color)
@@ -289,7 +383,7 @@ static void print_row(FILE *out, const kc_fit_report *rep, const kc_fit_row *row
                 kc_resource_name((kc_resource)r), cap, used, per, lim, b,
                 hot ? " <" : "", hot && color ? "\033[0m" : "");
     }
-    print_verdict(out, rep, row);
+    print_verdict_wrapped(out, rep, row);
 }
 
 void kc_report_fit_text(FILE *out, const kc_fit_report *rep, bool color)
@@ -299,25 +393,46 @@ void kc_report_fit_text(FILE *out, const kc_fit_report *rep, bool color)
     for (size_t i = 0; i < rep->n_rows; i++)
         print_row(out, rep, &rep->rows[i], color);
     if (rep->n_rows > 1) {
+        int w = 4;
+
+        for (size_t i = 0; i < rep->n_rows; i++)
+            if ((int)strlen(rep->rows[i].label) > w)
+                w = (int)strlen(rep->rows[i].label);
+        w = w > 40 ? 40 : w;
         fputs("\nsummary\n", out);
         for (size_t i = 0; i < rep->n_rows; i++) {
             const kc_fit_row *row = &rep->rows[i];
             char names[128];
 
             if (row->has_count) {
-                fprintf(out, "  %-24s %10llu placed\n", row->label, (unsigned long long)row->want);
+                fprintf(out, "  %-*s %10llu placed\n", w, row->label, (unsigned long long)row->want);
                 continue;
             }
             bottleneck_names(names, sizeof(names), row->fit.bottleneck);
-            fprintf(out, "  %-24s %10llu more  (%s)\n", row->label,
+            fprintf(out, "  %-*s %10llu more  (%s)\n", w, row->label,
                     (unsigned long long)row->fit.count, row->fit.too_big ? "too big" : names);
         }
         fputs("  each count is for that shape alone on what is left.\n", out);
     }
+    /* what the collector could not know; a facts file's provenance note is not news */
+    for (size_t i = 0, shown = 0; i < rep->facts->n_notes; i++) {
+        char line[300];
+
+        if (strncmp(rep->facts->notes[i], "collected from ", 15) == 0)
+            continue;
+        if (shown++ == 0)
+            fputc('\n', out);
+        snprintf(line, sizeof(line), "note: %s", rep->facts->notes[i]);
+        print_wrapped(out, line);
+    }
     if (rep->n_warnings) {
         fputc('\n', out);
-        for (size_t i = 0; i < rep->n_warnings; i++)
-            fprintf(out, "%swarning:%s %s\n", color ? "\033[33m" : "", color ? "\033[0m" : "",
-                    rep->warnings[i]);
+        for (size_t i = 0; i < rep->n_warnings; i++) {
+            char line[300];
+
+            snprintf(line, sizeof(line), "%swarning:%s %s", color ? "\033[33m" : "",
+                     color ? "\033[0m" : "", rep->warnings[i]);
+            print_wrapped(out, line);
+        }
     }
 }

@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: MIT */
+/* workload_json.c: workload files in, the sizing report out (JSON, through cJSON). */
+#include <cjson/cJSON.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+#include "spec.h"
+#include "util.h"
+#include "workload_json.h"
+
+#define JSON_INT_MAX 9007199254740991ull    /* 2^53 - 1: above it a double is not exact */
+
+static cJSON *must(cJSON *item)
+{
+    if (!item) {
+        fputs("kvmcap: out of memory\n", stderr);
+        abort();
+    }
+    return item;
+}
+
+int kc_workload_from_json(const char *text, const char *origin, const kc_catalog *catalog,
+                          kc_workload_line **lines, size_t *n, kc_error *err)
+{
+    cJSON *root = cJSON_Parse(text);
+    const cJSON *arr, *item;
+    int ret = -1;
+    size_t i = 0;
+
+    if (!cJSON_IsObject(root)) {
+        kc_error_set(err, KC_ERR_INVALID, "%s: not a JSON object", origin);
+        goto out;
+    }
+    arr = cJSON_GetObjectItemCaseSensitive(root, "workload");
+    if (!cJSON_IsArray(arr)) {
+        kc_error_set(err, KC_ERR_INVALID, "%s: 'workload' must be an array", origin);
+        goto out;
+    }
+    cJSON_ArrayForEach(item, arr) {
+        const cJSON *name = cJSON_GetObjectItemCaseSensitive(item, "name");
+        const cJSON *vm = cJSON_GetObjectItemCaseSensitive(item, "vm");
+        const cJSON *count = cJSON_GetObjectItemCaseSensitive(item, "count");
+        kc_workload_line *line;
+        char label[160];
+        bool has_count = false;
+        uint64_t spec_count = 0;
+        double c;
+
+        if (!cJSON_IsObject(item)) {
+            kc_error_set(err, KC_ERR_INVALID, "%s: 'workload[%zu]' must be an object", origin, i);
+            goto out;
+        }
+        if (!cJSON_IsString(vm)) {
+            kc_error_set(err, KC_ERR_INVALID, "%s: 'workload[%zu].vm' must be a VM spec string",
+                         origin, i);
+            goto out;
+        }
+        if (name && !cJSON_IsString(name)) {
+            kc_error_set(err, KC_ERR_INVALID, "%s: 'workload[%zu].name' must be a string",
+                         origin, i);
+            goto out;
+        }
+        c = cJSON_IsNumber(count) ? count->valuedouble : -1;
+        if (!cJSON_IsNumber(count) || !(c >= 0) || c > (double)JSON_INT_MAX || c != floor(c)) {
+            kc_error_set(err, KC_ERR_INVALID,
+                         "%s: 'workload[%zu].count' must be an integer from 0 to 2^53 - 1",
+                         origin, i);
+            goto out;
+        }
+        *lines = kc_xreallocarray(*lines, *n + 1, sizeof(**lines));
+        line = &(*lines)[*n];
+        memset(line, 0, sizeof(*line));
+        if (kc_spec_parse_vm(vm->valuestring, catalog, &line->shape, &spec_count, &has_count,
+                             label, sizeof(label), err) < 0) {
+            char inner[sizeof(err->msg)];
+
+            snprintf(inner, sizeof(inner), "%s", err->msg);
+            kc_error_set(err, KC_ERR_INVALID, "%s: 'workload[%zu].vm': %s", origin, i, inner);
+            goto out;
+        }
+        if (has_count) {
+            kc_error_set(err, KC_ERR_INVALID,
+                         "%s: 'workload[%zu].vm' has a ':COUNT'; use \"count\"", origin, i);
+            goto out;
+        }
+        if (kc_strlcpy(line->name, name ? name->valuestring : label, sizeof(line->name)) < 0) {
+            kc_error_set(err, KC_ERR_INVALID, "%s: 'workload[%zu].name' is longer than %d bytes",
+                         origin, i, KC_NAME_MAX - 1);
+            goto out;
+        }
+        line->count = (uint64_t)c;
+        (*n)++;
+        i++;
+    }
+    ret = 0;
+ out:
+    cJSON_Delete(root);
+    return ret;
+}
+
+/* ---- the size report -------------------------------------------------------------------- */
+
+static void add_u64(cJSON *obj, const char *key, uint64_t v)
+{
+    char buf[32];
+
+    snprintf(buf, sizeof(buf), "%" PRIu64, v);
+    must(cJSON_AddRawToObject(obj, key, buf));
+}
+
+/* basis points as a fraction: 9345 -> 0.9345 */
+static void add_fraction(cJSON *obj, const char *key, uint64_t bp)
+{
+    char buf[32];
+
+    snprintf(buf, sizeof(buf), "%" PRIu64 ".%04" PRIu64, bp / KC_BP_ONE, bp % KC_BP_ONE);
+    must(cJSON_AddRawToObject(obj, key, buf));
+}
+
+static cJSON *names_of(uint32_t mask)
+{
+    cJSON *arr = must(cJSON_CreateArray());
+
+    for (int r = 0; r < KC_RES_LAST; r++)
+        if (mask & (1u << r))
+            cJSON_AddItemToArray(arr, must(cJSON_CreateString(kc_resource_name((kc_resource)r))));
+    return arr;
+}
+
+static void candidate_json(cJSON *arr, const kc_sizing *s, const kc_size_result *r)
+{
+    cJSON *o = must(cJSON_CreateObject());
+    cJSON *util, *per_host;
+    char buf[48];
+
+    cJSON_AddItemToArray(arr, o);
+    must(cJSON_AddStringToObject(o, "name", r->name));
+    if (r->rank == KC_SIZE_RANK_INFEASIBLE) {
+        must(cJSON_AddBoolToObject(o, "feasible", false));
+        snprintf(buf, sizeof(buf), "%s", kc_resource_name(r->misfit_res));
+        must(cJSON_AddStringToObject(o, "misfit_vm", s->lines[r->misfit_line].name));
+        must(cJSON_AddStringToObject(o, "misfit_resource", buf));
+        return;
+    }
+    must(cJSON_AddBoolToObject(o, "feasible", true));
+    add_u64(o, "hosts", r->hosts);
+    add_u64(o, "hosts_packed", r->hosts_packed);
+    add_u64(o, "lower_bound", r->lower_bound);
+    add_u64(o, "gap", r->hosts_packed - r->lower_bound);
+    must(cJSON_AddBoolToObject(o, "proven_optimal", r->proven_optimal));
+    must(cJSON_AddStringToObject(o, "method", kc_pack_heuristic_name(r->method)));
+    if (r->price) {
+        add_u64(o, "price", r->price);
+        add_u64(o, "price_total", r->price_total);
+        snprintf(buf, sizeof(buf), "%" PRIu64 ".%02" PRIu64, r->price_per_vm_cents / 100,
+                 r->price_per_vm_cents % 100);
+        must(cJSON_AddRawToObject(o, "price_per_vm", buf));
+    } else {
+        must(cJSON_AddNullToObject(o, "price_total"));
+        must(cJSON_AddNullToObject(o, "price_per_vm"));
+    }
+    cJSON_AddItemToObject(o, "bottleneck", names_of(r->bottleneck));
+    util = must(cJSON_AddObjectToObject(o, "utilization"));
+    for (int d = 0; d < KC_RES_LAST; d++)
+        if (r->planned & (1u << d))
+            add_fraction(util, kc_resource_name((kc_resource)d), r->util_bp[d]);
+    cJSON_AddItemToObject(o, "unknown", names_of(r->unknown));
+    per_host = must(cJSON_AddArrayToObject(o, "vms_per_host"));
+    for (size_t p = 0; r->pack && p < r->pack->n_patterns; p++) {
+        const kc_pack_pattern *pat = &r->pack->patterns[p];
+        cJSON *po = must(cJSON_CreateObject());
+        cJSON *vms = must(cJSON_CreateArray());
+
+        cJSON_AddItemToArray(per_host, po);
+        add_u64(po, "hosts", pat->hosts);
+        cJSON_AddItemToObject(po, "vms", vms);
+        for (size_t i = 0; i < s->n_lines; i++) {
+            cJSON *vo;
+
+            if (pat->counts[i] == 0)
+                continue;
+            vo = must(cJSON_CreateObject());
+            cJSON_AddItemToArray(vms, vo);
+            must(cJSON_AddStringToObject(vo, "vm", s->lines[i].name));
+            add_u64(vo, "count", pat->counts[i]);
+        }
+    }
+}
+
+char *kc_report_size_json(const kc_sizing *s, const kc_candidate *cands,
+                          const kc_size_opts *opts, const char *version)
+{
+    cJSON *root = must(cJSON_CreateObject());
+    cJSON *workload, *policy, *arr;
+    char buf[32], *printed, *text;
+
+    (void)cands;
+    must(cJSON_AddStringToObject(root, "kvmcap", version));
+    must(cJSON_AddStringToObject(root, "report", "size"));
+    policy = must(cJSON_AddObjectToObject(root, "policy"));
+    must(cJSON_AddRawToObject(policy, "overcommit_pct",
+                              kc_fmt_bp(buf, sizeof(buf), opts->policy.overcommit_bp)));
+    add_u64(policy, "reserve_mib", opts->policy.reserve_mib);
+    must(cJSON_AddRawToObject(policy, "cpu_ratio",
+                              kc_fmt_milli(buf, sizeof(buf), opts->policy.cpu_ratio_milli)));
+    must(cJSON_AddRawToObject(policy, "max_util_pct",
+                              kc_fmt_bp(buf, sizeof(buf), opts->policy.max_util_bp)));
+    must(cJSON_AddRawToObject(policy, "growth_pct", kc_fmt_bp(buf, sizeof(buf), opts->growth_bp)));
+    add_u64(policy, "ha", opts->ha);
+    workload = must(cJSON_AddArrayToObject(root, "workload"));
+    for (size_t i = 0; i < s->n_lines; i++) {
+        cJSON *o = must(cJSON_CreateObject());
+
+        cJSON_AddItemToArray(workload, o);
+        must(cJSON_AddStringToObject(o, "vm", s->lines[i].name));
+        add_u64(o, "vcpus", s->lines[i].shape.vcpus);
+        add_u64(o, "mem_mib", s->lines[i].shape.mem_mib);
+        add_u64(o, "requested", s->lines[i].requested);
+        add_u64(o, "count", s->lines[i].count);
+    }
+    add_u64(root, "total_vms", s->total_vms);
+    arr = must(cJSON_AddArrayToObject(root, "candidates"));
+    for (size_t i = 0; i < s->n_results; i++)
+        candidate_json(arr, s, &s->results[i]);
+    if (s->recommended && s->n_results > 0)
+        must(cJSON_AddStringToObject(root, "recommended", s->results[0].name));
+    else
+        must(cJSON_AddNullToObject(root, "recommended"));
+    printed = cJSON_Print(root);
+    cJSON_Delete(root);
+    if (!printed) {
+        fputs("kvmcap: out of memory\n", stderr);
+        abort();
+    }
+    text = kc_xstrdup(printed);
+    cJSON_free(printed);
+    return text;
+}

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: MIT */
+/* test_cli.c: golden CLI cases (tests/cli/<case>/{args,stdin,stdout,stderr,status}). */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <string.h>
+
+#include "helpers.h"
+
+/* One line per case; a directory under tests/cli without a line here fails below. */
+#define CLI_CASES(X) \
+    X(check_fails, "check-fails") \
+    X(check_passes, "check-passes") \
+    X(err_bad_facts_file, "err-bad-facts-file") \
+    X(err_bad_host_key, "err-bad-host-key") \
+    X(err_bad_numa, "err-bad-numa") \
+    X(err_bad_overcommit, "err-bad-overcommit") \
+    X(err_bad_profile, "err-bad-profile") \
+    X(err_bad_vm_unit, "err-bad-vm-unit") \
+    X(err_fleet_not_yet, "err-fleet-not-yet") \
+    X(err_missing_facts_file, "err-missing-facts-file") \
+    X(err_missing_value, "err-missing-value") \
+    X(err_no_vm, "err-no-vm") \
+    X(err_overflow, "err-overflow") \
+    X(err_placed_too_many, "err-placed-too-many") \
+    X(err_size_bad_workload, "err-size-bad-workload") \
+    X(err_size_catalog_no_spec, "err-size-catalog-no-spec") \
+    X(err_size_no_count, "err-size-no-count") \
+    X(err_size_too_big, "err-size-too-big") \
+    X(err_two_sources, "err-two-sources") \
+    X(err_unknown_command, "err-unknown-command") \
+    X(err_unknown_flavor, "err-unknown-flavor") \
+    X(err_unknown_option, "err-unknown-option") \
+    X(err_zero_vcpus, "err-zero-vcpus") \
+    X(facts_file_existing_all, "facts-file-existing-all") \
+    X(facts_file_server, "facts-file-server") \
+    X(facts_help, "facts-help") \
+    X(facts_spec_json, "facts-spec-json") \
+    X(flavor, "flavor") \
+    X(help, "help") \
+    X(hugepages_json, "hugepages-json") \
+    X(iscsi_storage, "iscsi-storage") \
+    X(mixed_resources, "mixed-resources") \
+    X(numa_strict, "numa-strict") \
+    X(overcommit_20_json, "overcommit-20-json") \
+    X(overcommit_50, "overcommit-50") \
+    X(overhead_auto, "overhead-auto") \
+    X(placed_first, "placed-first") \
+    X(profile_desktop, "profile-desktop") \
+    X(profile_server_nat, "profile-server-nat") \
+    X(size_catalog_file, "size-catalog-file") \
+    X(size_from_facts, "size-from-facts") \
+    X(size_help, "size-help") \
+    X(size_hosts_json, "size-hosts-json") \
+    X(size_mixed, "size-mixed") \
+    X(size_workload_file, "size-workload-file") \
+    X(too_big, "too-big") \
+    X(version, "version") \
+    X(worked_example, "worked-example") \
+
+#define CLI_TEST(ident, dir) Test(cli, ident) { kc_expect_cli(dir); }
+CLI_CASES(CLI_TEST)
+
+Test(cli, every_case_directory_has_a_test)
+{
+#define CLI_NAME(ident, dir) dir,
+    static const char *const names[] = { CLI_CASES(CLI_NAME) };
+    DIR *d = opendir("tests/cli");
+    struct dirent *e;
+
+    cr_assert(d, "run from the source tree");
+    while ((e = readdir(d)) != NULL) {
+        bool found = false;
+
+        if (e->d_name[0] == '.')
+            continue;
+        for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+            found = found || strcmp(names[i], e->d_name) == 0;
+        cr_expect(found, "tests/cli/%s has no Test line in test_cli.c", e->d_name);
+    }
+    closedir(d);
+}
