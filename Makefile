@@ -116,12 +116,19 @@ deps:
 	@missing=""; for p in $(DEB_PKGS); do \
 	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
 	done; \
+	SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	if [ -n "$$missing" ]; then \
 	    echo "installing:$$missing"; \
-	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	    $$SUDO apt-get update -qq && \
-	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
-	fi
+	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
+	        $$missing || exit 1; \
+	fi; \
+	getent passwd libvirt-qemu >/dev/null || { \
+	    echo "creating the libvirt-qemu user (libvirt-daemon-system would have)"; \
+	    { getent group kvm >/dev/null || $$SUDO groupadd -r kvm; } && \
+	    { getent group libvirt-qemu >/dev/null || $$SUDO groupadd -r libvirt-qemu; } && \
+	    $$SUDO useradd -r -g libvirt-qemu -G kvm -d /var/lib/libvirt -s /usr/sbin/nologin \
+	        libvirt-qemu; }
 
 install: $(BUILD)/kvmcap
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)
