@@ -38,7 +38,7 @@ TEST_OBJ    = $(TEST_SRC:%.c=$(BUILD)/%.o)
 BENCH_OBJ   = $(BENCH_SRC:%.c=$(BUILD)/%.o)
 
 DEB_PKGS = build-essential pkg-config libvirt-dev libcjson-dev libxml2-dev libcriterion-dev \
-           libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86
+           libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 python3
 
 .PHONY: all check check-unit check-cli check-san test test-live bench install uninstall \
         deps clean run

@@ -214,6 +214,18 @@ if [ -n "${KVMCAP_BIN:-}" ] && "$KVMCAP_BIN" facts --help >/dev/null 2>&1; then
         b=$(json_get "$TMP/fit1.json" "d['existing']['$f']" "$f")
         eq "kvmcap existing.$f grows by $n with the running domains" "$((a + n))" "$b"
     done
+    res() { json_get "$1" "[r for r in d['shapes'][0]['resources'] if r['name'] == '$2'][0]['$3']" "$3"; }
+    eq "kvmcap cpu limit drops by exactly the 2 running vCPUs" \
+        "$(( $(res "$TMP/fit0.json" cpu limit) - 2 ))" "$(res "$TMP/fit1.json" cpu limit)"
+    eq "kvmcap memory used grows by exactly 128 MiB" \
+        "$(( $(res "$TMP/fit0.json" memory used) + 128 ))" "$(res "$TMP/fit1.json" memory used)"
+    # round trip: a saved facts file plans exactly like the live host
+    "$KVMCAP_BIN" facts --json -c "$URI" >"$TMP/saved.json"
+    "$KVMCAP_BIN" --facts "$TMP/saved.json" --vm 1c1g --json >"$TMP/fit2.json"
+    for e in "d['shapes'][0]['count']" "d['existing']['mem_mib']" "d['host']['mem_mib']"; do
+        eq "facts file plans like the live host: $e" "$(json_get "$TMP/fit1.json" "$e" x)" \
+            "$(json_get "$TMP/fit2.json" "$e" x)"
+    done
 else
     echo "note: \$KVMCAP_BIN facts --help does not exit 0: CLI checks skipped (collector checked directly)"
 fi
