@@ -16,7 +16,6 @@
     X(err_bad_overcommit, "err-bad-overcommit") \
     X(err_bad_profile, "err-bad-profile") \
     X(err_bad_vm_unit, "err-bad-vm-unit") \
-    X(err_fleet_not_yet, "err-fleet-not-yet") \
     X(err_missing_facts_file, "err-missing-facts-file") \
     X(err_missing_value, "err-missing-value") \
     X(err_no_vm, "err-no-vm") \

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+/* cli.h: the command line shared by every command: options, policy, errors, exit. */
+#ifndef KC_CLI_H
+#define KC_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "catalog.h"
+#include "facts.h"
+#include "kc.h"
+
+#ifndef KC_VERSION
+#define KC_VERSION "0.1.0"
+#endif
+
+#define KC_CLI_VMS_MAX 64
+#define KC_CLI_HOSTS_MAX 64
+#define KC_FILE_MAX (64u << 20)    /* input files above 64 MiB are not ours */
+
+/* Everything the command line said, as text until the catalog is loaded. Every command
+ * accepts the same options; each command checks which ones it takes (kc_cmd_*). */
+typedef struct kc_cli {
+    const char *command;                /* "fit", "facts", "size", ... */
+    const char *uri;                    /* -c/--connect (last one) */
+    const char *uris[KC_CLI_HOSTS_MAX]; /* every -c, in order (fleet) */
+    size_t n_uris;
+    const char *host_spec;              /* --host (last one) */
+    const char *hosts[KC_CLI_HOSTS_MAX];/* every --host, in order (size candidates) */
+    size_t n_hosts;
+    const char *facts_file;
+    const char *vms[KC_CLI_VMS_MAX];
+    size_t n_vms;
+    /* policy */
+    const char *overcommit, *reserve, *reserve_cpus, *cpu_ratio, *vm_overhead;
+    const char *disk_overcommit, *max_util, *profile, *numa, *net_mode, *existing;
+    /* fit */
+    const char *check, *timeout;
+    /* size */
+    const char *workload, *catalog, *from_facts, *ha, *growth;
+    /* fleet */
+    const char *hosts_file, *parallel, *save_facts, *sort;
+    bool strict;
+    /* output and configuration */
+    const char *format, *config;
+    bool json, quiet;
+} kc_cli;
+
+/* Parse argv[first..] into @cli. Prints @help on --help and the version on --version.
+ * Returns 0 to go on, 1 when help or version was printed, -1 with @err (KC_ERR_USAGE). */
+int kc_cli_parse(int argc, char **argv, int first, const char *help, kc_cli *cli, kc_error *err);
+
+/* Set @err to a usage error (exit 2) and return -1. */
+int kc_cli_usage_error(kc_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Turn the message in @err into a usage error "OPT: message" (bad option value). */
+int kc_cli_opt_error(kc_error *err, const char *opt);
+
+/* @value must be one of @n @words; *out gets its index. Else a usage error naming @opt. */
+int kc_cli_pick(const char *opt, const char *value, const char *const *words, int n, int *out,
+                kc_error *err);
+
+/* The policy of the options: defaults, then the profile, then explicit options. Borrowed
+ * *profile_name points into @cat. */
+int kc_cli_build_policy(const kc_cli *cli, const kc_catalog *cat, kc_policy *policy,
+                        const char **profile_name, kc_existing *existing, kc_error *err);
+
+/* --timeout SECONDS (default 10, 1..3600). */
+int kc_cli_timeout(const kc_cli *cli, unsigned *timeout_s, kc_error *err);
+
+/* Colour only on a terminal, without NO_COLOR, and not on TERM=dumb. */
+bool kc_cli_want_color(void);
+
+/* Print "kvmcap: <msg>" (and the --help hint for usage errors) on stderr; returns the exit
+ * status for @err's code. */
+int kc_cli_fail(const kc_error *err);
+
+/* Flush stdout and check it: a full disk or closed pipe is exit 4. Returns 0 or 4. */
+int kc_cli_finish_stdout(void);
+
+/* Read the whole file @path (or "-" for stdin), at most KC_FILE_MAX bytes. */
+char *kc_cli_read_file(const char *path, kc_error *err);
+
+#endif /* KC_CLI_H */
