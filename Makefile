@@ -4,7 +4,7 @@
 #   make               build/kvmcap
 #   make test          deps, unit + golden CLI tests, again under ASan+UBSan, live libvirt tests
 #   make check         unit + golden CLI tests only (what `make test` runs per build)
-#   make bench         benchmarks of the core (not part of test)
+#   make bench         benchmarks of the core (not part of test; bench/bench.mk)
 #   make install       PREFIX=/usr/local DESTDIR=
 #   make deps          install the Debian packages kvmcap needs (only the missing ones)
 
@@ -40,8 +40,7 @@ BENCH_OBJ   = $(BENCH_SRC:%.c=$(BUILD)/%.o)
 DEB_PKGS = build-essential pkg-config libvirt-dev libcjson-dev libxml2-dev libcriterion-dev \
            libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 python3
 
-.PHONY: all check check-unit check-cli check-san test test-live bench install uninstall \
-        deps clean run
+.PHONY: all check check-san test test-live install uninstall deps clean run
 
 all: $(BUILD)/kvmcap
 
@@ -94,19 +93,22 @@ check-san:
 	    echo "sanitizer reports:"; cat $(SANDIR)/reports/*; exit 1; fi
 	@echo "sanitizers: no reports"
 
-# Live tests against a private libvirtd on loopback with real tiny KVM domains.
+# Live tests against private libvirt daemons on loopback with real tiny KVM domains: every
+# tests/live/*.sh prints "N passed, N failed" last and exits non-zero on a failure.
 test-live: $(BUILD)/kvmcap
-	@if [ -x tests/live/run.sh ]; then KVMCAP_BIN=$(CURDIR)/$(BUILD)/kvmcap tests/live/run.sh; \
-	else echo "test-live: no live tests yet"; fi
+	@rc=0; for t in tests/live/*.sh; do \
+	    echo "== $$t"; KVMCAP_BIN=$(CURDIR)/$(BUILD)/kvmcap bash $$t || rc=1; \
+	done; exit $$rc
 
-# What a new user runs: installs what is missing, then every suite.
+# What a new user runs: installs what is missing, then every suite. Fragments included below
+# add their own suites to TEST_EXTRA (fuzzing, memory checks, lint).
+TEST_EXTRA ?=
 test: deps
 	$(MAKE) --no-print-directory check
 	$(MAKE) --no-print-directory check-san
+	$(MAKE) --no-print-directory $(BUILD)/bench-core
+	$(if $(strip $(TEST_EXTRA)),$(MAKE) --no-print-directory $(TEST_EXTRA))
 	$(MAKE) --no-print-directory test-live
-
-bench: $(BUILD)/bench-core
-	$(BUILD)/bench-core $(BUILD)/bench.json
 
 # The main job: install what is missing, build, answer for this host.
 run: deps $(BUILD)/kvmcap
@@ -141,5 +143,8 @@ uninstall:
 
 clean:
 	rm -rf $(BUILD)
+
+# Suites and tools that live beside what they check (each fragment owns its targets).
+-include bench/bench.mk tests/fuzz/fuzz.mk tests/hardening.mk
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
