@@ -52,13 +52,14 @@ enum {
     OPT_CPU_RATIO, OPT_VM_OVERHEAD, OPT_DISK_OVERCOMMIT, OPT_MAX_UTIL, OPT_PROFILE, OPT_NUMA,
     OPT_NET_MODE, OPT_EXISTING, OPT_JSON, OPT_CHECK, OPT_TIMEOUT, OPT_WORKLOAD, OPT_CATALOG,
     OPT_FROM_FACTS, OPT_HA, OPT_GROWTH, OPT_HOSTS_FILE, OPT_PARALLEL, OPT_SAVE_FACTS, OPT_SORT,
-    OPT_STRICT, OPT_FORMAT, OPT_CONFIG, OPT_QUIET,
+    OPT_STRICT, OPT_FORMAT, OPT_CONFIG, OPT_QUIET, OPT_SET,
 };
 
 static const struct option long_options[] = {
     { "connect", required_argument, NULL, 'c' },
     { "host", required_argument, NULL, OPT_HOST },
     { "facts", required_argument, NULL, OPT_FACTS },
+    { "set", required_argument, NULL, OPT_SET },
     { "vm", required_argument, NULL, OPT_VM },
     { "overcommit", required_argument, NULL, OPT_OVERCOMMIT },
     { "reserve", required_argument, NULL, OPT_RESERVE },
@@ -114,6 +115,7 @@ int kc_cli_parse(int argc, char **argv, int first, const char *help, kc_cli *o, 
             o->host_spec = optarg;
             break;
         case OPT_FACTS: o->facts_file = optarg; break;
+        case OPT_SET: o->set = optarg; break;
         case OPT_VM:
             if (o->n_vms == KC_CLI_VMS_MAX)
                 return kc_cli_usage_error(err, "too many --vm (at most %d)", KC_CLI_VMS_MAX);

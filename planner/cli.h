@@ -29,6 +29,7 @@ typedef struct kc_cli {
     const char *hosts[KC_CLI_HOSTS_MAX];/* every --host, in order (size candidates) */
     size_t n_hosts;
     const char *facts_file;
+    const char *set;                    /* --set KEYS: override collected facts */
     const char *vms[KC_CLI_VMS_MAX];
     size_t n_vms;
     /* policy */

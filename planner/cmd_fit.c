@@ -27,6 +27,8 @@ const char kc_help_fit[] =
     "                         storage=iscsi-10g:20t,numa=2,hugepages=16g,price=N,name=X\n"
     "      --facts FILE       a facts file written by 'kvmcap facts --json'\n"
     "      --timeout S        deadline for libvirt, connecting included (default 10)\n"
+    "      --set KEYS         override what the host reports: nic=2x10g,disk=4xssd:1t,\n"
+    "                         storage=iscsi-10g:20t,price=N,name=X (each kind replaced)\n"
     "\n"
     "VMs:\n"
     "      --vm SPEC[:COUNT]  1c1g, 2c4g,disk=40g,iops=200,mbps=50,net=100m,cpu=25%,\n"
@@ -56,7 +58,8 @@ const char kc_help_fit[] =
     "file), 4 host, libvirt or I/O error, 5 internal error.\n";
 
 const char kc_help_facts[] =
-    "Usage: kvmcap facts [-c URI | --host SPEC | --facts FILE] [--timeout S] [--json]\n"
+    "Usage: kvmcap facts [-c URI | --host SPEC | --facts FILE] [--set KEYS] [--timeout S]\n"
+    "                    [--json]\n"
     "\n"
     "What kvmcap sees of a host: CPUs and topology, memory, NUMA nodes, hugepages,\n"
     "NICs and speeds, networks and their modes, storage pools and disk types, and the\n"
@@ -120,6 +123,15 @@ static int load_facts(const kc_cli *o, const kc_catalog *cat, kc_facts *facts, k
             return -1;
         return kc_libvirt_collect(&co, facts, err);
     }
+}
+
+/* The host's facts, then what the user set by hand over them (--set KEYS). */
+static int load_facts_set(const kc_cli *o, const kc_catalog *cat, kc_facts *facts,
+                          kc_error *err)
+{
+    if (load_facts(o, cat, facts, err) < 0)
+        return -1;
+    return o->set ? kc_spec_apply_set(o->set, cat, facts, err) : 0;
 }
 
 /* Place the counted shapes: their demand becomes existing usage of the host. Demands the
@@ -297,7 +309,7 @@ static kc_facts *host_facts(const kc_cli *o, const kc_catalog *cat, kc_error *er
 {
     kc_facts *facts = kc_facts_new();
 
-    if (load_facts(o, cat, facts, err) < 0) {
+    if (load_facts_set(o, cat, facts, err) < 0) {
         kc_facts_free(facts);
         return NULL;
     }

@@ -87,6 +87,12 @@ int kc_spec_parse_host(const char *text, const kc_catalog *catalog, kc_facts *fa
  * ":COUNT" is copied there (an error if it does not fit in @label_size). @catalog may be NULL
  * (no flavors). Errors read "bad VM spec 'TEXT': DETAIL".
  */
+/* Override collected @facts with host keys ("nic=2x10g,disk=4xssd:1t,price=N,name=X"):
+ * each category given replaces that whole list. numa= and hugepages= are refused (the host
+ * reports them). Adds a note saying what was set. Returns 0 or -1 with KC_ERR_INVALID. */
+int kc_spec_apply_set(const char *text, const kc_catalog *catalog, kc_facts *facts,
+                      kc_error *err);
+
 int kc_spec_parse_vm(const char *text, const kc_catalog *catalog, kc_shape *shape,
                      uint64_t *count, bool *has_count, char *label, size_t label_size,
                      kc_error *err);

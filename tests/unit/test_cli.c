@@ -8,6 +8,8 @@
 
 /* One line per case; a directory under tests/cli without a line here fails below. */
 #define CLI_CASES(X) \
+    X(err_set_numa, "err-set-numa") \
+    X(set_overrides_facts, "set-overrides-facts") \
     X(check_fails, "check-fails") \
     X(check_passes, "check-passes") \
     X(err_bad_facts_file, "err-bad-facts-file") \

@@ -8,6 +8,7 @@
 #include "catalog.h"
 #include "facts.h"
 #include "spec.h"
+#include "util.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -741,4 +742,72 @@ Test(spec_vm, flavors_need_a_catalog)
     expect_error(&err, "m1.small", "m1.small");
     cr_expect_eq(kc_spec_parse_vm("2c4g", NULL, &s, NULL, NULL, NULL, 0, &err), 0, "%s",
                  err.msg);
+}
+
+/* ---- --set: overriding collected facts ---- */
+
+TestSuite(spec_set, .init = load_catalog, .fini = free_catalog);
+
+static kc_facts *collected_host(void)
+{
+    kc_facts *f = kc_facts_new();
+    kc_fact_nic *nic = kc_facts_add_nic(f);
+    kc_fact_storage *st = kc_facts_add_storage(f);
+
+    f->cpus = 16;
+    f->mem_mib = 65536;
+    kc_strlcpy(nic->name, "eth0", sizeof(nic->name));     /* speed unknown */
+    kc_strlcpy(st->name, "default", sizeof(st->name));
+    kc_strlcpy(st->disk_type, "unknown", sizeof(st->disk_type));
+    st->count = 1;
+    st->size_mib = 1 << 20;
+    return f;
+}
+
+Test(spec_set, replaces_the_nics_and_storage_it_names)
+{
+    kc_facts *f = collected_host();
+    kc_error err = { 0 };
+
+    cr_assert_eq(kc_spec_apply_set("nic=2x10g,disk=4xssd:1t,name=kvm7", catalog, f, &err), 0,
+                 "%s", err.msg);
+    cr_expect_eq(f->n_nics, 2);
+    cr_expect_eq(f->nics[0].speed_kbps, 10000000);
+    cr_expect_eq(f->n_storage, 1);
+    cr_expect_str_eq(f->storage[0].disk_type, "ssd");
+    cr_expect_eq(f->storage[0].count, 4);
+    cr_expect_str_eq(f->name, "kvm7");
+    cr_expect_eq(f->cpus, 16);          /* untouched */
+    cr_expect_eq(f->mem_mib, 65536);
+    cr_expect_eq(f->n_notes, 1);
+    kc_facts_free(f);
+}
+
+Test(spec_set, keeps_what_it_does_not_name)
+{
+    kc_facts *f = collected_host();
+    kc_error err = { 0 };
+
+    cr_assert_eq(kc_spec_apply_set("nic=25g", catalog, f, &err), 0, "%s", err.msg);
+    cr_expect_eq(f->n_nics, 1);
+    cr_expect_eq(f->nics[0].speed_kbps, 25000000);
+    cr_expect_eq(f->n_storage, 1);
+    cr_expect_str_eq(f->storage[0].name, "default");
+    kc_facts_free(f);
+}
+
+Test(spec_set, refuses_topology_and_bad_keys)
+{
+    kc_facts *f = collected_host();
+    kc_error err = { 0 };
+
+    cr_expect_eq(kc_spec_apply_set("numa=2", catalog, f, &err), -1);
+    cr_expect(strstr(err.msg, "numa") != NULL, "%s", err.msg);
+    cr_expect_eq(kc_spec_apply_set("nci=10g", catalog, f, &err), -1);
+    cr_expect(strstr(err.msg, "nci") != NULL, "%s", err.msg);
+    cr_expect_eq(err.code, KC_ERR_INVALID);
+    cr_expect_eq(kc_spec_apply_set("", catalog, f, &err), -1);
+    cr_expect_eq(f->n_nics, 1);    /* a failed --set changes nothing */
+    cr_expect_eq(f->nics[0].speed_kbps, 0);
+    kc_facts_free(f);
 }
