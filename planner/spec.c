@@ -703,6 +703,12 @@ int kc_spec_apply_set(const char *text, const kc_catalog *catalog, kc_facts *fac
         kc_error_set(err, KC_ERR_INVALID, "bad --set: longer than %d characters", SPEC_MAX - 1);
         return -1;
     }
+    /* topology comes from the host: refuse it before parsing against a placeholder host */
+    for (const char *k = text; k; k = strchr(k, ',') ? strchr(k, ',') + 1 : NULL) {
+        if (strncmp(k, "numa=", 5) == 0 || strncmp(k, "hugepages=", 10) == 0)
+            return kc_error_set(err, KC_ERR_INVALID, "bad --set '%s': numa and hugepages come "
+                                "from the host, they cannot be set", Q(text).s);
+    }
     /* the keys parse exactly as a host spec's do: give them a placeholder host */
     snprintf(joined, sizeof(joined), "1c1g,%s", text);
     set = kc_facts_new();
