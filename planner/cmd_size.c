@@ -28,7 +28,8 @@ const char kc_help_size[] =
     "      --ha N             host failures tolerated: N spare hosts (default 0)\n"
     "      --growth PCT       grow every count by PCT (default 0)\n"
     "      --max-util PCT     plan no host above PCT of any resource (default 100)\n"
-    "      and the policy options of 'kvmcap --help' (overcommit, reserve, cpu ratio, ...)\n"
+    "      and the policy options of 'kvmcap --help' (overcommit, reserve, cpu\n"
+    "      ratio, ...)\n"
     "\n"
     "Exit status: 0 ok, 2 usage, 3 bad input (spec, file, a VM that fits on no\n"
     "candidate), 4 I/O error.\n";

@@ -59,6 +59,7 @@ void kc_report_size_text(FILE *out, const kc_sizing *s, const kc_size_opts *opts
     for (size_t i = 0; i < s->n_results; i++)
         if ((int)strlen(s->results[i].name) > w)
             w = (int)strlen(s->results[i].name);
+    w = w > 24 ? 24 : w;    /* a longer name gets a line of its own: the table stays in 80 */
     fprintf(out, "%-*s %5s %6s %5s %10s %8s  %s\n", w, "candidate", "hosts", "packed", "bound",
             "price", "per VM", "bottleneck");
     for (size_t i = 0; i < s->n_results; i++) {
@@ -66,8 +67,14 @@ void kc_report_size_text(FILE *out, const kc_sizing *s, const kc_size_opts *opts
         char names[64], price[32], per_vm[32];
         uint32_t top = 0;
 
+        const char *name = r->name;
+
+        if ((int)strlen(name) > w) {
+            fprintf(out, "%s\n", name);
+            name = "";
+        }
         if (r->rank == KC_SIZE_RANK_INFEASIBLE) {
-            fprintf(out, "%-*s %5s  '%s' does not fit (%s)\n", w, r->name, "-",
+            fprintf(out, "%-*s %5s  '%s' does not fit (%s)\n", w, name, "-",
                     s->lines[r->misfit_line].name, kc_resource_name(r->misfit_res));
             continue;
         }
@@ -84,7 +91,7 @@ void kc_report_size_text(FILE *out, const kc_sizing *s, const kc_size_opts *opts
             snprintf(per_vm, sizeof(per_vm), "-");
         }
         fprintf(out, "%-*s %5" PRIu64 " %6" PRIu64 " %5" PRIu64 " %10s %8s  %s %s %%%s\n",
-                w, r->name, r->hosts, r->hosts_packed, r->lower_bound, price, per_vm, names,
+                w, name, r->hosts, r->hosts_packed, r->lower_bound, price, per_vm, names,
                 kc_fmt_bp(a, sizeof(a), top), r->proven_optimal ? "" : "  *");
     }
     fputs("\n'packed' hosts hold the workload, 'hosts' adds the spares; 'bound': no packing\n"

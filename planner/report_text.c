@@ -204,7 +204,28 @@ static void print_host_line(FILE *out, const kc_fit_report *rep)
                 kc_existing_name(rep->existing));
 }
 
+static void print_policy_lines(FILE *out, const kc_fit_report *rep);
+
+/* The policy lines, each wrapped at 79 columns. */
 static void print_policy(FILE *out, const kc_fit_report *rep)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&buf, &len);
+
+    if (!mem) {
+        print_policy_lines(out, rep);
+        return;
+    }
+    print_policy_lines(mem, rep);
+    if (fclose(mem) == 0 && buf) {
+        for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"))
+            print_wrapped_indent(out, line, 8);
+    }
+    free(buf);
+}
+
+static void print_policy_lines(FILE *out, const kc_fit_report *rep)
 {
     const kc_policy *p = &rep->policy;
     char oc[16], ratio[16], util[16], res[32];
