@@ -12,11 +12,11 @@ set -euo pipefail
 
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
+# shellcheck source=tests/live/lib.sh
+. tests/live/lib.sh
 PASS=0
 FAIL=0
 TMP=""
-LIBVIRTD_PID=""
-VIRTLOGD_PID=""
 URI=""
 DOMS=(kvmcap-live-a kvmcap-live-b kvmcap-live-c)
 
@@ -30,58 +30,24 @@ now() { date +%s.%N; }
 elapsed_lt() { awk -v a="$1" -v b="$(now)" -v m="$2" 'BEGIN { exit !((b - a) < m) }'; }
 val() { sed -n "s/^$1=//p" "$2" | head -n 1; }
 
-cleanup() {
-    local rc=$?
-    set +e
-    if [ -n "$LIBVIRTD_PID" ] && kill -0 "$LIBVIRTD_PID" 2>/dev/null; then
-        kill -CONT "$LIBVIRTD_PID" 2>/dev/null
-        if [ -n "$URI" ]; then
-            for d in "${DOMS[@]}"; do
-                timeout 10 virsh -q -c "$URI" destroy "$d" >/dev/null 2>&1
-                timeout 10 virsh -q -c "$URI" undefine "$d" >/dev/null 2>&1
-            done
-        fi
-        kill "$LIBVIRTD_PID" 2>/dev/null
-        for _ in $(seq 50); do kill -0 "$LIBVIRTD_PID" 2>/dev/null || break; sleep 0.1; done
-        kill -9 "$LIBVIRTD_PID" 2>/dev/null
+# called by lib.sh's EXIT trap before the daemons stop
+kc_live_before_stop() {
+    if [ -n "$URI" ] && [ -n "$KC_LIBVIRTD_PID" ] && kill -0 "$KC_LIBVIRTD_PID" 2>/dev/null; then
+        kill -CONT "$KC_LIBVIRTD_PID" 2>/dev/null
+        for d in "${DOMS[@]}"; do
+            timeout 10 virsh -q -c "$URI" destroy "$d" >/dev/null 2>&1
+            timeout 10 virsh -q -c "$URI" undefine "$d" >/dev/null 2>&1
+        done
     fi
-    if [ -n "$VIRTLOGD_PID" ] && kill -0 "$VIRTLOGD_PID" 2>/dev/null; then
-        kill "$VIRTLOGD_PID" 2>/dev/null
-    fi
-    [ -n "$TMP" ] && rm -rf "$TMP"
-    exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-if [ "$(id -u)" != 0 ]; then
-    echo "live tests: must run as root to start a private libvirtd (skipping is a failure)"
-    echo "0 passed, 1 failed"
-    exit 1
-fi
-for tool in libvirtd virtlogd virsh pkg-config; do
-    if ! command -v "$tool" >/dev/null; then
-        echo "live tests: '$tool' is missing (make deps installs it)"
-        echo "0 passed, 1 failed"
-        exit 1
-    fi
-done
+kc_live_trap
+kc_live_require libvirtd virtlogd virsh pkg-config
 
 # --- what libvirt-daemon-system would have done (idempotent) ---
-getent group kvm >/dev/null || groupadd -r kvm
-getent group libvirt-qemu >/dev/null || groupadd -r libvirt-qemu
-id libvirt-qemu >/dev/null 2>&1 ||
-    useradd -r -g libvirt-qemu -G kvm -d /var/lib/libvirt -s /usr/sbin/nologin libvirt-qemu
-mkdir -p /var/log/libvirt
-if [ -e /dev/kvm ]; then
-    chgrp kvm /dev/kvm && chmod 0660 /dev/kvm
-    DOMTYPE=kvm
-else
-    DOMTYPE=qemu
-    echo "note: /dev/kvm is missing: domains run under TCG (type qemu)"
-fi
+kc_live_prepare
+DOMTYPE=$KC_DOMTYPE
 
-TMP=$(mktemp -d /tmp/kvmcap-live.XXXXXX)
+kc_live_tmpdir TMP
 
 # --- the collector driver (until the CLI's `facts` exists) ---
 CFLAGS_K="-std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wpedantic -Werror -Wshadow \
@@ -93,50 +59,14 @@ ${CC:-cc} $CFLAGS_K -Imodel -Iplanner $(pkg-config --cflags libvirt libxml-2.0) 
     $(pkg-config --libs libvirt libxml-2.0) -lpthread
 COLLECT="$TMP/collect"
 
-# --- a free port, virtlogd, libvirtd ---
-free_port() {
-    local p
-    for _ in $(seq 100); do
-        p=$((20000 + RANDOM % 20000))
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
-    done
-    return 1
-}
-PORT=$(free_port)
-mkdir -p "$TMP/sock"
-cat >"$TMP/libvirtd.conf" <<EOF
-listen_tls = 0
-listen_tcp = 1
-listen_addr = "127.0.0.1"
-tcp_port = "$PORT"
-auth_tcp = "none"
-unix_sock_dir = "$TMP/sock"
-log_outputs = "3:file:$TMP/libvirtd.log"
-EOF
-if ! pgrep -x virtlogd >/dev/null; then
-    virtlogd -d -p "$TMP/virtlogd.pid"
-    for _ in $(seq 50); do [ -s "$TMP/virtlogd.pid" ] && break; sleep 0.1; done
-    VIRTLOGD_PID=$(cat "$TMP/virtlogd.pid" 2>/dev/null || true)
-fi
-if ! libvirtd --listen -f "$TMP/libvirtd.conf" -p "$TMP/libvirtd.pid" -d; then
-    echo "live tests: libvirtd did not start (see above)"
+# --- virtlogd and a private libvirtd on a free loopback port ---
+kc_live_start_virtlogd "$TMP"
+if ! kc_live_start_libvirtd "$TMP"; then
     echo "0 passed, 1 failed"
     exit 1
 fi
-for _ in $(seq 100); do [ -s "$TMP/libvirtd.pid" ] && break; sleep 0.05; done
-LIBVIRTD_PID=$(cat "$TMP/libvirtd.pid")
-URI="qemu+tcp://127.0.0.1:$PORT/system"
-up=0
-for _ in $(seq 100); do
-    if timeout 5 virsh -c "$URI" uri >/dev/null 2>&1; then up=1; break; fi
-    sleep 0.1
-done
-if [ "$up" != 1 ]; then
-    echo "live tests: libvirtd (pid $LIBVIRTD_PID) does not answer on $URI"
-    tail -n 5 "$TMP/libvirtd.log" 2>/dev/null || true
-    echo "0 passed, 1 failed"
-    exit 1
-fi
+LIBVIRTD_PID=$KC_LIBVIRTD_PID
+URI=$KC_LIBVIRTD_URI
 echo "private libvirtd pid $LIBVIRTD_PID on $URI (domains: type $DOMTYPE)"
 
 # --- facts vs virsh on the same daemon ---
@@ -231,7 +161,7 @@ else
 fi
 
 # --- failure modes ---
-CLOSED=$(free_port)
+CLOSED=$(kc_live_free_port)
 t0=$(now)
 set +e
 "$COLLECT" --timeout 5 "qemu+tcp://127.0.0.1:$CLOSED/system" >/dev/null 2>"$TMP/err"

@@ -1,0 +1,161 @@
+# SPDX-License-Identifier: MIT
+# lib.sh: private libvirt daemons for live tests and benchmarks (sourced, never run).
+#
+# Usage (bash, as root):
+#     . tests/live/lib.sh
+#     kc_live_trap                      # EXIT: stop what we started, remove temp dirs
+#     kc_live_require libvirtd virsh    # root + tools, else "0 passed, 1 failed", exit 1
+#     kc_live_prepare                   # users/groups/dirs libvirt-daemon-system would make;
+#                                       # sets KC_DOMTYPE to kvm (or qemu without /dev/kvm)
+#     kc_live_tmpdir dir                # dir=a new temp dir, removed on exit
+#     kc_live_start_virtlogd "$dir"     # only if no virtlogd runs (needed to start domains)
+#     kc_live_start_libvirtd "$dir" || exit 1
+#         # libvirtd --listen on 127.0.0.1:$KC_LIBVIRTD_PORT (a free port), own config, pid
+#         # file, log and unix socket dir under "$dir"; sets KC_LIBVIRTD_PID, KC_LIBVIRTD_PORT,
+#         # KC_LIBVIRTD_URI (qemu+tcp://127.0.0.1:PORT/system), and waits until it answers.
+#         # test-driver hosts through it: test+tcp://127.0.0.1:PORT/ABS/PATH/host.xml
+#     kc_live_wait_uri URI [TRIES]      # 0 once `virsh -c URI uri` answers (TRIES x 0.1 s)
+#     kc_live_free_port                 # prints a loopback TCP port nobody listens on
+#     kc_live_stop_pid PID              # SIGCONT, SIGTERM, up to 5 s, then SIGKILL
+#     kc_live_register_pid PID          # stop PID on exit too (any process you started)
+#
+# A script that must do something before the daemons stop (destroy its domains) defines
+# kc_live_before_stop; the EXIT trap calls it first, with errexit off. Everything is stopped
+# by its PID, never by name; nothing is left running on any exit path.
+#
+# Running this file directly does nothing (the Makefile's test-live loop skips it).
+
+KC_LIVE_PIDS=()
+KC_LIVE_DIRS=()
+KC_LIBVIRTD_PID=""
+KC_LIBVIRTD_PORT=""
+KC_LIBVIRTD_URI=""
+KC_DOMTYPE=""
+
+kc_live_register_pid() { KC_LIVE_PIDS+=("$1"); }
+
+kc_live_stop_pid() {
+    local pid=$1
+    [ -n "$pid" ] || return 0
+    kill -0 "$pid" 2>/dev/null || return 0
+    kill -CONT "$pid" 2>/dev/null
+    kill "$pid" 2>/dev/null
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null
+    return 0
+}
+
+kc_live_cleanup() {
+    local rc=$? i
+    set +e
+    if declare -F kc_live_before_stop >/dev/null; then kc_live_before_stop; fi
+    # newest first: a daemon started later may depend on an earlier one
+    for ((i = ${#KC_LIVE_PIDS[@]} - 1; i >= 0; i--)); do kc_live_stop_pid "${KC_LIVE_PIDS[$i]}"; done
+    for i in "${KC_LIVE_DIRS[@]}"; do [ -n "$i" ] && rm -rf "$i"; done
+    exit "$rc"
+}
+
+kc_live_trap() {
+    trap kc_live_cleanup EXIT
+    trap 'exit 130' INT TERM
+}
+
+kc_live_require() {
+    local tool
+    if [ "$(id -u)" != 0 ]; then
+        echo "live tests: must run as root to start a private libvirtd (skipping is a failure)"
+        echo "0 passed, 1 failed"
+        exit 1
+    fi
+    for tool in "$@"; do
+        if ! command -v "$tool" >/dev/null; then
+            echo "live tests: '$tool' is missing (make deps installs it)"
+            echo "0 passed, 1 failed"
+            exit 1
+        fi
+    done
+}
+
+kc_live_prepare() {
+    getent group kvm >/dev/null || groupadd -r kvm
+    getent group libvirt-qemu >/dev/null || groupadd -r libvirt-qemu
+    id libvirt-qemu >/dev/null 2>&1 ||
+        useradd -r -g libvirt-qemu -G kvm -d /var/lib/libvirt -s /usr/sbin/nologin libvirt-qemu
+    mkdir -p /var/log/libvirt
+    if [ -e /dev/kvm ]; then
+        chgrp kvm /dev/kvm && chmod 0660 /dev/kvm
+        KC_DOMTYPE=kvm
+    else
+        KC_DOMTYPE=qemu
+        echo "note: /dev/kvm is missing: domains run under TCG (type qemu)"
+    fi
+}
+
+# kc_live_tmpdir NAME: sets the variable NAME (not a subshell: the dir must be registered)
+kc_live_tmpdir() {
+    local d
+    d=$(mktemp -d "${TMPDIR:-/tmp}/kvmcap-live.XXXXXX") || return 1
+    KC_LIVE_DIRS+=("$d")
+    printf -v "$1" '%s' "$d"
+}
+
+kc_live_free_port() {
+    local p
+    for _ in $(seq 100); do
+        p=$((20000 + RANDOM % 20000))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
+    done
+    return 1
+}
+
+kc_live_wait_uri() {
+    local uri=$1 tries=${2:-100}
+    for _ in $(seq "$tries"); do
+        if timeout 5 virsh -c "$uri" uri >/dev/null 2>&1; then return 0; fi
+        sleep 0.1
+    done
+    return 1
+}
+
+kc_live_start_virtlogd() {
+    local dir=$1 pid=""
+    pgrep -x virtlogd >/dev/null && return 0
+    virtlogd -d -p "$dir/virtlogd.pid" || return 1
+    for _ in $(seq 50); do [ -s "$dir/virtlogd.pid" ] && break; sleep 0.1; done
+    pid=$(cat "$dir/virtlogd.pid" 2>/dev/null || true)
+    [ -n "$pid" ] && kc_live_register_pid "$pid"
+    return 0
+}
+
+kc_live_start_libvirtd() {
+    local dir=$1 port
+    port=$(kc_live_free_port) || { echo "live tests: no free port"; return 1; }
+    mkdir -p "$dir/sock"
+    cat >"$dir/libvirtd.conf" <<EOF
+listen_tls = 0
+listen_tcp = 1
+listen_addr = "127.0.0.1"
+tcp_port = "$port"
+auth_tcp = "none"
+unix_sock_dir = "$dir/sock"
+log_outputs = "3:file:$dir/libvirtd.log"
+EOF
+    if ! libvirtd --listen -f "$dir/libvirtd.conf" -p "$dir/libvirtd.pid" -d; then
+        echo "live tests: libvirtd did not start (see above)"
+        return 1
+    fi
+    for _ in $(seq 100); do [ -s "$dir/libvirtd.pid" ] && break; sleep 0.05; done
+    KC_LIBVIRTD_PID=$(cat "$dir/libvirtd.pid" 2>/dev/null || true)
+    [ -n "$KC_LIBVIRTD_PID" ] && kc_live_register_pid "$KC_LIBVIRTD_PID"
+    KC_LIBVIRTD_PORT=$port
+    KC_LIBVIRTD_URI="qemu+tcp://127.0.0.1:$port/system"
+    if [ -z "$KC_LIBVIRTD_PID" ] || ! kc_live_wait_uri "$KC_LIBVIRTD_URI"; then
+        echo "live tests: libvirtd (pid ${KC_LIBVIRTD_PID:-?}) does not answer on $KC_LIBVIRTD_URI"
+        tail -n 5 "$dir/libvirtd.log" 2>/dev/null || true
+        return 1
+    fi
+    return 0
+}
+
+# executed rather than sourced: do nothing
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then exit 0; fi
