@@ -1,16 +1,40 @@
 /* SPDX-License-Identifier: MIT */
 /* bench_core.c: benchmarks of the calculation core (links model/ only). */
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/types.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "demand.h"
 #include "fit.h"
+#include "pack.h"
+#include "size.h"
 
-#define N_INPUTS 4096      /* varied inputs, cycled: too many to fold, few enough for cache */
-#define REPS 9             /* each timing is the median of REPS runs */
+/*
+ * Usage: bench-core [--quick] [--flags 'CFLAGS'] [JSON_PATH]
+ *
+ * Every input is generated from fixed seeds (the same numbers on every run), varied (no
+ * input repeats in a way the compiler could fold) and exercises every resource: memory,
+ * hugepages, cpu, cpu load, network, disk, iops and throughput. Every result is consumed into
+ * a checksum that is printed, so no call can be elided. Each timing is the median of several
+ * repetitions, with min and max beside it.
+ */
+#define N_INPUTS 4096      /* fit inputs, cycled: too many to fold, few enough for cache */
+#define FIT_ITERS 200000
+
+typedef struct stat3 {
+    double median, min, max;
+    int reps;
+} stat3;
+
+static uint64_t checksum;   /* every result lands here: printed at the end */
+static int quick;           /* --quick: fewer repetitions (a smoke run for CI) */
 
 static uint64_t rng(uint64_t *s)
 {
@@ -19,6 +43,11 @@ static uint64_t rng(uint64_t *s)
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
     return z ^ (z >> 31);
+}
+
+static uint64_t between(uint64_t *s, uint64_t lo, uint64_t hi)
+{
+    return lo + rng(s) % (hi - lo + 1);
 }
 
 static double now_ns(void)
@@ -36,126 +65,509 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-typedef struct stat3 {
-    double median, min, max;
-} stat3;
-
 static stat3 summarize(double *v, int n)
 {
     stat3 s;
 
     qsort(v, (size_t)n, sizeof(*v), cmp_double);
-    s.median = v[n / 2];
+    s.median = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
     s.min = v[0];
     s.max = v[n - 1];
+    s.reps = n;
     return s;
 }
 
-/* Hosts and shapes with every resource active: NICs, local and network storage, all VM
- * demands, varied sizes. @numa gives 8 nodes and strict placement. */
-static void make_inputs(kc_host *hosts, kc_shape *shapes, kc_policy *policies, int numa)
+static void *xcalloc(size_t n, size_t size)
 {
-    uint64_t s = 42;
+    void *p = calloc(n ? n : 1, size);
 
-    for (int i = 0; i < N_INPUTS; i++) {
-        kc_host *h = &hosts[i];
-        kc_shape *v = &shapes[i];
-        kc_policy *p = &policies[i];
-
-        kc_host_init(h);
-        h->cpus = 8u * (1 + (uint32_t)(rng(&s) % 32));
-        h->mem_mib = 8192ull * (1 + rng(&s) % 256);
-        h->n_nics = 2;
-        h->nics[0].speed_kbps = 10000000;
-        h->nics[1].speed_kbps = 25000000;
-        h->n_storage = 2;
-        h->storage[0] = (kc_storage){ .kind = KC_STORAGE_LOCAL, .count = 4,
-                                      .size_mib = 1u << 21, .iops = 500000, .mbps = 3000 };
-        h->storage[1] = (kc_storage){ .kind = KC_STORAGE_NETWORK, .count = 1,
-                                      .size_mib = 1u << 24, .iops = 200000, .mbps = 4000,
-                                      .link_iops = 305175, .link_mbps = 1250 };
-        h->used = (kc_usage){ .vms = rng(&s) % 8, .vcpus = rng(&s) % 16,
-                              .mem_mib = rng(&s) % 8192, .disk_mib = rng(&s) % 100000 };
-        if (numa) {
-            h->n_numa = 8;
-            for (int n = 0; n < 8; n++)
-                h->numa[n] = (kc_numa_node){ .cpus = h->cpus / 8, .mem_mib = h->mem_mib / 8 };
-        }
-        *v = (kc_shape){ .vcpus = 1 + (uint32_t)(rng(&s) % 8), .mem_mib = 512ull << (rng(&s) % 6),
-                         .disk_mib = 10240ull * (1 + rng(&s) % 10), .iops = 100 + rng(&s) % 1000,
-                         .mbps = 10 + rng(&s) % 100, .net_kbps = 100000 + rng(&s) % 1000000,
-                         .cpu_util_bp = 1000 + (uint32_t)(rng(&s) % 9000) };
-        kc_policy_init(p);
-        p->overcommit_bp = (uint32_t)(rng(&s) % 5001);
-        p->max_util_bp = 8000 + (uint32_t)(rng(&s) % 2001);
-        p->numa = numa ? KC_NUMA_STRICT : KC_NUMA_SPREAD;
-    }
-}
-
-static stat3 bench_fit(int numa, uint64_t *checksum)
-{
-    kc_host *hosts = calloc(N_INPUTS, sizeof(*hosts));
-    kc_shape *shapes = calloc(N_INPUTS, sizeof(*shapes));
-    kc_policy *policies = calloc(N_INPUTS, sizeof(*policies));
-    double t[REPS];
-    const int iters = 200000;
-
-    if (!hosts || !shapes || !policies) {
+    if (!p) {
         fputs("bench: out of memory\n", stderr);
         exit(5);
     }
-    make_inputs(hosts, shapes, policies, numa);
-    for (int r = 0; r < REPS; r++) {
+    return p;
+}
+
+static void die_err(const char *what, const kc_error *err)
+{
+    fprintf(stderr, "bench: %s: %s\n", what, err->msg);
+    exit(5);
+}
+
+/* ---- generated inputs ---- */
+
+/* A host model with every resource: two NICs, local and network storage, a hugepage pool of
+ * 1 GiB pages, @numa nodes (0 = unknown) splitting CPUs, memory and the pool evenly. */
+static void make_host(kc_host *h, uint64_t *s, int numa)
+{
+    kc_host_init(h);
+    h->cpus = 16u * (uint32_t)between(s, 1, 16);                 /* 16..256 */
+    h->mem_mib = 65536ull * between(s, 1, 32);                   /* 64 GiB..2 TiB */
+    h->hugepage_kib = 1048576;
+    h->hugepages_mib = h->mem_mib / 1024 * 1024 / 8;             /* 1/8 of RAM, whole GiB */
+    h->n_nics = 2;
+    h->nics[0].speed_kbps = 10000000ull * between(s, 1, 10);
+    h->nics[1].speed_kbps = 25000000;
+    h->n_storage = 2;
+    h->storage[0] = (kc_storage){ .kind = KC_STORAGE_LOCAL, .count = (uint32_t)between(s, 2, 8),
+                                  .size_mib = 1ull << 21, .iops = 500000, .mbps = 3000 };
+    h->storage[1] = (kc_storage){ .kind = KC_STORAGE_NETWORK, .count = 1,
+                                  .size_mib = 1ull << 24, .iops = 200000, .mbps = 4000,
+                                  .link_iops = 305175, .link_mbps = 1250 };
+    if (numa > 0) {
+        uint64_t node_mem = h->mem_mib / (uint64_t)numa;
+
+        h->n_numa = (size_t)numa;
+        h->mem_mib = node_mem * (uint64_t)numa;
+        h->hugepages_mib = h->hugepages_mib / 1024 / (uint64_t)numa * (uint64_t)numa * 1024;
+        for (int n = 0; n < numa; n++)
+            h->numa[n] = (kc_numa_node){ .cpus = h->cpus / (uint32_t)numa, .mem_mib = node_mem,
+                                         .hugepages_mib = h->hugepages_mib / (uint64_t)numa };
+    }
+}
+
+/* A VM shape asking for every resource; one in @hp_every on hugepages (0 = never). */
+static void make_shape(kc_shape *v, uint64_t *s, int hp_every)
+{
+    *v = (kc_shape){ .vcpus = (uint32_t)between(s, 1, 16),
+                     .mem_mib = 512ull * between(s, 1, 64),
+                     .disk_mib = 10240ull * between(s, 1, 20), .iops = between(s, 50, 2000),
+                     .mbps = between(s, 5, 200), .net_kbps = between(s, 10000, 2000000),
+                     .cpu_util_bp = (uint32_t)between(s, 500, 10000) };
+    v->hugepages = hp_every > 0 && rng(s) % (uint64_t)hp_every == 0;
+}
+
+static void make_policy(kc_policy *p, uint64_t *s, kc_numa_mode numa)
+{
+    kc_policy_init(p);
+    p->overcommit_bp = (uint32_t)between(s, 0, 5000);
+    p->max_util_bp = (uint32_t)between(s, 7000, 10000);
+    p->overhead_mode = KC_OVERHEAD_AUTO;
+    p->disk_overcommit_bp = (uint32_t)between(s, 0, 3000);
+    p->net_mode = rng(s) % 2 ? KC_NET_NAT : KC_NET_BRIDGE;
+    p->nat_efficiency_bp = 8000;
+    p->numa = numa;
+}
+
+/* ---- fit ---- */
+
+static stat3 bench_fit(int numa)
+{
+    kc_host *hosts = xcalloc(N_INPUTS, sizeof(*hosts));
+    kc_shape *shapes = xcalloc(N_INPUTS, sizeof(*shapes));
+    kc_policy *policies = xcalloc(N_INPUTS, sizeof(*policies));
+    int reps = quick ? 3 : 11;
+    double t[11];
+    uint64_t s = numa ? 4242 : 42;
+
+    for (int i = 0; i < N_INPUTS; i++) {
+        make_host(&hosts[i], &s, numa ? 8 : 0);
+        hosts[i].used = (kc_usage){ .vms = rng(&s) % 8, .vcpus = rng(&s) % 16,
+                                    .mem_mib = rng(&s) % 8192, .disk_mib = rng(&s) % 100000 };
+        make_shape(&shapes[i], &s, 4);
+        make_policy(&policies[i], &s, numa ? KC_NUMA_STRICT : KC_NUMA_SPREAD);
+    }
+    for (int r = 0; r < reps; r++) {
         double t0 = now_ns();
 
-        for (int i = 0; i < iters; i++) {
+        for (int i = 0; i < FIT_ITERS; i++) {
             int k = i % N_INPUTS;
             kc_fit fit;
 
             if (kc_fit_compute(&hosts[k], &shapes[k], &policies[k], &fit, NULL) == 0)
-                *checksum += fit.count;    /* consumed: the call cannot be elided */
+                checksum += fit.count + fit.bottleneck;
+            else
+                checksum += 7;
         }
-        t[r] = (now_ns() - t0) / iters;
+        t[r] = (now_ns() - t0) / FIT_ITERS;
     }
     free(hosts);
     free(shapes);
     free(policies);
-    return summarize(t, REPS);
+    return summarize(t, reps);
 }
 
-static long peak_rss_kib(void)
+/* ---- packing ---- */
+
+/* One packing instance: the vectors kc_demand_compute derives for @n_shapes shapes on one
+ * host model (the same path sizing takes), with @total VMs spread over the shapes. */
+typedef struct pack_case {
+    uint64_t cap[KC_PACK_DIM_MAX];
+    size_t nd, ni;
+    kc_pack_item *items;
+} pack_case;
+
+static void make_pack_case(pack_case *pc, uint64_t seed, size_t n_shapes, uint64_t total)
+{
+    uint64_t s = seed;
+    kc_host host;
+    kc_policy pol;
+    kc_shape *shapes = xcalloc(n_shapes, sizeof(*shapes));
+    kc_shape_demand *dem = xcalloc(n_shapes, sizeof(*dem));
+    kc_host_capacity cap;
+    kc_resource dims[KC_PACK_DIM_MAX];
+    kc_error err = { 0 };
+    uint64_t *weight = xcalloc(n_shapes, sizeof(*weight)), wsum = 0, given = 0;
+
+    memset(pc, 0, sizeof(*pc));
+    make_host(&host, &s, 0);
+    host.cpus = 128;                     /* a big host: a few dozen VMs each */
+    host.mem_mib = 1048576;
+    host.hugepages_mib = 131072;
+    make_policy(&pol, &s, KC_NUMA_SPREAD);
+    pol.max_util_bp = 9000;
+    for (size_t i = 0; i < n_shapes; i++) {
+        make_shape(&shapes[i], &s, 0);
+        shapes[i].hugepages = i % 4 == 1;              /* every dimension active */
+        if (n_shapes > 64)
+            shapes[i].mem_mib = 256ull * (i + 1) % 65536 + 256;   /* distinct */
+    }
+    if (kc_demand_compute(&host, &pol, shapes, n_shapes, &cap, dem, &err) < 0)
+        die_err("pack case", &err);
+    for (size_t r = 0; r < KC_RES_LAST; r++)
+        if (cap.planned & (1u << r)) {
+            dims[pc->nd] = (kc_resource)r;
+            pc->cap[pc->nd++] = cap.free[r];
+        }
+    pc->ni = n_shapes;
+    pc->items = xcalloc(n_shapes, sizeof(*pc->items));
+    for (size_t i = 0; i < n_shapes; i++) {
+        weight[i] = between(&s, 1, 100);
+        wsum += weight[i];
+    }
+    for (size_t i = 0; i < n_shapes; i++) {
+        if (kc_demand_misfit(&cap, &dem[i]) != KC_RES_LAST) {
+            fprintf(stderr, "bench: generated shape %zu does not fit its host\n", i);
+            exit(5);
+        }
+        for (size_t k = 0; k < pc->nd; k++)
+            pc->items[i].demand[k] = dem[i].per_vm[dims[k]];
+        pc->items[i].count = i + 1 == n_shapes ? total - given : total / wsum * weight[i] +
+                             (total % wsum) * weight[i] / wsum;
+        given += pc->items[i].count;
+    }
+    free(shapes);
+    free(dem);
+    free(weight);
+}
+
+static void free_pack_case(pack_case *pc)
+{
+    free(pc->items);
+    pc->items = NULL;
+}
+
+static double time_pack(const pack_case *pc)
+{
+    kc_pack *pack = NULL;
+    kc_error err = { 0 };
+    double t0 = now_ns(), t;
+
+    if (kc_pack_solve(pc->cap, pc->nd, pc->items, pc->ni, NULL, &pack, &err) < 0)
+        die_err("pack", &err);
+    t = now_ns() - t0;
+    checksum += pack->hosts + pack->lower_bound + pack->n_patterns;
+    kc_pack_free(pack);
+    return t;
+}
+
+/* The median over @reps instances (seeds differ: varied inputs), in ms. */
+static stat3 bench_pack(uint64_t seed, size_t n_shapes, uint64_t total, int reps)
+{
+    double t[32];
+
+    for (int r = 0; r < reps; r++) {
+        pack_case pc;
+
+        make_pack_case(&pc, seed + (uint64_t)r, n_shapes, total);
+        t[r] = time_pack(&pc) / 1e6;
+        free_pack_case(&pc);
+    }
+    return summarize(t, reps);
+}
+
+/* ---- sizing ---- */
+
+#define SIZE_LINES 10
+#define SIZE_CANDS 20
+
+static void make_sizing(uint64_t seed, kc_workload_line *lines, kc_candidate *cands,
+                        kc_size_opts *opts)
+{
+    uint64_t s = seed, given = 0;
+
+    for (size_t i = 0; i < SIZE_LINES; i++) {
+        make_shape(&lines[i].shape, &s, 0);
+        lines[i].shape.hugepages = i % 5 == 2;
+        snprintf(lines[i].name, sizeof(lines[i].name), "shape%zu", i);
+        lines[i].count = i + 1 < SIZE_LINES ? between(&s, 50000, 150000) : 1000000 - given;
+        given += lines[i].count;
+    }
+    for (size_t c = 0; c < SIZE_CANDS; c++) {
+        make_host(&cands[c].host, &s, (int)(c % 3) * 2);   /* 0, 2 or 4 NUMA nodes */
+        if (cands[c].host.cpus < 64) {                      /* every shape fits each model */
+            cands[c].host.cpus = 64;
+            for (size_t n = 0; n < cands[c].host.n_numa; n++)
+                cands[c].host.numa[n].cpus = 64 / (uint32_t)cands[c].host.n_numa;
+        }
+        snprintf(cands[c].name, sizeof(cands[c].name), "model%02zu", c);
+        cands[c].price = 5000 + rng(&s) % 40000;
+    }
+    memset(opts, 0, sizeof(*opts));
+    make_policy(&opts->policy, &s, KC_NUMA_SPREAD);
+    opts->growth_bp = 2000;
+    opts->ha = 1;
+}
+
+static double time_size(uint64_t seed)
+{
+    kc_workload_line lines[SIZE_LINES];
+    kc_candidate *cands = xcalloc(SIZE_CANDS, sizeof(*cands));
+    kc_size_opts opts;
+    kc_sizing *sz = NULL;
+    kc_error err = { 0 };
+    double t0, t;
+
+    memset(lines, 0, sizeof(lines));
+    make_sizing(seed, lines, cands, &opts);
+    t0 = now_ns();
+    if (kc_size_run(lines, SIZE_LINES, cands, SIZE_CANDS, &opts, &sz, &err) < 0)
+        die_err("size", &err);
+    t = now_ns() - t0;
+    checksum += sz->total_vms + sz->results[0].hosts + sz->n_results;
+    kc_sizing_free(sz);
+    free(cands);
+    return t;
+}
+
+static stat3 bench_size(int reps)
+{
+    double t[32];
+
+    for (int r = 0; r < reps; r++)
+        t[r] = time_size(1000 + (uint64_t)r) / 1e6;
+    return summarize(t, reps);
+}
+
+/* Peak RSS of a process that runs only the sizing: a child forked before anything else is
+ * allocated, so the fit inputs do not count. In MiB. */
+static double size_peak_rss_mib(void)
 {
     struct rusage ru;
+    int status = 0;
+    pid_t pid;
 
-    getrusage(RUSAGE_SELF, &ru);
-    return ru.ru_maxrss;
+    fflush(NULL);
+    pid = fork();
+    if (pid < 0) {
+        perror("bench: fork");
+        exit(5);
+    }
+    if (pid == 0) {
+        time_size(1000);
+        _exit(0);
+    }
+    /* the only child ever waited for, so RUSAGE_CHILDREN's peak is its peak */
+    if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
+        getrusage(RUSAGE_CHILDREN, &ru) < 0) {
+        fputs("bench: the sizing child failed\n", stderr);
+        exit(5);
+    }
+    return (double)ru.ru_maxrss / 1024.0;
+}
+
+/* ---- scaling ---- */
+
+#define SCALE_POINTS 5
+
+typedef struct scaling {
+    uint64_t n[SCALE_POINTS];
+    stat3 ms[SCALE_POINTS];
+    double exponent;            /* least-squares slope of log(time) over log(n) */
+} scaling;
+
+static scaling bench_scaling(int reps)
+{
+    scaling sc;
+    double sx = 0, sy = 0, sxx = 0, sxy = 0;
+    uint64_t n = 1000;
+
+    for (int k = 0; k < SCALE_POINTS; k++, n *= 10) {
+        double t[32], x, y;
+
+        /* The same eight shapes at every size (seed fixed per repetition): only n moves. */
+        for (int r = 0; r < reps; r++) {
+            pack_case pc;
+
+            make_pack_case(&pc, 77 + (uint64_t)r, 8, n);
+            t[r] = time_pack(&pc) / 1e6;
+            free_pack_case(&pc);
+        }
+        sc.n[k] = n;
+        sc.ms[k] = summarize(t, reps);
+        x = log((double)n);
+        y = log(sc.ms[k].median);
+        sx += x;
+        sy += y;
+        sxx += x * x;
+        sxy += x * y;
+    }
+    sc.exponent = (SCALE_POINTS * sxy - sx * sy) / (SCALE_POINTS * sxx - sx * sx);
+    return sc;
+}
+
+/* ---- machine ---- */
+
+static void cpu_model(char *out, size_t size)
+{
+    char line[512];
+    FILE *f = fopen("/proc/cpuinfo", "r");
+
+    snprintf(out, size, "unknown");
+    if (!f)
+        return;
+    while (fgets(line, sizeof(line), f)) {
+        char *colon = strchr(line, ':');
+
+        if (strncmp(line, "model name", 10) != 0 || !colon)
+            continue;
+        colon += 1 + (colon[1] == ' ');
+        colon[strcspn(colon, "\n")] = '\0';
+        snprintf(out, size, "%s", colon);
+        break;
+    }
+    fclose(f);
+}
+
+/* @s as a JSON string body: the few characters that need escaping in a CPU name or flags. */
+static void json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\')
+            fprintf(f, "\\%c", *s);
+        else if ((unsigned char)*s < 0x20)
+            fprintf(f, "\\u%04x", (unsigned char)*s);
+        else
+            fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+/* A timing; @target < 0: none set. */
+static void json_stat(FILE *f, const char *name, stat3 s, const char *unit, double target,
+                      const char *tail)
+{
+    fprintf(f, "  \"%s\": { \"median\": %.3f, \"min\": %.3f, \"max\": %.3f, \"reps\": %d, "
+            "\"unit\": \"%s\", \"target\": ", name, s.median, s.min, s.max, s.reps, unit);
+    if (target < 0)
+        fputs("null", f);
+    else
+        fprintf(f, "%g", target);
+    fprintf(f, " }%s\n", tail);
+}
+
+static const char *verdict(double v, double target)
+{
+    return v <= target ? "ok" : "OVER";
+}
+
+static void row(const char *name, stat3 s, const char *unit, double target)
+{
+    printf("%-26s %11.3f %11.3f %11.3f %4s", name, s.median, s.min, s.max, unit);
+    if (target >= 0)
+        printf("  <= %-6g %s", target, verdict(s.median, target));
+    putchar('\n');
 }
 
 int main(int argc, char **argv)
 {
-    const char *json_path = argc > 1 ? argv[1] : "build/bench.json";
-    uint64_t checksum = 0;
-    stat3 fit = bench_fit(0, &checksum);
-    stat3 fit_numa = bench_fit(1, &checksum);
+    const char *json_path = "build/bench.json", *flags = "unknown";
+    char cpu[256];
+    double rss, t_start = now_ns();
+    stat3 fit, fit_numa, pack8, pack1000, size;
+    scaling sc;
     FILE *f;
 
-    printf("%-24s %12s %12s %12s\n", "metric", "median", "min", "max");
-    printf("%-24s %12.1f %12.1f %12.1f  ns\n", "fit_ns", fit.median, fit.min, fit.max);
-    printf("%-24s %12.1f %12.1f %12.1f  ns\n", "fit_numa_ns", fit_numa.median, fit_numa.min,
-           fit_numa.max);
-    printf("%-24s %12.1f  MiB\n", "peak_rss_mib", (double)peak_rss_kib() / 1024.0);
-    printf("(checksum %llu)\n", (unsigned long long)checksum);
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--quick") == 0) {
+            quick = 1;
+        } else if (strcmp(argv[i], "--flags") == 0 && i + 1 < argc) {
+            flags = argv[++i];
+        } else if (argv[i][0] == '-') {
+            fprintf(stderr, "bench: unknown option '%s'\n"
+                    "usage: bench-core [--quick] [--flags 'CFLAGS'] [JSON_PATH]\n", argv[i]);
+            return 2;
+        } else {
+            json_path = argv[i];
+        }
+    }
+    rss = size_peak_rss_mib();
+    fit = bench_fit(0);
+    fit_numa = bench_fit(1);
+    pack8 = bench_pack(1, 8, 1000000, quick ? 3 : 15);
+    pack1000 = bench_pack(100, 1000, 100000, quick ? 1 : 5);
+    size = bench_size(quick ? 1 : 7);
+    sc = bench_scaling(quick ? 1 : 5);
+    cpu_model(cpu, sizeof(cpu));
+
+    printf("machine: %s, %ld cores, %s, %s\n", cpu, sysconf(_SC_NPROCESSORS_ONLN),
+#ifdef __clang__
+           "clang " __clang_version__,
+#else
+           "gcc " __VERSION__,
+#endif
+           flags);
+    printf("%-26s %11s %11s %11s %4s  %-9s\n", "metric", "median", "min", "max", "unit",
+           "target");
+    row("fit_ns", fit, "ns", 20);
+    row("fit_numa_ns", fit_numa, "ns", -1);
+    row("pack_1m_8shapes_ms", pack8, "ms", 20);
+    row("pack_100k_1000shapes_ms", pack1000, "ms", 1000);
+    row("size_1m_20models_ms", size, "ms", 500);
+    for (int k = 0; k < SCALE_POINTS; k++) {
+        char name[64];
+
+        snprintf(name, sizeof(name), "scaling pack n=%llu", (unsigned long long)sc.n[k]);
+        printf("%-26s %11.3f %11.3f %11.3f %4s\n", name, sc.ms[k].median, sc.ms[k].min,
+               sc.ms[k].max, "ms");
+    }
+    printf("%-26s %11.3f %31s  <= %-6g %s\n", "scaling exponent", sc.exponent, "", 1.1,
+           verdict(sc.exponent, 1.1));
+    printf("%-26s %11.1f %31s  <= %-6g %s\n", "peak_rss_mib (sizing)", rss, "", 64.0,
+           verdict(rss, 64));
+    printf("(checksum %llu; %.1f s)\n", (unsigned long long)checksum,
+           (now_ns() - t_start) / 1e9);
 
     f = fopen(json_path, "w");
     if (!f) {
         perror(json_path);
         return 4;
     }
-    fprintf(f, "{\n  \"fit_ns\": { \"median\": %.1f, \"min\": %.1f, \"max\": %.1f },\n",
-            fit.median, fit.min, fit.max);
-    fprintf(f, "  \"fit_numa_ns\": { \"median\": %.1f, \"min\": %.1f, \"max\": %.1f },\n",
-            fit_numa.median, fit_numa.min, fit_numa.max);
-    fprintf(f, "  \"peak_rss_mib\": %.1f\n}\n", (double)peak_rss_kib() / 1024.0);
+    fputs("{\n  \"machine\": { \"cpu\": ", f);
+    json_str(f, cpu);
+    fprintf(f, ", \"cores\": %ld, \"compiler\": ", sysconf(_SC_NPROCESSORS_ONLN));
+#ifdef __clang__
+    json_str(f, "clang " __clang_version__);
+#else
+    json_str(f, "gcc " __VERSION__);
+#endif
+    fputs(", \"flags\": ", f);
+    json_str(f, flags);
+    fprintf(f, " },\n  \"quick\": %s,\n", quick ? "true" : "false");
+    json_stat(f, "fit_ns", fit, "ns", 20, ",");
+    json_stat(f, "fit_numa_ns", fit_numa, "ns", -1, ",");
+    json_stat(f, "pack_1m_8shapes_ms", pack8, "ms", 20, ",");
+    json_stat(f, "pack_100k_1000shapes_ms", pack1000, "ms", 1000, ",");
+    json_stat(f, "size_1m_20models_ms", size, "ms", 500, ",");
+    fputs("  \"scaling\": { \"points\": [", f);
+    for (int k = 0; k < SCALE_POINTS; k++)
+        fprintf(f, "%s\n    { \"vms\": %llu, \"median_ms\": %.3f, \"min_ms\": %.3f, "
+                "\"max_ms\": %.3f }", k ? "," : "", (unsigned long long)sc.n[k],
+                sc.ms[k].median, sc.ms[k].min, sc.ms[k].max);
+    fprintf(f, " ],\n    \"exponent\": %.3f, \"target\": 1.1 },\n", sc.exponent);
+    fprintf(f, "  \"peak_rss_mib\": { \"value\": %.1f, \"target\": 64 },\n", rss);
+    fprintf(f, "  \"checksum\": %llu\n}\n", (unsigned long long)checksum);
     if (fclose(f) != 0) {
         perror(json_path);
         return 4;
