@@ -16,6 +16,11 @@ int kc_error_set(kc_error *err, kc_errcode code, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
     va_end(ap);
+    /* Messages quote untrusted tokens (XML text, file content): a control byte there would
+     * split the one-line message or drive the terminal, so it becomes '?'. */
+    for (char *p = err->msg; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            *p = '?';
     return -1;
 }
 

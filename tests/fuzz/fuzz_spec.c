@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* fuzz_spec.c: libFuzzer entry feeding arbitrary bytes to the host and VM spec parsers and to
- * every number parser. Build (from the repo root):
+/* fuzz_spec.c: libFuzzer entry feeding arbitrary bytes to the host and VM spec parsers (with
+ * and without SPEC:COUNT), the --set overrides and every number parser. `make fuzz` builds it
+ * (tests/fuzz/fuzz.mk, seeds in tests/fuzz/seeds/spec); by hand, from the repo root:
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Imodel -Iplanner \
  *     $(pkg-config --cflags libcjson) tests/fuzz/fuzz_spec.c planner/spec.c planner/catalog.c \
  *     planner/facts.c planner/util.c model/kc.c $(pkg-config --libs libcjson) -o fuzz_spec
@@ -37,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     kc_shape shape;
     uint64_t count = 0, u64;
     uint32_t u32;
-    bool has_count = false;
+    bool has_count = false, vm_ok;
     char label[256];
 
     if (!loaded) {
@@ -75,13 +76,33 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     kc_facts_free(facts);
 
     memset(&err, 0, sizeof(err));
-    if (kc_spec_parse_vm(text, catalog, &shape, &count, &has_count, label, sizeof(label),
-                         &err) < 0) {
+    vm_ok = kc_spec_parse_vm(text, catalog, &shape, &count, &has_count, label, sizeof(label),
+                             &err) == 0;
+    if (!vm_ok) {
         check_error(&err);
     } else if (shape.vcpus == 0 || shape.mem_mib == 0 || shape.mem_mib > KC_SPEC_SIZE_MAX_MIB ||
                (has_count && count == 0) || shape.cpu_util_bp > KC_BP_ONE) {
         abort();
     }
+
+    /* the same text where no count is allowed: SPEC:COUNT must be refused, never ignored */
+    memset(&err, 0, sizeof(err));
+    if (kc_spec_parse_vm(text, catalog, &shape, NULL, NULL, NULL, 0, &err) < 0)
+        check_error(&err);
+    else if (!vm_ok || has_count)
+        abort();
+
+    /* --set KEYS over a host that already has NICs and storage */
+    facts = kc_facts_new();
+    memset(&err, 0, sizeof(err));
+    if (kc_spec_parse_host("16c64g,nic=2x10g,disk=2xssd:1t", catalog, facts, &err) < 0)
+        abort();
+    if (kc_spec_apply_set(text, catalog, facts, &err) < 0)
+        check_error(&err);
+    else if (facts->n_nics > KC_NIC_MAX || facts->n_storage > KC_STORAGE_MAX ||
+             facts->cpus != 16 || facts->mem_mib != 65536)
+        abort();
+    kc_facts_free(facts);
 
     memset(&err, 0, sizeof(err));
     if (kc_spec_parse_size_mib(text, size & 1, size & 2, &u64, &err) < 0)
