@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -614,74 +615,109 @@ static int unpack(const char *buf, size_t len, kc_facts *facts, wire_header *h)
     return 0;
 }
 
-/* Run one collection of @uri in a child, bounded by @deadline (ms, monotonic).
- * *connect_failed is set when the child could not connect at all. */
-static int run_child(const char *uri, const char *shown_uri, const char *root, kc_source source,
-                     int64_t deadline, unsigned timeout_s, kc_facts *facts, int *connect_failed,
-                     kc_error *err)
+/* One collection running in a child; the parent reads its records from @fd. */
+struct kc_libvirt_job {
+    pid_t pid;
+    int fd;                    /* read end of the child's pipe; -1 once at end of data */
+    char *buf;
+    size_t len, cap;
+    bool failed;               /* reading failed: @err holds why */
+    kc_error err;
+};
+
+kc_libvirt_job *kc_libvirt_job_start(const char *uri, const char *sysroot, kc_source source,
+                                     kc_error *err)
 {
+    kc_libvirt_job *job;
     int fds[2];
     pid_t pid;
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    int ret = -1, status = 0, timed_out = 0;
-    wire_header h;
 
-    *connect_failed = 0;
-    if (pipe(fds) < 0)
-        return kc_error_set(err, KC_ERR_HOST, "cannot create a pipe: %s", strerror(errno));
+    if (pipe(fds) < 0) {
+        kc_error_set(err, KC_ERR_HOST, "cannot create a pipe: %s", strerror(errno));
+        return NULL;
+    }
+    /* The parent never blocks on a child: a full pipe only waits for the next poll(). */
+    (void)fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK);
+    (void)fcntl(fds[0], F_SETFD, FD_CLOEXEC);
     fflush(NULL);
     pid = fork();
     if (pid < 0) {
         close(fds[0]);
         close(fds[1]);
-        return kc_error_set(err, KC_ERR_HOST, "cannot fork: %s", strerror(errno));
+        kc_error_set(err, KC_ERR_HOST, "cannot fork: %s", strerror(errno));
+        return NULL;
     }
     if (pid == 0) {
         close(fds[0]);
-        child_main(fds[1], uri, root, source);
+        child_main(fds[1], uri, sysroot, source);
     }
     close(fds[1]);
+    job = kc_xcalloc(1, sizeof(*job));
+    job->pid = pid;
+    job->fd = fds[0];
+    return job;
+}
+
+int kc_libvirt_job_fd(const kc_libvirt_job *job)
+{
+    return job->fd;
+}
+
+int kc_libvirt_job_read(kc_libvirt_job *job)
+{
     for (;;) {
-        struct pollfd pfd = { .fd = fds[0], .events = POLLIN };
-        int64_t left = deadline - now_ms();
-        int r;
         ssize_t got;
 
-        if (left <= 0) {
-            timed_out = 1;
-            break;
+        if (job->fd < 0)
+            return 1;
+        if (job->len + 65536 > job->cap) {
+            job->cap = job->cap ? job->cap * 2 : 131072;
+            job->buf = kc_xreallocarray(job->buf, job->cap, 1);
         }
-        r = poll(&pfd, 1, left > INT32_MAX ? INT32_MAX : (int)left);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            kc_error_set(err, KC_ERR_HOST, "poll: %s", strerror(errno));
-            break;
-        }
-        if (r == 0)
-            continue;
-        if (len + 65536 > cap) {
-            cap = cap ? cap * 2 : 131072;
-            buf = kc_xreallocarray(buf, cap, 1);
-        }
-        got = read(fds[0], buf + len, cap - len);
+        got = read(job->fd, job->buf + job->len, job->cap - job->len);
         if (got < 0 && errno == EINTR)
             continue;
-        if (got <= 0)
-            break;
-        len += (size_t)got;
+        if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return 0;
+        if (got < 0) {
+            job->failed = true;
+            kc_error_set(&job->err, KC_ERR_HOST, "reading the collector: %s", strerror(errno));
+        }
+        if (got <= 0) {
+            close(job->fd);
+            job->fd = -1;
+            return 1;
+        }
+        job->len += (size_t)got;
     }
-    close(fds[0]);
+}
+
+int kc_libvirt_job_finish(kc_libvirt_job *job, bool timed_out, const char *shown_uri,
+                          unsigned timeout_s, kc_facts *facts, int *connect_failed,
+                          kc_error *err)
+{
+    int ret = -1, status = 0;
+    wire_header h;
+
+    *connect_failed = 0;
+    if (job->fd >= 0) {
+        close(job->fd);
+        job->fd = -1;
+        timed_out = true;         /* abandoned before the end of its data: an expiry */
+    }
     if (timed_out)
-        kill(pid, SIGKILL);
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        kill(job->pid, SIGKILL);
+    while (waitpid(job->pid, &status, 0) < 0 && errno == EINTR)
         ;
     if (timed_out) {
         kc_error_set(err, KC_ERR_HOST, "'%s' did not answer within %u s", shown_uri, timeout_s);
         goto out;
     }
-    if (unpack(buf, len, facts, &h) < 0) {
+    if (job->failed) {
+        *err = job->err;
+        goto out;
+    }
+    if (unpack(job->buf, job->len, facts, &h) < 0) {
         if (WIFSIGNALED(status))
             kc_error_set(err, KC_ERR_HOST, "collecting facts from '%s' crashed (signal %d)",
                          shown_uri, WTERMSIG(status));
@@ -696,8 +732,48 @@ static int run_child(const char *uri, const char *shown_uri, const char *root, k
     }
     ret = 0;
  out:
-    free(buf);
+    free(job->buf);
+    free(job);
     return ret;
+}
+
+/* Run one collection of @uri in a child, bounded by @deadline (ms, monotonic).
+ * *connect_failed is set when the child could not connect at all. */
+static int run_child(const char *uri, const char *shown_uri, const char *root, kc_source source,
+                     int64_t deadline, unsigned timeout_s, kc_facts *facts, int *connect_failed,
+                     kc_error *err)
+{
+    kc_libvirt_job *job = kc_libvirt_job_start(uri, root, source, err);
+    bool timed_out = false;
+
+    *connect_failed = 0;
+    if (!job)
+        return -1;
+    for (;;) {
+        struct pollfd pfd = { .fd = job->fd, .events = POLLIN };
+        int64_t left = deadline - now_ms();
+        int r;
+
+        if (left <= 0) {
+            timed_out = true;
+            break;
+        }
+        r = poll(&pfd, 1, left > INT32_MAX ? INT32_MAX : (int)left);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            kc_error ignored;
+
+            kc_error_set(err, KC_ERR_HOST, "poll: %s", strerror(errno));
+            (void)kc_libvirt_job_finish(job, true, shown_uri, timeout_s, facts, connect_failed,
+                                        &ignored);
+            return -1;
+        }
+        if (r > 0 && kc_libvirt_job_read(job) == 1)
+            break;
+    }
+    return kc_libvirt_job_finish(job, timed_out, shown_uri, timeout_s, facts, connect_failed,
+                                 err);
 }
 
 /* rm -rf of the embedded driver's private root (it only holds what libvirt made there). */

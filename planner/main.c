@@ -18,6 +18,7 @@ static const kc_command commands[] = {
     { "fit", kc_cmd_fit, kc_help_fit },
     { "facts", kc_cmd_facts, kc_help_facts },
     { "size", kc_cmd_size, kc_help_size },
+    { "fleet", kc_cmd_fleet, kc_help_fleet },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
