@@ -83,7 +83,8 @@ static int gather_uris(const kc_cli *o, char ***uris, size_t *n, kc_error *err)
 
         if (!text)
             return -1;
-        rc = kc_fleet_parse_hosts(text, o->hosts_file, uris, n, err);
+        rc = kc_fleet_parse_hosts(text, strcmp(o->hosts_file, "-") ? o->hosts_file : "stdin",
+                                  uris, n, err);
         free(text);
         if (rc < 0)
             return -1;

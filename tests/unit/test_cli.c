@@ -10,6 +10,16 @@
 #define CLI_CASES(X) \
     X(err_set_numa, "err-set-numa") \
     X(set_overrides_facts, "set-overrides-facts") \
+    X(err_fleet_bad_hosts_line, "err-fleet-bad-hosts-line") \
+    X(err_fleet_bad_parallel, "err-fleet-bad-parallel") \
+    X(err_fleet_bad_sort, "err-fleet-bad-sort") \
+    X(err_fleet_duplicate_uri, "err-fleet-duplicate-uri") \
+    X(err_fleet_host_option, "err-fleet-host-option") \
+    X(err_fleet_no_hosts, "err-fleet-no-hosts") \
+    X(err_fleet_strict, "err-fleet-strict") \
+    X(fleet_failed_hosts, "fleet-failed-hosts") \
+    X(fleet_failed_hosts_json, "fleet-failed-hosts-json") \
+    X(fleet_help, "fleet-help") \
     X(check_fails, "check-fails") \
     X(check_passes, "check-passes") \
     X(err_bad_facts_file, "err-bad-facts-file") \

@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: MIT */
+/* test_place.c: placing counted shapes across different hosts (model/place.c). */
+#include <criterion/criterion.h>
+
+#include "helpers.h"
+#include "place.h"
+
+static kc_place *solve(const kc_host *hosts, size_t n_hosts, const kc_shape *shapes,
+                       const uint64_t *counts, size_t n_shapes)
+{
+    kc_policy policy = kc_test_policy();
+    kc_error err = { 0 };
+    kc_place *p = NULL;
+
+    cr_assert_eq(kc_place_solve(hosts, n_hosts, shapes, counts, n_shapes, &policy, &p, &err),
+                 0, "%s", err.msg);
+    cr_assert_not_null(p);
+    return p;
+}
+
+Test(place, fills_hosts_in_the_order_given)
+{
+    kc_host hosts[2] = { kc_test_host(8, 8192), kc_test_host(8, 8192) };
+    kc_shape shape = { .vcpus = 1, .mem_mib = 1024 };
+    uint64_t count = 10;
+    kc_place *p = solve(hosts, 2, &shape, &count, 1);
+
+    /* (8192 - 512) / 1024 = 7 on the first host, the other 3 on the second */
+    cr_expect_eq(p->counts[0], 7);
+    cr_expect_eq(p->counts[1], 3);
+    cr_expect_eq(p->shapes[0].placed, 10);
+    cr_expect_eq(p->shapes[0].unplaced, 0);
+    cr_expect(p->complete);
+    kc_place_free(p);
+}
+
+Test(place, largest_shape_is_placed_first)
+{
+    kc_host hosts[2] = { kc_test_host(8, 8704), kc_test_host(8, 8704) };
+    kc_shape shapes[2] = { { .vcpus = 1, .mem_mib = 1024 }, { .vcpus = 4, .mem_mib = 4096 } };
+    uint64_t counts[2] = { 4, 2 };
+    kc_place *p = solve(hosts, 2, shapes, counts, 2);
+
+    /* 4c4g x 2 fill the first host's 8192 MiB; the 1c1g go to the second */
+    cr_expect_eq(p->counts[1 * 2 + 0], 2);
+    cr_expect_eq(p->counts[1 * 2 + 1], 0);
+    cr_expect_eq(p->counts[0 * 2 + 0], 0);
+    cr_expect_eq(p->counts[0 * 2 + 1], 4);
+    cr_expect(p->complete);
+    kc_place_free(p);
+}
+
+Test(place, existing_usage_is_respected)
+{
+    kc_host hosts[1] = { kc_test_host(8, 8192) };
+    kc_shape shape = { .vcpus = 1, .mem_mib = 1024 };
+    uint64_t count = 7;
+    kc_place *p;
+
+    hosts[0].used.vms = 2;
+    hosts[0].used.vcpus = 2;
+    hosts[0].used.mem_mib = 2048;
+    p = solve(hosts, 1, &shape, &count, 1);
+    cr_expect_eq(p->counts[0], 5);      /* (8192 - 512 - 2048) / 1024 */
+    cr_expect_eq(p->shapes[0].unplaced, 2);
+    kc_place_free(p);
+}
+
+Test(place, the_rest_names_the_full_resource)
+{
+    kc_host hosts[1] = { kc_test_host(8, 8192) };
+    kc_shape shape = { .vcpus = 1, .mem_mib = 1024 };
+    uint64_t count = 10;
+    kc_place *p = solve(hosts, 1, &shape, &count, 1);
+
+    cr_expect_eq(p->shapes[0].placed, 7);
+    cr_expect_eq(p->shapes[0].unplaced, 3);
+    cr_expect_not(p->complete);
+    cr_expect_eq(p->shapes[0].full, 1u << KC_RES_MEMORY);
+    cr_expect_eq(p->shapes[0].hosts_too_big, 0);
+    kc_place_free(p);
+}
+
+Test(place, a_vm_bigger_than_every_host_is_named_too_big)
+{
+    kc_host hosts[2] = { kc_test_host(8, 65536), kc_test_host(4, 65536) };
+    kc_shape shape = { .vcpus = 16, .mem_mib = 1024 };
+    uint64_t count = 1;
+    kc_place *p = solve(hosts, 2, &shape, &count, 1);
+
+    cr_expect_eq(p->shapes[0].placed, 0);
+    cr_expect_eq(p->shapes[0].hosts_too_big, 2);
+    cr_expect_eq(p->shapes[0].too_big, 1u << KC_RES_CPU);
+    kc_place_free(p);
+}
+
+Test(place, network_placed_by_one_shape_is_not_offered_to_the_next)
+{
+    kc_host hosts[2] = { kc_test_host(64, 262144), kc_test_host(64, 262144) };
+    kc_shape shapes[2] = { { .vcpus = 2, .mem_mib = 2048, .net_kbps = 600000 },
+                           { .vcpus = 1, .mem_mib = 1024, .net_kbps = 300000 } };
+    uint64_t counts[2] = { 1, 2 };
+    kc_place *p;
+
+    for (int h = 0; h < 2; h++) {
+        hosts[h].n_nics = 1;
+        hosts[h].nics[0].speed_kbps = 1000000;      /* 1 Gbit/s */
+    }
+    p = solve(hosts, 2, shapes, counts, 2);
+    /* the 600m VM leaves 400m on host 0: one 300m VM there, not three */
+    cr_expect_eq(p->counts[0 * 2 + 0], 1);
+    cr_expect_eq(p->counts[1 * 2 + 0], 1);
+    cr_expect_eq(p->counts[1 * 2 + 1], 1);
+    cr_expect(p->complete);
+    kc_place_free(p);
+}
+
+Test(place, no_hosts_places_nothing)
+{
+    kc_shape shape = { .vcpus = 1, .mem_mib = 1024 };
+    uint64_t count = 3;
+    kc_place *p = solve(NULL, 0, &shape, &count, 1);
+
+    cr_expect_eq(p->shapes[0].placed, 0);
+    cr_expect_eq(p->shapes[0].unplaced, 3);
+    cr_expect_not(p->complete);
+    kc_place_free(p);
+}
+
+Test(place, same_input_same_placement)
+{
+    kc_host hosts[3] = { kc_test_host(8, 16384), kc_test_host(32, 8192), kc_test_host(4, 65536) };
+    kc_shape shapes[3] = { { .vcpus = 2, .mem_mib = 4096 }, { .vcpus = 4, .mem_mib = 2048 },
+                           { .vcpus = 1, .mem_mib = 4096 } };
+    uint64_t counts[3] = { 5, 9, 7 };
+    kc_place *a = solve(hosts, 3, shapes, counts, 3);
+    kc_place *b = solve(hosts, 3, shapes, counts, 3);
+    uint64_t sum[3] = { 0 };
+
+    cr_expect_arr_eq(a->counts, b->counts, 9 * sizeof(uint64_t));
+    for (size_t s = 0; s < 3; s++) {
+        for (size_t h = 0; h < 3; h++)
+            sum[s] += a->counts[s * 3 + h];
+        cr_expect_eq(sum[s], a->shapes[s].placed);
+        cr_expect_eq(a->shapes[s].placed + a->shapes[s].unplaced, counts[s]);
+    }
+    kc_place_free(a);
+    kc_place_free(b);
+}
+
+Test(place, a_zero_vcpu_shape_is_an_error)
+{
+    kc_host host = kc_test_host(8, 8192);
+    kc_shape shape = { .vcpus = 0, .mem_mib = 1024 };
+    kc_policy policy = kc_test_policy();
+    uint64_t count = 1;
+    kc_error err = { 0 };
+    kc_place *p = NULL;
+
+    cr_expect_eq(kc_place_solve(&host, 1, &shape, &count, 1, &policy, &p, &err), -1);
+    cr_expect_null(p);
+    cr_expect_eq(err.code, KC_ERR_INVALID);
+}
