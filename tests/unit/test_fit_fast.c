@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: MIT */
+/* test_fit_fast.c: kc_fit_compute's fast path gives the reference's answer, field for field. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "fit.h"
+#include "helpers.h"
+
+/* Every field of two results (not memcmp: the fast path leaves padding as it finds it). */
+static void expect_same_fit(const kc_fit *a, const kc_fit *b, int i)
+{
+    cr_expect_eq(a->count, b->count, "case %d: count %llu vs %llu", i,
+                 (unsigned long long)a->count, (unsigned long long)b->count);
+    cr_expect_eq(a->bottleneck, b->bottleneck, "case %d: bottleneck", i);
+    cr_expect_eq(a->too_big, b->too_big, "case %d: too_big", i);
+    if (a->too_big && b->too_big)
+        cr_expect_eq(a->too_big_res, b->too_big_res, "case %d: too_big_res", i);
+    cr_expect_eq(a->overhead_mib, b->overhead_mib, "case %d: overhead", i);
+    cr_expect_eq(a->numa_limited, b->numa_limited, "case %d: numa_limited", i);
+    cr_expect_eq(a->numa_limit, b->numa_limit, "case %d: numa_limit", i);
+    cr_expect_eq(a->numa_binding, b->numa_binding, "case %d: numa_binding", i);
+    for (int r = 0; r < KC_RES_LAST; r++) {
+        const kc_res_fit *x = &a->res[r], *y = &b->res[r];
+
+        cr_expect_eq(x->state, y->state, "case %d: %s state", i, kc_resource_name(r));
+        cr_expect_eq(x->capacity, y->capacity, "case %d: %s capacity", i, kc_resource_name(r));
+        cr_expect_eq(x->used, y->used, "case %d: %s used", i, kc_resource_name(r));
+        cr_expect_eq(x->per_vm, y->per_vm, "case %d: %s per_vm", i, kc_resource_name(r));
+        cr_expect_eq(x->limit, y->limit, "case %d: %s limit", i, kc_resource_name(r));
+    }
+}
+
+/* One value in edge_every is an edge (near 2^64 or 2^32, random bits of any width, 0), the
+ * rest come from [lo, hi]: reaches the 32-bit and 64-bit limits where the fast path divides
+ * differently or falls back to the reference. Varied per case, so that many cases are
+ * entirely ordinary (the fast path proper) and many have several edges. */
+static uint64_t edge_every = 64;
+
+static uint64_t pick(uint64_t *s, uint64_t lo, uint64_t hi)
+{
+    uint64_t r = kc_test_rand(s) % edge_every;
+
+    if (r == 0)
+        return UINT64_MAX - kc_test_rand(s) % 3;
+    if (r == 1)
+        return kc_test_rand(s) >> (kc_test_rand(s) % 64);
+    if (r == 2)
+        return (1ull << 32) - 1 + kc_test_rand(s) % 3;
+    if (r == 3)
+        return 0;
+    return kc_test_range(s, lo, hi);
+}
+
+static void random_case(uint64_t *s, kc_host *h, kc_shape *v, kc_policy *p)
+{
+    size_t numa = (size_t)(kc_test_rand(s) % 5);    /* 0 (unknown) .. 4 nodes */
+
+    edge_every = kc_test_rand(s) % 2 ? 16 : 1024;
+
+    *h = kc_test_host((uint32_t)pick(s, 1, 512), pick(s, 1, 1ull << 22));
+    if (kc_test_rand(s) % 3 == 0) {
+        h->hugepage_kib = kc_test_rand(s) % 2 ? 2048 : 1048576;
+        h->hugepages_mib = kc_test_range(s, 0, h->mem_mib) / 1024 * 1024;
+    }
+    if (numa > 0 && h->cpus >= numa && h->mem_mib >= numa) {
+        h->n_numa = numa;
+        for (size_t n = 0; n < numa; n++)
+            h->numa[n] = (kc_numa_node){
+                .cpus = h->cpus / (uint32_t)numa + (n == 0 ? h->cpus % (uint32_t)numa : 0),
+                .mem_mib = h->mem_mib / numa,
+                .hugepages_mib = h->hugepages_mib / numa +
+                                 (n == 0 ? h->hugepages_mib % numa : 0) };
+        if (kc_test_rand(s) % 8 == 0)
+            h->numa[0].cpus++;                          /* do not add up: invalid */
+    }
+    h->n_nics = (size_t)(kc_test_rand(s) % 3);
+    for (size_t i = 0; i < h->n_nics; i++)
+        h->nics[i].speed_kbps = kc_test_rand(s) % 4 ? pick(s, 0, 100000000) : 0;
+    h->n_storage = (size_t)(kc_test_rand(s) % 4);
+    for (size_t i = 0; i < h->n_storage; i++)
+        h->storage[i] = (kc_storage){
+            .kind = kc_test_rand(s) % 2 ? KC_STORAGE_NETWORK : KC_STORAGE_LOCAL,
+            .count = (uint32_t)pick(s, 0, 24), .size_mib = pick(s, 0, 1ull << 24),
+            .iops = pick(s, 0, 1000000), .mbps = pick(s, 0, 10000),
+            .link_iops = pick(s, 0, 500000), .link_mbps = pick(s, 0, 5000) };
+    h->used = (kc_usage){ .vms = pick(s, 0, 64), .vcpus = pick(s, 0, 1024),
+                          .mem_mib = pick(s, 0, 1ull << 20),
+                          .hugepages_mib = pick(s, 0, 1ull << 16),
+                          .disk_mib = pick(s, 0, 1ull << 24) };
+    *v = (kc_shape){ .vcpus = (uint32_t)pick(s, 1, 64), .mem_mib = pick(s, 1, 1ull << 18),
+                     .hugepages = kc_test_rand(s) % 4 == 0 };
+    if (kc_test_rand(s) % 2)
+        v->disk_mib = pick(s, 0, 1ull << 20);
+    if (kc_test_rand(s) % 2)
+        v->iops = pick(s, 0, 5000);
+    if (kc_test_rand(s) % 2)
+        v->mbps = pick(s, 0, 500);
+    if (kc_test_rand(s) % 2)
+        v->net_kbps = pick(s, 0, 10000000);
+    if (kc_test_rand(s) % 2)
+        v->cpu_util_bp = (uint32_t)pick(s, 0, 10000);
+    *p = kc_test_policy();
+    p->overcommit_bp = (uint32_t)pick(s, 0, 100000);
+    p->disk_overcommit_bp = (uint32_t)pick(s, 0, 30000);
+    p->reserve_mib = pick(s, 0, 8192);
+    p->reserve_cpus = (uint32_t)pick(s, 0, 8);
+    p->cpu_ratio_milli = (uint32_t)pick(s, 1, 64000);
+    p->max_util_bp = (uint32_t)pick(s, 1, 10000);
+    p->overhead_mode = kc_test_rand(s) % 2 ? KC_OVERHEAD_AUTO : KC_OVERHEAD_FIXED;
+    p->overhead_mib = pick(s, 0, 256);
+    p->numa = kc_test_rand(s) % 2 ? KC_NUMA_STRICT : KC_NUMA_SPREAD;
+    p->net_mode = kc_test_rand(s) % 2 ? KC_NET_NAT : KC_NET_BRIDGE;
+    p->nat_efficiency_bp = (uint32_t)pick(s, 1, 10000);
+}
+
+Test(fit_fast, matches_the_reference_on_every_field_errors_included)
+{
+    uint64_t seed = 0x66617374ull;
+    unsigned ok = 0, errors = 0;
+
+    for (int i = 0; i < 300000; i++) {
+        kc_host host;
+        kc_shape vm;
+        kc_policy policy;
+        kc_error e1 = { 0 }, e2 = { 0 };
+        kc_fit f1, f2;
+        int r1, r2;
+
+        random_case(&seed, &host, &vm, &policy);
+        r1 = kc_fit_compute(&host, &vm, &policy, &f1, &e1);
+        r2 = kc_fit_compute_reference(&host, &vm, &policy, &f2, &e2);
+        cr_assert_eq(r1, r2, "case %d: status %d vs %d (%s | %s)", i, r1, r2, e1.msg, e2.msg);
+        if (r1 < 0) {
+            cr_expect_eq(e1.code, e2.code, "case %d: error code", i);
+            cr_expect_str_eq(e1.msg, e2.msg, "case %d: error message", i);
+            errors++;
+            continue;
+        }
+        expect_same_fit(&f1, &f2, i);
+        ok++;
+    }
+    /* both outcomes must be well represented, or the test proves little */
+    cr_expect_gt(ok, 50000u, "only %u valid cases", ok);
+    cr_expect_gt(errors, 1000u, "only %u error cases", errors);
+    cr_log_info("fit fast path: %u answers and %u errors identical to the reference", ok,
+                errors);
+}
+
+Test(fit_fast, numa_strict_with_cpu_load_splits_existing_memory_not_cpu_load)
+{
+    /* Two nodes of 4 CPUs / 4096 MiB; 2048 MiB of existing VMs (1024 per node), 4 existing
+     * vCPUs. A 1 GiB VM at 50 % cpu load: per node (4096 - 256 - 1024) / 1024 = 2. */
+    kc_host host = kc_test_host(8, 8192);
+    kc_shape vm = { .vcpus = 1, .mem_mib = 1024, .cpu_util_bp = 5000 };
+    kc_policy policy = kc_test_policy();
+    kc_error err = { 0 };
+    kc_fit fast, ref;
+
+    host.n_numa = 2;
+    host.numa[0] = (kc_numa_node){ .cpus = 4, .mem_mib = 4096 };
+    host.numa[1] = (kc_numa_node){ .cpus = 4, .mem_mib = 4096 };
+    host.used = (kc_usage){ .vms = 2, .vcpus = 4, .mem_mib = 2048 };
+    policy.numa = KC_NUMA_STRICT;
+    cr_assert_eq(kc_fit_compute(&host, &vm, &policy, &fast, &err), 0, "%s", err.msg);
+    cr_assert_eq(kc_fit_compute_reference(&host, &vm, &policy, &ref, &err), 0, "%s", err.msg);
+    cr_expect_eq(fast.res[KC_RES_MEMORY].used, 2048);
+    cr_expect_eq(fast.res[KC_RES_MEMORY].limit, 4);
+    cr_expect_eq(fast.numa_limit, 4);
+    expect_same_fit(&fast, &ref, 0);
+}
+
+Test(fit_fast, overflowing_figures_fall_back_to_the_exact_answer)
+{
+    /* base x (100 % + overcommit) x max util overflows 64 bits, the result does not: the
+     * 128-bit path of the reference must give it, not an error. */
+    kc_host host = kc_test_host(64, 1ull << 50);
+    kc_shape vm = { .vcpus = 1, .mem_mib = 1ull << 40 };
+    kc_policy policy = kc_test_policy();
+    kc_error err = { 0 };
+    kc_fit fast, ref;
+
+    policy.overcommit_bp = 10000;
+    cr_assert_eq(kc_fit_compute(&host, &vm, &policy, &fast, &err), 0, "%s", err.msg);
+    cr_assert_eq(kc_fit_compute_reference(&host, &vm, &policy, &ref, &err), 0, "%s", err.msg);
+    /* (2^50 - 512) x 2 / 2^40 = 2047.99... */
+    cr_expect_eq(fast.res[KC_RES_MEMORY].limit, 2047);
+    expect_same_fit(&fast, &ref, 0);
+}
