@@ -236,7 +236,14 @@ static cJSON *load_array(const ctx *c, const char *path, const char *key, cJSON 
     *root = NULL;
     if (!text)
         return NULL;
-    *root = cJSON_Parse(text);
+    if (kc_json_has_nul_escape(text)) {
+        /* cJSON would decode it into a NUL that silently cuts the string */
+        free(text);
+        kc_error_set(c->err, KC_ERR_INVALID, "%s: a string contains a NUL character ('\\u0000')",
+                     c->file);
+        return NULL;
+    }
+    *root = cJSON_ParseWithOpts(text, NULL, true);    /* nothing may follow the object */
     free(text);
     if (!cJSON_IsObject(*root)) {
         kc_error_set(c->err, KC_ERR_INVALID, "%s: not a JSON object", c->file);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "report_facts.h"
+#include "util.h"
 
 typedef unsigned long long ull;
 
@@ -37,20 +38,22 @@ int kc_report_facts_text(FILE *out, const kc_facts *f, kc_error *err)
     char a[32], b[32], c[32];
     uint64_t run_vms = 0, run_vcpus = 0, run_mem = 0, off_vms = 0;
 
-    fprintf(out, "host       %s\n", f->hostname[0] ? f->hostname : f->name[0] ? f->name
-                                                                             : "unknown");
-    fprintf(out, "source     %s%s%s\n", kc_source_name(f->source), f->uri[0] ? " " : "", f->uri);
+    /* every string below comes from the host or a file: kc_term_str strips control chars */
+    fprintf(out, "host       %s\n", kc_term_str(f->hostname[0] ? f->hostname : f->name[0] ? f->name
+                                                                             : "unknown"));
+    fprintf(out, "source     %s%s%s\n", kc_source_name(f->source), f->uri[0] ? " " : "",
+            kc_term_str(f->uri));
     count_text(f->sockets, a, sizeof(a));
     count_text(f->cores, b, sizeof(b));
     count_text(f->threads, c, sizeof(c));
     fprintf(out, "cpus       %u logical (%s sockets x %s cores x %s threads)", f->cpus, a, b, c);
     if (f->cpu_model[0])
-        fprintf(out, ", %s", f->cpu_model);
+        fprintf(out, ", %s", kc_term_str(f->cpu_model));
     if (f->mhz)
         fprintf(out, ", %u MHz", f->mhz);
     fputc('\n', out);
     fprintf(out, "memory     %llu MiB (%s", (ull)f->mem_mib,
-            f->mem_source[0] ? f->mem_source : "unknown source");
+            kc_term_str(f->mem_source[0] ? f->mem_source : "unknown source"));
     if (f->nodeinfo_mem_mib)
         fprintf(out, "; virNodeGetInfo says %llu MiB", (ull)f->nodeinfo_mem_mib);
     fputs(")\n", out);
@@ -75,25 +78,27 @@ int kc_report_facts_text(FILE *out, const kc_facts *f, kc_error *err)
     fprintf(out, "nics       %zu\n", f->n_nics);
     for (size_t i = 0; i < f->n_nics; i++) {
         speed_text(f->nics[i].speed_kbps, a, sizeof(a));
-        fprintf(out, "  %-16s %s", f->nics[i].name, a);
+        fprintf(out, "  %-16s %s", kc_term_str(f->nics[i].name), a);
         if (f->nics[i].bridge[0])
-            fprintf(out, ", port of %s", f->nics[i].bridge);
+            fprintf(out, ", port of %s", kc_term_str(f->nics[i].bridge));
         fputc('\n', out);
     }
     fprintf(out, "networks   %zu\n", f->n_networks);
     for (size_t i = 0; i < f->n_networks; i++)
-        fprintf(out, "  %-16s %s%s%s, %s\n", f->networks[i].name, f->networks[i].mode,
-                f->networks[i].bridge[0] ? " on " : "", f->networks[i].bridge,
+        fprintf(out, "  %-16s %s%s%s, %s\n", kc_term_str(f->networks[i].name),
+                kc_term_str(f->networks[i].mode), f->networks[i].bridge[0] ? " on " : "",
+                kc_term_str(f->networks[i].bridge),
                 f->networks[i].active ? "active" : "inactive");
     fprintf(out, "storage    %zu\n", f->n_storage);
     for (size_t i = 0; i < f->n_storage; i++) {
         const kc_fact_storage *s = &f->storage[i];
 
-        fprintf(out, "  %-16s %s", s->name, s->pool_type[0] ? s->pool_type : "disk");
+        fprintf(out, "  %-16s %s", kc_term_str(s->name),
+                kc_term_str(s->pool_type[0] ? s->pool_type : "disk"));
         if (s->count > 1)
             fprintf(out, " %ux", s->count);
         fprintf(out, " %llu MiB, used %llu MiB, disk %s\n", (ull)s->size_mib, (ull)s->used_mib,
-                s->disk_type[0] ? s->disk_type : "unknown");
+                kc_term_str(s->disk_type[0] ? s->disk_type : "unknown"));
     }
     for (size_t i = 0; i < f->n_vms; i++) {
         if (f->vms[i].state == KC_VM_RUNNING) {
@@ -107,13 +112,13 @@ int kc_report_facts_text(FILE *out, const kc_facts *f, kc_error *err)
     fprintf(out, "vms        %zu (%llu running: %llu vcpus, %llu MiB; %llu off)\n", f->n_vms,
             (ull)run_vms, (ull)run_vcpus, (ull)run_mem, (ull)off_vms);
     for (size_t i = 0; i < f->n_vms; i++)
-        fprintf(out, "  %-16s %-7s %u vcpus, %llu MiB%s\n", f->vms[i].name,
+        fprintf(out, "  %-16s %-7s %u vcpus, %llu MiB%s\n", kc_term_str(f->vms[i].name),
                 f->vms[i].state == KC_VM_RUNNING ? "running" : "off", f->vms[i].vcpus,
                 (ull)f->vms[i].mem_mib, f->vms[i].hugepages ? ", hugepages" : "");
     if (f->n_notes) {
         fputs("notes\n", out);
         for (size_t i = 0; i < f->n_notes; i++)
-            fprintf(out, "  - %s\n", f->notes[i]);
+            fprintf(out, "  - %s\n", kc_term_str(f->notes[i]));
     }
     if (fflush(out) != 0 || ferror(out))
         return kc_error_set(err, KC_ERR_HOST, "cannot write the facts report: %s",

@@ -6,6 +6,7 @@
 
 #include "report.h"
 #include "report_size.h"
+#include "util.h"
 
 static void names_of(char *buf, size_t size, uint32_t mask)
 {
@@ -47,7 +48,7 @@ void kc_report_size_text(FILE *out, const kc_sizing *s, const kc_size_opts *opts
         fprintf(out, " (after %s %% growth)", kc_fmt_bp(b, sizeof(b), opts->growth_bp));
     fprintf(out, ", %u host failure%s tolerated\n", opts->ha, opts->ha == 1 ? "" : "s");
     for (size_t i = 0; i < s->n_lines; i++)
-        fprintf(out, "  %-28s %10" PRIu64 " -> %" PRIu64 "\n", s->lines[i].name,
+        fprintf(out, "  %-28s %10" PRIu64 " -> %" PRIu64 "\n", kc_term_str(s->lines[i].name),
                 s->lines[i].requested, s->lines[i].count);
     fprintf(out, "policy    overcommit %s %%, cpu ratio %s, max util %s %%\n\n",
             kc_fmt_bp(a, sizeof(a), opts->policy.overcommit_bp),
@@ -67,7 +68,7 @@ void kc_report_size_text(FILE *out, const kc_sizing *s, const kc_size_opts *opts
         char names[64], price[32], per_vm[32];
         uint32_t top = 0;
 
-        const char *name = r->name;
+        const char *name = kc_term_str(r->name);    /* names come from files */
 
         if ((int)strlen(name) > w) {
             fprintf(out, "%s\n", name);
@@ -75,7 +76,7 @@ void kc_report_size_text(FILE *out, const kc_sizing *s, const kc_size_opts *opts
         }
         if (r->rank == KC_SIZE_RANK_INFEASIBLE) {
             fprintf(out, "%-*s %5s  '%s' does not fit (%s)\n", w, name, "-",
-                    s->lines[r->misfit_line].name, kc_resource_name(r->misfit_res));
+                    kc_term_str(s->lines[r->misfit_line].name), kc_resource_name(r->misfit_res));
             continue;
         }
         for (int d = 0; d < KC_RES_LAST; d++)
@@ -101,7 +102,7 @@ void kc_report_size_text(FILE *out, const kc_sizing *s, const kc_size_opts *opts
         fputs("No candidate holds the workload.\n", out);
         return;
     }
-    fprintf(out, "\nRecommended: %s\n  %" PRIu64 " host%s", best->name, best->hosts,
+    fprintf(out, "\nRecommended: %s\n  %" PRIu64 " host%s", kc_term_str(best->name), best->hosts,
             best->hosts == 1 ? "" : "s");
     if (best->price)
         fprintf(out, " for %s (%" PRIu64 ".%02" PRIu64 " per VM)",
@@ -122,7 +123,8 @@ void kc_report_size_text(FILE *out, const kc_sizing *s, const kc_size_opts *opts
         for (size_t i = 0; i < s->n_lines; i++) {
             if (!pat->counts[i])
                 continue;
-            fprintf(out, "%s%" PRIu64 " %s", first ? "" : ", ", pat->counts[i], s->lines[i].name);
+            fprintf(out, "%s%" PRIu64 " %s", first ? "" : ", ", pat->counts[i],
+                    kc_term_str(s->lines[i].name));
             first = false;
         }
         fputs("]\n", out);

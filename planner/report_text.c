@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "util.h"
 
 void kc_report_warn(kc_fit_report *report, const char *fmt, ...)
 {
@@ -186,8 +187,11 @@ static void print_host_line(FILE *out, const kc_fit_report *rep)
     char mem[32], a[32], b[32];
     uint64_t uplink = kc_report_uplink_kbps(h, &rep->policy);
 
-    fprintf(out, "host    %s (%s%s%s): %u CPUs, %s memory", f->name[0] ? f->name : f->hostname,
-            kc_source_name(f->source), f->uri[0] ? " " : "", f->uri, h->cpus,
+    /* names, URIs, notes and warnings may come from a host or a file: kc_term_str strips
+     * terminal control characters */
+    fprintf(out, "host    %s (%s%s%s): %u CPUs, %s memory",
+            kc_term_str(f->name[0] ? f->name : f->hostname), kc_source_name(f->source),
+            f->uri[0] ? " " : "", kc_term_str(f->uri), h->cpus,
             fmt_size(mem, sizeof(mem), h->mem_mib));
     if (h->n_numa > 1)
         fprintf(out, ", %zu NUMA nodes", h->n_numa);
@@ -443,7 +447,7 @@ void kc_report_fit_text(FILE *out, const kc_fit_report *rep, bool color)
             continue;
         if (shown++ == 0)
             fputc('\n', out);
-        snprintf(line, sizeof(line), "note: %s", rep->facts->notes[i]);
+        snprintf(line, sizeof(line), "note: %s", kc_term_str(rep->facts->notes[i]));
         print_wrapped(out, line);
     }
     if (rep->n_warnings) {
@@ -452,7 +456,7 @@ void kc_report_fit_text(FILE *out, const kc_fit_report *rep, bool color)
             char line[300];
 
             snprintf(line, sizeof(line), "%swarning:%s %s", color ? "\033[33m" : "",
-                     color ? "\033[0m" : "", rep->warnings[i]);
+                     color ? "\033[0m" : "", kc_term_str(rep->warnings[i]));
             print_wrapped(out, line);
         }
     }

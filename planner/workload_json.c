@@ -26,11 +26,18 @@ static cJSON *must(cJSON *item)
 int kc_workload_from_json(const char *text, const char *origin, const kc_catalog *catalog,
                           kc_workload_line **lines, size_t *n, kc_error *err)
 {
-    cJSON *root = cJSON_Parse(text);
+    cJSON *root = NULL;
     const cJSON *arr, *item;
     int ret = -1;
     size_t i = 0;
 
+    if (kc_json_has_nul_escape(text)) {
+        /* cJSON would decode it into a NUL that silently cuts the string */
+        kc_error_set(err, KC_ERR_INVALID, "%s: a string contains a NUL character ('\\u0000')",
+                     origin);
+        goto out;
+    }
+    root = cJSON_ParseWithOpts(text, NULL, true);    /* nothing may follow the object */
     if (!cJSON_IsObject(root)) {
         kc_error_set(err, KC_ERR_INVALID, "%s: not a JSON object", origin);
         goto out;
