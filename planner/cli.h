@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "catalog.h"
+#include "config.h"
 #include "facts.h"
 #include "kc.h"
 
@@ -42,10 +43,24 @@ typedef struct kc_cli {
     /* fleet */
     const char *hosts_file, *parallel, *save_facts, *sort;
     bool strict;
+    /* sweep: the host's memory and NIC speed as START:END:STEP */
+    const char *host_mem, *nic_speed;
     /* output and configuration */
     const char *format, *config;
     bool json, quiet;
+    kc_config conf;                     /* the policy files (kc_cli_load_config) */
 } kc_cli;
+
+/* Output formats (--format; --json is --format json). */
+typedef enum kc_format {
+    KC_FORMAT_TABLE,
+    KC_FORMAT_JSON,
+    KC_FORMAT_CSV,
+    KC_FORMAT_PROMETHEUS,
+    KC_FORMAT_LAST                      /* sentinel: keep last */
+} kc_format;
+
+#define KC_FORMAT_BIT(f) (1u << (f))
 
 /* Parse argv[first..] into @cli. Prints @help on --help and the version on --version.
  * Returns 0 to go on, 1 when help or version was printed, -1 with @err (KC_ERR_USAGE). */
@@ -61,10 +76,29 @@ int kc_cli_opt_error(kc_error *err, const char *opt);
 int kc_cli_pick(const char *opt, const char *value, const char *const *words, int n, int *out,
                 kc_error *err);
 
-/* The policy of the options: defaults, then the profile, then explicit options. Borrowed
- * *profile_name points into @cat. */
+/* Read the policy files (--config FILE, else the default places: see config.h) into
+ * cli->conf, and take the non-policy defaults they set (catalog, timeout) where the command
+ * line gave none. Returns 0, or -1 with @err (KC_ERR_INVALID for a bad file, KC_ERR_HOST for
+ * one that cannot be read). */
+int kc_cli_load_config(kc_cli *cli, kc_error *err);
+
+/* The policy: defaults, then the policy files' profile and values, then the command line's
+ * profile and options (each layer's explicit values win over its profile). Every value of
+ * the files is checked, used or not (KC_ERR_INVALID naming FILE:LINE); option values are
+ * usage errors. Borrowed *profile_name points into @cat. */
 int kc_cli_build_policy(const kc_cli *cli, const kc_catalog *cat, kc_policy *policy,
                         const char **profile_name, kc_existing *existing, kc_error *err);
+
+/* The same, and where each value came from (@source may be NULL; its strings are borrowed
+ * from @cli). */
+int kc_cli_build_policy_source(const kc_cli *cli, const kc_catalog *cat, kc_policy *policy,
+                               const char **profile_name, kc_existing *existing,
+                               kc_policy_source *source, kc_error *err);
+
+/* The output format: --format WORD or --json (both only if they agree), default table.
+ * @allowed has KC_FORMAT_BIT() of the formats the command writes; another is a usage error. */
+int kc_cli_format(const kc_cli *cli, unsigned allowed, kc_format *format, kc_error *err);
+const char *kc_format_name(kc_format format);
 
 /* --timeout SECONDS (default 10, 1..3600). */
 int kc_cli_timeout(const kc_cli *cli, unsigned *timeout_s, kc_error *err);

@@ -12,10 +12,12 @@ int kc_cmd_fit(const kc_cli *cli, kc_catalog *cat, kc_error *err);
 int kc_cmd_facts(const kc_cli *cli, kc_catalog *cat, kc_error *err);
 int kc_cmd_size(const kc_cli *cli, kc_catalog *cat, kc_error *err);
 int kc_cmd_fleet(const kc_cli *cli, kc_catalog *cat, kc_error *err);
+int kc_cmd_sweep(const kc_cli *cli, kc_catalog *cat, kc_error *err);
 
 extern const char kc_help_fit[];
 extern const char kc_help_facts[];
 extern const char kc_help_size[];
 extern const char kc_help_fleet[];
+extern const char kc_help_sweep[];
 
 #endif /* KC_CMD_H */

@@ -9,7 +9,9 @@
 #include "facts_libvirt.h"
 #include "fit.h"
 #include "report.h"
+#include "report_csv.h"
 #include "report_facts.h"
+#include "report_prom.h"
 #include "spec.h"
 #include "util.h"
 
@@ -17,6 +19,7 @@ const char kc_help_fit[] =
     "Usage: kvmcap [fit] [HOST] --vm SPEC [--vm SPEC ...] [POLICY] [--json]\n"
     "                   [--check N]\n"
     "       kvmcap facts [HOST] [--json]\n"
+    "       kvmcap sweep [HOST] --vm SPEC RANGE [POLICY]   (see kvmcap sweep --help)\n"
     "       kvmcap --version | --help\n"
     "\n"
     "How many more VMs of a shape fit on a host, and which resource stops them.\n"
@@ -50,9 +53,12 @@ const char kc_help_fit[] =
     "      --net-mode MODE    bridge (default) or nat\n"
     "      --existing WHICH   existing VMs that count: running (default), all, none\n"
     "\n"
-    "Output:\n"
-    "      --json             the versioned JSON report\n"
+    "Output and configuration:\n"
+    "      --format F         table (default), json, csv or prometheus\n"
+    "      --json             the versioned JSON report (--format json)\n"
     "      --check N          exit 1 if fewer than N VMs of any shape fit\n"
+    "      --config FILE      the policy file to read instead of /etc/kvmcap/kvmcap.conf\n"
+    "                         and ~/.config/kvmcap/kvmcap.conf (options win over both)\n"
     "  -h, --help             this help\n"
     "  -V, --version          the version\n"
     "\n"
@@ -69,6 +75,11 @@ const char kc_help_facts[] =
     "host can be planned on another machine.\n"
     "\n"
     "Exit status: 0 ok, 2 usage, 3 bad input, 4 host, libvirt or I/O error.\n";
+
+/* The output formats of fit and facts (--format). */
+#define FIT_FORMATS (KC_FORMAT_BIT(KC_FORMAT_TABLE) | KC_FORMAT_BIT(KC_FORMAT_JSON) | \
+                     KC_FORMAT_BIT(KC_FORMAT_CSV) | KC_FORMAT_BIT(KC_FORMAT_PROMETHEUS))
+#define FACTS_FORMATS (KC_FORMAT_BIT(KC_FORMAT_TABLE) | KC_FORMAT_BIT(KC_FORMAT_JSON))
 
 /* The options a one-host command takes. */
 static int check_host_options(const kc_cli *o, bool fit, kc_error *err)
@@ -212,6 +223,8 @@ static int run_fit(const kc_cli *o, const kc_catalog *cat, const kc_facts *facts
 {
     kc_fit_report rep;
     kc_fit_row *rows = kc_xcalloc(o->n_vms, sizeof(*rows));
+    kc_policy_source source;
+    kc_format format;
     const char *profile;
     uint64_t check = 0;
     int ret = -1;
@@ -220,9 +233,12 @@ static int run_fit(const kc_cli *o, const kc_catalog *cat, const kc_facts *facts
     rep.facts = facts;
     rep.rows = rows;
     rep.n_rows = o->n_vms;
-    if (kc_cli_build_policy(o, cat, &rep.policy, &profile, &rep.existing, err) < 0)
+    if (kc_cli_format(o, FIT_FORMATS, &format, err) < 0 ||
+        kc_cli_build_policy_source(o, cat, &rep.policy, &profile, &rep.existing, &source,
+                                   err) < 0)
         goto out;
     rep.profile = profile;
+    rep.source = &source;
     if (o->check && kc_spec_parse_uint(o->check, UINT64_MAX, &check, err) < 0) {
         kc_cli_opt_error(err, "--check");
         goto out;
@@ -266,12 +282,16 @@ static int run_fit(const kc_cli *o, const kc_catalog *cat, const kc_facts *facts
     }
     add_warnings(&rep, cat, profile);
 
-    if (o->json) {
+    if (format == KC_FORMAT_JSON) {
         char *text = kc_report_fit_json(&rep, KC_VERSION);
 
         fputs(text, stdout);
         fputc('\n', stdout);
         free(text);
+    } else if (format == KC_FORMAT_CSV) {
+        kc_report_fit_csv(stdout, &rep);
+    } else if (format == KC_FORMAT_PROMETHEUS) {
+        kc_report_fit_prom(stdout, &rep);
     } else {
         kc_report_fit_text(stdout, &rep, kc_cli_want_color());
     }
@@ -293,7 +313,11 @@ static int run_fit(const kc_cli *o, const kc_catalog *cat, const kc_facts *facts
 
 static int run_facts(const kc_cli *o, const kc_facts *facts, kc_error *err)
 {
-    if (o->json) {
+    kc_format format = KC_FORMAT_TABLE;
+
+    if (kc_cli_format(o, FACTS_FORMATS, &format, err) < 0)
+        return -1;
+    if (format == KC_FORMAT_JSON) {
         char *text = kc_facts_to_json(facts, KC_VERSION);
 
         if (!text)
@@ -322,9 +346,11 @@ static kc_facts *host_facts(const kc_cli *o, const kc_catalog *cat, kc_error *er
 int kc_cmd_fit(const kc_cli *cli, kc_catalog *cat, kc_error *err)
 {
     kc_facts *facts;
+    kc_format format;
     int ret;
 
-    if (check_host_options(cli, true, err) < 0 || !(facts = host_facts(cli, cat, err)))
+    if (check_host_options(cli, true, err) < 0 ||
+        kc_cli_format(cli, FIT_FORMATS, &format, err) < 0 || !(facts = host_facts(cli, cat, err)))
         return -1;
     ret = run_fit(cli, cat, facts, err);
     kc_facts_free(facts);
@@ -334,11 +360,14 @@ int kc_cmd_fit(const kc_cli *cli, kc_catalog *cat, kc_error *err)
 int kc_cmd_facts(const kc_cli *cli, kc_catalog *cat, kc_error *err)
 {
     kc_facts *facts;
+    kc_format format;
     int ret;
 
     if (cli->check)
         return kc_cli_usage_error(err, "'facts' takes no --check");
-    if (check_host_options(cli, false, err) < 0 || !(facts = host_facts(cli, cat, err)))
+    if (check_host_options(cli, false, err) < 0 ||
+        kc_cli_format(cli, FACTS_FORMATS, &format, err) < 0 ||
+        !(facts = host_facts(cli, cat, err)))
         return -1;
     ret = run_facts(cli, facts, err);
     kc_facts_free(facts);

@@ -6,6 +6,7 @@
 
 #include "cmd.h"
 #include "facts_json.h"
+#include "report_csv.h"
 #include "report_size.h"
 #include "size.h"
 #include "spec.h"
@@ -15,7 +16,7 @@
 const char kc_help_size[] =
     "Usage: kvmcap size (--vm SPEC:COUNT ... | --workload FILE | --from-facts FILE)\n"
     "                   [--host SPEC ... | --catalog FILE] [--ha N] [--growth PCT]\n"
-    "                   [POLICY] [--json]\n"
+    "                   [POLICY] [--json | --format table|json|csv]\n"
     "\n"
     "What to buy: for each candidate host model, how many hosts hold the workload\n"
     "(vector bin packing over memory, vCPUs and every resource a shape asks for),\n"
@@ -114,11 +115,14 @@ int kc_cmd_size(const kc_cli *o, kc_catalog *cat, kc_error *err)
     kc_size_opts so;
     const char *profile;
     kc_existing existing;
+    kc_format format;
     size_t n_lines = 0, n_cands = 0;
     int ret = -1;
 
     memset(&so, 0, sizeof(so));
-    if (check_size_options(o, err) < 0)
+    if (check_size_options(o, err) < 0 ||
+        kc_cli_format(o, KC_FORMAT_BIT(KC_FORMAT_TABLE) | KC_FORMAT_BIT(KC_FORMAT_JSON) |
+                      KC_FORMAT_BIT(KC_FORMAT_CSV), &format, err) < 0)
         return -1;
     if (kc_cli_build_policy(o, cat, &so.policy, &profile, &existing, err) < 0)
         goto out;
@@ -196,7 +200,9 @@ int kc_cmd_size(const kc_cli *o, kc_catalog *cat, kc_error *err)
     }
     if (kc_size_run(lines, n_lines, cands, n_cands, &so, &sizing, err) < 0)
         goto out;
-    if (o->json) {
+    if (format == KC_FORMAT_CSV) {
+        kc_report_size_csv(stdout, sizing, cands);
+    } else if (format == KC_FORMAT_JSON) {
         char *text = kc_report_size_json(sizing, cands, &so, KC_VERSION);
 
         fputs(text, stdout);

@@ -19,6 +19,7 @@ static const kc_command commands[] = {
     { "facts", kc_cmd_facts, kc_help_facts },
     { "size", kc_cmd_size, kc_help_size },
     { "fleet", kc_cmd_fleet, kc_help_fleet },
+    { "sweep", kc_cmd_sweep, kc_help_sweep },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -53,7 +54,7 @@ int main(int argc, char **argv)
     ret = kc_cli_parse(argc, argv, first, cmd->help, &cli, &err);
     if (ret > 0)
         return kc_cli_finish_stdout();
-    if (ret < 0)
+    if (ret < 0 || kc_cli_load_config(&cli, &err) < 0)
         return kc_cli_fail(&err);
     if (kc_catalog_find_datadir(datadir, sizeof(datadir), &err) < 0 ||
         !(cat = kc_catalog_load(datadir, &err))) {

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "config.h"
 #include "facts.h"
 #include "fit.h"
 
@@ -25,6 +26,7 @@ typedef struct kc_fit_report {
     kc_host host;              /* the host the rows were fitted on (placed rows included) */
     kc_policy policy;
     const char *profile;       /* NULL: none */
+    const kc_policy_source *source;   /* where each policy value came from; NULL: not said */
     kc_existing existing;
     size_t n_rows;
     kc_fit_row *rows;          /* borrowed */

@@ -109,6 +109,13 @@ static void policy_json(cJSON *root, const kc_fit_report *rep)
     add_raw(pol, "net_efficiency_pct",
             kc_fmt_bp(buf, sizeof(buf), p->net_mode == KC_NET_NAT ? p->nat_efficiency_bp : KC_BP_ONE));
     add_str(pol, "existing", kc_existing_name(rep->existing));
+    if (rep->source) {
+        /* "default", "option", "profile" or "FILE:LINE" of a policy file, per field */
+        cJSON *src = add_obj(root, "policy_source");
+
+        for (int k = 0; k < KC_CONF_POLICY_LAST; k++)
+            add_str(src, kc_config_policy_field((kc_conf_key)k), rep->source->from[k]);
+    }
 }
 
 static cJSON *bottleneck_json(uint32_t mask)

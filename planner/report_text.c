@@ -255,6 +255,13 @@ static void print_policy_lines(FILE *out, const kc_fit_report *rep)
         fprintf(out, ", disk overcommit %s %%", kc_fmt_bp(d, sizeof(d), p->disk_overcommit_bp));
     }
     fputc('\n', out);
+    if (rep->source) {
+        /* where values came from, when a policy file gave any */
+        char from[512];
+
+        if (kc_config_source_line(from, sizeof(from), rep->source)[0])
+            fprintf(out, "        %s\n", from);
+    }
 }
 
 static void print_verdict(FILE *out, const kc_fit_report *rep, const kc_fit_row *row)

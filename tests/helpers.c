@@ -139,6 +139,7 @@ void kc_expect_cli(const char *name)
         setenv("LC_ALL", "C", 1);
         setenv("TZ", "UTC", 1);
         setenv("NO_COLOR", "1", 1);
+        setenv("KVMCAP_CONFIG_DIRS", "", 1);    /* no policy file but the case's own */
         unsetenv("LIBVIRT_DEFAULT_URI");
         execv(bin, argv);
         _exit(127);

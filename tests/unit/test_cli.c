@@ -67,6 +67,39 @@
     X(too_big, "too-big") \
     X(version, "version") \
     X(worked_example, "worked-example") \
+    X(config_err_bad_value, "config-err-bad-value") \
+    X(config_err_missing, "config-err-missing") \
+    X(config_err_unknown_key, "config-err-unknown-key") \
+    X(config_file, "config-file") \
+    X(config_json, "config-json") \
+    X(config_profile_option, "config-profile-option") \
+    X(config_size_catalog, "config-size-catalog") \
+    X(config_sweep, "config-sweep") \
+    X(format_csv, "format-csv") \
+    X(format_err_facts_csv, "format-err-facts-csv") \
+    X(format_err_json_conflict, "format-err-json-conflict") \
+    X(format_err_sweep_prometheus, "format-err-sweep-prometheus") \
+    X(format_err_unknown, "format-err-unknown") \
+    X(format_json_synonym, "format-json-synonym") \
+    X(format_prometheus, "format-prometheus") \
+    X(format_size_csv, "format-size-csv") \
+    X(sweep_bottleneck_change, "sweep-bottleneck-change") \
+    X(sweep_cpu_ratio_csv, "sweep-cpu-ratio-csv") \
+    X(sweep_err_backwards, "sweep-err-backwards") \
+    X(sweep_err_bad_range, "sweep-err-bad-range") \
+    X(sweep_err_bad_value, "sweep-err-bad-value") \
+    X(sweep_err_host_mem_on_fit, "sweep-err-host-mem-on-fit") \
+    X(sweep_err_nothing, "sweep-err-nothing") \
+    X(sweep_err_too_many_points, "sweep-err-too-many-points") \
+    X(sweep_err_two_ranges, "sweep-err-two-ranges") \
+    X(sweep_err_two_vms, "sweep-err-two-vms") \
+    X(sweep_err_zero_step, "sweep-err-zero-step") \
+    X(sweep_help, "sweep-help") \
+    X(sweep_host_mem_json, "sweep-host-mem-json") \
+    X(sweep_max_util_facts, "sweep-max-util-facts") \
+    X(sweep_nic_speed, "sweep-nic-speed") \
+    X(sweep_overcommit, "sweep-overcommit") \
+    X(sweep_reserve, "sweep-reserve") \
 
 #define CLI_TEST(ident, dir) Test(cli, ident) { kc_expect_cli(dir); }
 CLI_CASES(CLI_TEST)
