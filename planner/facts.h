@@ -111,6 +111,10 @@ void kc_facts_sort(kc_facts *facts);
 int kc_facts_to_host(const kc_facts *facts, const kc_catalog *catalog,
                      kc_existing existing, kc_host *host, kc_error *err);
 
+/* Whether the NUMA cells describe the host: they hold its CPUs and hugepages exactly and
+ * 90-100 % of its memory. kc_facts_to_host() leaves inconsistent cells out. */
+bool kc_facts_numa_consistent(const kc_facts *facts);
+
 const char *kc_source_name(kc_source source);
 const char *kc_existing_name(kc_existing existing);
 

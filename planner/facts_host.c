@@ -99,6 +99,25 @@ static int vms_to_host(const kc_facts *facts, kc_existing existing, kc_host *hos
     return 0;
 }
 
+bool kc_facts_numa_consistent(const kc_facts *facts)
+{
+    uint64_t cpus = 0, mem = 0, hp = 0;
+
+    if (facts->n_numa == 0 || facts->n_numa > KC_NUMA_MAX)
+        return false;
+    for (size_t i = 0; i < facts->n_numa; i++) {
+        cpus += facts->numa[i].cpus;              /* 64 x 32-bit: cannot wrap */
+        if (add_checked(&mem, facts->numa[i].mem_mib) < 0 ||
+            add_checked(&hp, facts->numa[i].hugepages_mib) < 0 ||
+            facts->numa[i].hugepages_mib > facts->numa[i].mem_mib)
+            return false;
+    }
+    /* The cells must hold the host's CPUs and hugepages exactly and (firmware and the
+     * kernel keep a little) at least 90 % of its memory, never more. */
+    return cpus == facts->cpus && hp == facts->hugepages_mib && mem <= facts->mem_mib &&
+           (kc_u128)mem * 10 >= (kc_u128)facts->mem_mib * 9;
+}
+
 int kc_facts_to_host(const kc_facts *facts, const kc_catalog *catalog,
                      kc_existing existing, kc_host *host, kc_error *err)
 {
@@ -116,8 +135,12 @@ int kc_facts_to_host(const kc_facts *facts, const kc_catalog *catalog,
     host->mem_mib = facts->mem_mib;
     host->hugepages_mib = facts->hugepages_mib;
     host->hugepage_kib = facts->hugepage_kib;
-    host->n_numa = facts->n_numa;
-    memcpy(host->numa, facts->numa, facts->n_numa * sizeof(host->numa[0]));
+    /* NUMA cells that do not describe the host (libvirt's test driver; capabilities that
+     * show one node's memory) are left out: the host is planned as one node. */
+    if (kc_facts_numa_consistent(facts)) {
+        host->n_numa = facts->n_numa;
+        memcpy(host->numa, facts->numa, facts->n_numa * sizeof(host->numa[0]));
+    }
 
     /* The facts list physical NICs (a bridge port still is one). One of unknown speed
      * adds nothing to the uplink and stays out of the table. */

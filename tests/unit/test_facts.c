@@ -802,9 +802,7 @@ Test(facts_host, the_result_is_validated)
 {
     kc_facts *facts = load_fixture("epyc-2s-512g.json");
 
-    facts->numa[1].cpus = 63;          /* nodes no longer add up to the host's 128 CPUs */
-    cr_expect(strstr(host_error(facts, &catalog), "do not add up") != NULL);
-    facts->numa[1].cpus = 64;
+    /* (NUMA cells that do not add up are left out, not an error: see below) */
     facts->hugepages_mib = facts->mem_mib + 1;
     cr_expect(host_error(facts, &catalog)[0] != '\0');
     kc_facts_free(facts);
@@ -819,4 +817,37 @@ Test(facts_host, an_existing_mode_out_of_range_is_an_error)
     cr_expect_eq(kc_facts_to_host(facts, &catalog, KC_EXISTING_LAST, &host, &err), -1);
     cr_expect_eq(err.code, KC_ERR_INVALID);
     kc_facts_free(facts);
+}
+
+/* NUMA cells that do not describe the host are left out, never an error. */
+Test(facts_host, numa_cells_that_do_not_add_up_are_left_out)
+{
+    kc_facts *f = kc_facts_new();
+    kc_error err = { 0 };
+    kc_host host;
+
+    f->cpus = 8;
+    f->mem_mib = 24576;
+    f->n_numa = 2;
+    f->numa[0] = (kc_numa_node){ .cpus = 4, .mem_mib = 12000 };
+    f->numa[1] = (kc_numa_node){ .cpus = 4, .mem_mib = 12000 };
+    cr_expect(kc_facts_numa_consistent(f));
+    cr_assert_eq(kc_facts_to_host(f, &catalog, KC_EXISTING_RUNNING, &host, &err), 0, "%s", err.msg);
+    cr_expect_eq(host.n_numa, 2);
+
+    f->numa[1].cpus = 2;               /* cells hold 6 of 8 CPUs */
+    cr_expect_not(kc_facts_numa_consistent(f));
+    cr_assert_eq(kc_facts_to_host(f, &catalog, KC_EXISTING_RUNNING, &host, &err), 0, "%s", err.msg);
+    cr_expect_eq(host.n_numa, 0);
+
+    f->numa[1].cpus = 4;
+    f->n_numa = 1;                     /* one node's memory of a bigger host (virNodeGetInfo's trap) */
+    f->numa[0] = (kc_numa_node){ .cpus = 8, .mem_mib = 4569 };
+    cr_expect_not(kc_facts_numa_consistent(f));
+    cr_assert_eq(kc_facts_to_host(f, &catalog, KC_EXISTING_RUNNING, &host, &err), 0, "%s", err.msg);
+    cr_expect_eq(host.n_numa, 0);
+
+    f->numa[0].mem_mib = 30000;        /* more than the host */
+    cr_expect_not(kc_facts_numa_consistent(f));
+    kc_facts_free(f);
 }
