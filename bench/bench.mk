@@ -1,4 +1,14 @@
 # bench/bench.mk: benchmarks of the calculation core (included by the Makefile).
-.PHONY: bench
-bench: $(BUILD)/bench-core
-	$(BUILD)/bench-core $(BUILD)/bench.json
+#
+#   make bench         the core table (build/bench.json), then whole-process comparisons
+#   make bench-quick   the core harness with few repetitions (a smoke run, no targets judged)
+#
+# The harness is built with the project's own flags (OPT defaults to -O2 -g) and links model/
+# only; `make test` builds it so that it cannot rot. See bench/README.md.
+.PHONY: bench bench-quick
+bench: $(BUILD)/bench-core $(BUILD)/kvmcap
+	$(BUILD)/bench-core --flags '$(strip $(ALL_CFLAGS))' $(BUILD)/bench.json
+	KVMCAP_BIN=$(CURDIR)/$(BUILD)/kvmcap bash bench/whole.sh $(BUILD)/bench.json
+
+bench-quick: $(BUILD)/bench-core
+	$(BUILD)/bench-core --quick --flags '$(strip $(ALL_CFLAGS))' $(BUILD)/bench-quick.json

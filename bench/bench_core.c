@@ -171,16 +171,44 @@ static double time_fit(fit_fn fn, const kc_host *hosts, const kc_shape *shapes,
     return (now_ns() - t0) / FIT_ITERS;
 }
 
+/* The floor any exact kc_fit_compute has on this machine: only the per-row divisions
+ * floor((capacity - used) / per_vm) of the bounded rows, on the real operands of the same
+ * inputs (taken from their fits), each result stored in a kc_fit with the minimum; no
+ * validation, no capacities, no states. What fit_ns costs above it is everything else. */
+static double time_floor(const kc_fit *fits)
+{
+    double t0 = now_ns();
+
+    for (int i = 0; i < FIT_ITERS; i++) {
+        const kc_fit *in = &fits[i % N_INPUTS];
+        kc_fit out;
+        uint64_t min = UINT64_MAX;
+
+        for (int r = 0; r < KC_RES_LAST; r++) {
+            const kc_res_fit *x = &in->res[r];
+            uint64_t l = x->per_vm ? (x->capacity > x->used ? x->capacity - x->used : 0) /
+                                     x->per_vm : UINT64_MAX;
+
+            out.res[r].limit = l;
+            min = l < min ? l : min;
+        }
+        out.count = min;
+        checksum += out.count + out.res[i % KC_RES_LAST].limit;
+    }
+    return (now_ns() - t0) / FIT_ITERS;
+}
+
 /* kc_fit_compute and, interleaved with it so that a busy machine slows both alike,
  * kc_fit_compute_reference (the plain implementation: the "before" of the fast path). */
-static void bench_fit(int numa, stat3 *fast, stat3 *ref)
+static void bench_fit(int numa, stat3 *fast, stat3 *ref, stat3 *floor_ns)
 {
     kc_host *hosts = xcalloc(N_INPUTS, sizeof(*hosts));
     kc_shape *shapes = xcalloc(N_INPUTS, sizeof(*shapes));
     kc_policy *policies = xcalloc(N_INPUTS, sizeof(*policies));
     int reps = quick ? 3 : 15;
-    double t[15], tr[15];
+    double t[15], tr[15], tf[15];
     uint64_t s = numa ? 4242 : 42;
+    kc_fit *fits = xcalloc(N_INPUTS, sizeof(*fits));
 
     for (int i = 0; i < N_INPUTS; i++) {
         make_host(&hosts[i], &s, numa ? 8 : 0);
@@ -189,15 +217,21 @@ static void bench_fit(int numa, stat3 *fast, stat3 *ref)
         make_shape(&shapes[i], &s, 4);
         make_policy(&policies[i], &s, numa ? KC_NUMA_STRICT : KC_NUMA_SPREAD);
     }
+    for (int i = 0; i < N_INPUTS; i++)
+        if (kc_fit_compute(&hosts[i], &shapes[i], &policies[i], &fits[i], NULL) < 0)
+            memset(&fits[i], 0, sizeof(fits[i]));
     for (int r = 0; r < reps; r++) {
         t[r] = time_fit(kc_fit_compute, hosts, shapes, policies);
         tr[r] = time_fit(kc_fit_compute_reference, hosts, shapes, policies);
+        tf[r] = time_floor(fits);
     }
+    free(fits);
     free(hosts);
     free(shapes);
     free(policies);
     *fast = summarize(t, reps);
     *ref = summarize(tr, reps);
+    *floor_ns = summarize(tf, reps);
 }
 
 /* ---- packing ---- */
@@ -431,6 +465,21 @@ static scaling bench_scaling(int reps)
 
 /* ---- machine ---- */
 
+/* The 1-minute load average when the run started: other work on the machine inflates every
+ * timing here (the medians assume a quiet machine). */
+static double loadavg(void)
+{
+    double v = -1;
+    FILE *f = fopen("/proc/loadavg", "r");
+
+    if (f) {
+        if (fscanf(f, "%lf", &v) != 1)
+            v = -1;
+        fclose(f);
+    }
+    return v;
+}
+
 static void cpu_model(char *out, size_t size)
 {
     char line[512];
@@ -497,8 +546,8 @@ int main(int argc, char **argv)
 {
     const char *json_path = "build/bench.json", *flags = "unknown";
     char cpu[256];
-    double rss, t_start = now_ns();
-    stat3 fit, fit_numa, fit_ref, fit_numa_ref, pack8, pack1000, size;
+    double rss, t_start = now_ns(), load = loadavg();
+    stat3 fit, fit_numa, fit_ref, fit_numa_ref, fit_floor, numa_floor, pack8, pack1000, size;
     scaling sc;
     FILE *f;
 
@@ -516,15 +565,16 @@ int main(int argc, char **argv)
         }
     }
     rss = size_peak_rss_mib();
-    bench_fit(0, &fit, &fit_ref);
-    bench_fit(1, &fit_numa, &fit_numa_ref);
+    bench_fit(0, &fit, &fit_ref, &fit_floor);
+    bench_fit(1, &fit_numa, &fit_numa_ref, &numa_floor);
     pack8 = bench_pack(1, 8, 1000000, quick ? 3 : 15);
     pack1000 = bench_pack(100, 1000, 100000, quick ? 1 : 5);
     size = bench_size(quick ? 1 : 7);
     sc = bench_scaling(quick ? 1 : 5);
     cpu_model(cpu, sizeof(cpu));
 
-    printf("machine: %s, %ld cores, %s, %s\n", cpu, sysconf(_SC_NPROCESSORS_ONLN),
+    printf("machine: %s, %ld cores, load %.2f at start, %s, %s\n", cpu,
+           sysconf(_SC_NPROCESSORS_ONLN), load,
 #ifdef __clang__
            "clang " __clang_version__,
 #else
@@ -537,6 +587,7 @@ int main(int argc, char **argv)
     row("fit_numa_ns", fit_numa, "ns", -1);
     row("fit_reference_ns", fit_ref, "ns", -1);
     row("fit_numa_reference_ns", fit_numa_ref, "ns", -1);
+    row("fit_division_floor_ns", fit_floor, "ns", -1);
     row("pack_1m_8shapes_ms", pack8, "ms", 20);
     row("pack_100k_1000shapes_ms", pack1000, "ms", 1000);
     row("size_1m_20models_ms", size, "ms", 500);
@@ -561,7 +612,8 @@ int main(int argc, char **argv)
     }
     fputs("{\n  \"machine\": { \"cpu\": ", f);
     json_str(f, cpu);
-    fprintf(f, ", \"cores\": %ld, \"compiler\": ", sysconf(_SC_NPROCESSORS_ONLN));
+    fprintf(f, ", \"cores\": %ld, \"loadavg_at_start\": %.2f, \"compiler\": ",
+            sysconf(_SC_NPROCESSORS_ONLN), load);
 #ifdef __clang__
     json_str(f, "clang " __clang_version__);
 #else
@@ -574,6 +626,7 @@ int main(int argc, char **argv)
     json_stat(f, "fit_numa_ns", fit_numa, "ns", -1, ",");
     json_stat(f, "fit_reference_ns", fit_ref, "ns", -1, ",");
     json_stat(f, "fit_numa_reference_ns", fit_numa_ref, "ns", -1, ",");
+    json_stat(f, "fit_division_floor_ns", fit_floor, "ns", -1, ",");
     json_stat(f, "pack_1m_8shapes_ms", pack8, "ms", 20, ",");
     json_stat(f, "pack_100k_1000shapes_ms", pack1000, "ms", 1000, ",");
     json_stat(f, "size_1m_20models_ms", size, "ms", 500, ",");

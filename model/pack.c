@@ -80,6 +80,17 @@ static uint64_t fit_count(const uint64_t *left, const uint64_t *dem, size_t nd)
     return n;
 }
 
+/* fit_count(left, dem, nd) > 0, without dividing: the packing loops ask this of every item
+ * type at every step and need the count itself only for the one they pick. */
+static bool fits_once(const uint64_t *left, const uint64_t *dem, size_t nd)
+{
+    bool ok = true;
+
+    for (size_t d = 0; d < nd; d++)
+        ok &= dem[d] <= left[d];
+    return ok;
+}
+
 static void take(uint64_t *left, const uint64_t *dem, size_t nd, uint64_t n)
 {
     for (size_t d = 0; d < nd; d++)
@@ -136,10 +147,7 @@ static size_t pick_dynamic(const inst *in, kc_pack_heuristic h, const uint64_t *
         const uint64_t *x = in->norm + i * KC_PACK_DIM_MAX;
         uint64_t avail = rem[i] - p[i], f, score = 0;
 
-        if (avail == 0)
-            continue;
-        f = fit_count(left, in->items[i].demand, in->nd);
-        if (f == 0)
+        if (avail == 0 || !fits_once(left, in->items[i].demand, in->nd))
             continue;
         for (size_t d = 0; d < in->nd; d++) {
             if (h == KC_PACK_DOT) {
@@ -153,6 +161,7 @@ static size_t pick_dynamic(const inst *in, kc_pack_heuristic h, const uint64_t *
         if (best == SIZE_MAX || (h == KC_PACK_DOT ? score > best_score : score < best_score)) {
             best = i;
             best_score = score;
+            f = fit_count(left, in->items[i].demand, in->nd);
             /* Add a batch: half of what fits keeps the choice dynamic while a host holding
              * thousands of small VMs still takes only a logarithmic number of steps. */
             *n_out = f / 2 > 1 ? f / 2 : 1;
@@ -192,7 +201,8 @@ static int run_heuristic(const inst *in, kc_pack_heuristic h, sol *s, kc_error *
         if (h <= KC_PACK_FFD_LINF) {
             for (size_t j = 0; j < ni; j++) {
                 size_t i = order[j];
-                uint64_t n = fit_count(left, in->items[i].demand, nd);
+                uint64_t n = rem[i] == 0 || !fits_once(left, in->items[i].demand, nd) ? 0 :
+                             fit_count(left, in->items[i].demand, nd);
 
                 if (n > rem[i])
                     n = rem[i];
