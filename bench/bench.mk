@@ -8,7 +8,7 @@
 .PHONY: bench bench-quick
 bench: $(BUILD)/bench-core $(BUILD)/kvmcap
 	$(BUILD)/bench-core --flags '$(strip $(ALL_CFLAGS))' $(BUILD)/bench.json
-	KVMCAP_BIN=$(CURDIR)/$(BUILD)/kvmcap bash bench/whole.sh $(BUILD)/bench.json
+	KVMCAP_BIN=$(abspath $(BUILD))/kvmcap bash bench/whole.sh $(BUILD)/bench.json
 
 bench-quick: $(BUILD)/bench-core
 	$(BUILD)/bench-core --quick --flags '$(strip $(ALL_CFLAGS))' $(BUILD)/bench-quick.json
