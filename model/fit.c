@@ -340,13 +340,14 @@ int kc_fit_compute_reference(const kc_host *host, const kc_shape *shape,
         too_big(out, KC_RES_CPU);
 
     /* cpu load (cpu=NN%): the busy share of each vCPU against real cores x max util. The
-     * existing VMs are assumed to run at the same load per vCPU as the shape. */
+     * existing VMs whose load is not known are assumed to run at the shape's load. */
     if (shape->cpu_util_bp > 0) {
         uint64_t load_used = 0;    /* not `used`: the memory figure that fit_numa splits */
 
         cap = usable_cpus * util;                       /* < 2^32 x 2^14 */
-        if (mul_u64(host->used.vcpus, shape->cpu_util_bp, "existing cpu load", &load_used,
-                    err) < 0)
+        if (mul_u64(host->used.vcpus - host->used.load_vcpus, shape->cpu_util_bp,
+                    "existing cpu load", &load_used, err) < 0 ||
+            add_u64(&load_used, host->used.load_bp, "existing cpu load", err) < 0)
             return -1;
         bound(&out->res[KC_RES_CPU_LOAD], cap, load_used,
               (uint64_t)shape->vcpus * shape->cpu_util_bp);
@@ -362,11 +363,11 @@ int kc_fit_compute_reference(const kc_host *host, const kc_shape *shape,
         if (scale(uplink, eff, util, (uint64_t)KC_BP_ONE * KC_BP_ONE, "network", &cap, err) < 0)
             return -1;
         if (shape->net_kbps == 0)
-            unbounded(&out->res[KC_RES_NETWORK], cap, 0);
+            unbounded(&out->res[KC_RES_NETWORK], cap, host->used.net_kbps);
         else if (uplink == 0)
             out->res[KC_RES_NETWORK].state = KC_RES_UNKNOWN;
         else
-            bound(&out->res[KC_RES_NETWORK], cap, 0, shape->net_kbps);
+            bound(&out->res[KC_RES_NETWORK], cap, host->used.net_kbps, shape->net_kbps);
     }
 
     /* disk space: storage x (100 % + disk overcommit) x max util - allocated. */
@@ -397,7 +398,7 @@ int kc_fit_compute_reference(const kc_host *host, const kc_shape *shape,
     for (int pass = 0; pass < 2; pass++) {
         kc_resource r = pass == 0 ? KC_RES_IOPS : KC_RES_THROUGHPUT;
         uint64_t want = pass == 0 ? shape->iops : shape->mbps;
-        uint64_t total;
+        uint64_t total, held;
         bool unknown;
 
         if (host->n_storage == 0 && want == 0)
@@ -406,13 +407,14 @@ int kc_fit_compute_reference(const kc_host *host, const kc_shape *shape,
             return -1;
         if (scale(total, util, 1, KC_BP_ONE, "storage", &cap, err) < 0)
             return -1;
+        held = pass == 0 ? host->used.iops : host->used.mbps;
         if (want == 0) {
             if (!unknown)
-                unbounded(&out->res[r], cap, 0);
+                unbounded(&out->res[r], cap, held);
         } else if (unknown) {
             out->res[r].state = KC_RES_UNKNOWN;
         } else {
-            bound(&out->res[r], cap, 0, want);
+            bound(&out->res[r], cap, held, want);
         }
     }
 
@@ -573,7 +575,7 @@ static inline bool quick_storage(const kc_host *h, storage_totals *t)
 
 /* The iops or throughput row: what the loop at the end of the reference computes. */
 static inline bool storage_row(const kc_host *h, uint64_t total, bool known, uint64_t want,
-                               uint64_t util, kc_res_fit *row)
+                               uint64_t held, uint64_t util, kc_res_fit *row)
 {
     uint64_t cap;
 
@@ -584,11 +586,11 @@ static inline bool storage_row(const kc_host *h, uint64_t total, bool known, uin
     if (!scale64(total, util, 1, KC_BP_ONE, &cap))
         return false;
     if (want == 0 && known)
-        row_unbounded(row, cap, 0);
+        row_unbounded(row, cap, held);
     else if (want == 0)
         row_state(row, KC_RES_ABSENT);
     else if (known)
-        row_bounded(row, cap, 0, want);
+        row_bounded(row, cap, held, want);
     else
         row_state(row, KC_RES_UNKNOWN);
     return true;
@@ -599,7 +601,7 @@ int kc_fit_compute(const kc_host *host, const kc_shape *shape,
 {
     const kc_usage *u = &host->used;
     uint64_t util = policy->max_util_bp;
-    uint64_t overhead, ex_ovh, mem_base, usable, used, per_vm, uplink = 0;
+    uint64_t overhead, ex_ovh, mem_base, usable, used, per_vm, uplink = 0, load_used = 0;
     uint64_t hp_cap = 0, cpu_cap, mem_cap, net_cap = 0, disk_cap = 0, lim;
     kc_res_fit *res = out->res;
     storage_totals st;
@@ -640,13 +642,19 @@ int kc_fit_compute(const kc_host *host, const kc_shape *shape,
         !scale64(host->hugepages_mib, util, 1, KC_BP_ONE, &hp_cap) ||
         !scale64(usable, policy->cpu_ratio_milli, util, (uint64_t)KC_MILLI_ONE * KC_BP_ONE,
                  &cpu_cap) ||
-        (shape->cpu_util_bp > 0 && u->vcpus > UINT64_MAX / shape->cpu_util_bp) ||
+        u->load_vcpus > u->vcpus ||
+        (shape->cpu_util_bp > 0 &&
+         (__builtin_mul_overflow(u->vcpus - u->load_vcpus, (uint64_t)shape->cpu_util_bp,
+                                 &load_used) ||
+          __builtin_add_overflow(load_used, u->load_bp, &load_used))) ||
         !scale64(uplink, policy->net_mode == KC_NET_NAT ? policy->nat_efficiency_bp : KC_BP_ONE,
                  util, (uint64_t)KC_BP_ONE * KC_BP_ONE, &net_cap) ||
         !scale64(st.size_mib, KC_BP_ONE + (uint64_t)policy->disk_overcommit_bp, util,
                  (uint64_t)KC_BP_ONE * KC_BP_ONE, &disk_cap) ||
-        !storage_row(host, st.iops, st.iops_known, shape->iops, util, &res[KC_RES_IOPS]) ||
-        !storage_row(host, st.mbps, st.mbps_known, shape->mbps, util, &res[KC_RES_THROUGHPUT]))
+        !storage_row(host, st.iops, st.iops_known, shape->iops, u->iops, util,
+                     &res[KC_RES_IOPS]) ||
+        !storage_row(host, st.mbps, st.mbps_known, shape->mbps, u->mbps, util,
+                     &res[KC_RES_THROUGHPUT]))
         goto slow;
 
     out->too_big = false;
@@ -680,17 +688,17 @@ int kc_fit_compute(const kc_host *host, const kc_shape *shape,
     if (shape->vcpus > usable)
         too_big(out, KC_RES_CPU);
     if (shape->cpu_util_bp > 0)
-        row_bounded(&res[KC_RES_CPU_LOAD], usable * util, u->vcpus * shape->cpu_util_bp,
-                                           (uint64_t)shape->vcpus * shape->cpu_util_bp);
+        row_bounded(&res[KC_RES_CPU_LOAD], usable * util, load_used,
+                    (uint64_t)shape->vcpus * shape->cpu_util_bp);
     else
         row_state(&res[KC_RES_CPU_LOAD], KC_RES_ABSENT);
     /* network */
     if (shape->net_kbps > 0 && uplink > 0)
-        row_bounded(&res[KC_RES_NETWORK], net_cap, 0, shape->net_kbps);
+        row_bounded(&res[KC_RES_NETWORK], net_cap, u->net_kbps, shape->net_kbps);
     else if (shape->net_kbps > 0)
         row_state(&res[KC_RES_NETWORK], KC_RES_UNKNOWN);
     else if (uplink > 0)
-        row_unbounded(&res[KC_RES_NETWORK], net_cap, 0);
+        row_unbounded(&res[KC_RES_NETWORK], net_cap, u->net_kbps);
     else
         row_state(&res[KC_RES_NETWORK], KC_RES_ABSENT);
     /* disk space */

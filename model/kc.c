@@ -88,6 +88,11 @@ int kc_host_validate(const kc_host *host, kc_error *err)
                             (unsigned long long)numa_hp, host->cpus,
                             (unsigned long long)host->mem_mib,
                             (unsigned long long)host->hugepages_mib);
+    if (host->used.load_vcpus > host->used.vcpus)
+        return kc_error_set(err, KC_ERR_INVALID, "VMs of known load (%llu vCPUs) outnumber "
+                            "the existing vCPUs (%llu)",
+                            (unsigned long long)host->used.load_vcpus,
+                            (unsigned long long)host->used.vcpus);
     for (size_t i = 0; i < host->n_storage; i++) {
         const kc_storage *s = &host->storage[i];
 

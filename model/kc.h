@@ -101,6 +101,14 @@ typedef struct kc_usage {
     uint64_t mem_mib;         /* normal memory of the existing VMs */
     uint64_t hugepages_mib;   /* hugepage-backed memory of the existing VMs */
     uint64_t disk_mib;        /* storage already allocated */
+    /* What only VMs placed by kvmcap itself (SPEC:COUNT) are known to hold; existing VMs
+     * from a host's facts leave these 0 (their network and I/O use is not known). */
+    uint64_t net_kbps;        /* bandwidth held */
+    uint64_t iops;
+    uint64_t mbps;            /* disk throughput, MB/s */
+    uint64_t load_vcpus;      /* vCPUs whose load is known: load_bp; the other vCPUs are
+                                 assumed to run at the planned shape's cpu= load */
+    uint64_t load_bp;         /* their load, basis points of one core */
 } kc_usage;
 
 /* A host as the core sees it: numbers only, wherever they came from. */

@@ -690,3 +690,46 @@ Test(fit, naive_double_formula_is_wrong_where_ours_is_exact)
     cr_assert_eq((int)naive, 28, "this libm rounds differently; pick another example");
     cr_expect_eq(fit_ok(&host, &vm, &policy).count, 29);
 }
+
+/* ---- usage known only for VMs kvmcap placed itself (SPEC:COUNT) ---- */
+
+Test(fit, placed_network_and_io_usage_is_subtracted)
+{
+    kc_host host = kc_test_host(64, 1 << 20);
+    kc_shape vm = { .vcpus = 1, .mem_mib = 1024, .net_kbps = 500000, .iops = 100, .mbps = 10 };
+    kc_policy policy = kc_test_policy();
+    kc_fit fit;
+
+    host.n_nics = 1;
+    host.nics[0].speed_kbps = 1000000;
+    add_storage(&host, (kc_storage){ .kind = KC_STORAGE_LOCAL, .count = 1, .size_mib = 1 << 20,
+                                     .iops = 1000, .mbps = 100 });
+    host.used = (kc_usage){ .vms = 1, .vcpus = 1, .mem_mib = 1024,
+                            .net_kbps = 500000, .iops = 800, .mbps = 50 };
+    fit = fit_ok(&host, &vm, &policy);
+    cr_expect_eq(fit.res[KC_RES_NETWORK].used, 500000);
+    cr_expect_eq(fit.res[KC_RES_NETWORK].limit, 1);
+    cr_expect_eq(fit.res[KC_RES_IOPS].limit, 2);
+    cr_expect_eq(fit.res[KC_RES_THROUGHPUT].limit, 5);
+    cr_expect_eq(fit.count, 1);
+    cr_expect_eq(fit.bottleneck, BIT(KC_RES_NETWORK));
+    cr_expect_eq(kc_fit_compute_reference(&host, &vm, &policy, &fit, NULL), 0);
+    cr_expect_eq(fit.count, 1);
+}
+
+Test(fit, known_load_replaces_the_assumed_load_for_its_vcpus)
+{
+    kc_host host = kc_test_host(8, 1 << 20);
+    kc_shape vm = { .vcpus = 1, .mem_mib = 1024, .cpu_util_bp = 5000 };
+    kc_policy policy = kc_test_policy();
+    kc_fit fit;
+
+    /* 4 existing vCPUs: 2 of unknown load (assumed 50 %), 2 known to be 100 % busy */
+    host.used = (kc_usage){ .vms = 2, .vcpus = 4, .mem_mib = 2048,
+                            .load_vcpus = 2, .load_bp = 20000 };
+    fit = fit_ok(&host, &vm, &policy);
+    cr_expect_eq(fit.res[KC_RES_CPU_LOAD].used, 2 * 5000 + 20000);
+    cr_expect_eq(fit.res[KC_RES_CPU_LOAD].limit, 10);    /* (80000 - 30000) / 5000 */
+    host.used.load_vcpus = 5;                               /* more than exist: invalid */
+    cr_expect_eq(kc_fit_compute(&host, &vm, &policy, &fit, NULL), -1);
+}
