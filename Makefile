@@ -163,13 +163,14 @@ check-install: $(BUILD)/kvmcap
 	bash tests/install/check.sh "$$tmp" /usr; rc=$$?; rm -rf "$$tmp"; exit $$rc
 
 # The Debian package (debian/): installs the Build-Depends with apt, then builds from a copy
-# of the tree in $(BUILD)/deb so the work tree stays clean; the .deb lands in $(BUILD)/deb.
+# of the tracked files in $(BUILD)/deb so the work tree stays clean; the .deb lands there.
 deb:
 	@SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	$$SUDO apt-get update -qq && \
 	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get build-dep -y -qq --no-install-recommends ./
 	rm -rf $(BUILD)/deb && mkdir -p $(BUILD)/deb/kvmcap-$(VERSION)
-	tar --exclude=./$(BUILD) --exclude=./.git --exclude=./debian/kvmcap -cf - . | \
+	if git rev-parse --git-dir >/dev/null 2>&1; then git ls-files -z | tar --null -T - -cf -; \
+	else tar --exclude=./$(BUILD) --exclude=./debian/kvmcap -cf - .; fi | \
 	    tar -C $(BUILD)/deb/kvmcap-$(VERSION) -xf -
 	cd $(BUILD)/deb/kvmcap-$(VERSION) && dpkg-buildpackage -us -uc -b
 	@ls -l $(BUILD)/deb/*.deb
