@@ -12,6 +12,7 @@
 #   fuzz_facts         facts file reader, writer round trip, facts -> host   fixtures/hosts
 #   fuzz_workload      workload files                                        seeds/workload
 #   fuzz_catalog       catalog files (data/*.json, --catalog)                seeds/catalog
+#   fuzz_config        policy files (kvmcap.conf) and the policy built      seeds/config
 #   fuzz_xml_caps, fuzz_xml_domain, fuzz_xml_pool, fuzz_xml_network, fuzz_xml_nodedev:
 #                      one libvirt XML parser each                           seeds/xml-*
 # A crash found becomes a file in tests/fuzz/regress/<target>/ (run by fuzz-ci and kept).
@@ -28,7 +29,7 @@ FUZZ_CFLAGS    = $(CSTD) -g -O1 $(FUZZ_SAN) -Imodel -Iplanner $(PKG_CFLAGS) \
 FUZZ_LIB_SRC   = $(PLANNER_SRC) $(MODEL_SRC)
 FUZZ_LIB_OBJ   = $(FUZZ_LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
 FUZZ_XML_TARGETS = fuzz_xml_caps fuzz_xml_domain fuzz_xml_pool fuzz_xml_network fuzz_xml_nodedev
-FUZZ_TARGETS   = fuzz_spec fuzz_facts fuzz_workload fuzz_catalog $(FUZZ_XML_TARGETS)
+FUZZ_TARGETS   = fuzz_spec fuzz_facts fuzz_workload fuzz_catalog fuzz_config $(FUZZ_XML_TARGETS)
 FUZZ_BINS      = $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)
 # libFuzzer options: inputs up to 64 KiB, 10 s per input, 2 GiB of memory
 FUZZ_OPTS     ?= -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
@@ -40,6 +41,7 @@ fuzz_seeds_fuzz_spec         = tests/fuzz/seeds/spec
 fuzz_seeds_fuzz_facts        = tests/fixtures/hosts
 fuzz_seeds_fuzz_workload     = tests/fuzz/seeds/workload
 fuzz_seeds_fuzz_catalog      = tests/fuzz/seeds/catalog
+fuzz_seeds_fuzz_config       = tests/fuzz/seeds/config
 fuzz_seeds_fuzz_xml_caps     = tests/fuzz/seeds/xml-caps
 fuzz_seeds_fuzz_xml_domain   = tests/fuzz/seeds/xml-domain
 fuzz_seeds_fuzz_xml_pool     = tests/fuzz/seeds/xml-pool
