@@ -149,25 +149,39 @@ static int load_facts_set(const kc_cli *o, const kc_catalog *cat, kc_facts *fact
 
 /* Place the counted shapes: their demand becomes existing usage of the host. Demands the
  * usage record has no place for (network, IOPS) are not subtracted: say so. */
-static int place(kc_host *host, const kc_shape *s, uint64_t count, uint64_t overhead,
-                 const char *label, kc_error *err)
+/* Place @count VMs of a counted row: what they hold becomes usage of the host, from the
+ * per-VM figures the fit computed (hugepage RAM in whole pages, network, I/O, and a cpu=
+ * load that is then known for their vCPUs). Their memory overhead is derived from the
+ * usage by the core, as for existing VMs. */
+static int place(kc_host *host, const kc_fit_row *row, kc_error *err)
 {
-    kc_u128 mem = (kc_u128)(s->hugepages ? 0 : s->mem_mib) * count;
-    kc_u128 hp = (kc_u128)(s->hugepages ? s->mem_mib : 0) * count;
-    kc_u128 vcpus = (kc_u128)s->vcpus * count;
-    kc_u128 disk = (kc_u128)s->disk_mib * count;
+    const kc_shape *s = &row->shape;
+    uint64_t n = row->want;
+    kc_u128 add[9] = {
+        (kc_u128)(s->hugepages ? 0 : s->mem_mib) * n,
+        (kc_u128)(s->hugepages ? row->fit.res[KC_RES_HUGEPAGES].per_vm : 0) * n,
+        (kc_u128)s->vcpus * n,
+        (kc_u128)s->disk_mib * n,
+        (kc_u128)s->net_kbps * n,
+        (kc_u128)s->iops * n,
+        (kc_u128)s->mbps * n,
+        (kc_u128)(s->cpu_util_bp ? s->vcpus : 0) * n,
+        (kc_u128)s->vcpus * s->cpu_util_bp * n,
+    };
     kc_usage *u = &host->used;
+    uint64_t *field[9] = { &u->mem_mib, &u->hugepages_mib, &u->vcpus, &u->disk_mib,
+                           &u->net_kbps, &u->iops, &u->mbps, &u->load_vcpus, &u->load_bp };
 
-    (void)overhead;    /* the existing-VM overhead is derived from the usage by the core */
-    if (mem + u->mem_mib > UINT64_MAX || hp + u->hugepages_mib > UINT64_MAX ||
-        vcpus + u->vcpus > UINT64_MAX || disk + u->disk_mib > UINT64_MAX ||
-        (kc_u128)count + u->vms > UINT64_MAX)
-        return kc_error_set(err, KC_ERR_INVALID, "placing '%s' overflows the host's usage", label);
-    u->mem_mib += (uint64_t)mem;
-    u->hugepages_mib += (uint64_t)hp;
-    u->vcpus += (uint64_t)vcpus;
-    u->disk_mib += (uint64_t)disk;
-    u->vms += count;
+    for (size_t i = 0; i < 9; i++)
+        if (add[i] + *field[i] > UINT64_MAX)
+            return kc_error_set(err, KC_ERR_INVALID, "placing '%s' overflows the host's usage",
+                                row->label);
+    if ((kc_u128)u->vms + n > UINT64_MAX)
+        return kc_error_set(err, KC_ERR_INVALID, "placing '%s' overflows the host's usage",
+                            row->label);
+    for (size_t i = 0; i < 9; i++)
+        *field[i] += (uint64_t)add[i];
+    u->vms += n;
     return 0;
 }
 
@@ -199,6 +213,9 @@ static void add_warnings(kc_fit_report *rep, const kc_catalog *cat, const char *
                             "masquerading costs throughput and host CPU)",
                        kc_fmt_bp(eff, sizeof(eff), p->nat_efficiency_bp));
     }
+    if (rep->facts->n_numa > 0 && !kc_facts_numa_consistent(rep->facts))
+        kc_report_warn(rep, "the host's NUMA cells do not add up to its CPUs and memory: "
+                            "planned as one node");
     if (p->numa == KC_NUMA_STRICT && rep->host.n_numa <= 1)
         kc_report_warn(rep, "--numa strict on a host with one NUMA node (or none known): "
                             "the same as spread");
@@ -249,6 +266,7 @@ static int run_fit(const kc_cli *o, const kc_catalog *cat, const kc_facts *facts
             goto out;
     if (kc_facts_to_host(facts, cat, rep.existing, &rep.host, err) < 0)
         goto out;
+    rep.existing_used = rep.host.used;
 
     /* Counted shapes are placed first, in the order given; each must fit. */
     for (size_t i = 0; i < rep.n_rows; i++) {
@@ -259,13 +277,13 @@ static int run_fit(const kc_cli *o, const kc_catalog *cat, const kc_facts *facts
         if (kc_fit_compute(&rep.host, &row->shape, &rep.policy, &row->fit, err) < 0)
             goto out;
         if (row->fit.count < row->want) {
-            kc_error_set(err, KC_ERR_NOFIT, "only %llu VM%s of '%s' fit, %llu asked",
+            kc_error_set(err, KC_ERR_NOFIT, "only %llu VM%s of '%s' fit%s, %llu asked",
                          (unsigned long long)row->fit.count, row->fit.count == 1 ? "" : "s",
-                         row->label,
+                         row->label, row->fit.count == 1 ? "s" : "",
                          (unsigned long long)row->want);
             goto out;
         }
-        if (place(&rep.host, &row->shape, row->want, row->fit.overhead_mib, row->label, err) < 0)
+        if (place(&rep.host, row, err) < 0)
             goto out;
     }
     for (size_t i = 0; i < rep.n_rows; i++) {
@@ -298,9 +316,10 @@ static int run_fit(const kc_cli *o, const kc_catalog *cat, const kc_facts *facts
     ret = 0;
     for (size_t i = 0; i < rep.n_rows && o->check; i++) {
         if (!rows[i].has_count && rows[i].fit.count < check) {
-            kc_error_set(err, KC_ERR_NOFIT, "only %llu VM%s of '%s' fit, --check asked for %llu",
+            kc_error_set(err, KC_ERR_NOFIT, "only %llu VM%s of '%s' fit%s, --check asked for %llu",
                          (unsigned long long)rows[i].fit.count,
                          rows[i].fit.count == 1 ? "" : "s", rows[i].label,
+                         rows[i].fit.count == 1 ? "s" : "",
                          (unsigned long long)check);
             ret = -1;
             break;

@@ -24,6 +24,7 @@ typedef struct kc_fit_row {
 typedef struct kc_fit_report {
     const kc_facts *facts;     /* borrowed */
     kc_host host;              /* the host the rows were fitted on (placed rows included) */
+    kc_usage existing_used;    /* what the host's existing VMs hold (before placing) */
     kc_policy policy;
     const char *profile;       /* NULL: none */
     const kc_policy_source *source;   /* where each policy value came from; NULL: not said */

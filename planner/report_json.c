@@ -210,11 +210,24 @@ char *kc_report_fit_json(const kc_fit_report *rep, const char *version)
     host_json(root, rep);
     policy_json(root, rep);
     existing = add_obj(root, "existing");
-    add_u64(existing, "vms", rep->host.used.vms);
-    add_u64(existing, "vcpus", rep->host.used.vcpus);
-    add_u64(existing, "mem_mib", rep->host.used.mem_mib);
-    add_u64(existing, "hugepages_mib", rep->host.used.hugepages_mib);
-    add_u64(existing, "disk_mib", rep->host.used.disk_mib);
+    add_u64(existing, "vms", rep->existing_used.vms);
+    add_u64(existing, "vcpus", rep->existing_used.vcpus);
+    add_u64(existing, "mem_mib", rep->existing_used.mem_mib);
+    add_u64(existing, "hugepages_mib", rep->existing_used.hugepages_mib);
+    add_u64(existing, "disk_mib", rep->existing_used.disk_mib);
+    if (rep->host.used.vms > rep->existing_used.vms) {
+        const kc_usage *u = &rep->host.used, *e = &rep->existing_used;
+        cJSON *placed = add_obj(root, "placed");
+
+        add_u64(placed, "vms", u->vms - e->vms);
+        add_u64(placed, "vcpus", u->vcpus - e->vcpus);
+        add_u64(placed, "mem_mib", u->mem_mib - e->mem_mib);
+        add_u64(placed, "hugepages_mib", u->hugepages_mib - e->hugepages_mib);
+        add_u64(placed, "disk_mib", u->disk_mib - e->disk_mib);
+        add_u64(placed, "net_kbps", u->net_kbps - e->net_kbps);
+        add_u64(placed, "iops", u->iops - e->iops);
+        add_u64(placed, "mbps", u->mbps - e->mbps);
+    }
     shapes = add_arr(root, "shapes");
     for (size_t i = 0; i < rep->n_rows; i++)
         row_json(shapes, rep, &rep->rows[i]);

@@ -200,12 +200,24 @@ static void print_host_line(FILE *out, const kc_fit_report *rep)
     if (uplink)
         fprintf(out, ", uplink %s", fmt_bandwidth(b, sizeof(b), uplink));
     fputc('\n', out);
-    if (h->used.vms)
+    if (rep->existing_used.vms) {
+        const kc_usage *u = &rep->existing_used;
+
         fprintf(out, "        existing: %llu VM%s, %llu vCPUs, %s (%s)\n",
-                (unsigned long long)h->used.vms, h->used.vms == 1 ? "" : "s",
-                (unsigned long long)h->used.vcpus,
-                fmt_size(mem, sizeof(mem), h->used.mem_mib + h->used.hugepages_mib),
+                (unsigned long long)u->vms, u->vms == 1 ? "" : "s",
+                (unsigned long long)u->vcpus,
+                fmt_size(mem, sizeof(mem), u->mem_mib + u->hugepages_mib),
                 kc_existing_name(rep->existing));
+    }
+    if (h->used.vms > rep->existing_used.vms) {
+        const kc_usage *u = &h->used, *e = &rep->existing_used;
+
+        fprintf(out, "        placed first: %llu VM%s, %llu vCPUs, %s\n",
+                (unsigned long long)(u->vms - e->vms), u->vms - e->vms == 1 ? "" : "s",
+                (unsigned long long)(u->vcpus - e->vcpus),
+                fmt_size(mem, sizeof(mem), u->mem_mib + u->hugepages_mib - e->mem_mib -
+                                           e->hugepages_mib));
+    }
 }
 
 static void print_policy_lines(FILE *out, const kc_fit_report *rep);
@@ -303,7 +315,10 @@ static void print_verdict(FILE *out, const kc_fit_report *rep, const kc_fit_row 
         fprintf(out, "at least %.2f of a core under full load",
                 (double)usable / (double)vcpus_total);
     uplink = kc_report_uplink_kbps(h, &rep->policy);
-    if (uplink)
+    if (fit->res[KC_RES_NETWORK].state == KC_RES_BOUNDED)
+        fprintf(out, " and each VM the %s it asks of the uplink",
+                fmt_bandwidth(bw, sizeof(bw), row->shape.net_kbps));
+    else if (uplink)
         fprintf(out, " and each VM about %s of the uplink",
                 fmt_bandwidth(bw, sizeof(bw), uplink / vms_total));
     fputs(".\n", out);

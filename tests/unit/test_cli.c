@@ -8,6 +8,9 @@
 
 /* One line per case; a directory under tests/cli without a line here fails below. */
 #define CLI_CASES(X) \
+    X(facts_numa_cells_short, "facts-numa-cells-short") \
+    X(placed_hugepages_json, "placed-hugepages-json") \
+    X(placed_network, "placed-network") \
     X(err_set_numa, "err-set-numa") \
     X(set_overrides_facts, "set-overrides-facts") \
     X(err_fleet_bad_hosts_line, "err-fleet-bad-hosts-line") \
