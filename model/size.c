@@ -79,6 +79,61 @@ static int build_lines(kc_sizing *sz, const kc_workload_line *lines, size_t n_li
 }
 
 /* Pack the workload onto one candidate and fill @r. */
+static uint64_t div_up_u64(uint64_t a, uint64_t b)
+{
+    return a / b + (a % b != 0);
+}
+
+/* Under --numa strict a VM lives inside one node, so the bins are the nodes: one node as a
+ * host of its own. Each dimension takes the smallest node; what is host-wide (NICs, storage,
+ * the reserve, existing usage) is split evenly, rounded against the plan. */
+static void node_view(const kc_host *h, const kc_policy *p, kc_host *n, kc_policy *np)
+{
+    uint64_t k = h->n_numa;
+
+    kc_host_init(n);
+    n->cpus = UINT32_MAX;
+    n->mem_mib = UINT64_MAX;
+    n->hugepages_mib = UINT64_MAX;
+    for (size_t i = 0; i < h->n_numa; i++) {
+        const kc_numa_node *nd = &h->numa[i];
+
+        n->cpus = nd->cpus < n->cpus ? nd->cpus : n->cpus;
+        n->mem_mib = nd->mem_mib < n->mem_mib ? nd->mem_mib : n->mem_mib;
+        n->hugepages_mib = nd->hugepages_mib < n->hugepages_mib ? nd->hugepages_mib
+                                                                : n->hugepages_mib;
+    }
+    n->hugepage_kib = h->hugepage_kib;
+    n->n_nics = h->n_nics;
+    for (size_t i = 0; i < h->n_nics; i++)
+        n->nics[i].speed_kbps = h->nics[i].speed_kbps / k;
+    n->n_storage = h->n_storage;
+    for (size_t i = 0; i < h->n_storage; i++) {
+        kc_storage *st = &n->storage[i];
+
+        *st = h->storage[i];
+        st->size_mib = st->size_mib / k ? st->size_mib / k : 1;
+        st->iops /= k;
+        st->mbps /= k;
+        st->link_iops /= k;
+        st->link_mbps /= k;
+    }
+    n->used = (kc_usage){
+        .vms = div_up_u64(h->used.vms, k), .vcpus = div_up_u64(h->used.vcpus, k),
+        .mem_mib = div_up_u64(h->used.mem_mib, k),
+        .hugepages_mib = div_up_u64(h->used.hugepages_mib, k),
+        .disk_mib = div_up_u64(h->used.disk_mib, k), .net_kbps = div_up_u64(h->used.net_kbps, k),
+        .iops = div_up_u64(h->used.iops, k), .mbps = div_up_u64(h->used.mbps, k),
+        .load_vcpus = div_up_u64(h->used.load_vcpus, k), .load_bp = div_up_u64(h->used.load_bp, k),
+    };
+    if (n->used.load_vcpus > n->used.vcpus)
+        n->used.load_vcpus = n->used.vcpus;
+    *np = *p;
+    np->reserve_mib = div_up_u64(p->reserve_mib, k);
+    np->reserve_cpus = (uint32_t)div_up_u64(p->reserve_cpus, k);
+    np->numa = KC_NUMA_SPREAD;
+}
+
 static int size_one(const kc_sizing *sz, const kc_candidate *cand, const kc_size_opts *opts,
                     const kc_shape *shapes, kc_shape_demand *dem, bool *fits_somewhere,
                     kc_size_result *r, kc_error *err)
@@ -91,13 +146,28 @@ static int size_one(const kc_sizing *sz, const kc_candidate *cand, const kc_size
     bool feasible = true;
     int ret = -1;
 
-    if (kc_host_validate(&cand->host, err) < 0 ||
-        kc_demand_compute(&cand->host, &opts->policy, shapes, sz->n_lines, &cap, dem, err) < 0)
+    const kc_host *host = &cand->host;
+    const kc_policy *policy = &opts->policy;
+    kc_host node;
+    kc_policy node_policy;
+    uint64_t per_host = 1;    /* bins per host: its NUMA nodes under strict placement */
+
+    if (kc_host_validate(host, err) < 0)
+        return prefix_error(err, "host", cand->name);
+    if (policy->numa == KC_NUMA_STRICT && host->n_numa > 1) {
+        node_view(host, policy, &node, &node_policy);
+        per_host = host->n_numa;
+        host = &node;
+        policy = &node_policy;
+    }
+    if (kc_host_validate(host, err) < 0 ||
+        kc_demand_compute(host, policy, shapes, sz->n_lines, &cap, dem, err) < 0)
         return prefix_error(err, "host", cand->name);
     r->planned = cap.planned;
     r->unknown = cap.unknown;
     for (size_t d = 0; d < KC_RES_LAST; d++)
-        r->capacity[d] = cap.free[d];
+        r->capacity[d] = (uint64_t)((kc_u128)cap.free[d] * per_host > UINT64_MAX ? UINT64_MAX :
+                                    cap.free[d] * per_host);
     for (size_t i = 0; i < sz->n_lines; i++) {
         kc_resource res = kc_demand_misfit(&cap, &dem[i]);
 
@@ -132,9 +202,11 @@ static int size_one(const kc_sizing *sz, const kc_candidate *cand, const kc_size
         goto out;
     }
     r->rank = cand->price ? KC_SIZE_RANK_PRICE : KC_SIZE_RANK_HOSTS;
-    r->hosts_packed = r->pack->hosts;
-    r->lower_bound = r->pack->lower_bound;
-    r->proven_optimal = r->pack->proven_optimal;
+    r->hosts_packed = div_up_u64(r->pack->hosts, per_host);
+    r->lower_bound = div_up_u64(r->pack->lower_bound, per_host);
+    /* Strict NUMA is packed host-wide (a VM still fits inside one node, but nodes are not
+     * bins of their own), so no packing here is proven minimal under it. */
+    r->proven_optimal = r->pack->proven_optimal && opts->policy.numa != KC_NUMA_STRICT;
     r->method = r->pack->heuristic;
     /*
      * N host failures: hosts = packed + N. Sufficient because the hosts are identical: after
@@ -152,7 +224,7 @@ static int size_one(const kc_sizing *sz, const kc_candidate *cand, const kc_size
     r->hosts = r->hosts_packed + opts->ha;
     for (size_t k = 0; k < nd; k++) {
         kc_resource res = dims[k];
-        kc_u128 tot = 0, den = (kc_u128)r->hosts_packed * capv[k];
+        kc_u128 tot = 0, den = (kc_u128)r->hosts_packed * capv[k] * per_host;
 
         for (size_t i = 0; i < sz->n_lines; i++)
             tot += (kc_u128)items[i].count * items[i].demand[k];   /* each < 2^128 / 2^8 */

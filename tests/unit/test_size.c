@@ -430,3 +430,28 @@ Test(size, a_million_vms_size_against_several_models)
     }
     kc_sizing_free(sz);
 }
+
+/* Under --numa strict the bins are NUMA nodes: sizing agrees with what fit says per host. */
+Test(size, strict_numa_packs_nodes_and_agrees_with_fit)
+{
+    kc_workload_line l = line("1c2g", 1, 2048, 6);
+    kc_candidate c = cand("8c8g-2n", 8, 8192, 0);
+    kc_size_opts o = opts_default();
+    kc_sizing *sz;
+    kc_fit fit;
+
+    c.host.n_numa = 2;
+    c.host.numa[0] = (kc_numa_node){ .cpus = 4, .mem_mib = 4096 };
+    c.host.numa[1] = (kc_numa_node){ .cpus = 4, .mem_mib = 4096 };
+    sz = run_ok(&l, 1, &c, 1, &o);
+    cr_expect_eq(sz->results[0].hosts, 2);    /* spread: 3 per host */
+    kc_sizing_free(sz);
+
+    o.policy.numa = KC_NUMA_STRICT;
+    cr_assert_eq(kc_fit_compute(&c.host, &l.shape, &o.policy, &fit, NULL), 0);
+    cr_assert_eq(fit.count, 2);               /* one per node */
+    sz = run_ok(&l, 1, &c, 1, &o);
+    cr_expect_eq(sz->results[0].hosts, 3);    /* 6 VMs at 2 per host */
+    cr_expect_not(sz->results[0].proven_optimal);
+    kc_sizing_free(sz);
+}
