@@ -204,9 +204,9 @@ static int size_one(const kc_sizing *sz, const kc_candidate *cand, const kc_size
     r->rank = cand->price ? KC_SIZE_RANK_PRICE : KC_SIZE_RANK_HOSTS;
     r->hosts_packed = div_up_u64(r->pack->hosts, per_host);
     r->lower_bound = div_up_u64(r->pack->lower_bound, per_host);
-    /* Strict NUMA is packed host-wide (a VM still fits inside one node, but nodes are not
-     * bins of their own), so no packing here is proven minimal under it. */
-    r->proven_optimal = r->pack->proven_optimal && opts->policy.numa != KC_NUMA_STRICT;
+    /* Node bins are a conservative view of a host (its smallest node, shared resources
+     * split evenly): a packing of them is not proven minimal for the real hosts. */
+    r->proven_optimal = r->pack->proven_optimal && per_host == 1;
     r->method = r->pack->heuristic;
     /*
      * N host failures: hosts = packed + N. Sufficient because the hosts are identical: after

@@ -160,8 +160,12 @@ int kc_cli_parse(int argc, char **argv, int first, const char *help, kc_cli *o, 
             printf("kvmcap %s\n", KC_VERSION);
             return 1;
         case ':':
+            if (optopt && optopt < 256)    /* a short option: argv may hold a cluster */
+                return kc_cli_usage_error(err, "option '-%c' needs a value", optopt);
             return kc_cli_usage_error(err, "option '%s' needs a value", argv[optind - 1]);
         default:
+            if (optopt && optopt < 256 && optopt > ' ' && optopt < 0x7f)
+                return kc_cli_usage_error(err, "unknown option '-%c'", optopt);
             return kc_cli_usage_error(err, "unknown option '%s'", argv[optind - 1]);
         }
     }

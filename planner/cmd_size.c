@@ -25,7 +25,8 @@ const char kc_help_size[] =
     "\n"
     "      --vm SPEC:COUNT    a shape and how many (repeatable)\n"
     "      --workload FILE    {\"workload\": [{\"name\": .., \"vm\": \"2c4g\", \"count\": 200}]}\n"
-    "      --from-facts FILE  the VMs a host runs today (consolidation)\n"
+    "      --from-facts FILE  the VMs a host runs today (consolidation); with\n"
+    "                         --existing all, its defined-but-off VMs too\n"
     "      --ha N             host failures tolerated: N spare hosts (default 0)\n"
     "      --growth PCT       grow every count by PCT (default 0)\n"
     "      --max-util PCT     plan no host above PCT of any resource (default 100)\n"
@@ -37,10 +38,12 @@ const char kc_help_size[] =
 
 static int check_size_options(const kc_cli *o, kc_error *err)
 {
-    if (o->uri || o->facts_file || o->check || o->existing)
+    if (o->uri || o->facts_file || o->check)
         return kc_cli_usage_error(err, "'size' takes candidates (--host, --catalog), not %s",
                                   o->uri ? "-c" : o->facts_file ? "--facts (use --from-facts)" :
-                                  o->check ? "--check" : "--existing");
+                                  "--check");
+    if (o->existing && !o->from_facts)
+        return kc_cli_usage_error(err, "--existing chooses the VMs of --from-facts");
     if (o->hosts_file || o->parallel || o->save_facts || o->sort || o->strict)
         return kc_cli_usage_error(err, "'size' does not take fleet options");
     if (o->n_hosts && o->catalog)
@@ -71,8 +74,11 @@ static int candidate_from_spec(const char *spec, const char *name, uint64_t pric
 }
 
 /* The VMs a host runs today, as workload lines (one per VM; the core merges equal shapes). */
-static int lines_from_facts(const char *path, kc_workload_line **lines, size_t *n, kc_error *err)
+static int lines_from_facts(const char *path, kc_existing existing, kc_workload_line **lines,
+                            size_t *n, kc_error *err)
 {
+    size_t taken = 0;
+
     kc_facts *f = kc_facts_new();
     char *text = kc_cli_read_file(path, err);
     int ret = -1;
@@ -83,6 +89,10 @@ static int lines_from_facts(const char *path, kc_workload_line **lines, size_t *
         const kc_fact_vm *vm = &f->vms[i];
         kc_workload_line *l;
 
+        if (existing == KC_EXISTING_NONE ||
+            (existing == KC_EXISTING_RUNNING && vm->state != KC_VM_RUNNING))
+            continue;
+        taken++;
         *lines = kc_xreallocarray(*lines, *n + 1, sizeof(**lines));
         l = &(*lines)[(*n)++];
         memset(l, 0, sizeof(*l));
@@ -96,8 +106,10 @@ static int lines_from_facts(const char *path, kc_workload_line **lines, size_t *
                                .disk_mib = vm->disk_mib, .hugepages = vm->hugepages };
         l->count = 1;
     }
-    if (f->n_vms == 0) {
-        kc_error_set(err, KC_ERR_INVALID, "%s: the host runs no VMs to size for", path);
+    if (taken == 0) {
+        kc_error_set(err, KC_ERR_INVALID, "%s: no %sVMs to size for (--existing %s)", path,
+                     existing == KC_EXISTING_RUNNING ? "running " : "",
+                     kc_existing_name(existing));
         goto out;
     }
     ret = 0;
@@ -155,7 +167,11 @@ int kc_cmd_size(const kc_cli *o, kc_catalog *cat, kc_error *err)
                          "(e.g. '%s:10')", o->vms[i], label);
             goto out;
         }
-        kc_strlcpy(l->name, label, sizeof(l->name));
+        if (kc_strlcpy(l->name, label, sizeof(l->name)) < 0) {
+            kc_error_set(err, KC_ERR_INVALID, "bad VM spec '%s': longer than %d characters "
+                         "(use a workload file with a \"name\")", o->vms[i], KC_NAME_MAX - 1);
+            goto out;
+        }
         n_lines++;
     }
     if (o->workload) {
@@ -169,7 +185,7 @@ int kc_cmd_size(const kc_cli *o, kc_catalog *cat, kc_error *err)
             goto out;
         ret = -1;
     }
-    if (o->from_facts && lines_from_facts(o->from_facts, &lines, &n_lines, err) < 0)
+    if (o->from_facts && lines_from_facts(o->from_facts, existing, &lines, &n_lines, err) < 0)
         goto out;
 
     if (o->catalog && kc_catalog_load_hosts(cat, o->catalog, err) < 0)

@@ -37,8 +37,32 @@ static char *grouped(char *buf, size_t size, uint64_t v)
     return buf;
 }
 
+size_t kc_report_size_warnings(const kc_sizing *s, const kc_size_opts *opts,
+                               char (*out)[256], size_t max)
+{
+    size_t n = 0;
+
+    if (opts->policy.numa == KC_NUMA_STRICT && n < max)
+        snprintf(out[n++], sizeof(out[0]), "--numa strict: NUMA nodes are packed as bins of "
+                 "their own");
+    for (size_t i = 0; i < s->n_results && n < max; i++) {
+        const kc_size_result *r = &s->results[i];
+        char names[64];
+
+        if (!r->unknown || r->rank == KC_SIZE_RANK_INFEASIBLE)
+            continue;
+        names_of(names, sizeof(names), r->unknown);
+        snprintf(out[n++], sizeof(out[0]), "%s: %s not planned (capacity unknown: give nic=, "
+                 "disk=)", r->name, names);
+    }
+    return n;
+}
+
 void kc_report_size_text(FILE *out, const kc_sizing *s, const kc_size_opts *opts)
 {
+    char warnings[16][256];
+    size_t n_warnings = kc_report_size_warnings(s, opts, warnings, 16);
+
     char a[32], b[32], c[32];
     const kc_size_result *best = s->recommended && s->n_results ? &s->results[0] : NULL;
 
@@ -97,7 +121,12 @@ void kc_report_size_text(FILE *out, const kc_sizing *s, const kc_size_opts *opts
     }
     fputs("\n'packed' hosts hold the workload, 'hosts' adds the spares; 'bound': no packing\n"
           "needs fewer; '*': not proven optimal (the gap is packed - bound); bottleneck:\n"
-          "the resource with the highest utilization over the packed hosts.\n", out);
+          "the resource with the highest utilization over the packed hosts, as a share\n"
+          "of what may be planned (after reserve, overcommit and --max-util).\n", out);
+    if (n_warnings)
+        fputc('\n', out);
+    for (size_t i = 0; i < n_warnings; i++)
+        fprintf(out, "warning: %s\n", kc_term_str(warnings[i]));
     if (!best) {
         fputs("No candidate holds the workload.\n", out);
         return;

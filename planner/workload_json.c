@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "report_size.h"
 #include "spec.h"
 #include "util.h"
 #include "workload_json.h"
@@ -216,6 +217,20 @@ char *kc_report_size_json(const kc_sizing *s, const kc_candidate *cands,
                               kc_fmt_milli(buf, sizeof(buf), opts->policy.cpu_ratio_milli)));
     must(cJSON_AddRawToObject(policy, "max_util_pct",
                               kc_fmt_bp(buf, sizeof(buf), opts->policy.max_util_bp)));
+    add_u64(policy, "reserve_cpus", opts->policy.reserve_cpus);
+    if (opts->policy.overhead_mode == KC_OVERHEAD_AUTO)
+        must(cJSON_AddStringToObject(policy, "vm_overhead", "auto"));
+    else
+        add_u64(policy, "vm_overhead", opts->policy.overhead_mib);
+    must(cJSON_AddRawToObject(policy, "disk_overcommit_pct",
+                              kc_fmt_bp(buf, sizeof(buf), opts->policy.disk_overcommit_bp)));
+    must(cJSON_AddStringToObject(policy, "numa",
+                                 opts->policy.numa == KC_NUMA_STRICT ? "strict" : "spread"));
+    must(cJSON_AddStringToObject(policy, "net_mode",
+                                 opts->policy.net_mode == KC_NET_NAT ? "nat" : "bridge"));
+    must(cJSON_AddRawToObject(policy, "net_efficiency_pct",
+                              kc_fmt_bp(buf, sizeof(buf), opts->policy.net_mode == KC_NET_NAT ?
+                                        opts->policy.nat_efficiency_bp : KC_BP_ONE)));
     must(cJSON_AddRawToObject(policy, "growth_pct", kc_fmt_bp(buf, sizeof(buf), opts->growth_bp)));
     add_u64(policy, "ha", opts->ha);
     workload = must(cJSON_AddArrayToObject(root, "workload"));
@@ -237,6 +252,14 @@ char *kc_report_size_json(const kc_sizing *s, const kc_candidate *cands,
         must(cJSON_AddStringToObject(root, "recommended", s->results[0].name));
     else
         must(cJSON_AddNullToObject(root, "recommended"));
+    {
+        char warnings[16][256];
+        size_t n = kc_report_size_warnings(s, opts, warnings, 16);
+        cJSON *wa = must(cJSON_AddArrayToObject(root, "warnings"));
+
+        for (size_t i = 0; i < n; i++)
+            cJSON_AddItemToArray(wa, must(cJSON_CreateString(warnings[i])));
+    }
     printed = cJSON_Print(root);
     cJSON_Delete(root);
     if (!printed) {

@@ -8,6 +8,9 @@
 
 /* One line per case; a directory under tests/cli without a line here fails below. */
 #define CLI_CASES(X) \
+    X(err_short_option_cluster, "err-short-option-cluster") \
+    X(size_from_facts_all, "size-from-facts-all") \
+    X(size_numa_strict, "size-numa-strict") \
     X(facts_numa_cells_short, "facts-numa-cells-short") \
     X(placed_hugepages_json, "placed-hugepages-json") \
     X(placed_network, "placed-network") \
