@@ -619,7 +619,7 @@ Test(fit, property_counts_match_an_independent_exact_computation)
         kc_policy policy = kc_test_policy();
         kc_error err = { 0 };
         kc_fit fit;
-        uint64_t base, want_mem, want_cpu, want_disk = UINT64_MAX, want;
+        uint64_t base, mem_base, want_mem, want_cpu, want_disk = UINT64_MAX, want;
 
         policy.overcommit_bp = (uint32_t)kc_test_range(&seed, 0, 100000);
         policy.reserve_mib = kc_test_range(&seed, 0, 4096);
@@ -643,6 +643,7 @@ Test(fit, property_counts_match_an_independent_exact_computation)
         want_mem = vm.mem_mib > base ? 0 :
             ref_limit(base, 10000 + (uint64_t)policy.overcommit_bp, policy.max_util_bp,
                       100000000, host.used.mem_mib, vm.mem_mib);
+        mem_base = base;
         base = host.cpus > policy.reserve_cpus ? host.cpus - policy.reserve_cpus : 0;
         want_cpu = vm.vcpus > base ? 0 :
             ref_limit(base, policy.cpu_ratio_milli, policy.max_util_bp, 10000000,
@@ -662,7 +663,7 @@ Test(fit, property_counts_match_an_independent_exact_computation)
         checked++;
 
         /* what a naive floating-point formula would have said */
-        if (host.used.mem_mib == 0 && vm.mem_mib <= base) {
+        if (host.used.mem_mib == 0 && vm.mem_mib <= mem_base) {
             double naive = floor((double)(host.mem_mib - policy.reserve_mib) *
                                  (1.0 + policy.overcommit_bp / 10000.0) *
                                  (policy.max_util_bp / 10000.0) / (double)vm.mem_mib);
