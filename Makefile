@@ -37,8 +37,12 @@ PLANNER_OBJ = $(PLANNER_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ    = $(TEST_SRC:%.c=$(BUILD)/%.o)
 BENCH_OBJ   = $(BENCH_SRC:%.c=$(BUILD)/%.o)
 
-DEB_PKGS = build-essential pkg-config libvirt-dev libcjson-dev libxml2-dev libcriterion-dev \
-           libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 python3
+# What kvmcap needs to build and run (RUN_PKGS), and what its test suite needs besides
+# (fuzzing with clang, static analysis, memory checks, the man page check, JSON checks).
+RUN_PKGS = build-essential pkg-config libvirt-dev libcjson-dev libxml2-dev \
+           libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86
+DEB_PKGS = $(RUN_PKGS) libcriterion-dev python3 clang libclang-rt-14-dev clang-tidy cppcheck \
+           valgrind groff-base man-db
 
 .PHONY: all check check-san test test-live install uninstall deps clean run
 
@@ -112,8 +116,11 @@ test: deps
 	$(if $(strip $(TEST_EXTRA)),$(MAKE) --no-print-directory $(TEST_EXTRA))
 	$(MAKE) --no-print-directory test-live
 
-# The main job: install what is missing, build, answer for this host.
-run: deps $(BUILD)/kvmcap
+# The main job: install what is missing, build, answer for this host (in that order, even
+# under make -j).
+run:
+	$(MAKE) --no-print-directory deps DEB_PKGS='$(RUN_PKGS)'
+	$(MAKE) --no-print-directory $(BUILD)/kvmcap
 	$(BUILD)/kvmcap $(ARGS)
 
 deps:
