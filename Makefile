@@ -24,7 +24,7 @@ ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 
 PKGS      = libvirt libcjson libxml-2.0
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 CRIT_LIBS  = $(shell pkg-config --libs criterion 2>/dev/null)
 
 MODEL_SRC   = $(wildcard model/*.c)
@@ -44,7 +44,7 @@ RUN_PKGS = build-essential pkg-config libvirt-dev libcjson-dev libxml2-dev \
 DEB_PKGS = $(RUN_PKGS) libcriterion-dev python3 clang libclang-rt-14-dev clang-tidy cppcheck \
            valgrind groff-base man-db
 
-.PHONY: all check check-san test test-live install uninstall deps clean run
+.PHONY: all check check-san check-clang test test-live install uninstall deps clean run
 
 all: $(BUILD)/kvmcap
 
@@ -97,6 +97,10 @@ check-san:
 	    echo "sanitizer reports:"; cat $(SANDIR)/reports/*; exit 1; fi
 	@echo "sanitizers: no reports"
 
+# The same suite built by clang (warnings as errors there too): gcc and clang both clean.
+check-clang:
+	$(MAKE) --no-print-directory BUILD=$(BUILD)/clang CC=clang check
+
 # Live tests against private libvirt daemons on loopback with real tiny KVM domains: every
 # tests/live/*.sh prints "N passed, N failed" last and exits non-zero on a failure (lib.sh is
 # their sourced helpers, not a suite).
@@ -108,7 +112,7 @@ test-live: $(BUILD)/kvmcap
 
 # What a new user runs: installs what is missing, then every suite. Fragments included below
 # add their own suites to TEST_EXTRA (fuzzing, memory checks, lint).
-TEST_EXTRA ?=
+TEST_EXTRA ?= check-clang
 test: deps
 	$(MAKE) --no-print-directory check
 	$(MAKE) --no-print-directory check-san

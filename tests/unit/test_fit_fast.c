@@ -22,11 +22,11 @@ static void expect_same_fit(const kc_fit *a, const kc_fit *b, int i)
     for (int r = 0; r < KC_RES_LAST; r++) {
         const kc_res_fit *x = &a->res[r], *y = &b->res[r];
 
-        cr_expect_eq(x->state, y->state, "case %d: %s state", i, kc_resource_name(r));
-        cr_expect_eq(x->capacity, y->capacity, "case %d: %s capacity", i, kc_resource_name(r));
-        cr_expect_eq(x->used, y->used, "case %d: %s used", i, kc_resource_name(r));
-        cr_expect_eq(x->per_vm, y->per_vm, "case %d: %s per_vm", i, kc_resource_name(r));
-        cr_expect_eq(x->limit, y->limit, "case %d: %s limit", i, kc_resource_name(r));
+        cr_expect_eq(x->state, y->state, "case %d: %s state", i, kc_resource_name((kc_resource)r));
+        cr_expect_eq(x->capacity, y->capacity, "case %d: %s capacity", i, kc_resource_name((kc_resource)r));
+        cr_expect_eq(x->used, y->used, "case %d: %s used", i, kc_resource_name((kc_resource)r));
+        cr_expect_eq(x->per_vm, y->per_vm, "case %d: %s per_vm", i, kc_resource_name((kc_resource)r));
+        cr_expect_eq(x->limit, y->limit, "case %d: %s limit", i, kc_resource_name((kc_resource)r));
     }
 }
 
