@@ -15,9 +15,10 @@
 #include "fit.h"
 #include "pack.h"
 #include "size.h"
+#include "vbp_classes.h"
 
 /*
- * Usage: bench-core [--quick] [--flags 'CFLAGS'] [JSON_PATH]
+ * Usage: bench-core [--quick] [--vbp-only] [--flags 'CFLAGS'] [JSON_PATH]
  *
  * Every input is generated from fixed seeds (the same numbers on every run), varied (no
  * input repeats in a way the compiler could fold) and exercises every resource: memory,
@@ -35,6 +36,7 @@ typedef struct stat3 {
 
 static uint64_t checksum;   /* every result lands here: printed at the end */
 static int quick;           /* --quick: fewer repetitions (a smoke run for CI) */
+static int vbp_only;        /* --vbp-only: only the vector packing classes, table only */
 
 static uint64_t rng(uint64_t *s)
 {
@@ -546,25 +548,37 @@ int main(int argc, char **argv)
 {
     const char *json_path = "build/bench.json", *flags = "unknown";
     char cpu[256];
-    double rss, t_start = now_ns(), load = loadavg();
+    double rss = 0, t_start = now_ns(), load = loadavg();
     stat3 fit, fit_numa, fit_ref, fit_numa_ref, fit_floor, numa_floor, pack8, pack1000, size;
     scaling sc;
+    kc_vbp_result vbp;
     FILE *f;
 
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--quick") == 0) {
             quick = 1;
+        } else if (strcmp(argv[i], "--vbp-only") == 0) {
+            vbp_only = 1;
         } else if (strcmp(argv[i], "--flags") == 0 && i + 1 < argc) {
             flags = argv[++i];
         } else if (argv[i][0] == '-') {
             fprintf(stderr, "bench: unknown option '%s'\n"
-                    "usage: bench-core [--quick] [--flags 'CFLAGS'] [JSON_PATH]\n", argv[i]);
+                    "usage: bench-core [--quick] [--vbp-only] [--flags 'CFLAGS'] "
+                    "[JSON_PATH]\n", argv[i]);
             return 2;
         } else {
             json_path = argv[i];
         }
     }
-    rss = size_peak_rss_mib();
+    if (!vbp_only)
+        rss = size_peak_rss_mib();   /* first: the forked child inherits nothing big */
+    /* the classic vector packing classes: 10 seeds per class and size (the literature's
+     * count), 2 in a quick run */
+    kc_vbp_run(quick ? 2 : 10, &vbp);
+    if (vbp_only) {
+        kc_vbp_print(&vbp);
+        return 0;
+    }
     bench_fit(0, &fit, &fit_ref, &fit_floor);
     bench_fit(1, &fit_numa, &fit_numa_ref, &numa_floor);
     pack8 = bench_pack(1, 8, 1000000, quick ? 3 : 15);
@@ -602,6 +616,7 @@ int main(int argc, char **argv)
            verdict(sc.exponent, 1.1));
     printf("%-26s %11.1f %31s  <= %-6g %s\n", "peak_rss_mib (sizing)", rss, "", 64.0,
            verdict(rss, 64));
+    kc_vbp_print(&vbp);
     printf("(checksum %llu; %.1f s)\n", (unsigned long long)checksum,
            (now_ns() - t_start) / 1e9);
 
@@ -637,6 +652,8 @@ int main(int argc, char **argv)
                 sc.ms[k].median, sc.ms[k].min, sc.ms[k].max);
     fprintf(f, " ],\n    \"exponent\": %.3f, \"target\": 1.1 },\n", sc.exponent);
     fprintf(f, "  \"peak_rss_mib\": { \"value\": %.1f, \"target\": 64 },\n", rss);
+    kc_vbp_json(f, &vbp);
+    fputs(",\n", f);
     fprintf(f, "  \"checksum\": %llu\n}\n", (unsigned long long)checksum);
     if (fclose(f) != 0) {
         perror(json_path);
