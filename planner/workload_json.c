@@ -48,6 +48,9 @@ int kc_workload_from_json(const char *text, const char *origin, const kc_catalog
         kc_error_set(err, KC_ERR_INVALID, "%s: 'workload' must be an array", origin);
         goto out;
     }
+    /* room for every entry at once: growing by one per line copies the array each time
+     * (quadratic; glibc's realloc hides it, ASan's does not) */
+    *lines = kc_xreallocarray(*lines, *n + (size_t)cJSON_GetArraySize(arr), sizeof(**lines));
     cJSON_ArrayForEach(item, arr) {
         const cJSON *name = cJSON_GetObjectItemCaseSensitive(item, "name");
         const cJSON *vm = cJSON_GetObjectItemCaseSensitive(item, "vm");
@@ -79,7 +82,6 @@ int kc_workload_from_json(const char *text, const char *origin, const kc_catalog
                          origin, i);
             goto out;
         }
-        *lines = kc_xreallocarray(*lines, *n + 1, sizeof(**lines));
         line = &(*lines)[*n];
         memset(line, 0, sizeof(*line));
         if (kc_spec_parse_vm(vm->valuestring, catalog, &line->shape, &spec_count, &has_count,
