@@ -247,6 +247,138 @@ static int run_heuristic(const inst *in, kc_pack_heuristic h, sol *s, kc_error *
     return ret;
 }
 
+/* ---- minimum bin slack ---- */
+
+/*
+ * Gupta and Ho's minimum bin slack, for vectors: each host is the fullest one (largest sum
+ * of normalized demands) that a depth-first search over item types finds within MBS_NODES
+ * nodes, holding at least one VM of the first type (in decreasing L1 order) that has VMs
+ * left. The first dive is first-fit decreasing, so a host is never worse filled than FFD's;
+ * a host found completely full ends the search. Only up to MBS_MAX_TYPES item types, and
+ * MBS_TOTAL_NODES in all: work stays bounded however many patterns the counts need.
+ */
+#define MBS_NODES 4000u          /* per host */
+#define MBS_TOTAL_NODES 200000u  /* per solve; then each host gets only its first dive */
+#define MBS_MAX_TYPES 256u
+
+typedef struct mbs {
+    const inst *in;
+    const size_t *order;
+    const uint64_t *rem;
+    uint64_t *cur, *best;
+    uint64_t best_fill, full, nodes, limit;
+} mbs;
+
+static uint64_t item_fill(const inst *in, size_t i)
+{
+    uint64_t f = 0;
+
+    for (size_t d = 0; d < in->nd; d++)
+        f += in->norm[i * KC_PACK_DIM_MAX + d];
+    return f;
+}
+
+static void mbs_rec(mbs *m, size_t pos, size_t first, const uint64_t *left, uint64_t fill)
+{
+    const inst *in = m->in;
+    size_t i;
+    uint64_t maxn, lo;
+
+    if (fill > m->best_fill) {
+        m->best_fill = fill;
+        memcpy(m->best, m->cur, in->ni * sizeof(*m->cur));
+    }
+    if (pos == in->ni || m->best_fill >= m->full || ++m->nodes >= m->limit)
+        return;
+    i = m->order[pos];
+    maxn = m->rem[i] == 0 || !fits_once(left, in->items[i].demand, in->nd) ? 0 :
+           fit_count(left, in->items[i].demand, in->nd);
+    if (maxn > m->rem[i])
+        maxn = m->rem[i];
+    lo = pos == first ? 1 : 0;
+    for (uint64_t n = maxn + 1; n-- > lo;) {
+        uint64_t next[KC_PACK_DIM_MAX];
+
+        memcpy(next, left, in->nd * sizeof(*next));
+        take(next, in->items[i].demand, in->nd, n);
+        m->cur[i] = n;
+        mbs_rec(m, pos + 1, first, next, fill + n * item_fill(in, i));
+        if (m->best_fill >= m->full || m->nodes >= m->limit)
+            break;
+    }
+    m->cur[i] = 0;
+}
+
+static int run_mbs(const inst *in, sol *s, kc_error *err)
+{
+    size_t ni = in->ni;
+    uint64_t *rem = calloc(ni + 1, sizeof(*rem));
+    uint64_t *cur = calloc(ni + 1, sizeof(*cur));
+    uint64_t *best = calloc(ni + 1, sizeof(*best));
+    size_t *order = calloc(ni + 1, sizeof(*order));
+    uint64_t left_vms = in->total, spent = 0;
+    int ret = -1;
+    mbs m;
+
+    memset(s, 0, sizeof(*s));
+    s->how = KC_PACK_MIN_SLACK;
+    if (!rem || !cur || !best || !order) {
+        kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < ni; i++)
+        rem[i] = in->items[i].count;
+    sort_items(in, KC_PACK_FFD_L1, order);
+    memset(&m, 0, sizeof(m));
+    m.in = in;
+    m.order = order;
+    m.rem = rem;
+    m.cur = cur;
+    m.best = best;
+    for (size_t d = 0; d < in->nd; d++)
+        if (in->cap[d] > 0)
+            m.full += (uint64_t)1 << NORM_BITS;
+    while (left_vms > 0) {
+        size_t first = 0;
+        uint64_t k = UINT64_MAX, placed = 0;
+
+        while (rem[order[first]] == 0)
+            first++;
+        memset(best, 0, ni * sizeof(*best));
+        m.best_fill = 0;
+        m.nodes = 0;
+        /* the first dive takes at most ni + 1 nodes: always allowed */
+        m.limit = spent + MBS_NODES <= MBS_TOTAL_NODES ? MBS_NODES : ni + 2;
+        mbs_rec(&m, first, first, in->cap, 0);
+        spent += m.nodes;
+        if (best[order[first]] == 0) {
+            /* all demands zero (fill 0): take the first type's VMs as FFD would */
+            best[order[first]] = rem[order[first]];
+        }
+        for (size_t i = 0; i < ni; i++) {
+            if (best[i] == 0)
+                continue;
+            placed += best[i];
+            if (rem[i] / best[i] < k)
+                k = rem[i] / best[i];
+        }
+        for (size_t i = 0; i < ni; i++)
+            rem[i] -= k * best[i];
+        left_vms -= k * placed;
+        if (sol_push(s, ni, k, best, err) < 0)
+            goto out;
+    }
+    ret = 0;
+ out:
+    if (ret < 0)
+        sol_clear(s);
+    free(rem);
+    free(cur);
+    free(best);
+    free(order);
+    return ret;
+}
+
 /* ---- lower bounds ---- */
 
 static int add128(kc_u128 *acc, kc_u128 v, kc_error *err)
@@ -447,6 +579,119 @@ static uint64_t bound_clique(const inst *in)
     return best;
 }
 
+/* ---- dual-feasible functions, on one dimension and on surrogate sums ---- */
+
+#define DFF_K_MAX 10u            /* Fekete-Schepers u^(k) for k = 1..10 */
+#define DFF_COMPOSE_TYPES 64u    /* up to this many types, also f0 thresholds before u^(k) */
+#define DFF_EXACT_CAP (1ull << 32)
+
+/* Fekete and Schepers' u^(k) (k >= 1), scaled by k to stay in integers: for bins of
+ * capacity @c, an item @x (<= c) with (k+1)x/c integral maps to k*x, any other to
+ * floor((k+1)x/c)*c; items that fit one bin together map to at most k*c. k = 0 is the
+ * identity (plain volume). */
+static uint64_t dff_u(uint64_t x, uint64_t c, uint64_t k)
+{
+    uint64_t t;
+
+    if (k == 0)
+        return x;
+    t = (k + 1) * x;             /* x <= c < 2^33, k <= 10: no wrap */
+    return t % c == 0 ? k * x : t / c * c;
+}
+
+/* The best bound of the one-dimensional relaxation @x (sizes of @in's item types, their
+ * counts as in @in) in bins of @c: sum of f(x) over capacity f(c), rounded up, for f = u^(k)
+ * and, up to DFF_COMPOSE_TYPES types, u^(k) after Martello-Toth's threshold function f0
+ * (x > c - l counts c, x < l counts 0), l over the item sizes up to c/2. Each f is
+ * dual-feasible, so every such figure is a lower bound. */
+static kc_u128 dff_bound(const inst *in, const uint64_t *x, uint64_t c)
+{
+    kc_u128 best = 0;
+    size_t ni = in->ni;
+
+    for (size_t t = ni <= DFF_COMPOSE_TYPES ? 0 : ni; t <= ni; t++) {
+        uint64_t lam = t < ni ? x[t] : 0;
+
+        if (t < ni && (in->items[t].count == 0 || lam == 0 || lam > c / 2))
+            continue;
+        for (uint64_t k = 0; k <= DFF_K_MAX; k++) {
+            kc_u128 sum = 0, v;
+
+            for (size_t i = 0; i < ni; i++) {
+                uint64_t y = x[i];
+
+                if (in->items[i].count == 0)
+                    continue;
+                if (lam > 0)
+                    y = y > c - lam ? c : y < lam ? 0 : y;
+                /* count < 2^64, f < 2^37, all counts sum below 2^64: no wrap */
+                sum += (kc_u128)in->items[i].count * dff_u(y, c, k);
+            }
+            v = div_up128(sum, (kc_u128)(k ? k : 1) * c);
+            if (v > best)
+                best = v;
+        }
+    }
+    return best;
+}
+
+/* Caprara and Toth's surrogate relaxation: a host holds a set of VMs only if, for any
+ * weights m_d >= 0, the weighted sum of their demands normalized to the (reduced) capacity
+ * is at most the weighted sum of capacities. Normalizing rounds down (floor(w 2^20 / C)),
+ * which keeps every feasible set feasible. Weights: each dimension alone (exact figures
+ * when small), all ones, and all ones with 2 or 3 on one dimension. */
+static int bound_dff(const inst *in, const uint64_t *capr, kc_u128 *out, kc_error *err)
+{
+    size_t ni = in->ni, nd = in->nd, act = 0;
+    uint64_t *x = calloc(ni * (KC_PACK_DIM_MAX + 1) + 1, sizeof(*x));
+    uint64_t *nx = x + ni;       /* ni x KC_PACK_DIM_MAX normalized demands */
+    kc_u128 best = 0, v;
+
+    *out = 0;
+    if (!x)
+        return kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
+    for (size_t d = 0; d < nd; d++) {
+        if (capr[d] == 0)
+            continue;
+        act++;
+        for (size_t i = 0; i < ni; i++) {
+            uint64_t w = in->items[i].demand[d];
+
+            /* zero-count items may exceed the reduced capacity: they are never counted */
+            nx[i * KC_PACK_DIM_MAX + d] = w > capr[d] ? 0 :
+                (uint64_t)(((kc_u128)w << NORM_BITS) / capr[d]);
+            x[i] = capr[d] <= DFF_EXACT_CAP ? (w > capr[d] ? 0 : w) :
+                   nx[i * KC_PACK_DIM_MAX + d];
+        }
+        v = dff_bound(in, x, capr[d] <= DFF_EXACT_CAP ? capr[d] : (uint64_t)1 << NORM_BITS);
+        if (v > best)
+            best = v;
+    }
+    for (size_t e = 0; act >= 2 && e <= 2 * nd; e++) {
+        /* e == 0: all ones; else weight 2 (e odd) or 3 (e even) on dimension (e - 1) / 2 */
+        size_t hd = e ? (e - 1) / 2 : nd;
+        uint64_t hw = e % 2 ? 2 : 3, c = 0;
+
+        if (hd < nd && capr[hd] == 0)
+            continue;
+        for (size_t d = 0; d < nd; d++)
+            if (capr[d] > 0)
+                c += (d == hd ? hw : 1) << NORM_BITS;
+        for (size_t i = 0; i < ni; i++) {
+            x[i] = 0;
+            for (size_t d = 0; d < nd; d++)
+                if (capr[d] > 0)
+                    x[i] += (d == hd ? hw : 1) * nx[i * KC_PACK_DIM_MAX + d];
+        }
+        v = dff_bound(in, x, c);
+        if (v > best)
+            best = v;
+    }
+    free(x);
+    *out = best;
+    return 0;
+}
+
 static int lower_bound(const inst *in, uint64_t *bound, kc_pack_bound *kind, kc_error *err)
 {
     kc_u128 best = 0, v;
@@ -478,6 +723,13 @@ static int lower_bound(const inst *in, uint64_t *bound, kc_pack_bound *kind, kc_
     if (cl > best) {
         best = cl;
         how = KC_PACK_BOUND_CLIQUE;
+    }
+    /* last: on a tie the simpler bound keeps the name */
+    if (bound_dff(in, capr, &v, err) < 0)
+        return -1;
+    if (v > best) {
+        best = v;
+        how = KC_PACK_BOUND_DFF;
     }
     if (in->total > 0 && best == 0)
         best = 1;
@@ -645,6 +897,302 @@ static int exact(const inst *in, uint64_t lb, uint64_t budget, sol *s, bool *pro
     return ret;
 }
 
+/* ---- improvement: empty the least-filled host ---- */
+
+/*
+ * On instances with few VMs (LS_MAX_VMS) the packing is expanded VM by VM and one host at
+ * a time is emptied: its VMs go to a pool, and moves put them back into the other hosts:
+ *   insert   a pool VM into a host where it fits (best fit: least room left);
+ *   swap     a pool VM for a smaller VM of a host (1-1), or for two VMs of one host whose
+ *            sizes add up to less than its own (1-2);
+ * sizes are the sums of normalized demands. Every move lowers the pool's total size, so the
+ * search ends; it also stops after LS_WORK fit tests. An empty pool is one host fewer and the
+ * next least-filled host is tried; when LS_TARGETS hosts in a row fail, the best packing
+ * found is kept. Every move is checked on the exact demands; the result is a packing like
+ * any other (and kc_pack_verify checks it in the tests). Deterministic: fixed orders only.
+ */
+#define LS_MAX_VMS 2000u
+#define LS_TARGETS 8u
+#define LS_WORK 3000000u
+#define LS_POOL (SIZE_MAX)
+
+typedef struct ls {
+    const inst *in;
+    size_t nv, nb;               /* VMs; hosts (indices 0..nb-1, some may be empty) */
+    size_t *type;                /* nv: item type of each VM */
+    size_t *where;               /* nv: host, or LS_POOL */
+    uint64_t *load;              /* nb x KC_PACK_DIM_MAX */
+    uint64_t *size;              /* nv: sum of normalized demands */
+    uint64_t work;
+} ls;
+
+static bool ls_fits_swap(const ls *l, size_t b, const size_t *out, size_t n_out, size_t in_v)
+{
+    const inst *in = l->in;
+
+    for (size_t d = 0; d < in->nd; d++) {
+        kc_u128 v = l->load[b * KC_PACK_DIM_MAX + d];
+
+        for (size_t k = 0; k < n_out; k++)
+            v -= in->items[l->type[out[k]]].demand[d];
+        v += in->items[l->type[in_v]].demand[d];
+        if (v > in->cap[d])
+            return false;
+    }
+    return true;
+}
+
+static void ls_move(ls *l, size_t v, size_t to)
+{
+    const inst *in = l->in;
+    const uint64_t *dem = in->items[l->type[v]].demand;
+
+    if (l->where[v] != LS_POOL)
+        for (size_t d = 0; d < in->nd; d++)
+            l->load[l->where[v] * KC_PACK_DIM_MAX + d] -= dem[d];
+    if (to != LS_POOL)
+        for (size_t d = 0; d < in->nd; d++)
+            l->load[to * KC_PACK_DIM_MAX + d] += dem[d];
+    l->where[v] = to;
+}
+
+/* Room left in host @b after adding @v (normalized L1), or UINT64_MAX if @v does not fit. */
+static uint64_t ls_room_after(const ls *l, size_t b, size_t v)
+{
+    const inst *in = l->in;
+    uint64_t room = 0;
+
+    for (size_t d = 0; d < in->nd; d++) {
+        uint64_t used = l->load[b * KC_PACK_DIM_MAX + d], w = in->items[l->type[v]].demand[d];
+
+        if (w > in->cap[d] - used)
+            return UINT64_MAX;
+        room += norm_of(in->cap[d] - used - w, in->cap[d]);
+    }
+    return room;
+}
+
+/* One improving move for pool VM @p; true if made. */
+static bool ls_place(ls *l, size_t p, size_t skip)
+{
+    uint64_t best_room = UINT64_MAX;
+    size_t best_b = SIZE_MAX;
+
+    for (size_t b = 0; b < l->nb; b++) {
+        uint64_t r;
+
+        if (b == skip)
+            continue;
+        l->work++;
+        r = ls_room_after(l, b, p);
+        if (r < best_room) {
+            best_room = r;
+            best_b = b;
+        }
+    }
+    if (best_b != SIZE_MAX) {
+        ls_move(l, p, best_b);
+        return true;
+    }
+    /* 1-1 swap: the largest VM smaller than @p whose host then holds @p */
+    {
+        size_t best_v = SIZE_MAX;
+
+        for (size_t v = 0; v < l->nv; v++) {
+            if (l->where[v] == LS_POOL || l->where[v] == skip || l->size[v] >= l->size[p])
+                continue;
+            if (best_v != SIZE_MAX && l->size[v] <= l->size[best_v])
+                continue;
+            l->work++;
+            if (ls_fits_swap(l, l->where[v], &v, 1, p))
+                best_v = v;
+        }
+        if (best_v != SIZE_MAX) {
+            size_t b = l->where[best_v];
+
+            ls_move(l, best_v, LS_POOL);
+            ls_move(l, p, b);
+            return true;
+        }
+    }
+    /* 1-2 swap: two VMs of one host, together smaller than @p */
+    for (size_t v = 0; v < l->nv; v++) {
+        size_t b = l->where[v];
+
+        if (b == LS_POOL || b == skip || l->size[v] >= l->size[p])
+            continue;
+        for (size_t w = v + 1; w < l->nv; w++) {
+            size_t pair[2] = { v, w };
+
+            if (l->where[w] != b || l->size[v] + l->size[w] >= l->size[p])
+                continue;
+            if (++l->work > LS_WORK)
+                return false;
+            if (ls_fits_swap(l, b, pair, 2, p)) {
+                ls_move(l, v, LS_POOL);
+                ls_move(l, w, LS_POOL);
+                ls_move(l, p, b);
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+/* Try to empty host @t. Returns true (host @t empty) or false (state restored). */
+static bool ls_empty_host(ls *l, size_t t, size_t *saved)
+{
+    bool moved = true;
+
+    memcpy(saved, l->where, l->nv * sizeof(*saved));
+    for (size_t v = 0; v < l->nv; v++)
+        if (l->where[v] == t)
+            ls_move(l, v, LS_POOL);
+    while (moved && l->work <= LS_WORK) {
+        size_t p = SIZE_MAX;
+
+        /* the largest pool VM first (ties: lowest index) */
+        for (size_t v = 0; v < l->nv; v++)
+            if (l->where[v] == LS_POOL && (p == SIZE_MAX || l->size[v] > l->size[p]))
+                p = v;
+        if (p == SIZE_MAX)
+            return true;
+        moved = ls_place(l, p, t);
+        if (!moved) {
+            /* the largest one is stuck: any other pool VM that moves still helps */
+            for (size_t v = 0; v < l->nv && !moved; v++)
+                if (l->where[v] == LS_POOL && v != p)
+                    moved = ls_place(l, v, t);
+        }
+    }
+    for (size_t v = 0; v < l->nv; v++)
+        if (l->where[v] != saved[v])
+            ls_move(l, v, saved[v]);
+    return false;
+}
+
+/* Improve @s in place by emptying hosts; no-op when nothing is gained. -1 on OOM only. */
+static int improve(const inst *in, uint64_t lb, sol *s, kc_error *err)
+{
+    ls l;
+    size_t *saved = NULL, *order = NULL;
+    uint64_t *fill = NULL;
+    uint64_t *cnt = NULL;
+    size_t live, fails = 0, nv = (size_t)in->total;
+    int ret = -1;
+
+    memset(&l, 0, sizeof(l));
+    l.in = in;
+    l.nv = nv;
+    l.nb = (size_t)s->hosts;
+    l.type = calloc(nv + 1, sizeof(*l.type));
+    l.where = calloc(nv + 1, sizeof(*l.where));
+    l.size = calloc(nv + 1, sizeof(*l.size));
+    l.load = calloc(l.nb * KC_PACK_DIM_MAX + 1, sizeof(*l.load));
+    saved = calloc(nv + 1, sizeof(*saved));
+    order = calloc(l.nb + 1, sizeof(*order));
+    fill = calloc(l.nb + 1, sizeof(*fill));
+    cnt = calloc(in->ni + 1, sizeof(*cnt));
+    if (!l.type || !l.where || !l.size || !l.load || !saved || !order || !fill || !cnt) {
+        kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
+        goto out;
+    }
+    {
+        size_t v = 0, b = 0;
+
+        for (size_t k = 0; k < s->n_pat; k++)
+            for (uint64_t r = 0; r < s->reps[k]; r++, b++)
+                for (size_t i = 0; i < in->ni; i++)
+                    for (uint64_t c = 0; c < s->counts[k * in->ni + i]; c++, v++) {
+                        l.type[v] = i;
+                        l.where[v] = LS_POOL;
+                        for (size_t d = 0; d < in->nd; d++)
+                            l.size[v] += in->norm[i * KC_PACK_DIM_MAX + d];
+                        ls_move(&l, v, b);
+                    }
+    }
+    live = l.nb;
+    while (live > lb && fails < LS_TARGETS && l.work <= LS_WORK) {
+        size_t n = 0, t;
+
+        /* live hosts by increasing fill (sum of normalized loads), ties by index */
+        for (size_t b = 0; b < l.nb; b++) {
+            fill[b] = 0;
+            for (size_t d = 0; d < in->nd; d++)
+                fill[b] += norm_of(l.load[b * KC_PACK_DIM_MAX + d], in->cap[d]);
+        }
+        for (size_t v = 0; v < nv; v++)
+            order[l.where[v]] = 1;       /* mark live hosts */
+        for (size_t b = 0; b < l.nb; b++) {
+            size_t j;
+
+            if (!order[b])
+                continue;
+            order[b] = 0;
+            /* insertion into order[0..n) (reusing the tail as marks is safe: b >= n) */
+            for (j = n; j > 0 && fill[order[j - 1]] > fill[b]; j--)
+                order[j] = order[j - 1];
+            order[j] = b;
+            n++;
+        }
+        for (size_t b = n; b <= l.nb; b++)
+            order[b] = 0;
+        if (fails >= n)
+            break;
+        t = order[fails];
+        if (ls_empty_host(&l, t, saved)) {
+            live--;
+            fails = 0;
+        } else {
+            fails++;
+        }
+        for (size_t b = 0; b <= l.nb; b++)
+            order[b] = 0;
+    }
+    if (live < s->hosts) {
+        sol n;
+        uint64_t *pat = fill;        /* reuse as one host's counts: nb + 1 >= ni? not always */
+
+        (void)pat;
+        memset(&n, 0, sizeof(n));
+        n.how = s->how;
+        /* hosts in order of first VM type (deterministic), merged when equal to the last */
+        for (size_t b = 0; b < l.nb; b++) {
+            bool any = false;
+
+            memset(cnt, 0, in->ni * sizeof(*cnt));
+            for (size_t v = 0; v < nv; v++)
+                if (l.where[v] == b) {
+                    cnt[l.type[v]]++;
+                    any = true;
+                }
+            if (!any)
+                continue;
+            if (n.n_pat > 0 && memcmp(n.counts + (n.n_pat - 1) * in->ni, cnt,
+                                      in->ni * sizeof(*cnt)) == 0) {
+                n.reps[n.n_pat - 1]++;
+                n.hosts++;
+            } else if (sol_push(&n, in->ni, 1, cnt, err) < 0) {
+                sol_clear(&n);
+                goto out;
+            }
+        }
+        sol_clear(s);
+        *s = n;
+    }
+    ret = 0;
+ out:
+    free(l.type);
+    free(l.where);
+    free(l.size);
+    free(l.load);
+    free(saved);
+    free(order);
+    free(fill);
+    free(cnt);
+    return ret;
+}
+
 /* ---- public API ---- */
 
 static int check_instance(const uint64_t *cap, size_t n_dims, const kc_pack_item *items,
@@ -772,6 +1320,18 @@ int kc_pack_solve(const uint64_t *cap, size_t n_dims, const kc_pack_item *items,
         if (best.hosts <= lb)
             break;
     }
+    if (best.hosts > lb && n_items <= MBS_MAX_TYPES) {
+        if (run_mbs(&in, &cur, err) < 0)
+            goto out;
+        if (cur.hosts < best.hosts) {
+            sol_clear(&best);
+            best = cur;
+        } else {
+            sol_clear(&cur);
+        }
+    }
+    if (best.hosts > lb && in.total <= LS_MAX_VMS && improve(&in, lb, &best, err) < 0)
+        goto out;
     proven = best.hosts <= lb;
     if (!proven && !opts->no_exact && n_items <= EXACT_MAX_TYPES &&
         in.total <= (opts->exact_max_items ? opts->exact_max_items : DEFAULT_EXACT_ITEMS) &&
@@ -883,7 +1443,7 @@ int kc_pack_fit_mixed(const uint64_t *cap, size_t n_dims, const kc_pack_item *pl
 const char *kc_pack_heuristic_name(kc_pack_heuristic h)
 {
     static const char *const names[KC_PACK_HEURISTIC_LAST] = {
-        "ffd-l1", "ffd-l2", "ffd-max", "dot-product", "best-fit", "exact",
+        "ffd-l1", "ffd-l2", "ffd-max", "dot-product", "best-fit", "exact", "min-slack",
     };
 
     return (unsigned)h < KC_PACK_HEURISTIC_LAST ? names[h] : "unknown";
@@ -891,7 +1451,7 @@ const char *kc_pack_heuristic_name(kc_pack_heuristic h)
 
 const char *kc_pack_bound_name(kc_pack_bound b)
 {
-    static const char *const names[KC_PACK_BOUND_LAST] = { "volume", "l2", "clique" };
+    static const char *const names[KC_PACK_BOUND_LAST] = { "volume", "l2", "clique", "dff" };
 
     return (unsigned)b < KC_PACK_BOUND_LAST ? names[b] : "unknown";
 }

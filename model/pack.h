@@ -25,6 +25,8 @@ typedef enum kc_pack_heuristic {
     KC_PACK_DOT,           /* dot product of demand and free capacity (Panigrahy et al.) */
     KC_PACK_BEST_FIT,      /* the item leaving the smallest L2 norm of free capacity */
     KC_PACK_EXACT,         /* branch and bound (small instances only) */
+    KC_PACK_MIN_SLACK,     /* each host filled by a bounded search for the fullest one that
+                              holds the largest VM left (Gupta-Ho's minimum bin slack) */
     KC_PACK_HEURISTIC_LAST
 } kc_pack_heuristic;
 
@@ -32,6 +34,9 @@ typedef enum kc_pack_bound {
     KC_PACK_BOUND_VOLUME,  /* max over dimensions of ceil(total demand / capacity) */
     KC_PACK_BOUND_L2,      /* Martello-Toth L2 in one dimension */
     KC_PACK_BOUND_CLIQUE,  /* items no two of which can share a host */
+    KC_PACK_BOUND_DFF,     /* dual-feasible functions (Fekete-Schepers) on one dimension or on
+                              a weighted sum of the normalized dimensions (Caprara-Toth's
+                              surrogate relaxation) */
     KC_PACK_BOUND_LAST
 } kc_pack_bound;
 
@@ -93,7 +98,7 @@ int kc_pack_fit_mixed(const uint64_t *cap, size_t n_dims, const kc_pack_item *pl
                       kc_error *err);
 
 /* Stable names for reports: "ffd-l1", "ffd-l2", "ffd-max", "dot-product", "best-fit",
- * "exact"; "volume", "l2", "clique". */
+ * "exact", "min-slack"; "volume", "l2", "clique", "dff". */
 const char *kc_pack_heuristic_name(kc_pack_heuristic h);
 const char *kc_pack_bound_name(kc_pack_bound b);
 

@@ -350,3 +350,121 @@ Test(pack, bad_dimension_count_is_invalid)
     cr_expect_eq(err.code, KC_ERR_INVALID);
     cr_expect_eq(kc_pack_solve(cap, KC_PACK_DIM_MAX + 1, &item, 1, NULL, &p, &err), -1);
 }
+
+Test(pack, dff_bound_sees_that_no_three_vms_share_a_host)
+{
+    /* every VM's two sizes add up to 120 of 300: no three share a host, so 9 VMs need 5
+     * hosts; volume, L2 and clique all say 4 (a pair always fits) */
+    uint64_t cap[2] = { 150, 150 }, lb = 0;
+    kc_pack_item items[3] = { { .demand = { 80, 40 }, .count = 3 },
+                              { .demand = { 40, 80 }, .count = 3 },
+                              { .demand = { 60, 60 }, .count = 3 } };
+    kc_pack_bound kind;
+    kc_error err = { 0 };
+    kc_pack *p;
+
+    cr_assert_eq(kc_pack_lower_bound(cap, 2, items, 3, &lb, &kind, &err), 0, "%s", err.msg);
+    cr_expect_eq(volume_bound(cap, 2, items, 3), 4);
+    cr_expect_eq(lb, 5);
+    cr_expect_eq(kind, KC_PACK_BOUND_DFF);
+    cr_expect_eq(kc_exact_bins(cap, 2, items, 3), 5);
+    p = solve_ok(cap, 2, items, 3, NULL);
+    cr_expect_eq(p->hosts, 5);
+    cr_expect(p->proven_optimal);
+    kc_pack_free(p);
+}
+
+/* Sizes that push the dual-feasible functions: most VMs between a quarter and a half host. */
+Test(pack, dff_bound_never_exceeds_the_brute_force_optimum)
+{
+    uint64_t seed = 11;
+
+    for (unsigned r = 0; r < 400; r++) {
+        uint64_t cap[2] = { 60 + kc_test_rand(&seed) % 60, 60 + kc_test_rand(&seed) % 60 };
+        kc_pack_item items[4];
+        size_t ni = 2 + (size_t)(kc_test_rand(&seed) % 3);
+        uint64_t lb = 0, opt, left = 4 + kc_test_rand(&seed) % 9;
+        kc_error err = { 0 };
+
+        for (size_t i = 0; i < ni; i++) {
+            memset(&items[i], 0, sizeof(items[i]));
+            for (size_t d = 0; d < 2; d++)
+                items[i].demand[d] = cap[d] / 5 + kc_test_rand(&seed) % (cap[d] * 2 / 5);
+            items[i].count = i + 1 == ni ? left : kc_test_rand(&seed) % (left + 1);
+            left -= items[i].count;
+        }
+        opt = kc_exact_bins(cap, 2, items, ni);
+        cr_assert_eq(kc_pack_lower_bound(cap, 2, items, ni, &lb, NULL, &err), 0, "%s", err.msg);
+        cr_expect_leq(lb, opt, "instance %u: bound %llu above optimum %llu", r,
+                      (unsigned long long)lb, (unsigned long long)opt);
+    }
+}
+
+/* Caprara-Toth class 10: triplets, each filling a host exactly in both dimensions. */
+static size_t triplets(uint64_t *seed, size_t groups, kc_pack_item *items)
+{
+    for (size_t g = 0; g < groups; g++) {
+        kc_pack_item *t = &items[3 * g];
+
+        memset(t, 0, 3 * sizeof(*t));
+        for (size_t d = 0; d < 2; d++) {
+            t[0].demand[d] = 25 + kc_test_rand(seed) % 26;
+            t[1].demand[d] = 25 + kc_test_rand(seed) % 26;
+            t[2].demand[d] = 100 - t[0].demand[d] - t[1].demand[d];
+        }
+        t[0].count = t[1].count = t[2].count = 1;
+    }
+    return 3 * groups;
+}
+
+Test(pack, min_slack_and_local_search_pack_exact_triplets_near_optimum)
+{
+    uint64_t seed = 21, cap[2] = { 100, 100 }, hosts = 0, opt = 0;
+    kc_pack_opts heur_only = { .no_exact = true };
+
+    for (unsigned r = 0; r < 20; r++) {
+        kc_pack_item items[60];
+        size_t ni = triplets(&seed, 20, items);
+        kc_pack *p = solve_ok(cap, 2, items, ni, &heur_only);
+
+        cr_expect_eq(p->lower_bound, 20);      /* the volume bound is the optimum */
+        hosts += p->hosts;
+        opt += 20;
+        kc_pack_free(p);
+    }
+    /* measured: 418 hosts for 400 (4.5 %); keep it within 5 % */
+    cr_log_info("triplets: %llu hosts for an optimum of %llu", (unsigned long long)hosts,
+                (unsigned long long)opt);
+    cr_expect_leq(hosts * 100, opt * 105, "hosts %llu optimum %llu",
+                  (unsigned long long)hosts, (unsigned long long)opt);
+}
+
+Test(pack, mid_size_instances_are_valid_deterministic_and_above_the_bound)
+{
+    uint64_t seed = 5;
+
+    for (unsigned r = 0; r < 60; r++) {
+        uint64_t cap[3] = { 1000, 150, 500 };
+        size_t nd = 2 + r % 2, ni = 10 + (size_t)(kc_test_rand(&seed) % 60);
+        kc_pack_item items[70];
+        kc_pack *a, *b;
+
+        for (size_t i = 0; i < ni; i++) {
+            memset(&items[i], 0, sizeof(items[i]));
+            for (size_t d = 0; d < nd; d++)
+                items[i].demand[d] = 1 + kc_test_rand(&seed) % (cap[d] * 3 / 5);
+            items[i].count = 1 + kc_test_rand(&seed) % (r % 3 == 0 ? 40 : 3);
+        }
+        a = solve_ok(cap, nd, items, ni, NULL);        /* solve_ok verifies the packing */
+        b = solve_ok(cap, nd, items, ni, NULL);
+        cr_expect_geq(a->hosts, a->lower_bound, "instance %u", r);
+        cr_expect_eq(a->hosts, b->hosts, "instance %u", r);
+        cr_expect_eq(a->lower_bound, b->lower_bound, "instance %u", r);
+        cr_assert_eq(a->n_patterns, b->n_patterns, "instance %u", r);
+        for (size_t k = 0; k < a->n_patterns; k++)
+            cr_expect_arr_eq(a->patterns[k].counts, b->patterns[k].counts,
+                             ni * sizeof(uint64_t), "instance %u", r);
+        kc_pack_free(a);
+        kc_pack_free(b);
+    }
+}
