@@ -1129,7 +1129,8 @@ static int improve(const inst *in, uint64_t lb, sol *s, kc_error *err)
             if (!order[b])
                 continue;
             order[b] = 0;
-            /* insertion into order[0..n) (reusing the tail as marks is safe: b >= n) */
+            /* insertion into order[0..n]: it writes only entries <= n <= b, whose marks
+             * (hosts up to b) are already read */
             for (j = n; j > 0 && fill[order[j - 1]] > fill[b]; j--)
                 order[j] = order[j - 1];
             order[j] = b;
@@ -1151,9 +1152,7 @@ static int improve(const inst *in, uint64_t lb, sol *s, kc_error *err)
     }
     if (live < s->hosts) {
         sol n;
-        uint64_t *pat = fill;        /* reuse as one host's counts: nb + 1 >= ni? not always */
 
-        (void)pat;
         memset(&n, 0, sizeof(n));
         n.how = s->how;
         /* hosts in order of first VM type (deterministic), merged when equal to the last */
