@@ -85,6 +85,8 @@ static int lines_from_facts(const char *path, kc_existing existing, kc_workload_
 
     if (!text || kc_facts_from_json(text, path, f, err) < 0)
         goto out;
+    /* room for every VM at once: a realloc per VM would copy quadratically */
+    *lines = kc_xreallocarray(*lines, *n + f->n_vms + 1, sizeof(**lines));
     for (size_t i = 0; i < f->n_vms; i++) {
         const kc_fact_vm *vm = &f->vms[i];
         kc_workload_line *l;
@@ -93,7 +95,6 @@ static int lines_from_facts(const char *path, kc_existing existing, kc_workload_
             (existing == KC_EXISTING_RUNNING && vm->state != KC_VM_RUNNING))
             continue;
         taken++;
-        *lines = kc_xreallocarray(*lines, *n + 1, sizeof(**lines));
         l = &(*lines)[(*n)++];
         memset(l, 0, sizeof(*l));
         if (vm->mem_mib % 1024 == 0)
