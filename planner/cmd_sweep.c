@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_out.h"
 #include "cmd.h"
 #include "facts_json.h"
 #include "facts_libvirt.h"
@@ -421,40 +422,23 @@ static void print_csv(FILE *out, param p, const point *pts, size_t n)
     }
 }
 
-static cJSON *must(cJSON *item)
-{
-    if (!item) {
-        fputs("kvmcap: out of memory\n", stderr);
-        abort();
-    }
-    return item;
-}
-
 static void add_raw(cJSON *obj, const char *key, const char *text)
 {
-    cJSON_AddItemToObject(obj, key, must(cJSON_CreateRaw(text)));
-}
-
-static void add_u64(cJSON *obj, const char *key, uint64_t v)
-{
-    char buf[32];
-
-    snprintf(buf, sizeof(buf), "%llu", (unsigned long long)v);
-    add_raw(obj, key, buf);
+    cJSON_AddItemToObject(obj, key, kc_json_must(cJSON_CreateRaw(text)));
 }
 
 static void add_str(cJSON *obj, const char *key, const char *s)
 {
-    cJSON_AddItemToObject(obj, key, must(cJSON_CreateString(s)));
+    cJSON_AddItemToObject(obj, key, kc_json_must(cJSON_CreateString(s)));
 }
 
 static cJSON *mask_json(const point *pt)
 {
-    cJSON *arr = must(cJSON_CreateArray());
+    cJSON *arr = kc_json_must(cJSON_CreateArray());
 
     for (int r = 0; r < KC_RES_LAST; r++)
         if (!pt->too_big && (pt->bottleneck & (1u << r)))
-            cJSON_AddItemToArray(arr, must(cJSON_CreateString(kc_resource_name((kc_resource)r))));
+            cJSON_AddItemToArray(arr, kc_json_must(cJSON_CreateString(kc_resource_name((kc_resource)r))));
     return arr;
 }
 
@@ -463,19 +447,19 @@ static void print_json(FILE *out, const kc_fit_report *rep, param p, const point
 {
     const kc_facts *f = rep->facts;
     const kc_policy *pol = &rep->policy;
-    cJSON *root = must(cJSON_CreateObject()), *o, *arr;
+    cJSON *root = kc_json_must(cJSON_CreateObject()), *o, *arr;
     char num[32];
     char *text;
 
     add_str(root, "kvmcap", KC_VERSION);
     add_str(root, "report", "sweep");
-    o = must(cJSON_AddObjectToObject(root, "host"));
+    o = kc_json_must(cJSON_AddObjectToObject(root, "host"));
     add_str(o, "source", kc_source_name(f->source));
     add_str(o, "name", f->name[0] ? f->name : f->hostname);
-    add_u64(o, "cpus", rep->host.cpus);
-    add_u64(o, "mem_mib", rep->host.mem_mib);
+    kc_json_add_u64(o, "cpus", rep->host.cpus);
+    kc_json_add_u64(o, "mem_mib", rep->host.mem_mib);
     add_str(root, "vm", rep->rows[0].label);
-    o = must(cJSON_AddObjectToObject(root, "policy"));
+    o = kc_json_must(cJSON_AddObjectToObject(root, "policy"));
     add_raw(o, "overcommit_pct", p == P_OVERCOMMIT ? "null" :
             kc_fmt_bp(num, sizeof(num), pol->overcommit_bp));
     add_raw(o, "reserve_mib", p == P_RESERVE ? "null" :
@@ -488,50 +472,45 @@ static void print_json(FILE *out, const kc_fit_report *rep, param p, const point
         add_str(o, "profile", rep->profile);
     else
         add_raw(o, "profile", "null");
-    o = must(cJSON_AddObjectToObject(root, "policy_source"));
+    o = kc_json_must(cJSON_AddObjectToObject(root, "policy_source"));
     for (int k = 0; k < KC_CONF_POLICY_LAST; k++)
         add_str(o, kc_config_policy_field((kc_conf_key)k), src->from[k]);
-    o = must(cJSON_AddObjectToObject(root, "sweep"));
+    o = kc_json_must(cJSON_AddObjectToObject(root, "sweep"));
     add_str(o, "parameter", params[p].name);
     add_str(o, "unit", params[p].unit);
     add_raw(o, "start", value_number(num, sizeof(num), p, pts[0].value));
     add_raw(o, "end", value_number(num, sizeof(num), p, pts[n - 1].value));
     add_raw(o, "step", value_number(num, sizeof(num), p,
                                     n > 1 ? pts[1].value - pts[0].value : 0));
-    arr = must(cJSON_AddArrayToObject(root, "points"));
+    arr = kc_json_must(cJSON_AddArrayToObject(root, "points"));
     for (size_t i = 0; i < n; i++) {
-        cJSON *pt = must(cJSON_CreateObject());
+        cJSON *pt = kc_json_must(cJSON_CreateObject());
 
         cJSON_AddItemToArray(arr, pt);
         add_raw(pt, "value", value_number(num, sizeof(num), p, pts[i].value));
-        add_u64(pt, "count", pts[i].count);
+        kc_json_add_u64(pt, "count", pts[i].count);
         cJSON_AddItemToObject(pt, "bottleneck", mask_json(&pts[i]));
         if (pts[i].too_big)
             add_str(pt, "too_big", kc_resource_name(pts[i].too_big_res));
         else
             add_raw(pt, "too_big", "null");
     }
-    arr = must(cJSON_AddArrayToObject(root, "changes"));
+    arr = kc_json_must(cJSON_AddArrayToObject(root, "changes"));
     for (size_t i = 1; i < n; i++) {
         cJSON *ch;
 
         if (!changed(pts, i))
             continue;
-        ch = must(cJSON_CreateObject());
+        ch = kc_json_must(cJSON_CreateObject());
         cJSON_AddItemToArray(arr, ch);
         add_raw(ch, "value", value_number(num, sizeof(num), p, pts[i].value));
         cJSON_AddItemToObject(ch, "from", mask_json(&pts[i - 1]));
         cJSON_AddItemToObject(ch, "to", mask_json(&pts[i]));
     }
-    text = cJSON_Print(root);
-    cJSON_Delete(root);
-    if (!text) {
-        fputs("kvmcap: out of memory\n", stderr);
-        abort();
-    }
+    text = kc_json_print(root);
     fputs(text, out);
     fputc('\n', out);
-    cJSON_free(text);
+    free(text);
 }
 
 int kc_cmd_sweep(const kc_cli *o, kc_catalog *cat, kc_error *err)

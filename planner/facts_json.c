@@ -7,6 +7,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "json_out.h"
 #include "facts_json.h"
 #include "util.h"
 
@@ -16,29 +17,7 @@
 
 #define PROVENANCE_PREFIX "collected from "
 
-static void oom(void)
-{
-    fputs("kvmcap: out of memory\n", stderr);
-    abort();
-}
-
 /* ---- writer ---------------------------------------------------------------------------- */
-
-static cJSON *must(cJSON *item)
-{
-    if (!item)
-        oom();
-    return item;
-}
-
-/* Integers go out as their exact decimal text: never through a double. */
-static void add_u64(cJSON *obj, const char *key, uint64_t value)
-{
-    char buf[32];
-
-    snprintf(buf, sizeof(buf), "%" PRIu64, value);
-    must(cJSON_AddRawToObject(obj, key, buf));
-}
 
 /* @buf is a fixed-size struct buffer: never read past it even if it lacks its NUL. */
 static void add_str(cJSON *obj, const char *key, const char *buf, size_t size)
@@ -50,19 +29,19 @@ static void add_str(cJSON *obj, const char *key, const char *buf, size_t size)
         len = sizeof(tmp) - 1;
     memcpy(tmp, buf, len);
     tmp[len] = '\0';
-    must(cJSON_AddStringToObject(obj, key, tmp));
+    kc_json_must(cJSON_AddStringToObject(obj, key, tmp));
 }
 
 #define ADD_STR(obj, key, field) add_str((obj), (key), (field), sizeof(field))
 
 static cJSON *add_array(cJSON *obj, const char *key)
 {
-    return must(cJSON_AddArrayToObject(obj, key));
+    return kc_json_must(cJSON_AddArrayToObject(obj, key));
 }
 
 static cJSON *push_object(cJSON *array)
 {
-    cJSON *item = must(cJSON_CreateObject());
+    cJSON *item = kc_json_must(cJSON_CreateObject());
 
     cJSON_AddItemToArray(array, item);
     return item;
@@ -112,7 +91,7 @@ static int parse_provenance(const char *note, size_t note_size, const char **sou
 
 char *kc_facts_to_json(const kc_facts *facts, const char *version)
 {
-    cJSON *root = must(cJSON_CreateObject());
+    cJSON *root = kc_json_must(cJSON_CreateObject());
     cJSON *host, *arr;
     char *printed = NULL, *text = NULL, uri[256];
     const char *source = kc_source_name(facts->source);
@@ -129,33 +108,33 @@ char *kc_facts_to_json(const kc_facts *facts, const char *version)
         uri[sizeof(uri) - 1] = '\0';
     }
 
-    must(cJSON_AddStringToObject(root, "kvmcap", version ? version : ""));
-    must(cJSON_AddStringToObject(root, "report", "facts"));
-    host = must(cJSON_AddObjectToObject(root, "host"));
-    must(cJSON_AddStringToObject(host, "source", source));
+    kc_json_must(cJSON_AddStringToObject(root, "kvmcap", version ? version : ""));
+    kc_json_must(cJSON_AddStringToObject(root, "report", "facts"));
+    host = kc_json_must(cJSON_AddObjectToObject(root, "host"));
+    kc_json_must(cJSON_AddStringToObject(host, "source", source));
     ADD_STR(host, "uri", uri);
     ADD_STR(host, "hostname", facts->hostname);
     ADD_STR(host, "name", facts->name);
     ADD_STR(host, "cpu_model", facts->cpu_model);
-    add_u64(host, "cpus", facts->cpus);
-    add_u64(host, "sockets", facts->sockets);
-    add_u64(host, "cores", facts->cores);
-    add_u64(host, "threads", facts->threads);
-    add_u64(host, "mhz", facts->mhz);
-    add_u64(host, "mem_mib", facts->mem_mib);
+    kc_json_add_u64(host, "cpus", facts->cpus);
+    kc_json_add_u64(host, "sockets", facts->sockets);
+    kc_json_add_u64(host, "cores", facts->cores);
+    kc_json_add_u64(host, "threads", facts->threads);
+    kc_json_add_u64(host, "mhz", facts->mhz);
+    kc_json_add_u64(host, "mem_mib", facts->mem_mib);
     ADD_STR(host, "mem_source", facts->mem_source);
-    add_u64(host, "nodeinfo_mem_mib", facts->nodeinfo_mem_mib);
-    add_u64(host, "hugepage_kib", facts->hugepage_kib);
-    add_u64(host, "hugepages_mib", facts->hugepages_mib);
-    add_u64(host, "price", facts->price);
+    kc_json_add_u64(host, "nodeinfo_mem_mib", facts->nodeinfo_mem_mib);
+    kc_json_add_u64(host, "hugepage_kib", facts->hugepage_kib);
+    kc_json_add_u64(host, "hugepages_mib", facts->hugepages_mib);
+    kc_json_add_u64(host, "price", facts->price);
 
     arr = add_array(root, "numa");
     for (size_t i = 0; i < n_numa; i++) {
         cJSON *o = push_object(arr);
 
-        add_u64(o, "cpus", facts->numa[i].cpus);
-        add_u64(o, "mem_mib", facts->numa[i].mem_mib);
-        add_u64(o, "hugepages_mib", facts->numa[i].hugepages_mib);
+        kc_json_add_u64(o, "cpus", facts->numa[i].cpus);
+        kc_json_add_u64(o, "mem_mib", facts->numa[i].mem_mib);
+        kc_json_add_u64(o, "hugepages_mib", facts->numa[i].hugepages_mib);
     }
 
     arr = add_array(root, "nics");
@@ -165,11 +144,11 @@ char *kc_facts_to_json(const kc_facts *facts, const char *version)
 
         ADD_STR(o, "name", n->name);
         if (n->speed_kbps == 0)
-            must(cJSON_AddNullToObject(o, "speed_mbps"));
+            kc_json_must(cJSON_AddNullToObject(o, "speed_mbps"));
         else if (n->speed_kbps % 1000 == 0)
-            add_u64(o, "speed_mbps", n->speed_kbps / 1000);
+            kc_json_add_u64(o, "speed_mbps", n->speed_kbps / 1000);
         else
-            add_u64(o, "speed_kbps", n->speed_kbps);   /* exact, not a rounded Mbit/s */
+            kc_json_add_u64(o, "speed_kbps", n->speed_kbps);   /* exact, not a rounded Mbit/s */
         ADD_STR(o, "bridge", n->bridge);
     }
 
@@ -181,7 +160,7 @@ char *kc_facts_to_json(const kc_facts *facts, const char *version)
         ADD_STR(o, "name", n->name);
         ADD_STR(o, "mode", n->mode);
         ADD_STR(o, "bridge", n->bridge);
-        must(cJSON_AddBoolToObject(o, "active", n->active));
+        kc_json_must(cJSON_AddBoolToObject(o, "active", n->active));
     }
 
     arr = add_array(root, "storage");
@@ -192,9 +171,9 @@ char *kc_facts_to_json(const kc_facts *facts, const char *version)
         ADD_STR(o, "name", s->name);
         ADD_STR(o, "pool_type", s->pool_type);
         ADD_STR(o, "disk_type", s->disk_type);
-        add_u64(o, "count", s->count);
-        add_u64(o, "size_mib", s->size_mib);
-        add_u64(o, "used_mib", s->used_mib);
+        kc_json_add_u64(o, "count", s->count);
+        kc_json_add_u64(o, "size_mib", s->size_mib);
+        kc_json_add_u64(o, "used_mib", s->used_mib);
     }
 
     arr = add_array(root, "vms");
@@ -203,11 +182,11 @@ char *kc_facts_to_json(const kc_facts *facts, const char *version)
         cJSON *o = push_object(arr);
 
         ADD_STR(o, "name", v->name);
-        add_u64(o, "vcpus", v->vcpus);
-        add_u64(o, "mem_mib", v->mem_mib);
-        add_u64(o, "disk_mib", v->disk_mib);
-        must(cJSON_AddBoolToObject(o, "hugepages", v->hugepages));
-        must(cJSON_AddStringToObject(o, "state", v->state == KC_VM_OFF ? "off" : "running"));
+        kc_json_add_u64(o, "vcpus", v->vcpus);
+        kc_json_add_u64(o, "mem_mib", v->mem_mib);
+        kc_json_add_u64(o, "disk_mib", v->disk_mib);
+        kc_json_must(cJSON_AddBoolToObject(o, "hugepages", v->hugepages));
+        kc_json_must(cJSON_AddStringToObject(o, "state", v->state == KC_VM_OFF ? "off" : "running"));
     }
 
     arr = add_array(root, "notes");
@@ -217,18 +196,15 @@ char *kc_facts_to_json(const kc_facts *facts, const char *version)
 
         memcpy(note, facts->notes[i], nlen);
         note[nlen] = '\0';
-        cJSON_AddItemToArray(arr, must(cJSON_CreateString(note)));
+        cJSON_AddItemToArray(arr, kc_json_must(cJSON_CreateString(note)));
     }
 
-    printed = cJSON_Print(root);
-    if (!printed)
-        oom();
+    printed = kc_json_print(root);
     len = strlen(printed);
-    text = kc_xcalloc(len + 2, 1);
+    text = kc_xcalloc(len + 2, 1);    /* the file ends in a newline */
     memcpy(text, printed, len);
     text[len] = '\n';
-    cJSON_free(printed);
-    cJSON_Delete(root);
+    free(printed);
     return text;
 }
 
@@ -567,22 +543,6 @@ static int read_notes(reader *r, const cJSON *arr, kc_facts *facts)
     return 0;
 }
 
-/* cJSON decodes "\u0000" into a NUL that silently cuts the string: refuse it up front.
- * Backslashes only appear inside strings in valid JSON, so a flat scan is enough. */
-static bool has_nul_escape(const char *text)
-{
-    for (const char *p = text; *p; p++) {
-        if (*p != '\\')
-            continue;
-        if (p[1] == 'u' && strncmp(p + 2, "0000", 4) == 0)
-            return true;
-        if (p[1] == '\0')
-            break;
-        p++;    /* skip the escaped character, so "\\u0000" is not a NUL */
-    }
-    return false;
-}
-
 /* Drop whatever @facts held, keeping it a valid (empty) container. */
 static void reset(kc_facts *facts)
 {
@@ -610,7 +570,8 @@ int kc_facts_from_json(const char *text, const char *origin, kc_facts *facts, kc
         kc_error_set(err, KC_ERR_INVALID, "%s: no text", r.origin);
         goto out;
     }
-    if (has_nul_escape(text)) {
+    /* cJSON decodes "\u0000" into a NUL that would silently cut a string: refuse it */
+    if (kc_json_has_nul_escape(text)) {
         kc_error_set(err, KC_ERR_INVALID, "%s: a string contains a NUL character ('\\u0000')",
                      r.origin);
         goto out;

@@ -5,36 +5,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_out.h"
 #include "fleet_json.h"
 #include "report.h"
 #include "util.h"
 
-static cJSON *must(cJSON *item)
-{
-    if (!item) {
-        fputs("kvmcap: out of memory\n", stderr);
-        abort();
-    }
-    return item;
-}
-
-/* Integers from their decimal text: exact above 2^53 (cJSON would use a double). */
-static void add_u64(cJSON *obj, const char *key, uint64_t v)
-{
-    char buf[32];
-
-    snprintf(buf, sizeof(buf), "%llu", (unsigned long long)v);
-    cJSON_AddItemToObject(obj, key, must(cJSON_CreateRaw(buf)));
-}
-
 static void add_str(cJSON *obj, const char *key, const char *s)
 {
-    cJSON_AddItemToObject(obj, key, must(s ? cJSON_CreateString(s) : cJSON_CreateNull()));
+    cJSON_AddItemToObject(obj, key, kc_json_must(s ? cJSON_CreateString(s) : cJSON_CreateNull()));
 }
 
 static cJSON *add_obj(cJSON *parent, const char *key)
 {
-    cJSON *o = must(cJSON_CreateObject());
+    cJSON *o = kc_json_must(cJSON_CreateObject());
 
     cJSON_AddItemToObject(parent, key, o);
     return o;
@@ -42,7 +25,7 @@ static cJSON *add_obj(cJSON *parent, const char *key)
 
 static cJSON *add_arr(cJSON *parent, const char *key)
 {
-    cJSON *a = must(cJSON_CreateArray());
+    cJSON *a = kc_json_must(cJSON_CreateArray());
 
     cJSON_AddItemToObject(parent, key, a);
     return a;
@@ -50,11 +33,11 @@ static cJSON *add_arr(cJSON *parent, const char *key)
 
 static cJSON *resources(uint32_t mask)
 {
-    cJSON *arr = must(cJSON_CreateArray());
+    cJSON *arr = kc_json_must(cJSON_CreateArray());
 
     for (int r = 0; r < KC_RES_LAST; r++)
         if (mask & (1u << r))
-            cJSON_AddItemToArray(arr, must(cJSON_CreateString(kc_resource_name((kc_resource)r))));
+            cJSON_AddItemToArray(arr, kc_json_must(cJSON_CreateString(kc_resource_name((kc_resource)r))));
     return arr;
 }
 
@@ -65,19 +48,19 @@ static void policy_json(cJSON *root, const kc_fleet *fleet, const kc_fleet_meta 
     char buf[32];
 
     cJSON_AddItemToObject(pol, "overcommit_pct",
-                          must(cJSON_CreateRaw(kc_fmt_bp(buf, sizeof(buf), p->overcommit_bp))));
-    add_u64(pol, "reserve_mib", p->reserve_mib);
-    add_u64(pol, "reserve_cpus", p->reserve_cpus);
+                          kc_json_must(cJSON_CreateRaw(kc_fmt_bp(buf, sizeof(buf), p->overcommit_bp))));
+    kc_json_add_u64(pol, "reserve_mib", p->reserve_mib);
+    kc_json_add_u64(pol, "reserve_cpus", p->reserve_cpus);
     cJSON_AddItemToObject(pol, "cpu_ratio",
-                          must(cJSON_CreateRaw(kc_fmt_milli(buf, sizeof(buf), p->cpu_ratio_milli))));
+                          kc_json_must(cJSON_CreateRaw(kc_fmt_milli(buf, sizeof(buf), p->cpu_ratio_milli))));
     if (p->overhead_mode == KC_OVERHEAD_AUTO)
         add_str(pol, "vm_overhead", "auto");
     else
-        add_u64(pol, "vm_overhead", p->overhead_mib);
+        kc_json_add_u64(pol, "vm_overhead", p->overhead_mib);
     cJSON_AddItemToObject(pol, "disk_overcommit_pct",
-                          must(cJSON_CreateRaw(kc_fmt_bp(buf, sizeof(buf), p->disk_overcommit_bp))));
+                          kc_json_must(cJSON_CreateRaw(kc_fmt_bp(buf, sizeof(buf), p->disk_overcommit_bp))));
     cJSON_AddItemToObject(pol, "max_util_pct",
-                          must(cJSON_CreateRaw(kc_fmt_bp(buf, sizeof(buf), p->max_util_bp))));
+                          kc_json_must(cJSON_CreateRaw(kc_fmt_bp(buf, sizeof(buf), p->max_util_bp))));
     add_str(pol, "profile", meta->profile);
     add_str(pol, "numa", p->numa == KC_NUMA_STRICT ? "strict" : "spread");
     add_str(pol, "net_mode", p->net_mode == KC_NET_NAT ? "nat" : "bridge");
@@ -86,12 +69,12 @@ static void policy_json(cJSON *root, const kc_fleet *fleet, const kc_fleet_meta 
 
 static void host_json(cJSON *hosts, const kc_fleet *fleet, const kc_fleet_host *h)
 {
-    cJSON *o = must(cJSON_CreateObject()), *shapes, *ex;
+    cJSON *o = kc_json_must(cJSON_CreateObject()), *shapes, *ex;
     const kc_facts *f = h->facts;
 
     cJSON_AddItemToArray(hosts, o);
     add_str(o, "uri", h->uri);
-    cJSON_AddItemToObject(o, "ok", must(cJSON_CreateBool(h->ok)));
+    cJSON_AddItemToObject(o, "ok", kc_json_must(cJSON_CreateBool(h->ok)));
     if (!h->ok) {
         add_str(o, "error", h->err.msg);
         if (h->facts_file[0])
@@ -100,29 +83,29 @@ static void host_json(cJSON *hosts, const kc_fleet *fleet, const kc_fleet_host *
     }
     add_str(o, "hostname", f->hostname);
     add_str(o, "source", kc_source_name(f->source));
-    add_u64(o, "cpus", h->host.cpus);
-    add_u64(o, "mem_mib", h->host.mem_mib);
-    add_u64(o, "numa_nodes", h->host.n_numa ? h->host.n_numa : 1);
+    kc_json_add_u64(o, "cpus", h->host.cpus);
+    kc_json_add_u64(o, "mem_mib", h->host.mem_mib);
+    kc_json_add_u64(o, "numa_nodes", h->host.n_numa ? h->host.n_numa : 1);
     ex = add_obj(o, "existing");
-    add_u64(ex, "vms", h->host.used.vms);
-    add_u64(ex, "vcpus", h->host.used.vcpus);
-    add_u64(ex, "mem_mib", h->host.used.mem_mib);
+    kc_json_add_u64(ex, "vms", h->host.used.vms);
+    kc_json_add_u64(ex, "vcpus", h->host.used.vcpus);
+    kc_json_add_u64(ex, "mem_mib", h->host.used.mem_mib);
     shapes = add_arr(o, "shapes");
     for (size_t s = 0; s < fleet->n_shapes; s++) {
         const kc_fit *fit = &h->fits[s];
-        cJSON *so = must(cJSON_CreateObject());
+        cJSON *so = kc_json_must(cJSON_CreateObject());
 
         cJSON_AddItemToArray(shapes, so);
         add_str(so, "vm", fleet->labels[s]);
-        add_u64(so, "count", fit->count);
+        kc_json_add_u64(so, "count", fit->count);
         cJSON_AddItemToObject(so, "bottleneck", resources(fit->bottleneck));
         add_str(so, "too_big", fit->too_big ? kc_resource_name(fit->too_big_res) : NULL);
         if (h->placed)
-            add_u64(so, "placed", h->placed[s]);
+            kc_json_add_u64(so, "placed", h->placed[s]);
     }
     if (h->facts_file[0])
         add_str(o, "facts_file", h->facts_file);
-    add_u64(o, "notes", f->n_notes);
+    kc_json_add_u64(o, "notes", f->n_notes);
 }
 
 static void placement_json(cJSON *root, const kc_fleet *fleet)
@@ -131,7 +114,7 @@ static void placement_json(cJSON *root, const kc_fleet *fleet)
     cJSON *pl = add_obj(root, "placement"), *shapes;
 
     add_str(pl, "method", "first-fit-decreasing");
-    cJSON_AddItemToObject(pl, "complete", must(cJSON_CreateBool(p->complete)));
+    cJSON_AddItemToObject(pl, "complete", kc_json_must(cJSON_CreateBool(p->complete)));
     shapes = add_arr(pl, "shapes");
     for (size_t s = 0; s < p->n_shapes; s++) {
         const kc_place_shape *ps = &p->shapes[s];
@@ -139,12 +122,12 @@ static void placement_json(cJSON *root, const kc_fleet *fleet)
 
         if (!fleet->counts[s])
             continue;     /* a shape without :COUNT is not placed */
-        so = must(cJSON_CreateObject());
+        so = kc_json_must(cJSON_CreateObject());
         cJSON_AddItemToArray(shapes, so);
         add_str(so, "vm", fleet->labels[s]);
-        add_u64(so, "requested", ps->requested);
-        add_u64(so, "placed", ps->placed);
-        add_u64(so, "unplaced", ps->unplaced);
+        kc_json_add_u64(so, "requested", ps->requested);
+        kc_json_add_u64(so, "placed", ps->placed);
+        kc_json_add_u64(so, "unplaced", ps->unplaced);
         hosts = add_arr(so, "hosts");
         /* in the display order, hosts that take some */
         for (size_t i = 0; i < fleet->n_hosts; i++) {
@@ -153,57 +136,48 @@ static void placement_json(cJSON *root, const kc_fleet *fleet)
 
             if (!h->ok || !h->placed || !h->placed[s])
                 continue;
-            ho = must(cJSON_CreateObject());
+            ho = kc_json_must(cJSON_CreateObject());
             cJSON_AddItemToArray(hosts, ho);
             add_str(ho, "uri", h->uri);
-            add_u64(ho, "count", h->placed[s]);
+            kc_json_add_u64(ho, "count", h->placed[s]);
         }
         if (ps->unplaced) {
             cJSON *why = add_obj(so, "why");
 
             cJSON_AddItemToObject(why, "full", resources(ps->full));
-            add_u64(why, "hosts_too_big", ps->hosts_too_big);
+            kc_json_add_u64(why, "hosts_too_big", ps->hosts_too_big);
             cJSON_AddItemToObject(why, "too_big", resources(ps->too_big));
         } else {
-            cJSON_AddItemToObject(so, "why", must(cJSON_CreateNull()));
+            cJSON_AddItemToObject(so, "why", kc_json_must(cJSON_CreateNull()));
         }
     }
 }
 
 char *kc_fleet_to_json(const kc_fleet *fleet, const kc_fleet_meta *meta, const char *version)
 {
-    cJSON *root = must(cJSON_CreateObject()), *arr;
-    char *out, *text;
+    cJSON *root = kc_json_must(cJSON_CreateObject()), *arr;
 
     add_str(root, "kvmcap", version);
     add_str(root, "report", "fleet");
     policy_json(root, fleet, meta);
-    add_u64(root, "timeout_s", meta->timeout_s);
-    add_u64(root, "parallel", meta->parallel);
+    kc_json_add_u64(root, "timeout_s", meta->timeout_s);
+    kc_json_add_u64(root, "parallel", meta->parallel);
     add_str(root, "sort", meta->sort);
-    add_u64(root, "hosts_total", fleet->n_hosts);
-    add_u64(root, "hosts_ok", fleet->n_ok);
-    add_u64(root, "hosts_failed", fleet->n_failed);
+    kc_json_add_u64(root, "hosts_total", fleet->n_hosts);
+    kc_json_add_u64(root, "hosts_ok", fleet->n_ok);
+    kc_json_add_u64(root, "hosts_failed", fleet->n_failed);
     arr = add_arr(root, "hosts");
     for (size_t i = 0; i < fleet->n_hosts; i++)
         host_json(arr, fleet, &fleet->hosts[i]);
     arr = add_arr(root, "total");
     for (size_t s = 0; s < fleet->n_shapes; s++) {
-        cJSON *o = must(cJSON_CreateObject());
+        cJSON *o = kc_json_must(cJSON_CreateObject());
 
         cJSON_AddItemToArray(arr, o);
         add_str(o, "vm", fleet->labels[s]);
-        add_u64(o, "count", fleet->total[s]);
+        kc_json_add_u64(o, "count", fleet->total[s]);
     }
     if (fleet->place)
         placement_json(root, fleet);
-    out = cJSON_Print(root);
-    cJSON_Delete(root);
-    if (!out) {
-        fputs("kvmcap: out of memory\n", stderr);
-        abort();
-    }
-    text = kc_xstrdup(out);
-    cJSON_free(out);
-    return text;
+    return kc_json_print(root);
 }

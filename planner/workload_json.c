@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_out.h"
 #include "report.h"
 #include "report_size.h"
 #include "spec.h"
@@ -14,15 +15,6 @@
 #include "workload_json.h"
 
 #define JSON_INT_MAX 9007199254740991ull    /* 2^53 - 1: above it a double is not exact */
-
-static cJSON *must(cJSON *item)
-{
-    if (!item) {
-        fputs("kvmcap: out of memory\n", stderr);
-        abort();
-    }
-    return item;
-}
 
 int kc_workload_from_json(const char *text, const char *origin, const kc_catalog *catalog,
                           kc_workload_line **lines, size_t *n, kc_error *err)
@@ -114,89 +106,81 @@ int kc_workload_from_json(const char *text, const char *origin, const kc_catalog
 
 /* ---- the size report -------------------------------------------------------------------- */
 
-static void add_u64(cJSON *obj, const char *key, uint64_t v)
-{
-    char buf[32];
-
-    snprintf(buf, sizeof(buf), "%" PRIu64, v);
-    must(cJSON_AddRawToObject(obj, key, buf));
-}
-
 /* basis points as a fraction: 9345 -> 0.9345 */
 static void add_fraction(cJSON *obj, const char *key, uint64_t bp)
 {
     char buf[32];
 
     snprintf(buf, sizeof(buf), "%" PRIu64 ".%04" PRIu64, bp / KC_BP_ONE, bp % KC_BP_ONE);
-    must(cJSON_AddRawToObject(obj, key, buf));
+    kc_json_must(cJSON_AddRawToObject(obj, key, buf));
 }
 
 static cJSON *names_of(uint32_t mask)
 {
-    cJSON *arr = must(cJSON_CreateArray());
+    cJSON *arr = kc_json_must(cJSON_CreateArray());
 
     for (int r = 0; r < KC_RES_LAST; r++)
         if (mask & (1u << r))
-            cJSON_AddItemToArray(arr, must(cJSON_CreateString(kc_resource_name((kc_resource)r))));
+            cJSON_AddItemToArray(arr, kc_json_must(cJSON_CreateString(kc_resource_name((kc_resource)r))));
     return arr;
 }
 
 static void candidate_json(cJSON *arr, const kc_sizing *s, const kc_size_result *r)
 {
-    cJSON *o = must(cJSON_CreateObject());
+    cJSON *o = kc_json_must(cJSON_CreateObject());
     cJSON *util, *per_host;
     char buf[48];
 
     cJSON_AddItemToArray(arr, o);
-    must(cJSON_AddStringToObject(o, "name", r->name));
+    kc_json_must(cJSON_AddStringToObject(o, "name", r->name));
     if (r->rank == KC_SIZE_RANK_INFEASIBLE) {
-        must(cJSON_AddBoolToObject(o, "feasible", false));
+        kc_json_must(cJSON_AddBoolToObject(o, "feasible", false));
         snprintf(buf, sizeof(buf), "%s", kc_resource_name(r->misfit_res));
-        must(cJSON_AddStringToObject(o, "misfit_vm", s->lines[r->misfit_line].name));
-        must(cJSON_AddStringToObject(o, "misfit_resource", buf));
+        kc_json_must(cJSON_AddStringToObject(o, "misfit_vm", s->lines[r->misfit_line].name));
+        kc_json_must(cJSON_AddStringToObject(o, "misfit_resource", buf));
         return;
     }
-    must(cJSON_AddBoolToObject(o, "feasible", true));
-    add_u64(o, "hosts", r->hosts);
-    add_u64(o, "hosts_packed", r->hosts_packed);
-    add_u64(o, "lower_bound", r->lower_bound);
-    add_u64(o, "gap", r->hosts_packed - r->lower_bound);
-    must(cJSON_AddBoolToObject(o, "proven_optimal", r->proven_optimal));
-    must(cJSON_AddStringToObject(o, "method", kc_pack_heuristic_name(r->method)));
+    kc_json_must(cJSON_AddBoolToObject(o, "feasible", true));
+    kc_json_add_u64(o, "hosts", r->hosts);
+    kc_json_add_u64(o, "hosts_packed", r->hosts_packed);
+    kc_json_add_u64(o, "lower_bound", r->lower_bound);
+    kc_json_add_u64(o, "gap", r->hosts_packed - r->lower_bound);
+    kc_json_must(cJSON_AddBoolToObject(o, "proven_optimal", r->proven_optimal));
+    kc_json_must(cJSON_AddStringToObject(o, "method", kc_pack_heuristic_name(r->method)));
     if (r->price) {
-        add_u64(o, "price", r->price);
-        add_u64(o, "price_total", r->price_total);
+        kc_json_add_u64(o, "price", r->price);
+        kc_json_add_u64(o, "price_total", r->price_total);
         snprintf(buf, sizeof(buf), "%" PRIu64 ".%02" PRIu64, r->price_per_vm_cents / 100,
                  r->price_per_vm_cents % 100);
-        must(cJSON_AddRawToObject(o, "price_per_vm", buf));
+        kc_json_must(cJSON_AddRawToObject(o, "price_per_vm", buf));
     } else {
-        must(cJSON_AddNullToObject(o, "price_total"));
-        must(cJSON_AddNullToObject(o, "price_per_vm"));
+        kc_json_must(cJSON_AddNullToObject(o, "price_total"));
+        kc_json_must(cJSON_AddNullToObject(o, "price_per_vm"));
     }
     cJSON_AddItemToObject(o, "bottleneck", names_of(r->bottleneck));
-    util = must(cJSON_AddObjectToObject(o, "utilization"));
+    util = kc_json_must(cJSON_AddObjectToObject(o, "utilization"));
     for (int d = 0; d < KC_RES_LAST; d++)
         if (r->planned & (1u << d))
             add_fraction(util, kc_resource_name((kc_resource)d), r->util_bp[d]);
     cJSON_AddItemToObject(o, "unknown", names_of(r->unknown));
-    per_host = must(cJSON_AddArrayToObject(o, "vms_per_host"));
+    per_host = kc_json_must(cJSON_AddArrayToObject(o, "vms_per_host"));
     for (size_t p = 0; r->pack && p < r->pack->n_patterns; p++) {
         const kc_pack_pattern *pat = &r->pack->patterns[p];
-        cJSON *po = must(cJSON_CreateObject());
-        cJSON *vms = must(cJSON_CreateArray());
+        cJSON *po = kc_json_must(cJSON_CreateObject());
+        cJSON *vms = kc_json_must(cJSON_CreateArray());
 
         cJSON_AddItemToArray(per_host, po);
-        add_u64(po, "hosts", pat->hosts);
+        kc_json_add_u64(po, "hosts", pat->hosts);
         cJSON_AddItemToObject(po, "vms", vms);
         for (size_t i = 0; i < s->n_lines; i++) {
             cJSON *vo;
 
             if (pat->counts[i] == 0)
                 continue;
-            vo = must(cJSON_CreateObject());
+            vo = kc_json_must(cJSON_CreateObject());
             cJSON_AddItemToArray(vms, vo);
-            must(cJSON_AddStringToObject(vo, "vm", s->lines[i].name));
-            add_u64(vo, "count", pat->counts[i]);
+            kc_json_must(cJSON_AddStringToObject(vo, "vm", s->lines[i].name));
+            kc_json_add_u64(vo, "count", pat->counts[i]);
         }
     }
 }
@@ -204,71 +188,63 @@ static void candidate_json(cJSON *arr, const kc_sizing *s, const kc_size_result 
 char *kc_report_size_json(const kc_sizing *s, const kc_candidate *cands,
                           const kc_size_opts *opts, const char *version)
 {
-    cJSON *root = must(cJSON_CreateObject());
+    cJSON *root = kc_json_must(cJSON_CreateObject());
     cJSON *workload, *policy, *arr;
-    char buf[32], *printed, *text;
+    char buf[32];
 
     (void)cands;
-    must(cJSON_AddStringToObject(root, "kvmcap", version));
-    must(cJSON_AddStringToObject(root, "report", "size"));
-    policy = must(cJSON_AddObjectToObject(root, "policy"));
-    must(cJSON_AddRawToObject(policy, "overcommit_pct",
+    kc_json_must(cJSON_AddStringToObject(root, "kvmcap", version));
+    kc_json_must(cJSON_AddStringToObject(root, "report", "size"));
+    policy = kc_json_must(cJSON_AddObjectToObject(root, "policy"));
+    kc_json_must(cJSON_AddRawToObject(policy, "overcommit_pct",
                               kc_fmt_bp(buf, sizeof(buf), opts->policy.overcommit_bp)));
-    add_u64(policy, "reserve_mib", opts->policy.reserve_mib);
-    must(cJSON_AddRawToObject(policy, "cpu_ratio",
+    kc_json_add_u64(policy, "reserve_mib", opts->policy.reserve_mib);
+    kc_json_must(cJSON_AddRawToObject(policy, "cpu_ratio",
                               kc_fmt_milli(buf, sizeof(buf), opts->policy.cpu_ratio_milli)));
-    must(cJSON_AddRawToObject(policy, "max_util_pct",
+    kc_json_must(cJSON_AddRawToObject(policy, "max_util_pct",
                               kc_fmt_bp(buf, sizeof(buf), opts->policy.max_util_bp)));
-    add_u64(policy, "reserve_cpus", opts->policy.reserve_cpus);
+    kc_json_add_u64(policy, "reserve_cpus", opts->policy.reserve_cpus);
     if (opts->policy.overhead_mode == KC_OVERHEAD_AUTO)
-        must(cJSON_AddStringToObject(policy, "vm_overhead", "auto"));
+        kc_json_must(cJSON_AddStringToObject(policy, "vm_overhead", "auto"));
     else
-        add_u64(policy, "vm_overhead", opts->policy.overhead_mib);
-    must(cJSON_AddRawToObject(policy, "disk_overcommit_pct",
+        kc_json_add_u64(policy, "vm_overhead", opts->policy.overhead_mib);
+    kc_json_must(cJSON_AddRawToObject(policy, "disk_overcommit_pct",
                               kc_fmt_bp(buf, sizeof(buf), opts->policy.disk_overcommit_bp)));
-    must(cJSON_AddStringToObject(policy, "numa",
+    kc_json_must(cJSON_AddStringToObject(policy, "numa",
                                  opts->policy.numa == KC_NUMA_STRICT ? "strict" : "spread"));
-    must(cJSON_AddStringToObject(policy, "net_mode",
+    kc_json_must(cJSON_AddStringToObject(policy, "net_mode",
                                  opts->policy.net_mode == KC_NET_NAT ? "nat" : "bridge"));
-    must(cJSON_AddRawToObject(policy, "net_efficiency_pct",
+    kc_json_must(cJSON_AddRawToObject(policy, "net_efficiency_pct",
                               kc_fmt_bp(buf, sizeof(buf), opts->policy.net_mode == KC_NET_NAT ?
                                         opts->policy.nat_efficiency_bp : KC_BP_ONE)));
-    must(cJSON_AddRawToObject(policy, "growth_pct", kc_fmt_bp(buf, sizeof(buf), opts->growth_bp)));
-    add_u64(policy, "ha", opts->ha);
-    workload = must(cJSON_AddArrayToObject(root, "workload"));
+    kc_json_must(cJSON_AddRawToObject(policy, "growth_pct", kc_fmt_bp(buf, sizeof(buf), opts->growth_bp)));
+    kc_json_add_u64(policy, "ha", opts->ha);
+    workload = kc_json_must(cJSON_AddArrayToObject(root, "workload"));
     for (size_t i = 0; i < s->n_lines; i++) {
-        cJSON *o = must(cJSON_CreateObject());
+        cJSON *o = kc_json_must(cJSON_CreateObject());
 
         cJSON_AddItemToArray(workload, o);
-        must(cJSON_AddStringToObject(o, "vm", s->lines[i].name));
-        add_u64(o, "vcpus", s->lines[i].shape.vcpus);
-        add_u64(o, "mem_mib", s->lines[i].shape.mem_mib);
-        add_u64(o, "requested", s->lines[i].requested);
-        add_u64(o, "count", s->lines[i].count);
+        kc_json_must(cJSON_AddStringToObject(o, "vm", s->lines[i].name));
+        kc_json_add_u64(o, "vcpus", s->lines[i].shape.vcpus);
+        kc_json_add_u64(o, "mem_mib", s->lines[i].shape.mem_mib);
+        kc_json_add_u64(o, "requested", s->lines[i].requested);
+        kc_json_add_u64(o, "count", s->lines[i].count);
     }
-    add_u64(root, "total_vms", s->total_vms);
-    arr = must(cJSON_AddArrayToObject(root, "candidates"));
+    kc_json_add_u64(root, "total_vms", s->total_vms);
+    arr = kc_json_must(cJSON_AddArrayToObject(root, "candidates"));
     for (size_t i = 0; i < s->n_results; i++)
         candidate_json(arr, s, &s->results[i]);
     if (s->recommended && s->n_results > 0)
-        must(cJSON_AddStringToObject(root, "recommended", s->results[0].name));
+        kc_json_must(cJSON_AddStringToObject(root, "recommended", s->results[0].name));
     else
-        must(cJSON_AddNullToObject(root, "recommended"));
+        kc_json_must(cJSON_AddNullToObject(root, "recommended"));
     {
         char warnings[16][256];
         size_t n = kc_report_size_warnings(s, opts, warnings, 16);
-        cJSON *wa = must(cJSON_AddArrayToObject(root, "warnings"));
+        cJSON *wa = kc_json_must(cJSON_AddArrayToObject(root, "warnings"));
 
         for (size_t i = 0; i < n; i++)
-            cJSON_AddItemToArray(wa, must(cJSON_CreateString(warnings[i])));
+            cJSON_AddItemToArray(wa, kc_json_must(cJSON_CreateString(warnings[i])));
     }
-    printed = cJSON_Print(root);
-    cJSON_Delete(root);
-    if (!printed) {
-        fputs("kvmcap: out of memory\n", stderr);
-        abort();
-    }
-    text = kc_xstrdup(printed);
-    cJSON_free(printed);
-    return text;
+    return kc_json_print(root);
 }

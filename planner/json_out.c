@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/* json_out.c: what every JSON writer needs: allocation that aborts, exact integers, printing. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "json_out.h"
+#include "util.h"
+
+cJSON *kc_json_must(cJSON *item)
+{
+    if (!item) {
+        fputs("kvmcap: out of memory\n", stderr);
+        abort();
+    }
+    return item;
+}
+
+void kc_json_add_u64(cJSON *obj, const char *key, uint64_t v)
+{
+    char buf[32];
+
+    snprintf(buf, sizeof(buf), "%" PRIu64, v);
+    kc_json_must(cJSON_AddRawToObject(obj, key, buf));
+}
+
+char *kc_json_print(cJSON *root)
+{
+    char *printed = cJSON_Print(root), *text;
+
+    cJSON_Delete(root);
+    kc_json_must((cJSON *)(void *)printed);    /* NULL only on out-of-memory */
+    text = kc_xstrdup(printed);                /* callers free() what they get */
+    cJSON_free(printed);
+    return text;
+}
