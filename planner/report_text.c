@@ -153,35 +153,9 @@ static void bottleneck_names(char *buf, size_t size, uint32_t mask)
     }
 }
 
-static void print_wrapped_indent(FILE *out, const char *text, size_t indent);
-static void print_host_line(FILE *out, const kc_fit_report *rep);
-
-static void print_host(FILE *out, const kc_fit_report *rep)
+static void print_host(FILE *out, const kc_fit_report *rep, const kc_fit_row *unused)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&buf, &len);
-
-    if (!mem) {
-        print_host_line(out, rep);
-        return;
-    }
-    print_host_line(mem, rep);
-    if (fclose(mem) == 0 && buf) {
-        /* the first line is wrapped; the existing-VMs line follows as it is */
-        char *nl = strchr(buf, '\n');
-
-        if (nl)
-            *nl = '\0';
-        print_wrapped_indent(out, buf, 8);
-        if (nl)
-            fputs(nl + 1, out);
-    }
-    free(buf);
-}
-
-static void print_host_line(FILE *out, const kc_fit_report *rep)
-{
+    (void)unused;
     const kc_facts *f = rep->facts;
     const kc_host *h = &rep->host;
     char mem[32], a[32], b[32];
@@ -220,29 +194,9 @@ static void print_host_line(FILE *out, const kc_fit_report *rep)
     }
 }
 
-static void print_policy_lines(FILE *out, const kc_fit_report *rep);
-
-/* The policy lines, each wrapped at 79 columns. */
-static void print_policy(FILE *out, const kc_fit_report *rep)
+static void print_policy(FILE *out, const kc_fit_report *rep, const kc_fit_row *unused)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&buf, &len);
-
-    if (!mem) {
-        print_policy_lines(out, rep);
-        return;
-    }
-    print_policy_lines(mem, rep);
-    if (fclose(mem) == 0 && buf) {
-        for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"))
-            print_wrapped_indent(out, line, 8);
-    }
-    free(buf);
-}
-
-static void print_policy_lines(FILE *out, const kc_fit_report *rep)
-{
+    (void)unused;
     const kc_policy *p = &rep->policy;
     char oc[16], ratio[16], util[16], res[32];
 
@@ -366,19 +320,25 @@ static void print_wrapped(FILE *out, const char *text)
 }
 
 /* The verdict sentence, composed in memory and then wrapped. */
-static void print_verdict_wrapped(FILE *out, const kc_fit_report *rep, const kc_fit_row *row)
+typedef void (*render_fn)(FILE *out, const kc_fit_report *rep, const kc_fit_row *row);
+
+/* Render into memory, then print each line wrapped at 79 columns, continuation lines
+ * indented by @indent (a label padded to @indent, as "host    ", stays in front). */
+static void print_rendered(FILE *out, render_fn render, const kc_fit_report *rep,
+                           const kc_fit_row *row, size_t indent)
 {
     char *buf = NULL;
     size_t len = 0;
     FILE *mem = open_memstream(&buf, &len);
 
     if (!mem) {
-        print_verdict(out, rep, row);
+        render(out, rep, row);
         return;
     }
-    print_verdict(mem, rep, row);
+    render(mem, rep, row);
     if (fclose(mem) == 0 && buf)
-        print_wrapped(out, buf);
+        for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"))
+            print_wrapped_indent(out, line, indent);
     free(buf);
 }
 
@@ -430,13 +390,13 @@ static void print_row(FILE *out, const kc_fit_report *rep, const kc_fit_row *row
                 kc_resource_name((kc_resource)r), cap, used, per, lim, b,
                 hot ? " <" : "", hot && color ? "\033[0m" : "");
     }
-    print_verdict_wrapped(out, rep, row);
+    print_rendered(out, print_verdict, rep, row, 0);
 }
 
 void kc_report_fit_text(FILE *out, const kc_fit_report *rep, bool color)
 {
-    print_host(out, rep);
-    print_policy(out, rep);
+    print_rendered(out, print_host, rep, NULL, 8);
+    print_rendered(out, print_policy, rep, NULL, 8);
     for (size_t i = 0; i < rep->n_rows; i++)
         print_row(out, rep, &rep->rows[i], color);
     if (rep->n_rows > 1) {
