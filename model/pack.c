@@ -644,12 +644,13 @@ static int bound_dff(const inst *in, const uint64_t *capr, kc_u128 *out, kc_erro
 {
     size_t ni = in->ni, nd = in->nd, act = 0;
     uint64_t *x = calloc(ni * (KC_PACK_DIM_MAX + 1) + 1, sizeof(*x));
-    uint64_t *nx = x + ni;       /* ni x KC_PACK_DIM_MAX normalized demands */
+    uint64_t *nx;                /* ni x KC_PACK_DIM_MAX normalized demands */
     kc_u128 best = 0, v;
 
     *out = 0;
     if (!x)
         return kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
+    nx = x + ni;                 /* not before the check: NULL + ni is undefined */
     for (size_t d = 0; d < nd; d++) {
         if (capr[d] == 0)
             continue;
