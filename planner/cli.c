@@ -30,6 +30,11 @@ int kc_cli_usage_error(kc_error *err, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
     va_end(ap);
+    /* option values are the user's bytes: a control byte must not split the one line or
+     * drive the terminal (as kc_error_set does) */
+    for (char *p = err->msg; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            *p = '?';
     return -1;
 }
 

@@ -103,6 +103,12 @@ static int check_host_options(const kc_cli *o, bool fit, kc_error *err)
         return kc_cli_usage_error(err, "give one host source: -c URI, --host SPEC or --facts FILE");
     if (fit && o->n_vms == 0)
         return kc_cli_usage_error(err, "no VM shape given (use --vm SPEC, e.g. --vm 1c1g)");
+    if (o->timeout) {    /* checked even where no connection is made: a typo is a typo */
+        unsigned t;
+
+        if (kc_cli_timeout(o, &t, err) < 0)
+            return -1;
+    }
     if (!fit && o->n_vms > 0)
         return kc_cli_usage_error(err, "'facts' takes no --vm");
     return 0;
@@ -264,8 +270,15 @@ static int run_fit(const kc_cli *o, const kc_catalog *cat, const kc_facts *facts
         if (kc_spec_parse_vm(o->vms[i], cat, &rows[i].shape, &rows[i].want, &rows[i].has_count,
                              rows[i].label, sizeof(rows[i].label), err) < 0)
             goto out;
-    if (kc_facts_to_host(facts, cat, rep.existing, &rep.host, err) < 0)
+    if (kc_facts_to_host(facts, cat, rep.existing, &rep.host, err) < 0) {
+        if (facts->source == KC_SOURCE_FACTS) {    /* name the file the bad facts came from */
+            char inner[sizeof(err->msg)];
+
+            snprintf(inner, sizeof(inner), "%s", err->msg);
+            kc_error_set(err, err->code, "%s: %s", facts->uri, inner);
+        }
         goto out;
+    }
     rep.existing_used = rep.host.used;
 
     /* Counted shapes are placed first, in the order given; each must fit. */

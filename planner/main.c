@@ -62,9 +62,8 @@ int main(int argc, char **argv)
         goto out;
     }
     ret = cmd->run(&cli, cat, &err);
-    status = kc_cli_finish_stdout();
-    if (ret < 0)
-        status = kc_cli_fail(&err);
+    /* a failed command reports its own error, once; else stdout must have been written */
+    status = ret < 0 ? kc_cli_fail(&err) : kc_cli_finish_stdout();
  out:
     kc_catalog_free(cat);
     return status;
