@@ -92,6 +92,7 @@ check-san:
 	LC_ALL=C TZ=UTC NO_COLOR=1 KVMCAP_BIN=$(SANDIR)/kvmcap KVMCAP_DATADIR=$(CURDIR)/data \
 	    ASAN_OPTIONS=log_path=$(CURDIR)/$(SANDIR)/reports/asan:detect_leaks=1:abort_on_error=1 \
 	    UBSAN_OPTIONS=log_path=$(CURDIR)/$(SANDIR)/reports/ubsan:print_stacktrace=1:halt_on_error=1 \
+	    LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	    $(SANDIR)/unit-tests -j2 $(TESTFLAGS)
 	@if ls $(SANDIR)/reports/* >/dev/null 2>&1; then \
 	    echo "sanitizer reports:"; cat $(SANDIR)/reports/*; exit 1; fi
