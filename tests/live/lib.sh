@@ -18,6 +18,29 @@
 #     kc_live_free_port                 # prints a loopback TCP port nobody listens on
 #     kc_live_stop_pid PID              # SIGCONT, SIGTERM, up to 5 s, then SIGKILL
 #     kc_live_register_pid PID          # stop PID on exit too (any process you started)
+#     kc_live_pid_alive PID             # 0 if PID runs (a zombie waiting for init counts as gone)
+#     kc_live_stop_pids PID...          # SIGCONT+SIGTERM to all at once, wait until none is
+#                                       # alive (zombies count as gone: init here reaps them
+#                                       # only after ~2 s), up to 5 s, SIGKILL the rest, and
+#                                       # unregister them (the EXIT trap will not wait on them)
+#
+# A second, genuinely separate host (its own mount and UTS namespaces, same network):
+#     kc_live_start_virtlogd_here "$dir"
+#         # like kc_live_start_virtlogd, but starts one unless a virtlogd answers on THIS mount
+#         # namespace's /run/libvirt/virtlogd-sock (one in another namespace does not count);
+#         # sets KC_VIRTLOGD_PID (empty when an existing one is used). Needs python3.
+#     kc_live_start_libvirtd_ns "$dir" HOSTNAME || exit 1
+#         # unshare --mount --uts --propagation private: hostname HOSTNAME, private tmpfs over
+#         # /run/libvirt, /var/lib/libvirt, /var/cache/libvirt, /var/log/libvirt, /etc/libvirt
+#         # bound to "$dir/etc" (the host's *.conf files only: no domains, networks, secrets),
+#         # its own virtlogd and a libvirtd --listen on 127.0.0.1:(a free port), config, pid
+#         # files and log under "$dir". The namespace lives as long as its processes (nothing
+#         # else holds it open); both daemons are registered. Sets KC_NS_LIBVIRTD_PID,
+#         # KC_NS_VIRTLOGD_PID, KC_NS_LIBVIRTD_PORT, KC_NS_LIBVIRTD_URI; waits until it answers.
+#         # Tries up to 3 ports when another process takes the free one before libvirtd binds.
+#     kc_live_ns_run PID CMD...         # CMD in PID's mount and UTS namespaces (nsenter)
+#     kc_live_qemu_pid DAEMON_PID NAME  # the QEMU PID of running domain NAME, read from
+#                                       # /run/libvirt/qemu/NAME.pid as DAEMON_PID sees it
 #
 # A script that must do something before the daemons stop (destroy its domains) defines
 # kc_live_before_stop; the EXIT trap calls it first, with errexit off. Everything is stopped
@@ -31,6 +54,11 @@ KC_LIBVIRTD_PID=""
 KC_LIBVIRTD_PORT=""
 KC_LIBVIRTD_URI=""
 KC_DOMTYPE=""
+KC_VIRTLOGD_PID=""
+KC_NS_LIBVIRTD_PID=""
+KC_NS_VIRTLOGD_PID=""
+KC_NS_LIBVIRTD_PORT=""
+KC_NS_LIBVIRTD_URI=""
 
 kc_live_register_pid() { KC_LIVE_PIDS+=("$1"); }
 
@@ -151,6 +179,124 @@ EOF
     KC_LIBVIRTD_URI="qemu+tcp://127.0.0.1:$port/system"
     if [ -z "$KC_LIBVIRTD_PID" ] || ! kc_live_wait_uri "$KC_LIBVIRTD_URI"; then
         echo "live tests: libvirtd (pid ${KC_LIBVIRTD_PID:-?}) does not answer on $KC_LIBVIRTD_URI"
+        tail -n 5 "$dir/libvirtd.log" 2>/dev/null || true
+        return 1
+    fi
+    return 0
+}
+
+kc_live_pid_alive() {
+    local st
+    [ -n "$1" ] && kill -0 "$1" 2>/dev/null || return 1
+    st=$(sed -n 's/^[0-9]* (.*) \([A-Za-z]\) .*/\1/p' "/proc/$1/stat" 2>/dev/null)
+    [ "$st" != Z ] && [ "$st" != X ]
+}
+
+kc_live_stop_pids() {
+    local p i live
+    for p in "$@"; do
+        [ -n "$p" ] || continue
+        kill -CONT "$p" 2>/dev/null || true
+        kill "$p" 2>/dev/null || true
+    done
+    for _ in $(seq 50); do
+        live=0
+        for p in "$@"; do kc_live_pid_alive "$p" && live=1; done
+        [ "$live" = 0 ] && break
+        sleep 0.1
+    done
+    for p in "$@"; do if kc_live_pid_alive "$p"; then kill -9 "$p" 2>/dev/null || true; fi; done
+    for p in "$@"; do
+        [ -n "$p" ] || continue
+        for i in "${!KC_LIVE_PIDS[@]}"; do
+            [ "${KC_LIVE_PIDS[$i]}" = "$p" ] && unset 'KC_LIVE_PIDS[i]'
+        done
+    done
+    KC_LIVE_PIDS=("${KC_LIVE_PIDS[@]}")
+    return 0
+}
+
+kc_live_start_virtlogd_here() {
+    local dir=$1
+    KC_VIRTLOGD_PID=""
+    if [ -S /run/libvirt/virtlogd-sock ] && python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX); s.settimeout(2); s.connect(sys.argv[1])' \
+        /run/libvirt/virtlogd-sock 2>/dev/null; then
+        return 0
+    fi
+    virtlogd -d -p "$dir/virtlogd.pid" || return 1
+    for _ in $(seq 50); do [ -s "$dir/virtlogd.pid" ] && break; sleep 0.1; done
+    KC_VIRTLOGD_PID=$(cat "$dir/virtlogd.pid" 2>/dev/null || true)
+    [ -n "$KC_VIRTLOGD_PID" ] && kc_live_register_pid "$KC_VIRTLOGD_PID"
+    [ -n "$KC_VIRTLOGD_PID" ]
+}
+
+kc_live_ns_run() {
+    local pid=$1
+    shift
+    nsenter --mount --uts --target "$pid" -- "$@"
+}
+
+kc_live_qemu_pid() {
+    kc_live_ns_run "$1" cat "/run/libvirt/qemu/$2.pid" 2>/dev/null
+}
+
+kc_live_start_libvirtd_ns() {
+    local dir=$1 name=$2 port rc attempt
+    mkdir -p "$dir/sock" "$dir/etc" /run/libvirt /var/lib/libvirt /var/cache/libvirt /var/log/libvirt
+    cp -p /etc/libvirt/*.conf "$dir/etc/" 2>/dev/null || true
+    # up to 3 ports: another test may take the free one before libvirtd binds it
+    for attempt in 1 2 3; do
+        rc=0
+        rm -f "$dir/virtlogd.pid" "$dir/libvirtd.pid" "$dir/libvirtd.log"
+        port=$(kc_live_free_port) || { echo "live tests: no free port"; return 1; }
+        cat >"$dir/libvirtd.conf" <<EOF
+listen_tls = 0
+listen_tcp = 1
+listen_addr = "127.0.0.1"
+tcp_port = "$port"
+auth_tcp = "none"
+unix_sock_dir = "$dir/sock"
+log_outputs = "3:file:$dir/libvirtd.log"
+EOF
+        # the shell inside exits once both daemons have forked; they keep the namespace alive
+        # shellcheck disable=SC2016 # expanded by the inner shell
+        unshare --mount --uts --propagation private -- bash -c '
+            set -e
+            hostname "$2"
+            for d in /run/libvirt /var/lib/libvirt /var/cache/libvirt /var/log/libvirt; do
+                mount -t tmpfs -o mode=0755,size=64m kvmcap-live "$d"
+            done
+            mount --bind "$1/etc" /etc/libvirt
+            virtlogd -d -p "$1/virtlogd.pid"
+            for _ in $(seq 50); do [ -s "$1/virtlogd.pid" ] && break; sleep 0.1; done
+            libvirtd --listen -f "$1/libvirtd.conf" -p "$1/libvirtd.pid" -d
+        ' kc-live-ns "$dir" "$name" 2>"$dir/unshare.err" || rc=$?
+        for _ in $(seq 100); do
+            [ -s "$dir/libvirtd.pid" ] && break
+            [ "$rc" != 0 ] && break
+            sleep 0.05
+        done
+        KC_NS_VIRTLOGD_PID=$(cat "$dir/virtlogd.pid" 2>/dev/null || true)
+        [ -n "$KC_NS_VIRTLOGD_PID" ] && kc_live_register_pid "$KC_NS_VIRTLOGD_PID"
+        KC_NS_LIBVIRTD_PID=$(cat "$dir/libvirtd.pid" 2>/dev/null || true)
+        [ -n "$KC_NS_LIBVIRTD_PID" ] && kc_live_register_pid "$KC_NS_LIBVIRTD_PID"
+        KC_NS_LIBVIRTD_PORT=$port
+        KC_NS_LIBVIRTD_URI="qemu+tcp://127.0.0.1:$port/system"
+        [ "$rc" = 0 ] && break
+        if [ "$attempt" != 3 ] && grep -q "Address already in use" "$dir/libvirtd.log" 2>/dev/null; then
+            echo "note: port $port was taken before libvirtd bound it: another port"
+            kc_live_stop_pids "$KC_NS_LIBVIRTD_PID" "$KC_NS_VIRTLOGD_PID"
+            continue
+        fi
+        cat "$dir/unshare.err"
+        echo "live tests: the namespaced libvirtd did not start (exit $rc)"
+        tail -n 5 "$dir/libvirtd.log" 2>/dev/null || true
+        return 1
+    done
+    if [ -z "$KC_NS_LIBVIRTD_PID" ] || ! kc_live_wait_uri "$KC_NS_LIBVIRTD_URI"; then
+        echo "live tests: namespaced libvirtd (pid ${KC_NS_LIBVIRTD_PID:-?}) does not answer on $KC_NS_LIBVIRTD_URI"
         tail -n 5 "$dir/libvirtd.log" 2>/dev/null || true
         return 1
     fi
