@@ -149,5 +149,22 @@ eq "200 hosts: total = sum of hand-computed counts" "$total" "$(json "$TMP/all.j
 eq "200 hosts one by one: the same total" "$total" "$(json "$TMP/all1.json" "d['total'][0]['count']")"
 echo "timing: 200 test-driver hosts through one libvirtd: ${t_par} s with --parallel 16, ${t_one} s one by one"
 
+# --- a fleet of thousands: 2000 hosts, exact total, nothing quadratic (time printed only) ---
+: >"$TMP/many.txt"
+total=0
+for i in $(seq 1 2000); do
+    [ -f "$TMP/hosts/h$i.xml" ] || gen_host "$i"
+    uri_of "$i" >>"$TMP/many.txt"
+    total=$((total + $(want_2c4g "$i")))
+done
+t0=$(now)
+"$KVMCAP" fleet --hosts "$TMP/many.txt" --vm 2c4g --parallel 32 --timeout 30 --json \
+    >"$TMP/many.json" 2>"$TMP/many.err"
+t_many=$(elapsed "$t0")
+eq "2000 hosts: all answered" 2000 "$(json "$TMP/many.json" "d['hosts_ok']")"
+eq "2000 hosts: total = sum of hand-computed counts" "$total" \
+    "$(json "$TMP/many.json" "d['total'][0]['count']")"
+echo "timing: 2000 test-driver hosts with --parallel 32: ${t_many} s"
+
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" = 0 ]
