@@ -45,7 +45,9 @@ static int add_usage(kc_host *h, uint64_t *extra, const kc_shape *s, const kc_fi
 {
     kc_usage *u = &h->used;
     kc_u128 mem = (kc_u128)(s->hugepages ? 0 : s->mem_mib) * n + u->mem_mib;
-    kc_u128 hp = (kc_u128)(s->hugepages ? s->mem_mib : 0) * n + u->hugepages_mib;
+    /* hugepage RAM is held in whole pages: the fit's per-VM figure, not the raw size */
+    kc_u128 hp = (kc_u128)(s->hugepages && fit->res[KC_RES_HUGEPAGES].state == KC_RES_BOUNDED ?
+                           fit->res[KC_RES_HUGEPAGES].per_vm : 0) * n + u->hugepages_mib;
     kc_u128 vcpus = (kc_u128)s->vcpus * n + u->vcpus;
     kc_u128 disk = (kc_u128)s->disk_mib * n + u->disk_mib;
     kc_u128 vms = (kc_u128)n + u->vms;

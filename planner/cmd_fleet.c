@@ -122,10 +122,11 @@ int kc_cmd_fleet(const kc_cli *o, kc_catalog *cat, kc_error *err)
     if (check_fleet_options(o, err) < 0)
         goto out;
     if (o->parallel) {
-        uint64_t v;
+        uint64_t v = 0;
+        int rc = kc_spec_parse_uint(o->parallel, KC_FLEET_PARALLEL_MAX, &v, err);
 
-        if (kc_spec_parse_uint(o->parallel, KC_FLEET_PARALLEL_MAX, &v, err) < 0 || v == 0) {
-            if (v == 0)
+        if (rc < 0 || v == 0) {
+            if (rc == 0)
                 kc_error_set(err, KC_ERR_USAGE, "'%s' must be at least 1", o->parallel);
             kc_cli_opt_error(err, "--parallel");
             goto out;

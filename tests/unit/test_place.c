@@ -161,3 +161,23 @@ Test(place, a_zero_vcpu_shape_is_an_error)
     cr_expect_null(p);
     cr_expect_eq(err.code, KC_ERR_INVALID);
 }
+
+/* Hugepage VMs hold whole pages: a later shape sees only the pages really left. */
+Test(place, hugepage_vms_hold_whole_pages)
+{
+    kc_host host = kc_test_host(64, 32768);
+    kc_shape shapes[2] = { { .vcpus = 1, .mem_mib = 1536, .hugepages = true },
+                           { .vcpus = 1, .mem_mib = 1024, .hugepages = true } };
+    uint64_t counts[2] = { 4, 12 };
+    kc_place *p;
+
+    host.hugepages_mib = 16384;
+    host.hugepage_kib = 1024 * 1024;    /* 1 GiB pages: 1.5 GiB takes 2 */
+    p = solve(&host, 1, shapes, counts, 2);
+    /* 4 x 2 pages = 8, leaving 8 pages for the 1 GiB VMs */
+    cr_expect_eq(p->shapes[0].placed, 4);
+    cr_expect_eq(p->shapes[1].placed, 8);
+    cr_expect_eq(p->shapes[1].unplaced, 4);
+    cr_expect_not(p->complete);
+    kc_place_free(p);
+}
