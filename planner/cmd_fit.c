@@ -270,6 +270,14 @@ static int run_fit(const kc_cli *o, const kc_catalog *cat, const kc_facts *facts
         if (kc_spec_parse_vm(o->vms[i], cat, &rows[i].shape, &rows[i].want, &rows[i].has_count,
                              rows[i].label, sizeof(rows[i].label), err) < 0)
             goto out;
+    /* Prometheus series are told apart by host and shape only: one row per shape label */
+    for (size_t i = 0; format == KC_FORMAT_PROMETHEUS && i < o->n_vms; i++)
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(rows[i].label, rows[j].label) == 0) {
+                kc_cli_usage_error(err, "--format prometheus: shape '%s' is given twice (each "
+                                   "series needs its own shape label)", rows[i].label);
+                goto out;
+            }
     if (kc_facts_to_host(facts, cat, rep.existing, &rep.host, err) < 0) {
         if (facts->source == KC_SOURCE_FACTS) {    /* name the file the bad facts came from */
             char inner[sizeof(err->msg)];

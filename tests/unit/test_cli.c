@@ -8,6 +8,7 @@
 
 /* One line per case; a directory under tests/cli without a line here fails below. */
 #define CLI_CASES(X) \
+    X(err_prometheus_duplicate_shape, "err-prometheus-duplicate-shape") \
     X(err_bad_timeout, "err-bad-timeout") \
     X(err_short_option_cluster, "err-short-option-cluster") \
     X(size_from_facts_all, "size-from-facts-all") \
