@@ -109,6 +109,7 @@ int kc_cmd_fleet(const kc_cli *o, kc_catalog *cat, kc_error *err)
     kc_fleet_meta meta = { 0 };
     kc_fleet *fleet = NULL;
     kc_policy policy;
+    kc_policy_source source;
     kc_existing existing;
     kc_shape shapes[KC_CLI_VMS_MAX];
     char labels[KC_CLI_VMS_MAX][160];
@@ -137,8 +138,11 @@ int kc_cmd_fleet(const kc_cli *o, kc_catalog *cat, kc_error *err)
         goto out;
     if (kc_cli_timeout(o, &fo.timeout_s, err) < 0)
         goto out;
-    if (kc_cli_build_policy(o, cat, &policy, &meta.profile, &existing, err) < 0)
+    if (kc_cli_build_policy_source(o, cat, &policy, &meta.profile, &existing, &source,
+                                   err) < 0)
         goto out;
+    meta.source = &source;
+    meta.existing = kc_existing_name(existing);
     for (size_t i = 0; i < o->n_vms; i++) {
         bool has_count = false;
 

@@ -65,6 +65,15 @@ static void policy_json(cJSON *root, const kc_fleet *fleet, const kc_fleet_meta 
     add_str(pol, "numa", p->numa == KC_NUMA_STRICT ? "strict" : "spread");
     add_str(pol, "net_mode", p->net_mode == KC_NET_NAT ? "nat" : "bridge");
     add_str(pol, "existing", kc_existing_name(fleet->existing));
+    if (meta->existing)
+        add_str(pol, "existing", meta->existing);
+    if (meta->source) {
+        /* "default", "option", "profile" or "FILE:LINE" of a policy file, per field */
+        cJSON *src = add_obj(root, "policy_source");
+
+        for (int k = 0; k < KC_CONF_POLICY_LAST; k++)
+            add_str(src, kc_config_policy_field((kc_conf_key)k), meta->source->from[k]);
+    }
 }
 
 static void host_json(cJSON *hosts, const kc_fleet *fleet, const kc_fleet_host *h)

@@ -3,11 +3,14 @@
 #ifndef KC_FLEET_JSON_H
 #define KC_FLEET_JSON_H
 
+#include "config.h"
 #include "fleet.h"
 
 /* How the run was made: shown in both reports. */
 typedef struct kc_fleet_meta {
     const char *profile;       /* NULL: none */
+    const kc_policy_source *source;   /* where each policy value came from; NULL: not said */
+    const char *existing;      /* which existing VMs count: "running", "all", "none" */
     unsigned timeout_s;
     unsigned parallel;
     const char *sort;          /* "name", "free", "bottleneck" */

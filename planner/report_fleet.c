@@ -4,7 +4,9 @@
 #include <string.h>
 
 #include "report.h"
+#include "config.h"
 #include "report_fleet.h"
+#include "util.h"
 
 /* "memory+cpu", or "too big: memory", or "-". */
 static void why_text(char *buf, size_t size, const kc_fit *fit)
@@ -61,11 +63,27 @@ void kc_report_fleet_text(FILE *out, const kc_fleet *fleet, const kc_fleet_meta 
     fprintf(out, "fleet   %zu host%s: %zu answered, %zu failed (timeout %u s, %u at once)\n",
             fleet->n_hosts, fleet->n_hosts == 1 ? "" : "s", fleet->n_ok, fleet->n_failed,
             meta->timeout_s, meta->parallel);
-    fprintf(out, "policy  overcommit %s %%, reserve %llu MiB, cpu ratio %s, max util %s %%%s%s\n\n",
+    fprintf(out, "policy  overcommit %s %%, reserve %llu MiB, cpu ratio %s, max util %s %%%s%s\n",
             kc_fmt_bp(a, sizeof(a), p->overcommit_bp), (unsigned long long)p->reserve_mib,
             kc_fmt_milli(b, sizeof(b), p->cpu_ratio_milli),
             kc_fmt_bp(c, sizeof(c), p->max_util_bp), meta->profile ? ", profile " : "",
             meta->profile ? meta->profile : "");
+    fprintf(out, "        %s networking, numa %s, existing %s",
+            p->net_mode == KC_NET_NAT ? "nat" : "bridge",
+            p->numa == KC_NUMA_STRICT ? "strict" : "spread",
+            meta->existing ? meta->existing : "running");
+    if (p->overhead_mode == KC_OVERHEAD_AUTO)
+        fputs(", VM overhead auto", out);
+    else if (p->overhead_mib)
+        fprintf(out, ", VM overhead %llu MiB", (unsigned long long)p->overhead_mib);
+    fputc('\n', out);
+    if (meta->source) {
+        char from[512];
+
+        if (kc_config_source_line(from, sizeof(from), meta->source)[0])
+            fprintf(out, "        %s\n", kc_term_str(from));
+    }
+    fputc('\n', out);
     for (size_t i = 0; i < fleet->n_hosts; i++) {
         int n = (int)strlen(fleet->hosts[i].uri);
 
