@@ -114,7 +114,14 @@ static void host_json(cJSON *hosts, const kc_fleet *fleet, const kc_fleet_host *
     }
     if (h->facts_file[0])
         add_str(o, "facts_file", h->facts_file);
-    kc_json_add_u64(o, "notes", f->n_notes);
+    {
+        /* what the collector could not know on this host, as in the facts report */
+        cJSON *notes = kc_json_must(cJSON_CreateArray());
+
+        for (size_t i = 0; i < f->n_notes; i++)
+            cJSON_AddItemToArray(notes, kc_json_must(cJSON_CreateString(f->notes[i])));
+        cJSON_AddItemToObject(o, "notes", notes);
+    }
 }
 
 static void placement_json(cJSON *root, const kc_fleet *fleet)

@@ -65,7 +65,7 @@ void kc_report_fit_csv(FILE *out, const kc_fit_report *rep)
             kc_csv_field(out, row->label);
             fprintf(out, ",%u,%llu,%llu,", row->shape.vcpus,
                     (unsigned long long)row->shape.mem_mib,
-                    (unsigned long long)(row->has_count ? row->want : row->fit.count));
+                    (unsigned long long)row->fit.count);    /* how many more */
             if (row->has_count)
                 u64_field(out, row->want);
             fputc(',', out);

@@ -139,7 +139,7 @@ static void row_json(cJSON *shapes, const kc_fit_report *rep, const kc_fit_row *
     kc_json_add_u64(o, "overhead_mib", row->fit.overhead_mib);
     if (row->has_count) {
         kc_json_add_u64(o, "placed", row->want);
-        kc_json_add_u64(o, "count", row->want);
+        kc_json_add_u64(o, "count", row->fit.count);    /* how many more, as for every row */
     } else {
         kc_json_add_u64(o, "count", row->fit.count);
     }
