@@ -15,36 +15,10 @@ static void add_str(cJSON *obj, const char *key, const char *s)
     cJSON_AddItemToObject(obj, key, kc_json_must(s ? cJSON_CreateString(s) : cJSON_CreateNull()));
 }
 
-static cJSON *add_obj(cJSON *parent, const char *key)
-{
-    cJSON *o = kc_json_must(cJSON_CreateObject());
-
-    cJSON_AddItemToObject(parent, key, o);
-    return o;
-}
-
-static cJSON *add_arr(cJSON *parent, const char *key)
-{
-    cJSON *a = kc_json_must(cJSON_CreateArray());
-
-    cJSON_AddItemToObject(parent, key, a);
-    return a;
-}
-
-static cJSON *resources(uint32_t mask)
-{
-    cJSON *arr = kc_json_must(cJSON_CreateArray());
-
-    for (int r = 0; r < KC_RES_LAST; r++)
-        if (mask & (1u << r))
-            cJSON_AddItemToArray(arr, kc_json_must(cJSON_CreateString(kc_resource_name((kc_resource)r))));
-    return arr;
-}
-
 static void policy_json(cJSON *root, const kc_fleet *fleet, const kc_fleet_meta *meta)
 {
     const kc_policy *p = &fleet->policy;
-    cJSON *pol = add_obj(root, "policy");
+    cJSON *pol = kc_json_add_obj(root, "policy");
     char buf[32];
 
     cJSON_AddItemToObject(pol, "overcommit_pct",
@@ -69,7 +43,7 @@ static void policy_json(cJSON *root, const kc_fleet *fleet, const kc_fleet_meta 
         add_str(pol, "existing", meta->existing);
     if (meta->source) {
         /* "default", "option", "profile" or "FILE:LINE" of a policy file, per field */
-        cJSON *src = add_obj(root, "policy_source");
+        cJSON *src = kc_json_add_obj(root, "policy_source");
 
         for (int k = 0; k < KC_CONF_POLICY_LAST; k++)
             add_str(src, kc_config_policy_field((kc_conf_key)k), meta->source->from[k]);
@@ -95,11 +69,11 @@ static void host_json(cJSON *hosts, const kc_fleet *fleet, const kc_fleet_host *
     kc_json_add_u64(o, "cpus", h->host.cpus);
     kc_json_add_u64(o, "mem_mib", h->host.mem_mib);
     kc_json_add_u64(o, "numa_nodes", h->host.n_numa ? h->host.n_numa : 1);
-    ex = add_obj(o, "existing");
+    ex = kc_json_add_obj(o, "existing");
     kc_json_add_u64(ex, "vms", h->host.used.vms);
     kc_json_add_u64(ex, "vcpus", h->host.used.vcpus);
     kc_json_add_u64(ex, "mem_mib", h->host.used.mem_mib);
-    shapes = add_arr(o, "shapes");
+    shapes = kc_json_add_arr(o, "shapes");
     for (size_t s = 0; s < fleet->n_shapes; s++) {
         const kc_fit *fit = &h->fits[s];
         cJSON *so = kc_json_must(cJSON_CreateObject());
@@ -107,7 +81,7 @@ static void host_json(cJSON *hosts, const kc_fleet *fleet, const kc_fleet_host *
         cJSON_AddItemToArray(shapes, so);
         add_str(so, "vm", fleet->labels[s]);
         kc_json_add_u64(so, "count", fit->count);
-        cJSON_AddItemToObject(so, "bottleneck", resources(fit->bottleneck));
+        cJSON_AddItemToObject(so, "bottleneck", kc_json_resource_names(fit->bottleneck));
         add_str(so, "too_big", fit->too_big ? kc_resource_name(fit->too_big_res) : NULL);
         if (h->placed)
             kc_json_add_u64(so, "placed", h->placed[s]);
@@ -127,11 +101,11 @@ static void host_json(cJSON *hosts, const kc_fleet *fleet, const kc_fleet_host *
 static void placement_json(cJSON *root, const kc_fleet *fleet)
 {
     const kc_place *p = fleet->place;
-    cJSON *pl = add_obj(root, "placement"), *shapes;
+    cJSON *pl = kc_json_add_obj(root, "placement"), *shapes;
 
     add_str(pl, "method", "first-fit-decreasing");
     cJSON_AddItemToObject(pl, "complete", kc_json_must(cJSON_CreateBool(p->complete)));
-    shapes = add_arr(pl, "shapes");
+    shapes = kc_json_add_arr(pl, "shapes");
     for (size_t s = 0; s < p->n_shapes; s++) {
         const kc_place_shape *ps = &p->shapes[s];
         cJSON *so, *hosts;
@@ -144,7 +118,7 @@ static void placement_json(cJSON *root, const kc_fleet *fleet)
         kc_json_add_u64(so, "requested", ps->requested);
         kc_json_add_u64(so, "placed", ps->placed);
         kc_json_add_u64(so, "unplaced", ps->unplaced);
-        hosts = add_arr(so, "hosts");
+        hosts = kc_json_add_arr(so, "hosts");
         /* in the display order, hosts that take some */
         for (size_t i = 0; i < fleet->n_hosts; i++) {
             const kc_fleet_host *h = &fleet->hosts[i];
@@ -158,11 +132,11 @@ static void placement_json(cJSON *root, const kc_fleet *fleet)
             kc_json_add_u64(ho, "count", h->placed[s]);
         }
         if (ps->unplaced) {
-            cJSON *why = add_obj(so, "why");
+            cJSON *why = kc_json_add_obj(so, "why");
 
-            cJSON_AddItemToObject(why, "full", resources(ps->full));
+            cJSON_AddItemToObject(why, "full", kc_json_resource_names(ps->full));
             kc_json_add_u64(why, "hosts_too_big", ps->hosts_too_big);
-            cJSON_AddItemToObject(why, "too_big", resources(ps->too_big));
+            cJSON_AddItemToObject(why, "too_big", kc_json_resource_names(ps->too_big));
         } else {
             cJSON_AddItemToObject(so, "why", kc_json_must(cJSON_CreateNull()));
         }
@@ -182,10 +156,10 @@ char *kc_fleet_to_json(const kc_fleet *fleet, const kc_fleet_meta *meta, const c
     kc_json_add_u64(root, "hosts_total", fleet->n_hosts);
     kc_json_add_u64(root, "hosts_ok", fleet->n_ok);
     kc_json_add_u64(root, "hosts_failed", fleet->n_failed);
-    arr = add_arr(root, "hosts");
+    arr = kc_json_add_arr(root, "hosts");
     for (size_t i = 0; i < fleet->n_hosts; i++)
         host_json(arr, fleet, &fleet->hosts[i]);
-    arr = add_arr(root, "total");
+    arr = kc_json_add_arr(root, "total");
     for (size_t s = 0; s < fleet->n_shapes; s++) {
         cJSON *o = kc_json_must(cJSON_CreateObject());
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "fit.h"
 #include "json_out.h"
 #include "util.h"
 
@@ -22,6 +23,33 @@ void kc_json_add_u64(cJSON *obj, const char *key, uint64_t v)
 
     snprintf(buf, sizeof(buf), "%" PRIu64, v);
     kc_json_must(cJSON_AddRawToObject(obj, key, buf));
+}
+
+cJSON *kc_json_add_obj(cJSON *parent, const char *key)
+{
+    cJSON *o = kc_json_must(cJSON_CreateObject());
+
+    cJSON_AddItemToObject(parent, key, o);
+    return o;
+}
+
+cJSON *kc_json_add_arr(cJSON *parent, const char *key)
+{
+    cJSON *a = kc_json_must(cJSON_CreateArray());
+
+    cJSON_AddItemToObject(parent, key, a);
+    return a;
+}
+
+cJSON *kc_json_resource_names(uint32_t mask)
+{
+    cJSON *arr = kc_json_must(cJSON_CreateArray());
+
+    for (int r = 0; r < KC_RES_LAST; r++)
+        if (mask & (1u << r))
+            cJSON_AddItemToArray(arr, kc_json_must(cJSON_CreateString(
+                                          kc_resource_name((kc_resource)r))));
+    return arr;
 }
 
 char *kc_json_print(cJSON *root)

@@ -26,27 +26,11 @@ static void add_bool(cJSON *obj, const char *key, bool b)
     cJSON_AddItemToObject(obj, key, kc_json_must(cJSON_CreateBool(b)));
 }
 
-static cJSON *add_obj(cJSON *parent, const char *key)
-{
-    cJSON *o = kc_json_must(cJSON_CreateObject());
-
-    cJSON_AddItemToObject(parent, key, o);
-    return o;
-}
-
-static cJSON *add_arr(cJSON *parent, const char *key)
-{
-    cJSON *a = kc_json_must(cJSON_CreateArray());
-
-    cJSON_AddItemToObject(parent, key, a);
-    return a;
-}
-
 static void host_json(cJSON *root, const kc_fit_report *rep)
 {
     const kc_facts *f = rep->facts;
     const kc_host *h = &rep->host;
-    cJSON *host = add_obj(root, "host");
+    cJSON *host = kc_json_add_obj(root, "host");
 
     add_str(host, "source", kc_source_name(f->source));
     if (f->uri[0])
@@ -71,7 +55,7 @@ static void host_json(cJSON *root, const kc_fit_report *rep)
 static void policy_json(cJSON *root, const kc_fit_report *rep)
 {
     const kc_policy *p = &rep->policy;
-    cJSON *pol = add_obj(root, "policy");
+    cJSON *pol = kc_json_add_obj(root, "policy");
     char buf[32];
 
     add_raw(pol, "overcommit_pct", kc_fmt_bp(buf, sizeof(buf), p->overcommit_bp));
@@ -95,21 +79,11 @@ static void policy_json(cJSON *root, const kc_fit_report *rep)
     add_str(pol, "existing", kc_existing_name(rep->existing));
     if (rep->source) {
         /* "default", "option", "profile" or "FILE:LINE" of a policy file, per field */
-        cJSON *src = add_obj(root, "policy_source");
+        cJSON *src = kc_json_add_obj(root, "policy_source");
 
         for (int k = 0; k < KC_CONF_POLICY_LAST; k++)
             add_str(src, kc_config_policy_field((kc_conf_key)k), rep->source->from[k]);
     }
-}
-
-static cJSON *bottleneck_json(uint32_t mask)
-{
-    cJSON *arr = kc_json_must(cJSON_CreateArray());
-
-    for (int r = 0; r < KC_RES_LAST; r++)
-        if (mask & (1u << r))
-            cJSON_AddItemToArray(arr, kc_json_must(cJSON_CreateString(kc_resource_name((kc_resource)r))));
-    return arr;
 }
 
 static void row_json(cJSON *shapes, const kc_fit_report *rep, const kc_fit_row *row)
@@ -143,13 +117,13 @@ static void row_json(cJSON *shapes, const kc_fit_report *rep, const kc_fit_row *
     } else {
         kc_json_add_u64(o, "count", row->fit.count);
     }
-    cJSON_AddItemToObject(o, "bottleneck", bottleneck_json(row->fit.bottleneck));
+    cJSON_AddItemToObject(o, "bottleneck", kc_json_resource_names(row->fit.bottleneck));
     if (row->fit.too_big)
         add_str(o, "too_big", kc_resource_name(row->fit.too_big_res));
     else
         cJSON_AddItemToObject(o, "too_big", kc_json_must(cJSON_CreateNull()));
     add_bool(o, "numa_limited", row->fit.numa_limited);
-    res = add_arr(o, "resources");
+    res = kc_json_add_arr(o, "resources");
     for (int r = 0; r < KC_RES_LAST; r++) {
         const kc_res_fit *rf = &row->fit.res[r];
         cJSON *ro;
@@ -192,7 +166,7 @@ char *kc_report_fit_json(const kc_fit_report *rep, const char *version)
     add_str(root, "report", "fit");
     host_json(root, rep);
     policy_json(root, rep);
-    existing = add_obj(root, "existing");
+    existing = kc_json_add_obj(root, "existing");
     kc_json_add_u64(existing, "vms", rep->existing_used.vms);
     kc_json_add_u64(existing, "vcpus", rep->existing_used.vcpus);
     kc_json_add_u64(existing, "mem_mib", rep->existing_used.mem_mib);
@@ -200,7 +174,7 @@ char *kc_report_fit_json(const kc_fit_report *rep, const char *version)
     kc_json_add_u64(existing, "disk_mib", rep->existing_used.disk_mib);
     if (rep->host.used.vms > rep->existing_used.vms) {
         const kc_usage *u = &rep->host.used, *e = &rep->existing_used;
-        cJSON *placed = add_obj(root, "placed");
+        cJSON *placed = kc_json_add_obj(root, "placed");
 
         kc_json_add_u64(placed, "vms", u->vms - e->vms);
         kc_json_add_u64(placed, "vcpus", u->vcpus - e->vcpus);
@@ -211,13 +185,13 @@ char *kc_report_fit_json(const kc_fit_report *rep, const char *version)
         kc_json_add_u64(placed, "iops", u->iops - e->iops);
         kc_json_add_u64(placed, "mbps", u->mbps - e->mbps);
     }
-    shapes = add_arr(root, "shapes");
+    shapes = kc_json_add_arr(root, "shapes");
     for (size_t i = 0; i < rep->n_rows; i++)
         row_json(shapes, rep, &rep->rows[i]);
-    warnings = add_arr(root, "warnings");
+    warnings = kc_json_add_arr(root, "warnings");
     for (size_t i = 0; i < rep->n_warnings; i++)
         cJSON_AddItemToArray(warnings, kc_json_must(cJSON_CreateString(rep->warnings[i])));
-    warnings = add_arr(root, "notes");
+    warnings = kc_json_add_arr(root, "notes");
     for (size_t i = 0; i < rep->facts->n_notes; i++)
         cJSON_AddItemToArray(warnings, kc_json_must(cJSON_CreateString(rep->facts->notes[i])));
     return kc_json_print(root);

@@ -115,16 +115,6 @@ static void add_fraction(cJSON *obj, const char *key, uint64_t bp)
     kc_json_must(cJSON_AddRawToObject(obj, key, buf));
 }
 
-static cJSON *names_of(uint32_t mask)
-{
-    cJSON *arr = kc_json_must(cJSON_CreateArray());
-
-    for (int r = 0; r < KC_RES_LAST; r++)
-        if (mask & (1u << r))
-            cJSON_AddItemToArray(arr, kc_json_must(cJSON_CreateString(kc_resource_name((kc_resource)r))));
-    return arr;
-}
-
 static void candidate_json(cJSON *arr, const kc_sizing *s, const kc_size_result *r)
 {
     cJSON *o = kc_json_must(cJSON_CreateObject());
@@ -157,12 +147,12 @@ static void candidate_json(cJSON *arr, const kc_sizing *s, const kc_size_result 
         kc_json_must(cJSON_AddNullToObject(o, "price_total"));
         kc_json_must(cJSON_AddNullToObject(o, "price_per_vm"));
     }
-    cJSON_AddItemToObject(o, "bottleneck", names_of(r->bottleneck));
+    cJSON_AddItemToObject(o, "bottleneck", kc_json_resource_names(r->bottleneck));
     util = kc_json_must(cJSON_AddObjectToObject(o, "utilization"));
     for (int d = 0; d < KC_RES_LAST; d++)
         if (r->planned & (1u << d))
             add_fraction(util, kc_resource_name((kc_resource)d), r->util_bp[d]);
-    cJSON_AddItemToObject(o, "unknown", names_of(r->unknown));
+    cJSON_AddItemToObject(o, "unknown", kc_json_resource_names(r->unknown));
     per_host = kc_json_must(cJSON_AddArrayToObject(o, "vms_per_host"));
     for (size_t p = 0; r->pack && p < r->pack->n_patterns; p++) {
         const kc_pack_pattern *pat = &r->pack->patterns[p];

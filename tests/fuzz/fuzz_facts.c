@@ -5,7 +5,7 @@
  *   clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=fuzzer,address,undefined \
  *       -Imodel -Iplanner $(pkg-config --cflags libcjson) tests/fuzz/fuzz_facts.c \
  *       planner/facts_json.c planner/json_out.c planner/facts_host.c planner/facts.c planner/util.c \
- *       planner/catalog.c planner/spec.c model/kc.c -o build/fuzz_facts \
+ *       planner/catalog.c planner/spec.c model/kc.c model/fit.c -o build/fuzz_facts \
  *       $(pkg-config --libs libcjson)
  *   mkdir -p build/corpus-facts && build/fuzz_facts -max_total_time=60 \
  *       build/corpus-facts tests/fixtures/hosts
