@@ -28,7 +28,7 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 CRIT_LIBS  = $(shell pkg-config --libs criterion 2>/dev/null)
 
 MODEL_SRC   = $(wildcard model/*.c)
-PLANNER_SRC = $(filter-out planner/main.c,$(wildcard planner/*.c))
+PLANNER_SRC = $(wildcard planner/*/*.c)
 TEST_SRC    = $(wildcard tests/unit/test_*.c) tests/helpers.c tests/exact_packer.c
 BENCH_SRC   = $(wildcard bench/*.c)
 
@@ -158,8 +158,8 @@ install: $(BUILD)/kvmcap
 	    $(DESTDIR)$(BASHCOMPDIR)
 	install -m 0755 $(BUILD)/kvmcap $(DESTDIR)$(BINDIR)/kvmcap
 	install -m 0644 data/*.json data/README.md $(DESTDIR)$(DATADIR)/
-	install -m 0644 planner/kvmcap.1 $(DESTDIR)$(MANDIR)/kvmcap.1
-	install -m 0644 planner/kvmcap.bash-completion $(DESTDIR)$(BASHCOMPDIR)/kvmcap
+	install -m 0644 doc/kvmcap.1 $(DESTDIR)$(MANDIR)/kvmcap.1
+	install -m 0644 doc/kvmcap.bash-completion $(DESTDIR)$(BASHCOMPDIR)/kvmcap
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/kvmcap $(DESTDIR)$(MANDIR)/kvmcap.1 \

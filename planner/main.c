@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "catalog.h"
-#include "cli.h"
-#include "cmd.h"
+#include "input/catalog.h"
+#include "cli/cli.h"
+#include "cli/cmd.h"
 
 typedef struct kc_command {
     const char *name;

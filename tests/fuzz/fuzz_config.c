@@ -1,20 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /* fuzz_config.c: libFuzzer entry feeding arbitrary bytes to the policy file parser and, when
  * the file parses, to the policy built from it (every value checked as kvmcap does). Seeds in
- * tests/fuzz/seeds/config. By hand, from the repo root:
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Imodel -Iplanner \
- *     $(pkg-config --cflags libcjson) tests/fuzz/fuzz_config.c planner/config.c planner/cli.c \
- *     planner/spec.c planner/catalog.c planner/facts.c planner/util.c model/kc.c \
- *     $(pkg-config --libs libcjson) -o fuzz_config
- *   KVMCAP_DATADIR=data ./fuzz_config -max_total_time=60 tests/fuzz/seeds/config
+ * tests/fuzz/seeds/config. `make fuzz` builds it (tests/fuzz/fuzz.mk); by hand, from the repo
+ * root: KVMCAP_DATADIR=data build/fuzz/fuzz_config -max_total_time=60 tests/fuzz/seeds/config
  * The catalog (profiles) is loaded once from $KVMCAP_DATADIR or "data". */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "catalog.h"
-#include "cli.h"
-#include "config.h"
+#include "input/catalog.h"
+#include "cli/cli.h"
+#include "input/config.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

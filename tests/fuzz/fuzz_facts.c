@@ -1,13 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* fuzz_facts.c: libFuzzer entry for the facts file reader, writer and facts -> kc_host.
  *
- * Build and run (seeds: tests/fixtures/hosts):
- *   clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=fuzzer,address,undefined \
- *       -Imodel -Iplanner $(pkg-config --cflags libcjson) tests/fuzz/fuzz_facts.c \
- *       planner/facts_json.c planner/json_out.c planner/facts_host.c planner/facts.c planner/util.c \
- *       planner/catalog.c planner/spec.c model/kc.c model/fit.c -o build/fuzz_facts \
- *       $(pkg-config --libs libcjson)
- *   mkdir -p build/corpus-facts && build/fuzz_facts -max_total_time=60 \
+ * `make fuzz` builds it (tests/fuzz/fuzz.mk; seeds: tests/fixtures/hosts); by hand:
+ *   mkdir -p build/corpus-facts && build/fuzz/fuzz_facts -max_total_time=60 \
  *       build/corpus-facts tests/fixtures/hosts
  *
  * Properties checked beyond "no crash": a rejected file sets KC_ERR_INVALID and a one-line
@@ -18,8 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "facts.h"
-#include "facts_json.h"
+#include "input/facts_host.h"
+#include "facts/facts.h"
+#include "facts/facts_json.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

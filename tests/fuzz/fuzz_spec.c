@@ -2,18 +2,15 @@
 /* fuzz_spec.c: libFuzzer entry feeding arbitrary bytes to the host and VM spec parsers (with
  * and without SPEC:COUNT), the --set overrides and every number parser. `make fuzz` builds it
  * (tests/fuzz/fuzz.mk, seeds in tests/fuzz/seeds/spec); by hand, from the repo root:
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Imodel -Iplanner \
- *     $(pkg-config --cflags libcjson) tests/fuzz/fuzz_spec.c planner/spec.c planner/catalog.c \
- *     planner/facts.c planner/util.c model/kc.c $(pkg-config --libs libcjson) -o fuzz_spec
- *   KVMCAP_DATADIR=data ./fuzz_spec -max_total_time=60
+ *   KVMCAP_DATADIR=data build/fuzz/fuzz_spec -max_total_time=60
  * The catalog is loaded once from $KVMCAP_DATADIR or "data" (flavors and device types). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "catalog.h"
-#include "facts.h"
-#include "spec.h"
+#include "input/catalog.h"
+#include "facts/facts.h"
+#include "input/spec.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -13,9 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "catalog.h"
-#include "spec.h"
-#include "workload_json.h"
+#include "input/catalog.h"
+#include "input/spec.h"
+#include "input/workload.h"
+#include "report/size_json.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xml_facts.h"
+#include "facts/xml_facts.h"
 
 #ifndef KC_FUZZ_XML
 #define KC_FUZZ_XML 0

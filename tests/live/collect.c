@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "facts_libvirt.h"
-#include "report_facts.h"
+#include "facts/facts_libvirt.h"
+#include "report/report_facts.h"
 
 /* collect [--text] [--timeout S] [URI]: key=value lines (or the text report) on stdout,
  * "kvmcap: <msg>" on stderr and the kc_error code as exit status on failure. */

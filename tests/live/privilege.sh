@@ -87,7 +87,7 @@ else
     bad "read-write socket as '$USER_': exit $st, stderr: $(cat "$TMP/err")"
 fi
 # and the only libvirt connection the program opens is read-only
-opens=$(grep -hoE 'virConnectOpen[A-Za-z]*\(' planner/*.c | sort -u | tr -d '(' | tr '\n' ' ')
+opens=$(grep -hoE 'virConnectOpen[A-Za-z]*\(' planner/*.c planner/*/*.c | sort -u | tr -d '(' | tr '\n' ' ')
 [ "$opens" = "virConnectOpenReadOnly " ] && ok "the sources open only virConnectOpenReadOnly" ||
     bad "the sources call: $opens"
 

@@ -54,8 +54,8 @@ CFLAGS_K="-std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wpedantic -Werror -W
 -Wconversion -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wundef -O1 -g"
 # shellcheck disable=SC2086
 ${CC:-cc} $CFLAGS_K -Imodel -Iplanner $(pkg-config --cflags libvirt libxml-2.0) \
-    -o "$TMP/collect" tests/live/collect.c planner/facts_libvirt.c planner/xml_facts.c \
-    planner/sysfs.c planner/report_facts.c planner/facts.c planner/util.c model/kc.c \
+    -o "$TMP/collect" tests/live/collect.c planner/facts/facts_libvirt.c planner/facts/xml_facts.c \
+    planner/facts/sysfs.c planner/report/report_facts.c planner/facts/facts.c planner/util/util.c model/kc.c \
     $(pkg-config --libs libvirt libxml-2.0) -lpthread
 COLLECT="$TMP/collect"
 

@@ -6,9 +6,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "catalog.h"
-#include "facts.h"
-#include "spec.h"
+#include "input/catalog.h"
+#include "facts/facts.h"
+#include "input/spec.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -8,9 +8,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "catalog.h"
-#include "cli.h"
-#include "config.h"
+#include "input/catalog.h"
+#include "cli/cli.h"
+#include "input/config.h"
 
 static kc_catalog *cat;
 static char tmpdir[64];

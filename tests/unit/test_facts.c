@@ -5,10 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "facts.h"
-#include "facts_json.h"
+#include "input/facts_host.h"
+#include "facts/facts.h"
+#include "facts/facts_json.h"
 #include "helpers.h"
-#include "util.h"
+#include "util/util.h"
 
 #define FIXTURES "tests/fixtures/hosts/"
 

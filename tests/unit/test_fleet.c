@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* test_fleet.c: hosts files, URIs, the parallel collector against test:/// hosts, planning,
- * sorting, saving facts and the JSON report (planner/fleet.c, fleet_json.c). */
+ * sorting, saving facts and the JSON report (planner/fleet/fleet.c, planner/report/fleet_json.c). */
 #include <criterion/criterion.h>
 #include <cjson/cJSON.h>
 #include <dirent.h>
@@ -11,12 +11,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "catalog.h"
-#include "facts_json.h"
-#include "fleet.h"
-#include "fleet_json.h"
+#include "input/catalog.h"
+#include "facts/facts_json.h"
+#include "fleet/fleet.h"
+#include "report/fleet_json.h"
 #include "helpers.h"
-#include "util.h"
+#include "util/util.h"
 
 /* ------------------------------------------------------------------ hosts files */
 

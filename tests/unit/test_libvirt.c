@@ -11,8 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "facts_libvirt.h"
-#include "sysfs.h"
+#include "facts/facts_libvirt.h"
+#include "facts/sysfs.h"
 
 #define SYSROOT "tests/fixtures/sys"
 

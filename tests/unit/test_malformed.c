@@ -18,8 +18,8 @@
 
 #include "helpers.h"
 #include "kc.h"
-#include "util.h"
-#include "xml_facts.h"
+#include "util/util.h"
+#include "facts/xml_facts.h"
 
 #define ARGS_MAX 16
 #define CASE_SECONDS 30          /* a case that takes longer is killed: a hang fails */

@@ -6,12 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "facts.h"
+#include "facts/facts.h"
 #include "fit.h"
 #include "helpers.h"
-#include "report.h"
-#include "report_csv.h"
-#include "report_prom.h"
+#include "report/report.h"
+#include "report/report_csv.h"
+#include "report/report_prom.h"
 #include "size.h"
 
 /* Run @fn into a string the caller frees. */

@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "catalog.h"
-#include "facts.h"
-#include "spec.h"
-#include "util.h"
+#include "input/catalog.h"
+#include "facts/facts.h"
+#include "input/spec.h"
+#include "util/util.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 

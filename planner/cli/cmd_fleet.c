@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: MIT */
+/* cmd_fleet.c: `kvmcap fleet`: many hosts through libvirt's remote URIs, in parallel. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cmd.h"
+#include "fleet/fleet.h"
+#include "report/fleet_json.h"
+#include "report/report.h"
+#include "report/report_fleet.h"
+#include "input/spec.h"
+#include "util/util.h"
+
+const char kc_help_fleet[] =
+    "Usage: kvmcap fleet (-c URI ... | --hosts FILE) [--vm SPEC[:COUNT] ...] [POLICY]\n"
+    "                    [--parallel N] [--timeout S] [--sort KEY] [--strict]\n"
+    "                    [--save-facts DIR] [--json]\n"
+    "\n"
+    "How many more VMs of each shape fit on each host of a fleet, and in total; with\n"
+    "SPEC:COUNT, where that many VMs would go. Hosts are reached read-only through\n"
+    "libvirt's own remote URIs (qemu+ssh://, qemu+tls://, qemu+tcp://), in parallel.\n"
+    "\n"
+    "Hosts:\n"
+    "  -c, --connect URI      a host (repeatable)\n"
+    "      --hosts FILE       one URI per line; '#' comments, blank lines ('-': stdin)\n"
+    "      --parallel N       hosts collected at once (default 16, at most 256)\n"
+    "      --timeout S        deadline per host, connecting included (default 10)\n"
+    "      --strict           exit 4 when any host fails (default: report it, exit 0)\n"
+    "      --save-facts DIR   write each host's facts file into DIR (an existing\n"
+    "                         directory; plan it later with 'kvmcap --facts FILE')\n"
+    "\n"
+    "VMs:\n"
+    "      --vm SPEC[:COUNT]  a shape as for 'kvmcap fit'; with :COUNT the VMs are\n"
+    "                         placed: largest shapes first, each host in the order\n"
+    "                         given taking what still fits there\n"
+    "\n"
+    "Policy: the options of 'kvmcap fit' (--overcommit, --reserve, --cpu-ratio, ...).\n"
+    "\n"
+    "Output:\n"
+    "      --sort KEY         name (default), free (most room first), bottleneck\n"
+    "      --json             the versioned JSON report\n"
+    "  -q, --quiet            no progress on stderr (shown only on a terminal)\n"
+    "\n"
+    "Authentication is libvirt's (ssh agent or keys, TLS certificates). When standard\n"
+    "input is not a terminal, ssh URIs get libvirt's no_tty=1 (ssh in batch mode): a\n"
+    "host that would ask for a password fails instead of waiting.\n"
+    "\n"
+    "Exit status: 0 ok (failed hosts are rows of the report), 1 SPEC:COUNT VMs do not\n"
+    "all fit, 2 usage, 3 bad input, 4 a host failed with --strict, or I/O error.\n";
+
+static int check_fleet_options(const kc_cli *o, kc_error *err)
+{
+    const char *bad = o->host_spec ? "--host" : o->facts_file ? "--facts" : o->set ? "--set" :
+                      o->check ? "--check" : o->workload ? "--workload" :
+                      o->catalog ? "--catalog" : o->from_facts ? "--from-facts" :
+                      o->ha ? "--ha" : o->growth ? "--growth" : NULL;
+
+    if (bad)
+        return kc_cli_usage_error(err, "'fleet' does not take %s", bad);
+    if (!o->n_uris && !o->hosts_file)
+        return kc_cli_usage_error(err, "no hosts given (use -c URI or --hosts FILE)");
+    return 0;
+}
+
+/* Every -c, then the hosts file; each URI checked, none twice. */
+static int gather_uris(const kc_cli *o, char ***uris, size_t *n, kc_error *err)
+{
+    for (size_t i = 0; i < o->n_uris; i++) {
+        if (kc_fleet_check_uri(o->uris[i], err) < 0)
+            return kc_cli_opt_error(err, "-c");
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(o->uris[i], o->uris[j]) == 0)
+                return kc_cli_usage_error(err, "-c: '%s' is given twice", o->uris[i]);
+        *uris = kc_xreallocarray(*uris, *n + 1, sizeof(**uris));
+        (*uris)[(*n)++] = kc_xstrdup(o->uris[i]);
+    }
+    if (o->hosts_file) {
+        size_t before = *n;
+        char *text = kc_cli_read_file(o->hosts_file, err);
+        int rc;
+
+        if (!text)
+            return -1;
+        rc = kc_fleet_parse_hosts(text, strcmp(o->hosts_file, "-") ? o->hosts_file : "stdin",
+                                  uris, n, err);
+        free(text);
+        if (rc < 0)
+            return -1;
+        if (*n == before)
+            return kc_error_set(err, KC_ERR_INVALID, "'%s' lists no hosts", o->hosts_file);
+    }
+    return 0;
+}
+
+static void progress(void *opaque, size_t done, size_t total, size_t failed)
+{
+    (void)opaque;
+    fprintf(stderr, "\rkvmcap: collecting: %zu/%zu hosts done, %zu failed", done, total, failed);
+    if (done == total)
+        fputs("\r\033[K", stderr);
+}
+
+int kc_cmd_fleet(const kc_cli *o, kc_catalog *cat, kc_error *err)
+{
+    static const char *const sort_words[] = { "name", "free", "bottleneck" };
+    kc_fleet_opts fo = { 0 };
+    kc_fleet_meta meta = { 0 };
+    kc_fleet *fleet = NULL;
+    kc_policy policy;
+    kc_policy_source source;
+    kc_existing existing;
+    kc_shape shapes[KC_CLI_VMS_MAX];
+    char labels[KC_CLI_VMS_MAX][160];
+    const char *label_ptrs[KC_CLI_VMS_MAX];
+    uint64_t counts[KC_CLI_VMS_MAX];
+    bool any_count = false;
+    char **uris = NULL;
+    size_t n_uris = 0;
+    int sort = KC_FLEET_SORT_NAME, ret = -1;
+
+    if (check_fleet_options(o, err) < 0)
+        goto out;
+    if (o->parallel) {
+        uint64_t v = 0;
+        int rc = kc_spec_parse_uint(o->parallel, KC_FLEET_PARALLEL_MAX, &v, err);
+
+        if (rc < 0 || v == 0) {
+            if (rc == 0)
+                kc_error_set(err, KC_ERR_USAGE, "'%s' must be at least 1", o->parallel);
+            kc_cli_opt_error(err, "--parallel");
+            goto out;
+        }
+        fo.parallel = (unsigned)v;
+    }
+    if (o->sort && kc_cli_pick("--sort", o->sort, sort_words, 3, &sort, err) < 0)
+        goto out;
+    if (kc_cli_timeout(o, &fo.timeout_s, err) < 0)
+        goto out;
+    if (kc_cli_build_policy_source(o, cat, &policy, &meta.profile, &existing, &source,
+                                   err) < 0)
+        goto out;
+    meta.source = &source;
+    meta.existing = kc_existing_name(existing);
+    for (size_t i = 0; i < o->n_vms; i++) {
+        bool has_count = false;
+
+        counts[i] = 0;
+        if (kc_spec_parse_vm(o->vms[i], cat, &shapes[i], &counts[i], &has_count, labels[i],
+                             sizeof(labels[i]), err) < 0)
+            goto out;
+        if (!has_count)
+            counts[i] = 0;
+        any_count = any_count || has_count;
+        label_ptrs[i] = labels[i];
+    }
+    if (gather_uris(o, &uris, &n_uris, err) < 0)
+        goto out;
+    if (o->save_facts) {
+        /* before collecting: a typo should not cost a fleet's worth of waiting */
+        if (access(o->save_facts, W_OK | X_OK) < 0) {
+            kc_error_set(err, KC_ERR_HOST, "--save-facts: cannot write in '%s'", o->save_facts);
+            goto out;
+        }
+    }
+    if (!(fleet = kc_fleet_new((const char *const *)uris, n_uris, err)))
+        goto out;
+    fo.parallel = fo.parallel ? fo.parallel : KC_FLEET_PARALLEL_DEFAULT;
+    fo.no_tty = !isatty(STDIN_FILENO);
+    fo.sysroot = getenv("KVMCAP_SYSROOT");
+    if (!o->quiet && isatty(STDERR_FILENO))
+        fo.progress = progress;
+    if (kc_fleet_collect(fleet, &fo, err) < 0)
+        goto out;
+    if (kc_fleet_plan(fleet, cat, shapes, label_ptrs, any_count ? counts : NULL, o->n_vms,
+                      &policy, existing, err) < 0)
+        goto out;
+    kc_fleet_sort_hosts(fleet, (kc_fleet_sort)sort);
+    if (o->save_facts && kc_fleet_save_facts(fleet, o->save_facts, KC_VERSION, err) < 0)
+        goto out;
+    meta.timeout_s = fo.timeout_s;
+    meta.parallel = fo.parallel;
+    meta.sort = sort_words[sort];
+    if (o->json) {
+        char *text = kc_fleet_to_json(fleet, &meta, KC_VERSION);
+
+        fputs(text, stdout);
+        fputc('\n', stdout);
+        free(text);
+    } else {
+        kc_report_fleet_text(stdout, fleet, &meta);
+    }
+    if (o->strict && fleet->n_failed) {
+        kc_error_set(err, KC_ERR_HOST, "%zu of %zu hosts failed (--strict)", fleet->n_failed,
+                     fleet->n_hosts);
+        goto out;
+    }
+    for (size_t s = 0; fleet->place && s < fleet->place->n_shapes; s++) {
+        const kc_place_shape *ps = &fleet->place->shapes[s];
+
+        if (ps->unplaced) {
+            kc_error_set(err, KC_ERR_NOFIT, "only %llu of %llu VMs of '%s' fit on the fleet",
+                         (unsigned long long)ps->placed, (unsigned long long)ps->requested,
+                         labels[s]);
+            goto out;
+        }
+    }
+    ret = 0;
+ out:
+    kc_fleet_free(fleet);
+    for (size_t i = 0; i < n_uris; i++)
+        free(uris[i]);
+    free(uris);
+    return ret;
+}

@@ -1,0 +1,290 @@
+/* SPDX-License-Identifier: MIT */
+/* sysfs.c: NIC speed, bridge ports and disk kind from /sys, below an injectable root. */
+#define _XOPEN_SOURCE 700      /* realpath() */
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "facts/sysfs.h"
+#include "util/util.h"
+
+#define KC_PATH_MAX 4096
+#define DM_DEPTH_MAX 8          /* stacked device-mapper levels followed */
+
+/* <root><rel> into @buf; false when it does not fit. */
+static bool join(char *buf, size_t size, const char *root, const char *rel)
+{
+    int n;
+
+    if (!root || !root[0] || strcmp(root, "/") == 0)
+        root = "";
+    n = snprintf(buf, size, "%s%s", root, rel);
+    return n > 0 && (size_t)n < size;
+}
+
+/* @a@b@c into @buf; false (and "" in @buf) when it does not fit. */
+static bool cat3(char *buf, size_t size, const char *a, const char *b, const char *c)
+{
+    size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
+
+    if (la + lb + lc >= size) {
+        buf[0] = '\0';
+        return false;
+    }
+    memcpy(buf, a, la);
+    memcpy(buf + la, b, lb);
+    memcpy(buf + la + lb, c, lc + 1);
+    return true;
+}
+
+/* First line of a small file, without the newline. Returns 0 or -1. */
+static int read_line(const char *path, char *buf, size_t size)
+{
+    FILE *f = fopen(path, "r");
+    size_t n;
+
+    if (!f)
+        return -1;
+    if (!fgets(buf, (int)size, f)) {
+        fclose(f);
+        return -1;
+    }
+    fclose(f);
+    n = strlen(buf);
+    while (n && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+        buf[--n] = '\0';
+    return 0;
+}
+
+static bool exists(const char *path)
+{
+    struct stat st;
+
+    return lstat(path, &st) == 0;
+}
+
+/* A name read from /sys is used in paths: refuse anything that could climb out. */
+static bool safe_name(const char *name)
+{
+    return name[0] && name[0] != '.' && !strchr(name, '/') && strlen(name) < KC_NAME_MAX;
+}
+
+/* Speed in Mbit/s from `speed`: a plain positive decimal, else 0 (unknown). */
+static uint64_t parse_speed_mbps(const char *s)
+{
+    uint64_t v = 0;
+
+    if (!*s)
+        return 0;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9' || v > UINT64_MAX / 10000)
+            return 0;
+        v = v * 10 + (uint64_t)(*s - '0');
+    }
+    return v;
+}
+
+static kc_fact_nic *find_nic(kc_facts *facts, const char *name)
+{
+    for (size_t i = 0; i < facts->n_nics; i++)
+        if (strcmp(facts->nics[i].name, name) == 0)
+            return &facts->nics[i];
+    return NULL;
+}
+
+size_t kc_sysfs_add_nics(const char *root, kc_facts *facts)
+{
+    char dir[KC_PATH_MAX], path[KC_PATH_MAX], base_path[KC_PATH_MAX], line[64];
+    char link[KC_PATH_MAX];
+    DIR *d;
+    struct dirent *de;
+    size_t found = 0;
+
+    if (!join(dir, sizeof(dir), root, "/sys/class/net") || !(d = opendir(dir)))
+        return 0;
+    while ((de = readdir(d))) {
+        kc_fact_nic *nic;
+        uint64_t mbps = 0;
+        ssize_t len;
+
+        if (!safe_name(de->d_name))
+            continue;
+        /* Physical NICs have a `device` link; lo, bridges, taps, veths live in virtual/. */
+        if (!cat3(path, sizeof(path), dir, "/", de->d_name) ||
+            strlen(path) + sizeof("/brport/bridge") > sizeof(path))
+            continue;
+        kc_strlcpy(base_path, path, sizeof(base_path));
+        if (!cat3(path, sizeof(path), base_path, "/device", "") || !exists(path))
+            continue;
+        found++;
+        nic = find_nic(facts, de->d_name);
+        if (!nic) {
+            nic = kc_facts_add_nic(facts);
+            kc_strlcpy(nic->name, de->d_name, sizeof(nic->name));
+        }
+        cat3(path, sizeof(path), base_path, "/speed", "");
+        if (read_line(path, line, sizeof(line)) == 0)
+            mbps = parse_speed_mbps(line);
+        else
+            kc_strlcpy(line, "unreadable", sizeof(line));
+        if (mbps && !nic->speed_kbps)
+            nic->speed_kbps = mbps * 1000;
+        if (!nic->speed_kbps)
+            kc_facts_add_note(facts, "nic '%s': link speed unknown (speed is '%s')", nic->name,
+                              line);
+        cat3(path, sizeof(path), base_path, "/brport/bridge", "");
+        len = readlink(path, link, sizeof(link) - 1);
+        if (len > 0) {
+            const char *base;
+
+            link[len] = '\0';
+            base = strrchr(link, '/') ? strrchr(link, '/') + 1 : link;
+            if (safe_name(base))
+                kc_strlcpy(nic->bridge, base, sizeof(nic->bridge));
+        }
+    }
+    closedir(d);
+    return found;
+}
+
+static void set_why(char *why, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void set_why(char *why, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (!why || !size)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(why, size, fmt, ap);
+    va_end(ap);
+}
+
+static const char *classify(const char *root, const char *block, char *why, size_t why_size,
+                            unsigned depth)
+{
+    char path[KC_PATH_MAX], real[KC_PATH_MAX], line[16], rel[KC_PATH_MAX];
+    char *disk, *slash;
+    const char *base;
+    DIR *d;
+
+    if (!safe_name(block) || depth > DM_DEPTH_MAX) {
+        set_why(why, why_size, "block device '%s' not understood", block);
+        return "unknown";
+    }
+    snprintf(rel, sizeof(rel), "/sys/class/block/%s", block);
+    if (!join(path, sizeof(path), root, rel) || !realpath(path, real)) {
+        set_why(why, why_size, "block device '%s' not found in /sys", block);
+        return "unknown";
+    }
+    /* Network block devices: their speed is the link's, which /sys does not tell. */
+    if (strstr(real, "/session")) {
+        set_why(why, why_size, "'%s' is behind an iSCSI session: link speed unknown", block);
+        return "unknown";
+    }
+    if (strstr(real, "/rport-")) {
+        set_why(why, why_size, "'%s' is behind a Fibre Channel port: link speed unknown", block);
+        return "unknown";
+    }
+    /* A partition: its disk is the parent directory. */
+    cat3(path, sizeof(path), real, "/partition", "");
+    disk = real;
+    if (exists(path) && (slash = strrchr(real, '/')) && slash != real)
+        *slash = '\0';
+    base = strrchr(disk, '/') ? strrchr(disk, '/') + 1 : disk;
+
+    /* device-mapper (LVM, dm-crypt, multipath): the kind of its slaves, if they agree. */
+    cat3(path, sizeof(path), disk, "/slaves", "");
+    if ((d = opendir(path))) {
+        struct dirent *de;
+        const char *kind = NULL;
+        char name[KC_NAME_MAX];
+
+        kc_strlcpy(name, base, sizeof(name));
+        while ((de = readdir(d))) {
+            const char *k;
+
+            if (!safe_name(de->d_name))
+                continue;
+            k = classify(root, de->d_name, why, why_size, depth + 1);
+            if (kind && strcmp(kind, k) != 0) {
+                set_why(why, why_size, "'%s' spans devices of different kinds", name);
+                kind = "unknown";
+                break;
+            }
+            kind = k;
+        }
+        closedir(d);
+        if (kind) {
+            if (strcmp(kind, "unknown") != 0 && why && why_size)
+                why[0] = '\0';
+            return kind;
+        }
+    }
+    if (strncmp(base, "nvme", 4) == 0) {
+        if (why && why_size)
+            why[0] = '\0';
+        return "nvme";
+    }
+    cat3(path, sizeof(path), disk, "/queue/rotational", "");
+    if (read_line(path, line, sizeof(line)) < 0) {
+        set_why(why, why_size, "'%s' has no queue/rotational", base);
+        return "unknown";
+    }
+    if (strcmp(line, "0") == 0) {
+        if (why && why_size)
+            why[0] = '\0';
+        return "ssd";
+    }
+    /* Virtual disks (virtio, most SAN LUNs) say 1 as well: not a spinning-disk signal. */
+    set_why(why, why_size, "'%s' says rotational=1, which virtual disks say too", base);
+    return "unknown";
+}
+
+const char *kc_sysfs_disk_type(const char *root, const char *block, char *why, size_t why_size)
+{
+    if (why && why_size)
+        why[0] = '\0';
+    return classify(root, block, why, why_size, 0);
+}
+
+int kc_sysfs_block_of_devnum(const char *root, unsigned maj, unsigned min,
+                             char *name, size_t size)
+{
+    char rel[64], path[KC_PATH_MAX], link[KC_PATH_MAX];
+    const char *base;
+    ssize_t len;
+
+    snprintf(rel, sizeof(rel), "/sys/dev/block/%u:%u", maj, min);
+    if (!join(path, sizeof(path), root, rel))
+        return -1;
+    len = readlink(path, link, sizeof(link) - 1);
+    if (len <= 0)
+        return -1;
+    link[len] = '\0';
+    base = strrchr(link, '/') ? strrchr(link, '/') + 1 : link;
+    if (!safe_name(base))
+        return -1;
+    return kc_strlcpy(name, base, size);
+}
+
+int kc_sysfs_block_of_path(const char *root, const char *path, char *name, size_t size)
+{
+    char full[KC_PATH_MAX];
+    struct stat st;
+
+    if (!path || path[0] != '/' || !join(full, sizeof(full), root, path) || stat(full, &st) < 0)
+        return -1;
+    /* major 0: tmpfs, overlay, btrfs subvolumes... no block device to ask. */
+    if (major(st.st_dev) == 0)
+        return -1;
+    return kc_sysfs_block_of_devnum(root, major(st.st_dev), minor(st.st_dev), name, size);
+}

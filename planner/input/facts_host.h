@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: MIT */
+/* facts_host.h: host facts -> the core's kc_host (device figures from the catalog). */
+#ifndef KC_FACTS_HOST_H
+#define KC_FACTS_HOST_H
+
+#include "input/catalog.h"
+#include "facts/facts.h"
+#include "kc.h"
+
+/* Build the core's view of @facts: device figures from @catalog, existing VMs per
+ * @existing. Returns 0, or -1 with @err (KC_ERR_INVALID: unknown disk type, a sum that
+ * overflows, more devices than KC_*_MAX). */
+int kc_facts_to_host(const kc_facts *facts, const kc_catalog *catalog,
+                     kc_existing existing, kc_host *host, kc_error *err);
+
+#endif /* KC_FACTS_HOST_H */

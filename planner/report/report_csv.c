@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: MIT */
+/* report_csv.c: CSV reports (RFC 4180) of fit and size, for spreadsheets and plotting. */
+#include <stdio.h>
+#include <string.h>
+
+#include "report/report_csv.h"
+
+void kc_csv_field(FILE *out, const char *text)
+{
+    size_t n = strlen(text);
+
+    if (!strpbrk(text, ",\"\r\n") && !(n && (text[0] == ' ' || text[n - 1] == ' '))) {
+        fputs(text, out);
+        return;
+    }
+    fputc('"', out);
+    for (const char *p = text; *p; p++) {
+        if (*p == '"')
+            fputc('"', out);
+        fputc(*p, out);
+    }
+    fputc('"', out);
+}
+
+static void u64_field(FILE *out, uint64_t v)
+{
+    fprintf(out, "%llu", (unsigned long long)v);
+}
+
+/* Resource names of @mask joined by ';'. */
+static void mask_field(FILE *out, uint32_t mask)
+{
+    bool first = true;
+
+    for (int r = 0; r < KC_RES_LAST; r++) {
+        if (!(mask & (1u << r)))
+            continue;
+        fprintf(out, "%s%s", first ? "" : ";", kc_resource_name((kc_resource)r));
+        first = false;
+    }
+}
+
+static const char *state_name(kc_res_state s)
+{
+    return s == KC_RES_BOUNDED ? "bounded" : s == KC_RES_UNBOUNDED ? "unbounded" : "unknown";
+}
+
+void kc_report_fit_csv(FILE *out, const kc_fit_report *rep)
+{
+    const char *host = rep->facts->name[0] ? rep->facts->name : rep->facts->hostname;
+
+    fputs("host,vm,vcpus,mem_mib,count,placed,bottleneck,too_big,resource,unit,state,"
+          "capacity,used,per_vm,limit,fair_share\r\n", out);
+    for (size_t i = 0; i < rep->n_rows; i++) {
+        const kc_fit_row *row = &rep->rows[i];
+        uint64_t n = rep->host.used.vms + row->fit.count;
+
+        for (int r = 0; r < KC_RES_LAST; r++) {
+            const kc_res_fit *rf = &row->fit.res[r];
+
+            if (rf->state == KC_RES_ABSENT)
+                continue;
+            kc_csv_field(out, host);
+            fputc(',', out);
+            kc_csv_field(out, row->label);
+            fprintf(out, ",%u,%llu,%llu,", row->shape.vcpus,
+                    (unsigned long long)row->shape.mem_mib,
+                    (unsigned long long)row->fit.count);    /* how many more */
+            if (row->has_count)
+                u64_field(out, row->want);
+            fputc(',', out);
+            mask_field(out, row->fit.bottleneck);
+            fputc(',', out);
+            if (row->fit.too_big)
+                fputs(kc_resource_name(row->fit.too_big_res), out);
+            fprintf(out, ",%s,%s,%s,", kc_resource_name((kc_resource)r),
+                    kc_resource_unit((kc_resource)r), state_name(rf->state));
+            if (rf->state != KC_RES_UNKNOWN) {
+                u64_field(out, rf->capacity);
+                fputc(',', out);
+                u64_field(out, rf->used);
+            } else {
+                fputc(',', out);
+            }
+            fputc(',', out);
+            if (rf->state == KC_RES_BOUNDED) {
+                u64_field(out, rf->per_vm);
+                fputc(',', out);
+                u64_field(out, rf->limit);
+                fputc(',', out);
+            } else {
+                fputs(",,", out);
+                if (rf->state == KC_RES_UNBOUNDED && n)
+                    u64_field(out, rf->capacity / n);
+            }
+            fputs("\r\n", out);
+        }
+    }
+}
+
+void kc_report_size_csv(FILE *out, const kc_sizing *s, const kc_candidate *cands)
+{
+    (void)cands;
+    fputs("candidate,feasible,recommended,hosts,hosts_packed,lower_bound,price,price_total,"
+          "price_per_vm,bottleneck", out);
+    for (int r = 0; r < KC_RES_LAST; r++)
+        fprintf(out, ",utilization_%s", kc_resource_name((kc_resource)r));
+    fputs("\r\n", out);
+    for (size_t i = 0; i < s->n_results; i++) {
+        const kc_size_result *res = &s->results[i];
+        bool ok = res->rank != KC_SIZE_RANK_INFEASIBLE;
+
+        kc_csv_field(out, res->name);
+        fprintf(out, ",%s,%s,", ok ? "true" : "false",
+                s->recommended && i == 0 ? "true" : "false");
+        if (ok)
+            fprintf(out, "%llu,%llu,%llu", (unsigned long long)res->hosts,
+                    (unsigned long long)res->hosts_packed, (unsigned long long)res->lower_bound);
+        else
+            fputs(",,", out);
+        fputc(',', out);
+        if (res->price)
+            u64_field(out, res->price);
+        fputc(',', out);
+        if (res->price && ok)
+            fprintf(out, "%llu,%llu.%02llu", (unsigned long long)res->price_total,
+                    (unsigned long long)(res->price_per_vm_cents / 100),
+                    (unsigned long long)(res->price_per_vm_cents % 100));
+        else
+            fputc(',', out);
+        fputc(',', out);
+        if (ok)
+            mask_field(out, res->bottleneck);
+        for (int r = 0; r < KC_RES_LAST; r++) {
+            fputc(',', out);
+            if (ok && (res->planned & (1u << r)))
+                fprintf(out, "%u.%04u", res->util_bp[r] / KC_BP_ONE, res->util_bp[r] % KC_BP_ONE);
+        }
+        fputs("\r\n", out);
+    }
+}

@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: MIT */
+/* report_size.c: the human sizing report: workload, candidates ranked, the recommendation. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "report/report.h"
+#include "report/report_size.h"
+#include "util/util.h"
+
+static void names_of(char *buf, size_t size, uint32_t mask)
+{
+    buf[0] = '\0';
+    for (int r = 0; r < KC_RES_LAST; r++) {
+        if (!(mask & (1u << r)))
+            continue;
+        if (buf[0])
+            strncat(buf, "+", size - strlen(buf) - 1);
+        strncat(buf, kc_resource_name((kc_resource)r), size - strlen(buf) - 1);
+    }
+}
+
+/* 1234567 -> "1,234,567" */
+static char *grouped(char *buf, size_t size, uint64_t v)
+{
+    char raw[32];
+    size_t len, o = 0;
+
+    snprintf(raw, sizeof(raw), "%" PRIu64, v);
+    len = strlen(raw);
+    for (size_t i = 0; i < len && o + 2 < size; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            buf[o++] = ',';
+        buf[o++] = raw[i];
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+size_t kc_report_size_warnings(const kc_sizing *s, const kc_size_opts *opts,
+                               char (*out)[256], size_t max)
+{
+    size_t n = 0;
+
+    if (opts->policy.numa == KC_NUMA_STRICT && n < max)
+        snprintf(out[n++], sizeof(out[0]), "--numa strict: NUMA nodes are packed as bins of "
+                 "their own");
+    for (size_t i = 0; i < s->n_results && n < max; i++) {
+        const kc_size_result *r = &s->results[i];
+        char names[64];
+
+        if (!r->unknown || r->rank == KC_SIZE_RANK_INFEASIBLE)
+            continue;
+        names_of(names, sizeof(names), r->unknown);
+        snprintf(out[n++], sizeof(out[0]), "%s: %s not planned (capacity unknown: give nic=, "
+                 "disk=)", r->name, names);
+    }
+    return n;
+}
+
+void kc_report_size_text(FILE *out, const kc_sizing *s, const kc_size_opts *opts)
+{
+    char warnings[16][256];
+    size_t n_warnings = kc_report_size_warnings(s, opts, warnings, 16);
+
+    char a[32], b[32], c[32];
+    const kc_size_result *best = s->recommended && s->n_results ? &s->results[0] : NULL;
+
+    fprintf(out, "workload  %s VMs in %zu shape%s", grouped(a, sizeof(a), s->total_vms),
+            s->n_lines, s->n_lines == 1 ? "" : "s");
+    if (opts->growth_bp)
+        fprintf(out, " (after %s %% growth)", kc_fmt_bp(b, sizeof(b), opts->growth_bp));
+    fprintf(out, ", %u host failure%s tolerated\n", opts->ha, opts->ha == 1 ? "" : "s");
+    for (size_t i = 0; i < s->n_lines; i++)
+        fprintf(out, "  %-28s %10" PRIu64 " -> %" PRIu64 "\n", kc_term_str(s->lines[i].name),
+                s->lines[i].requested, s->lines[i].count);
+    fprintf(out, "policy    overcommit %s %%, cpu ratio %s, max util %s %%\n\n",
+            kc_fmt_bp(a, sizeof(a), opts->policy.overcommit_bp),
+            kc_fmt_milli(b, sizeof(b), opts->policy.cpu_ratio_milli),
+            kc_fmt_bp(c, sizeof(c), opts->policy.max_util_bp));
+
+    int w = 9;
+
+    for (size_t i = 0; i < s->n_results; i++)
+        if ((int)strlen(s->results[i].name) > w)
+            w = (int)strlen(s->results[i].name);
+    w = w > 24 ? 24 : w;    /* a longer name gets a line of its own: the table stays in 80 */
+    fprintf(out, "%-*s %5s %6s %5s %10s %8s  %s\n", w, "candidate", "hosts", "packed", "bound",
+            "price", "per VM", "bottleneck");
+    for (size_t i = 0; i < s->n_results; i++) {
+        const kc_size_result *r = &s->results[i];
+        char names[64], price[32], per_vm[32];
+        uint32_t top = 0;
+
+        const char *name = kc_term_str(r->name);    /* names come from files */
+
+        if ((int)strlen(name) > w) {
+            fprintf(out, "%s\n", name);
+            name = "";
+        }
+        if (r->rank == KC_SIZE_RANK_INFEASIBLE) {
+            fprintf(out, "%-*s %5s  '%s' does not fit (%s)\n", w, name, "-",
+                    kc_term_str(s->lines[r->misfit_line].name), kc_resource_name(r->misfit_res));
+            continue;
+        }
+        for (int d = 0; d < KC_RES_LAST; d++)
+            if ((r->bottleneck & (1u << d)) && r->util_bp[d] > top)
+                top = r->util_bp[d];
+        names_of(names, sizeof(names), r->bottleneck);
+        if (r->price) {
+            grouped(price, sizeof(price), r->price_total);
+            snprintf(per_vm, sizeof(per_vm), "%" PRIu64 ".%02" PRIu64,
+                     r->price_per_vm_cents / 100, r->price_per_vm_cents % 100);
+        } else {
+            snprintf(price, sizeof(price), "-");
+            snprintf(per_vm, sizeof(per_vm), "-");
+        }
+        fprintf(out, "%-*s %5" PRIu64 " %6" PRIu64 " %5" PRIu64 " %10s %8s  %s %s %%%s\n",
+                w, name, r->hosts, r->hosts_packed, r->lower_bound, price, per_vm, names,
+                kc_fmt_bp(a, sizeof(a), top), r->proven_optimal ? "" : "  *");
+    }
+    fputs("\n'packed' hosts hold the workload, 'hosts' adds the spares; 'bound': no packing\n"
+          "needs fewer; '*': not proven optimal (the gap is packed - bound); bottleneck:\n"
+          "the resource with the highest utilization over the packed hosts, as a share\n"
+          "of what may be planned (after reserve, overcommit and --max-util).\n", out);
+    if (n_warnings)
+        fputc('\n', out);
+    for (size_t i = 0; i < n_warnings; i++)
+        fprintf(out, "warning: %s\n", kc_term_str(warnings[i]));
+    if (!best) {
+        fputs("No candidate holds the workload.\n", out);
+        return;
+    }
+    fprintf(out, "\nRecommended: %s\n  %" PRIu64 " host%s", kc_term_str(best->name), best->hosts,
+            best->hosts == 1 ? "" : "s");
+    if (best->price)
+        fprintf(out, " for %s (%" PRIu64 ".%02" PRIu64 " per VM)",
+                grouped(a, sizeof(a), best->price_total), best->price_per_vm_cents / 100,
+                best->price_per_vm_cents % 100);
+    {
+        char names[64];
+
+        names_of(names, sizeof(names), best->bottleneck);
+        fprintf(out, ": %s; %s limits it.\n",
+                best->price ? "the cheapest total" : "the fewest hosts (no prices given)", names);
+    }
+    for (size_t p = 0; best->pack && p < best->pack->n_patterns; p++) {
+        const kc_pack_pattern *pat = &best->pack->patterns[p];
+        bool first = true;
+
+        fprintf(out, "  %" PRIu64 " x [", pat->hosts);
+        for (size_t i = 0; i < s->n_lines; i++) {
+            if (!pat->counts[i])
+                continue;
+            fprintf(out, "%s%" PRIu64 " %s", first ? "" : ", ", pat->counts[i],
+                    kc_term_str(s->lines[i].name));
+            first = false;
+        }
+        fputs("]\n", out);
+    }
+    if (best->hosts > best->hosts_packed)
+        fprintf(out, "  %" PRIu64 " x [spare]\n", best->hosts - best->hosts_packed);
+}

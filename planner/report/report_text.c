@@ -1,0 +1,445 @@
+/* SPDX-License-Identifier: MIT */
+/* report_text.c: the human fit report: host, policy, a table per shape, a verdict. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/report.h"
+#include "util/util.h"
+
+void kc_report_warn(kc_fit_report *report, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (report->n_warnings >= KC_WARNINGS_MAX)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(report->warnings[report->n_warnings], sizeof(report->warnings[0]), fmt, ap);
+    va_end(ap);
+    report->n_warnings++;
+}
+
+char *kc_fmt_bp(char *buf, size_t size, uint64_t bp)
+{
+    if (bp % 100 == 0)
+        snprintf(buf, size, "%llu", (unsigned long long)(bp / 100));
+    else if (bp % 10 == 0)
+        snprintf(buf, size, "%llu.%llu", (unsigned long long)(bp / 100),
+                 (unsigned long long)(bp % 100 / 10));
+    else
+        snprintf(buf, size, "%llu.%02llu", (unsigned long long)(bp / 100),
+                 (unsigned long long)(bp % 100));
+    return buf;
+}
+
+char *kc_fmt_milli(char *buf, size_t size, uint64_t milli)
+{
+    uint64_t frac = milli % 1000;
+
+    if (frac == 0)
+        snprintf(buf, size, "%llu.0", (unsigned long long)(milli / 1000));
+    else if (frac % 100 == 0)
+        snprintf(buf, size, "%llu.%llu", (unsigned long long)(milli / 1000),
+                 (unsigned long long)(frac / 100));
+    else if (frac % 10 == 0)
+        snprintf(buf, size, "%llu.%02llu", (unsigned long long)(milli / 1000),
+                 (unsigned long long)(frac / 10));
+    else
+        snprintf(buf, size, "%llu.%03llu", (unsigned long long)(milli / 1000),
+                 (unsigned long long)frac);
+    return buf;
+}
+
+uint64_t kc_report_uplink_kbps(const kc_host *host, const kc_policy *policy)
+{
+    kc_u128 sum = 0;
+
+    for (size_t i = 0; i < host->n_nics; i++)
+        sum += host->nics[i].speed_kbps;
+    if (policy->net_mode == KC_NET_NAT)
+        sum = sum * policy->nat_efficiency_bp / KC_BP_ONE;
+    return sum > UINT64_MAX ? UINT64_MAX : (uint64_t)sum;
+}
+
+/* Display only: sizes in MiB as MiB/GiB/TiB with one decimal where it is not whole. */
+static char *fmt_size(char *buf, size_t size, uint64_t mib)
+{
+    static const char *const units[] = { "MiB", "GiB", "TiB", "PiB", "EiB" };
+    double v = (double)mib;
+    size_t u = 0;
+
+    if (mib < 10240) {
+        snprintf(buf, size, "%llu MiB", (unsigned long long)mib);
+        return buf;
+    }
+    while (v >= 1024.0 * 10 && u + 1 < sizeof(units) / sizeof(units[0])) {
+        v /= 1024.0;
+        u++;
+    }
+    if (v == (double)(uint64_t)v)
+        snprintf(buf, size, "%.0f %s", v, units[u]);
+    else
+        snprintf(buf, size, "%.1f %s", v, units[u]);
+    return buf;
+}
+
+static char *fmt_bandwidth(char *buf, size_t size, uint64_t kbps)
+{
+    if (kbps >= 1000000)
+        snprintf(buf, size, "%.3g Gbit/s", (double)kbps / 1e6);
+    else if (kbps >= 1000)
+        snprintf(buf, size, "%.3g Mbit/s", (double)kbps / 1e3);
+    else
+        snprintf(buf, size, "%llu kbit/s", (unsigned long long)kbps);
+    return buf;
+}
+
+static char *fmt_amount(char *buf, size_t size, kc_resource r, uint64_t v)
+{
+    switch (r) {
+    case KC_RES_MEMORY:
+    case KC_RES_HUGEPAGES:
+    case KC_RES_DISK:
+        return fmt_size(buf, size, v);
+    case KC_RES_NETWORK:
+        return fmt_bandwidth(buf, size, v);
+    case KC_RES_CPU:
+        snprintf(buf, size, "%llu vCPU", (unsigned long long)v);
+        return buf;
+    case KC_RES_CPU_LOAD:
+        snprintf(buf, size, "%.2f cores", (double)v / KC_BP_ONE);
+        return buf;
+    case KC_RES_IOPS:
+        snprintf(buf, size, "%llu IOPS", (unsigned long long)v);
+        return buf;
+    case KC_RES_THROUGHPUT:
+        snprintf(buf, size, "%llu MB/s", (unsigned long long)v);
+        return buf;
+    case KC_RES_LAST:
+        break;
+    }
+    snprintf(buf, size, "%llu", (unsigned long long)v);
+    return buf;
+}
+
+/* A 10-cell bar of the share of capacity held once @count more VMs are placed. */
+static void bar(char *buf, size_t size, const kc_res_fit *r, uint64_t count)
+{
+    kc_u128 held = (kc_u128)r->used + (kc_u128)count * r->per_vm;
+    unsigned cells = 0;
+
+    if (r->capacity > 0) {
+        kc_u128 c = held * 10 / r->capacity;
+
+        cells = c > 10 ? 10 : (unsigned)c;
+    } else if (held > 0) {
+        cells = 10;
+    }
+    buf[0] = '\0';
+    for (unsigned i = 0; i < 10 && strlen(buf) + 4 < size; i++)
+        strcat(buf, i < cells ? "#" : ".");
+}
+
+static void bottleneck_names(char *buf, size_t size, uint32_t mask)
+{
+    buf[0] = '\0';
+    for (int r = 0; r < KC_RES_LAST; r++) {
+        if (!(mask & (1u << r)))
+            continue;
+        if (buf[0])
+            strncat(buf, " and ", size - strlen(buf) - 1);
+        strncat(buf, kc_resource_name((kc_resource)r), size - strlen(buf) - 1);
+    }
+}
+
+static void print_host(FILE *out, const kc_fit_report *rep, const kc_fit_row *unused)
+{
+    (void)unused;
+    const kc_facts *f = rep->facts;
+    const kc_host *h = &rep->host;
+    char mem[32], a[32], b[32];
+    uint64_t uplink = kc_report_uplink_kbps(h, &rep->policy);
+
+    /* names, URIs, notes and warnings may come from a host or a file: kc_term_str strips
+     * terminal control characters */
+    fprintf(out, "host    %s (%s%s%s): %u CPUs, %s memory",
+            kc_term_str(f->name[0] ? f->name : f->hostname), kc_source_name(f->source),
+            f->uri[0] ? " " : "", kc_term_str(f->uri), h->cpus,
+            fmt_size(mem, sizeof(mem), h->mem_mib));
+    if (h->n_numa > 1)
+        fprintf(out, ", %zu NUMA nodes", h->n_numa);
+    if (h->hugepages_mib)
+        fprintf(out, ", %s hugepages", fmt_size(a, sizeof(a), h->hugepages_mib));
+    if (uplink)
+        fprintf(out, ", uplink %s", fmt_bandwidth(b, sizeof(b), uplink));
+    fputc('\n', out);
+    if (rep->existing_used.vms) {
+        const kc_usage *u = &rep->existing_used;
+
+        fprintf(out, "        existing: %llu VM%s, %llu vCPUs, %s (%s)\n",
+                (unsigned long long)u->vms, u->vms == 1 ? "" : "s",
+                (unsigned long long)u->vcpus,
+                fmt_size(mem, sizeof(mem), u->mem_mib + u->hugepages_mib),
+                kc_existing_name(rep->existing));
+    }
+    if (h->used.vms > rep->existing_used.vms) {
+        const kc_usage *u = &h->used, *e = &rep->existing_used;
+
+        fprintf(out, "        placed first: %llu VM%s, %llu vCPUs, %s\n",
+                (unsigned long long)(u->vms - e->vms), u->vms - e->vms == 1 ? "" : "s",
+                (unsigned long long)(u->vcpus - e->vcpus),
+                fmt_size(mem, sizeof(mem), u->mem_mib + u->hugepages_mib - e->mem_mib -
+                                           e->hugepages_mib));
+    }
+}
+
+static void print_policy(FILE *out, const kc_fit_report *rep, const kc_fit_row *unused)
+{
+    (void)unused;
+    const kc_policy *p = &rep->policy;
+    char oc[16], ratio[16], util[16], res[32];
+
+    fprintf(out, "policy  overcommit %s %%, reserve %s, cpu ratio %s, max util %s %%",
+            kc_fmt_bp(oc, sizeof(oc), p->overcommit_bp), fmt_size(res, sizeof(res), p->reserve_mib),
+            kc_fmt_milli(ratio, sizeof(ratio), p->cpu_ratio_milli),
+            kc_fmt_bp(util, sizeof(util), p->max_util_bp));
+    if (rep->profile)
+        fprintf(out, ", profile %s", rep->profile);
+    fputc('\n', out);
+    fprintf(out, "        %s networking, numa %s", p->net_mode == KC_NET_NAT ? "nat" : "bridge",
+            p->numa == KC_NUMA_STRICT ? "strict" : "spread");
+    if (p->reserve_cpus)
+        fprintf(out, ", %u reserved CPUs", p->reserve_cpus);
+    if (p->overhead_mode == KC_OVERHEAD_AUTO)
+        fputs(", VM overhead auto (64 MiB + RAM/512 + 8 MiB per vCPU)", out);
+    else if (p->overhead_mib)
+        fprintf(out, ", VM overhead %llu MiB", (unsigned long long)p->overhead_mib);
+    if (p->disk_overcommit_bp) {
+        char d[16];
+
+        fprintf(out, ", disk overcommit %s %%", kc_fmt_bp(d, sizeof(d), p->disk_overcommit_bp));
+    }
+    fputc('\n', out);
+    if (rep->source) {
+        /* where values came from, when a policy file gave any */
+        char from[512];
+
+        if (kc_config_source_line(from, sizeof(from), rep->source)[0])
+            fprintf(out, "        %s\n", from);
+    }
+}
+
+static void print_verdict(FILE *out, const kc_fit_report *rep, const kc_fit_row *row)
+{
+    const kc_fit *fit = &row->fit;
+    const kc_host *h = &rep->host;
+    char names[128], bw[32];
+    uint64_t vcpus_total, vms_total, usable, uplink;
+
+    bottleneck_names(names, sizeof(names), fit->bottleneck);
+    if (row->has_count) {
+        fprintf(out, "%llu VM%s of %s placed; %llu more would fit (%s).\n",
+                (unsigned long long)row->want, row->want == 1 ? "" : "s", row->label,
+                (unsigned long long)fit->count, fit->too_big ? "too big" : names);
+        return;
+    }
+    if (fit->too_big) {
+        fprintf(out, "No VM of %s fits: one VM needs more %s than this host has%s.\n",
+                row->label, kc_resource_name(fit->too_big_res),
+                rep->policy.numa == KC_NUMA_STRICT && h->n_numa > 1 ? " in any NUMA node" : "");
+        return;
+    }
+    fprintf(out, "%llu VM%s of %s fit%s; %s %s the limit%s.", (unsigned long long)fit->count,
+            fit->count == 1 ? "" : "s", row->label, fit->count == 1 ? "s" : "", names,
+            strchr(names, ' ') ? "are" : "is",
+            fit->numa_limited ? " (per NUMA node)" : "");
+    if (fit->count == 0) {
+        fputc('\n', out);
+        return;
+    }
+    usable = h->cpus > rep->policy.reserve_cpus ? h->cpus - rep->policy.reserve_cpus : 0;
+    vcpus_total = h->used.vcpus + fit->count * row->shape.vcpus;
+    vms_total = h->used.vms + fit->count;
+    fprintf(out, " At %llu VM%s each vCPU gets ", (unsigned long long)fit->count,
+            fit->count == 1 ? "" : "s");
+    if (vcpus_total <= usable)
+        fputs("a whole core under full load", out);
+    else
+        fprintf(out, "at least %.2f of a core under full load",
+                (double)usable / (double)vcpus_total);
+    uplink = kc_report_uplink_kbps(h, &rep->policy);
+    if (fit->res[KC_RES_NETWORK].state == KC_RES_BOUNDED)
+        fprintf(out, " and each VM the %s it asks of the uplink",
+                fmt_bandwidth(bw, sizeof(bw), row->shape.net_kbps));
+    else if (uplink)
+        fprintf(out, " and each VM about %s of the uplink",
+                fmt_bandwidth(bw, sizeof(bw), uplink / vms_total));
+    fputs(".\n", out);
+}
+
+/* Print @text wrapped at 79 columns on spaces, continuation lines indented by @indent.
+ * A leading label padded with spaces to @indent ("host    ") is kept as it is. */
+static void print_wrapped_indent(FILE *out, const char *text, size_t indent)
+{
+    size_t col = 0;
+    bool space = false;    /* a word is already on this line: separate the next one */
+
+    if (indent > 0 && strlen(text) > indent && text[indent - 1] == ' ') {
+        fwrite(text, 1, indent, out);
+        text += indent;
+        col = indent;
+    }
+    while (*text == ' ')
+        text++;
+    while (*text) {
+        size_t word = strcspn(text, " \n");
+
+        if (space && col + 1 + word > 79) {
+            fprintf(out, "\n%*s", (int)indent, "");
+            col = indent;
+            space = false;
+        }
+        if (space) {
+            fputc(' ', out);
+            col++;
+        }
+        fwrite(text, 1, word, out);
+        col += word;
+        space = true;
+        text += word;
+        while (*text == ' ' || *text == '\n')
+            text++;
+    }
+    fputc('\n', out);
+}
+
+static void print_wrapped(FILE *out, const char *text)
+{
+    print_wrapped_indent(out, text, 0);
+}
+
+/* The verdict sentence, composed in memory and then wrapped. */
+typedef void (*render_fn)(FILE *out, const kc_fit_report *rep, const kc_fit_row *row);
+
+/* Render into memory, then print each line wrapped at 79 columns, continuation lines
+ * indented by @indent (a label padded to @indent, as "host    ", stays in front). */
+static void print_rendered(FILE *out, render_fn render, const kc_fit_report *rep,
+                           const kc_fit_row *row, size_t indent)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&buf, &len);
+
+    if (!mem) {
+        render(out, rep, row);
+        return;
+    }
+    render(mem, rep, row);
+    if (fclose(mem) == 0 && buf)
+        for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"))
+            print_wrapped_indent(out, line, indent);
+    free(buf);
+}
+
+static void print_row(FILE *out, const kc_fit_report *rep, const kc_fit_row *row, bool color)
+{
+    const kc_shape *s = &row->shape;
+    char mem[32];
+
+    fprintf(out, "\n%s%s%s  (%u vCPU%s, %s%s", color ? "\033[1m" : "", row->label,
+            color ? "\033[0m" : "", s->vcpus, s->vcpus == 1 ? "" : "s",
+            fmt_size(mem, sizeof(mem), s->mem_mib), s->hugepages ? " on hugepages" : "");
+    if (row->fit.overhead_mib)
+        fprintf(out, " + %llu MiB overhead", (unsigned long long)row->fit.overhead_mib);
+    fputs(")\n", out);
+    if (row->has_count)
+        fprintf(out, "  %llu placed first; what follows is what is left.\n",
+                (unsigned long long)row->want);
+    fprintf(out, "  %-10s %13s %13s %13s %9s\n", "resource", "capacity", "used", "per VM", "limit");
+    for (int r = 0; r < KC_RES_LAST; r++) {
+        const kc_res_fit *rf = &row->fit.res[r];
+        bool hot = (row->fit.bottleneck & (1u << r)) != 0;
+        char cap[32], used[32], per[32], lim[24], b[16];
+
+        if (rf->state == KC_RES_ABSENT)
+            continue;
+        if (rf->state == KC_RES_UNKNOWN) {
+            fprintf(out, "  %-10s %13s %13s %13s %9s\n", kc_resource_name((kc_resource)r),
+                    "unknown", "-", "-", "-");
+            continue;
+        }
+        fmt_amount(cap, sizeof(cap), (kc_resource)r, rf->capacity);
+        fmt_amount(used, sizeof(used), (kc_resource)r, rf->used);
+        if (rf->state == KC_RES_BOUNDED) {
+            fmt_amount(per, sizeof(per), (kc_resource)r, rf->per_vm);
+            snprintf(lim, sizeof(lim), "%llu", (unsigned long long)rf->limit);
+            bar(b, sizeof(b), rf, row->fit.count);
+        } else {
+            uint64_t n = rep->host.used.vms + row->fit.count;
+
+            /* unbounded: the fair share each VM gets at the final count */
+            if (n)
+                fmt_amount(per, sizeof(per), (kc_resource)r, rf->capacity / n);
+            else
+                snprintf(per, sizeof(per), "-");
+            snprintf(lim, sizeof(lim), "-");
+            snprintf(b, sizeof(b), "share");
+        }
+        fprintf(out, "  %s%-10s %13s %13s %13s %9s  %s%s%s\n", hot && color ? "\033[1;31m" : "",
+                kc_resource_name((kc_resource)r), cap, used, per, lim, b,
+                hot ? " <" : "", hot && color ? "\033[0m" : "");
+    }
+    print_rendered(out, print_verdict, rep, row, 0);
+}
+
+void kc_report_fit_text(FILE *out, const kc_fit_report *rep, bool color)
+{
+    print_rendered(out, print_host, rep, NULL, 8);
+    print_rendered(out, print_policy, rep, NULL, 8);
+    for (size_t i = 0; i < rep->n_rows; i++)
+        print_row(out, rep, &rep->rows[i], color);
+    if (rep->n_rows > 1) {
+        int w = 4;
+
+        for (size_t i = 0; i < rep->n_rows; i++)
+            if ((int)strlen(rep->rows[i].label) > w)
+                w = (int)strlen(rep->rows[i].label);
+        w = w > 40 ? 40 : w;
+        fputs("\nsummary\n", out);
+        for (size_t i = 0; i < rep->n_rows; i++) {
+            const kc_fit_row *row = &rep->rows[i];
+            char names[128];
+
+            if (row->has_count) {
+                fprintf(out, "  %-*s %10llu placed\n", w, row->label, (unsigned long long)row->want);
+                continue;
+            }
+            bottleneck_names(names, sizeof(names), row->fit.bottleneck);
+            fprintf(out, "  %-*s %10llu more  (%s)\n", w, row->label,
+                    (unsigned long long)row->fit.count, row->fit.too_big ? "too big" : names);
+        }
+        fputs("  each count is for that shape alone on what is left.\n", out);
+    }
+    /* what the collector could not know; a facts file's provenance note is not news */
+    for (size_t i = 0, shown = 0; i < rep->facts->n_notes; i++) {
+        char line[300];
+
+        if (strncmp(rep->facts->notes[i], "collected from ", 15) == 0)
+            continue;
+        if (shown++ == 0)
+            fputc('\n', out);
+        snprintf(line, sizeof(line), "note: %s", kc_term_str(rep->facts->notes[i]));
+        print_wrapped(out, line);
+    }
+    if (rep->n_warnings) {
+        fputc('\n', out);
+        for (size_t i = 0; i < rep->n_warnings; i++) {
+            char line[300];
+
+            snprintf(line, sizeof(line), "%swarning:%s %s", color ? "\033[33m" : "",
+                     color ? "\033[0m" : "", kc_term_str(rep->warnings[i]));
+            print_wrapped(out, line);
+        }
+    }
+}

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: MIT */
+/* size_json.c: the sizing report in JSON (through cJSON). */
+#include <cjson/cJSON.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/json_out.h"
+#include "report/report.h"
+#include "report/report_size.h"
+#include "report/size_json.h"
+#include "util/util.h"
+
+/* ---- the size report -------------------------------------------------------------------- */
+
+/* basis points as a fraction: 9345 -> 0.9345 */
+static void add_fraction(cJSON *obj, const char *key, uint64_t bp)
+{
+    char buf[32];
+
+    snprintf(buf, sizeof(buf), "%" PRIu64 ".%04" PRIu64, bp / KC_BP_ONE, bp % KC_BP_ONE);
+    kc_json_must(cJSON_AddRawToObject(obj, key, buf));
+}
+
+static void candidate_json(cJSON *arr, const kc_sizing *s, const kc_size_result *r)
+{
+    cJSON *o = kc_json_must(cJSON_CreateObject());
+    cJSON *util, *per_host;
+    char buf[48];
+
+    cJSON_AddItemToArray(arr, o);
+    kc_json_must(cJSON_AddStringToObject(o, "name", r->name));
+    if (r->rank == KC_SIZE_RANK_INFEASIBLE) {
+        kc_json_must(cJSON_AddBoolToObject(o, "feasible", false));
+        snprintf(buf, sizeof(buf), "%s", kc_resource_name(r->misfit_res));
+        kc_json_must(cJSON_AddStringToObject(o, "misfit_vm", s->lines[r->misfit_line].name));
+        kc_json_must(cJSON_AddStringToObject(o, "misfit_resource", buf));
+        return;
+    }
+    kc_json_must(cJSON_AddBoolToObject(o, "feasible", true));
+    kc_json_add_u64(o, "hosts", r->hosts);
+    kc_json_add_u64(o, "hosts_packed", r->hosts_packed);
+    kc_json_add_u64(o, "lower_bound", r->lower_bound);
+    kc_json_add_u64(o, "gap", r->hosts_packed - r->lower_bound);
+    kc_json_must(cJSON_AddBoolToObject(o, "proven_optimal", r->proven_optimal));
+    kc_json_must(cJSON_AddStringToObject(o, "method", kc_pack_heuristic_name(r->method)));
+    if (r->price) {
+        kc_json_add_u64(o, "price", r->price);
+        kc_json_add_u64(o, "price_total", r->price_total);
+        snprintf(buf, sizeof(buf), "%" PRIu64 ".%02" PRIu64, r->price_per_vm_cents / 100,
+                 r->price_per_vm_cents % 100);
+        kc_json_must(cJSON_AddRawToObject(o, "price_per_vm", buf));
+    } else {
+        kc_json_must(cJSON_AddNullToObject(o, "price_total"));
+        kc_json_must(cJSON_AddNullToObject(o, "price_per_vm"));
+    }
+    cJSON_AddItemToObject(o, "bottleneck", kc_json_resource_names(r->bottleneck));
+    util = kc_json_must(cJSON_AddObjectToObject(o, "utilization"));
+    for (int d = 0; d < KC_RES_LAST; d++)
+        if (r->planned & (1u << d))
+            add_fraction(util, kc_resource_name((kc_resource)d), r->util_bp[d]);
+    cJSON_AddItemToObject(o, "unknown", kc_json_resource_names(r->unknown));
+    per_host = kc_json_must(cJSON_AddArrayToObject(o, "vms_per_host"));
+    for (size_t p = 0; r->pack && p < r->pack->n_patterns; p++) {
+        const kc_pack_pattern *pat = &r->pack->patterns[p];
+        cJSON *po = kc_json_must(cJSON_CreateObject());
+        cJSON *vms = kc_json_must(cJSON_CreateArray());
+
+        cJSON_AddItemToArray(per_host, po);
+        kc_json_add_u64(po, "hosts", pat->hosts);
+        cJSON_AddItemToObject(po, "vms", vms);
+        for (size_t i = 0; i < s->n_lines; i++) {
+            cJSON *vo;
+
+            if (pat->counts[i] == 0)
+                continue;
+            vo = kc_json_must(cJSON_CreateObject());
+            cJSON_AddItemToArray(vms, vo);
+            kc_json_must(cJSON_AddStringToObject(vo, "vm", s->lines[i].name));
+            kc_json_add_u64(vo, "count", pat->counts[i]);
+        }
+    }
+}
+
+char *kc_report_size_json(const kc_sizing *s, const kc_candidate *cands,
+                          const kc_size_opts *opts, const char *version)
+{
+    cJSON *root = kc_json_must(cJSON_CreateObject());
+    cJSON *workload, *policy, *arr;
+    char buf[32];
+
+    (void)cands;
+    kc_json_must(cJSON_AddStringToObject(root, "kvmcap", version));
+    kc_json_must(cJSON_AddStringToObject(root, "report", "size"));
+    policy = kc_json_must(cJSON_AddObjectToObject(root, "policy"));
+    kc_json_must(cJSON_AddRawToObject(policy, "overcommit_pct",
+                              kc_fmt_bp(buf, sizeof(buf), opts->policy.overcommit_bp)));
+    kc_json_add_u64(policy, "reserve_mib", opts->policy.reserve_mib);
+    kc_json_must(cJSON_AddRawToObject(policy, "cpu_ratio",
+                              kc_fmt_milli(buf, sizeof(buf), opts->policy.cpu_ratio_milli)));
+    kc_json_must(cJSON_AddRawToObject(policy, "max_util_pct",
+                              kc_fmt_bp(buf, sizeof(buf), opts->policy.max_util_bp)));
+    kc_json_add_u64(policy, "reserve_cpus", opts->policy.reserve_cpus);
+    if (opts->policy.overhead_mode == KC_OVERHEAD_AUTO)
+        kc_json_must(cJSON_AddStringToObject(policy, "vm_overhead", "auto"));
+    else
+        kc_json_add_u64(policy, "vm_overhead", opts->policy.overhead_mib);
+    kc_json_must(cJSON_AddRawToObject(policy, "disk_overcommit_pct",
+                              kc_fmt_bp(buf, sizeof(buf), opts->policy.disk_overcommit_bp)));
+    kc_json_must(cJSON_AddStringToObject(policy, "numa",
+                                 opts->policy.numa == KC_NUMA_STRICT ? "strict" : "spread"));
+    kc_json_must(cJSON_AddStringToObject(policy, "net_mode",
+                                 opts->policy.net_mode == KC_NET_NAT ? "nat" : "bridge"));
+    kc_json_must(cJSON_AddRawToObject(policy, "net_efficiency_pct",
+                              kc_fmt_bp(buf, sizeof(buf), opts->policy.net_mode == KC_NET_NAT ?
+                                        opts->policy.nat_efficiency_bp : KC_BP_ONE)));
+    kc_json_must(cJSON_AddRawToObject(policy, "growth_pct", kc_fmt_bp(buf, sizeof(buf), opts->growth_bp)));
+    kc_json_add_u64(policy, "ha", opts->ha);
+    workload = kc_json_must(cJSON_AddArrayToObject(root, "workload"));
+    for (size_t i = 0; i < s->n_lines; i++) {
+        cJSON *o = kc_json_must(cJSON_CreateObject());
+
+        cJSON_AddItemToArray(workload, o);
+        kc_json_must(cJSON_AddStringToObject(o, "vm", s->lines[i].name));
+        kc_json_add_u64(o, "vcpus", s->lines[i].shape.vcpus);
+        kc_json_add_u64(o, "mem_mib", s->lines[i].shape.mem_mib);
+        kc_json_add_u64(o, "requested", s->lines[i].requested);
+        kc_json_add_u64(o, "count", s->lines[i].count);
+    }
+    kc_json_add_u64(root, "total_vms", s->total_vms);
+    arr = kc_json_must(cJSON_AddArrayToObject(root, "candidates"));
+    for (size_t i = 0; i < s->n_results; i++)
+        candidate_json(arr, s, &s->results[i]);
+    if (s->recommended && s->n_results > 0)
+        kc_json_must(cJSON_AddStringToObject(root, "recommended", s->results[0].name));
+    else
+        kc_json_must(cJSON_AddNullToObject(root, "recommended"));
+    {
+        char warnings[16][256];
+        size_t n = kc_report_size_warnings(s, opts, warnings, 16);
+        cJSON *wa = kc_json_must(cJSON_AddArrayToObject(root, "warnings"));
+
+        for (size_t i = 0; i < n; i++)
+            cJSON_AddItemToArray(wa, kc_json_must(cJSON_CreateString(warnings[i])));
+    }
+    return kc_json_print(root);
+}
