@@ -4,9 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "input/catalog.h"
 #include "cli/cli.h"
 #include "cli/cmd.h"
+#include "input/catalog.h"
+#include "input/catalog_load.h"
 
 typedef struct kc_command {
     const char *name;

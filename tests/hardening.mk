@@ -13,12 +13,16 @@ LINT_SRC    = $(MODEL_SRC) $(PLANNER_SRC) planner/main.c
 # (escaped for the inner `sh -c '...'` of lint-tidy)
 LINT_CFLAGS = $(CSTD) -Imodel -Iplanner $(PKG_CFLAGS) -DKC_DATADIR=\"x\" -DKC_VERSION=\"x\"
 
-.PHONY: check-valgrind lint lint-cppcheck lint-tidy
+.PHONY: check-valgrind lint lint-layers lint-cppcheck lint-tidy
 
 check-valgrind: $(BUILD)/kvmcap
 	bash tests/valgrind.sh $(BUILD)/kvmcap
 
-lint: lint-cppcheck lint-tidy
+lint: lint-layers lint-cppcheck lint-tidy
+
+# the include rule of planner/ (model <- util <- facts <- input <- fleet <- report <- cli)
+lint-layers:
+	python3 tests/lint/layers.py
 
 lint-cppcheck:
 	cppcheck -q --std=c11 --enable=warning,portability,performance --inline-suppr \

@@ -6,9 +6,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "facts/facts.h"
 #include "input/catalog.h"
 #include "input/config.h"
-#include "facts/facts.h"
 #include "kc.h"
 
 #ifndef KC_VERSION

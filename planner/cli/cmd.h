@@ -4,8 +4,8 @@
 #ifndef KC_CMD_H
 #define KC_CMD_H
 
-#include "input/catalog.h"
 #include "cli/cli.h"
+#include "input/catalog.h"
 
 /* Returns 0, or -1 with @err (its code is the exit status). */
 int kc_cmd_fit(const kc_cli *cli, kc_catalog *cat, kc_error *err);

@@ -4,17 +4,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "input/facts_host.h"
 #include "cli/cmd.h"
 #include "facts/facts_json.h"
 #include "facts/facts_libvirt.h"
-#include "fit.h"
+#include "input/facts_host.h"
+#include "input/spec.h"
 #include "report/report.h"
 #include "report/report_csv.h"
 #include "report/report_facts.h"
 #include "report/report_prom.h"
-#include "input/spec.h"
 #include "util/util.h"
+#include "fit.h"
 
 const char kc_help_fit[] =
     "Usage: kvmcap [fit] [HOST] --vm SPEC [--vm SPEC ...] [POLICY] [--json]\n"

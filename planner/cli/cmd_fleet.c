@@ -7,10 +7,10 @@
 
 #include "cli/cmd.h"
 #include "fleet/fleet.h"
+#include "input/spec.h"
 #include "report/fleet_json.h"
 #include "report/report.h"
 #include "report/report_fleet.h"
-#include "input/spec.h"
 #include "util/util.h"
 
 const char kc_help_fleet[] =

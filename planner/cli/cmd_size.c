@@ -4,16 +4,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "input/facts_host.h"
 #include "cli/cmd.h"
 #include "facts/facts_json.h"
+#include "input/catalog_load.h"
+#include "input/facts_host.h"
+#include "input/spec.h"
+#include "input/workload.h"
 #include "report/report_csv.h"
 #include "report/report_size.h"
-#include "size.h"
-#include "input/spec.h"
-#include "util/util.h"
-#include "input/workload.h"
 #include "report/size_json.h"
+#include "util/util.h"
+#include "size.h"
 
 const char kc_help_size[] =
     "Usage: kvmcap size (--vm SPEC:COUNT ... | --workload FILE | --from-facts FILE)\n"

@@ -6,16 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "input/facts_host.h"
-#include "util/json_out.h"
 #include "cli/cmd.h"
 #include "facts/facts_json.h"
 #include "facts/facts_libvirt.h"
-#include "fit.h"
+#include "input/facts_host.h"
+#include "input/spec.h"
 #include "report/report.h"
 #include "report/report_csv.h"
-#include "input/spec.h"
+#include "util/json_out.h"
 #include "util/util.h"
+#include "fit.h"
 
 const char kc_help_sweep[] =
     "Usage: kvmcap sweep [HOST] --vm SPEC [POLICY] RANGE [--format table|json|csv]\n"

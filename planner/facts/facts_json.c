@@ -7,8 +7,8 @@
 
 #include <cjson/cJSON.h>
 
-#include "util/json_out.h"
 #include "facts/facts_json.h"
+#include "util/json_out.h"
 #include "util/util.h"
 
 /* The largest integer a double holds exactly together with its neighbours: 2^53 - 1.

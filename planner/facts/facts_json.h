@@ -3,8 +3,8 @@
 #ifndef KC_FACTS_JSON_H
 #define KC_FACTS_JSON_H
 
-#include "kc.h"
 #include "facts/facts.h"
+#include "kc.h"
 
 /*
  * The facts file (written by `kvmcap facts --json`, read by `--facts FILE`).

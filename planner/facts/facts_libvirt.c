@@ -23,8 +23,8 @@
 
 #include "facts/facts_libvirt.h"
 #include "facts/sysfs.h"
-#include "util/util.h"
 #include "facts/xml_facts.h"
+#include "util/util.h"
 
 /*
  * Why a child process: libvirt's virConnectOpen*() can block forever on a peer that accepts

@@ -9,8 +9,8 @@
 #include <libxml/tree.h>
 #include <libxml/xpath.h>
 
-#include "util/util.h"
 #include "facts/xml_facts.h"
+#include "util/util.h"
 
 /* libvirt's own documents are a few KiB; a cap keeps a hostile peer from making us parse
  * gigabytes (libxml2 itself caps entity amplification). */

@@ -11,10 +11,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "input/facts_host.h"
 #include "facts/facts_json.h"
 #include "facts/facts_libvirt.h"
 #include "fleet/fleet.h"
+#include "input/facts_host.h"
 #include "util/util.h"
 
 /*

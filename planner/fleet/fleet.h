@@ -7,8 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "input/catalog.h"
 #include "facts/facts.h"
+#include "input/catalog.h"
 #include "fit.h"
 #include "kc.h"
 #include "place.h"

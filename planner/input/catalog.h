@@ -51,18 +51,8 @@ typedef struct kc_catalog {
     uint32_t bridge_efficiency_bp;
 } kc_catalog;
 
-/* Where data/ is: $KVMCAP_DATADIR, else ../data or ../share/kvmcap next to the running
- * binary, else the compiled-in KC_DATADIR. Writes the directory into @buf. Returns 0 or -1
- * with KC_ERR_HOST naming the places it looked. */
-int kc_catalog_find_datadir(char *buf, size_t size, kc_error *err);
-
-/* Load every catalog file of @datadir. Returns a catalog the caller frees with
- * kc_catalog_free(), or NULL with @err (KC_ERR_INVALID naming the file and the field). */
-kc_catalog *kc_catalog_load(const char *datadir, kc_error *err);
+/* Free @catalog and everything it holds (NULL is fine). Loading: input/catalog_load.h. */
 void kc_catalog_free(kc_catalog *catalog);
-
-/* Load a host catalog file ({"hosts": [...]}) in place of data/hosts.json. */
-int kc_catalog_load_hosts(kc_catalog *catalog, const char *path, kc_error *err);
 
 /* Look-ups by exact name; NULL if absent. The result is borrowed from @catalog. */
 const kc_device_type *kc_catalog_device(const kc_catalog *catalog, const char *name);

@@ -3,8 +3,8 @@
 #ifndef KC_FACTS_HOST_H
 #define KC_FACTS_HOST_H
 
-#include "input/catalog.h"
 #include "facts/facts.h"
+#include "input/catalog.h"
 #include "kc.h"
 
 /* Build the core's view of @facts: device figures from @catalog, existing VMs per

@@ -7,9 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kc.h"
-#include "input/catalog.h"
 #include "facts/facts.h"
+#include "input/catalog.h"
+#include "kc.h"
 
 /*
  * Numbers: decimal digits with an optional fraction ('.' then at least one digit); no sign,

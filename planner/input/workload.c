@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/json_out.h"
 #include "input/spec.h"
-#include "util/util.h"
 #include "input/workload.h"
+#include "util/json_out.h"
+#include "util/util.h"
 
 #define JSON_INT_MAX 9007199254740991ull    /* 2^53 - 1: above it a double is not exact */
 

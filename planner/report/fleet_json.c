@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/json_out.h"
 #include "report/fleet_json.h"
 #include "report/report.h"
+#include "util/json_out.h"
 #include "util/util.h"
 
 static void add_str(cJSON *obj, const char *key, const char *s)

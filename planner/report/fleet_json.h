@@ -3,8 +3,8 @@
 #ifndef KC_FLEET_JSON_H
 #define KC_FLEET_JSON_H
 
-#include "input/config.h"
 #include "fleet/fleet.h"
+#include "input/config.h"
 
 /* How the run was made: shown in both reports. */
 typedef struct kc_fleet_meta {

@@ -6,8 +6,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "input/config.h"
 #include "facts/facts.h"
+#include "input/config.h"
 #include "fit.h"
 
 #define KC_WARNINGS_MAX 32

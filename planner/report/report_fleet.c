@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "report/report.h"
 #include "input/config.h"
+#include "report/report.h"
 #include "report/report_fleet.h"
 #include "util/util.h"
 

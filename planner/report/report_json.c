@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/json_out.h"
 #include "report/report.h"
+#include "util/json_out.h"
 #include "util/util.h"
 
 /* Integers are written from their decimal text, so a value above 2^53 stays exact (cJSON

@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/json_out.h"
 #include "report/report.h"
 #include "report/report_size.h"
 #include "report/size_json.h"
+#include "util/json_out.h"
 #include "util/util.h"
 
 /* ---- the size report -------------------------------------------------------------------- */

@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "fit.h"
 #include "util/json_out.h"
 #include "util/util.h"
+#include "fit.h"
 
 cJSON *kc_json_must(cJSON *item)
 {

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "input/catalog.h"
+#include "input/catalog_load.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

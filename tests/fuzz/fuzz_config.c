@@ -8,8 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "input/catalog.h"
 #include "cli/cli.h"
+#include "input/catalog.h"
+#include "input/catalog_load.h"
 #include "input/config.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

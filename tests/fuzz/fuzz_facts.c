@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "input/facts_host.h"
 #include "facts/facts.h"
 #include "facts/facts_json.h"
+#include "input/facts_host.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "input/catalog.h"
+#include "input/catalog_load.h"
 #include "input/spec.h"
 #include "input/workload.h"
 #include "report/size_json.h"

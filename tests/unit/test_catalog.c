@@ -6,8 +6,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "input/catalog.h"
 #include "facts/facts.h"
+#include "input/catalog.h"
+#include "input/catalog_load.h"
 #include "input/spec.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))

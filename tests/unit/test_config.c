@@ -8,8 +8,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "input/catalog.h"
 #include "cli/cli.h"
+#include "input/catalog.h"
+#include "input/catalog_load.h"
 #include "input/config.h"
 
 static kc_catalog *cat;

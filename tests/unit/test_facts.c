@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "input/facts_host.h"
 #include "facts/facts.h"
 #include "facts/facts_json.h"
-#include "helpers.h"
+#include "input/facts_host.h"
 #include "util/util.h"
+#include "helpers.h"
 
 #define FIXTURES "tests/fixtures/hosts/"
 

@@ -11,12 +11,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "input/catalog.h"
 #include "facts/facts_json.h"
 #include "fleet/fleet.h"
+#include "input/catalog.h"
+#include "input/catalog_load.h"
 #include "report/fleet_json.h"
-#include "helpers.h"
 #include "util/util.h"
+#include "helpers.h"
 
 /* ------------------------------------------------------------------ hosts files */
 

@@ -16,10 +16,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "facts/xml_facts.h"
+#include "util/util.h"
 #include "helpers.h"
 #include "kc.h"
-#include "util/util.h"
-#include "facts/xml_facts.h"
 
 #define ARGS_MAX 16
 #define CASE_SECONDS 30          /* a case that takes longer is killed: a hang fails */

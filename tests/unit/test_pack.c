@@ -5,9 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "exact_packer.h"
 #include "helpers.h"
 #include "pack.h"
-#include "exact_packer.h"
 
 
 static kc_pack *solve_ok(const uint64_t *cap, size_t nd, const kc_pack_item *items, size_t ni,

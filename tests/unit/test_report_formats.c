@@ -7,11 +7,11 @@
 #include <string.h>
 
 #include "facts/facts.h"
-#include "fit.h"
-#include "helpers.h"
 #include "report/report.h"
 #include "report/report_csv.h"
 #include "report/report_prom.h"
+#include "fit.h"
+#include "helpers.h"
 #include "size.h"
 
 /* Run @fn into a string the caller frees. */

@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "helpers.h"
 #include "fit.h"
+#include "helpers.h"
 #include "size.h"
 
 static kc_workload_line line(const char *name, uint32_t vcpus, uint64_t mem_mib, uint64_t count)

@@ -5,8 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "input/catalog.h"
 #include "facts/facts.h"
+#include "input/catalog.h"
+#include "input/catalog_load.h"
 #include "input/spec.h"
 #include "util/util.h"
 

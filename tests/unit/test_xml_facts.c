@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/util.h"
 #include "facts/xml_facts.h"
+#include "util/util.h"
 
 static char *fixture(const char *name)
 {
