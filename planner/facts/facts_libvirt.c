@@ -14,6 +14,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -36,6 +39,19 @@
  * libxml2 print on their own (the embedded driver logs its init errors, a missing test file
  * makes libxml2 warn) off our stderr: the child's stderr is /dev/null, its message travels
  * back in the kc_error. The child sends the facts back through a pipe as flat records.
+ *
+ * Nothing kvmcap starts may outlive it. libvirt's QEMU driver (the embedded one runs inside
+ * the collector) starts `qemu-system-* -daemonize` to probe capabilities; the daemon leaves
+ * its parent and its process group, so killing the collector alone would hand the probe to
+ * init, where it runs forever. So: the collector leads its own process group, and the whole
+ * group is killed when the job ends (a helper libvirt forked but has not yet detached); the
+ * embedded driver's private root is a fresh directory whose path is in every QEMU command
+ * line libvirt builds for it, and every process that names it is killed before the root is
+ * removed. (Making kvmcap a child subreaper does not work: libvirt waits for the probe it
+ * killed to disappear, and a zombie that kvmcap has not reaped yet never does.) The
+ * collector dies with kvmcap (PR_SET_PDEATHSIG); SIGINT, SIGTERM and SIGHUP during a
+ * collection clean up first; a root left by a run killed outright is removed, with the
+ * processes that name it, by the next run that falls back to the embedded driver.
  */
 
 #define EMBED_URI "qemu:///embed"
@@ -509,7 +525,8 @@ static int write_all(int fd, const void *buf, size_t len)
     return 0;
 }
 
-static void child_main(int fd, const char *uri, const char *root, kc_source source)
+static void child_main(int fd, const char *uri, const char *root, kc_source source,
+                       pid_t parent)
 {
     wire_header *h = kc_xcalloc(1, sizeof(*h));
     kc_facts *facts = kc_facts_new();
@@ -518,6 +535,12 @@ static void child_main(int fd, const char *uri, const char *root, kc_source sour
     int devnull = open("/dev/null", O_RDWR);
     char msg[200];
 
+    (void)setpgid(0, 0);
+#ifdef __linux__
+    (void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+#endif
+    if (getppid() != parent)
+        _exit(1);               /* kvmcap died before the line above */
     if (devnull >= 0) {
         dup2(devnull, STDIN_FILENO);
         dup2(devnull, STDERR_FILENO);
@@ -630,7 +653,7 @@ kc_libvirt_job *kc_libvirt_job_start(const char *uri, const char *sysroot, kc_so
 {
     kc_libvirt_job *job;
     int fds[2];
-    pid_t pid;
+    pid_t pid, self = getpid();
 
     if (pipe(fds) < 0) {
         kc_error_set(err, KC_ERR_HOST, "cannot create a pipe: %s", strerror(errno));
@@ -649,8 +672,9 @@ kc_libvirt_job *kc_libvirt_job_start(const char *uri, const char *sysroot, kc_so
     }
     if (pid == 0) {
         close(fds[0]);
-        child_main(fds[1], uri, sysroot, source);
+        child_main(fds[1], uri, sysroot, source, self);
     }
+    (void)setpgid(pid, pid);   /* also here, so the group exists before anyone kills it */
     close(fds[1]);
     job = kc_xcalloc(1, sizeof(*job));
     job->pid = pid;
@@ -705,8 +729,12 @@ int kc_libvirt_job_finish(kc_libvirt_job *job, bool timed_out, const char *shown
         job->fd = -1;
         timed_out = true;         /* abandoned before the end of its data: an expiry */
     }
+    /* The collector's whole group, on expiry and after a normal end alike (the collector
+     * has closed its pipe: it is exiting, its status is set). The collector is not reaped
+     * yet, so its pid, which is the group's id, cannot have been reused. */
     if (timed_out)
         kill(job->pid, SIGKILL);
+    kill(-job->pid, SIGKILL);
     while (waitpid(job->pid, &status, 0) < 0 && errno == EINTR)
         ;
     if (timed_out) {
@@ -737,6 +765,18 @@ int kc_libvirt_job_finish(kc_libvirt_job *job, bool timed_out, const char *shown
     return ret;
 }
 
+/* SIGINT, SIGTERM or SIGHUP received during kc_libvirt_collect() (0: none): the collection
+ * stops, everything it started is removed, then the signal is raised again. */
+static volatile sig_atomic_t caught_signal;
+
+static void on_signal(int sig)
+{
+    caught_signal = sig;
+}
+
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
+#define N_STOP_SIGNALS (sizeof(stop_signals) / sizeof(stop_signals[0]))
+
 /* Run one collection of @uri in a child, bounded by @deadline (ms, monotonic).
  * *connect_failed is set when the child could not connect at all. */
 static int run_child(const char *uri, const char *shown_uri, const char *root, kc_source source,
@@ -754,11 +794,20 @@ static int run_child(const char *uri, const char *shown_uri, const char *root, k
         int64_t left = deadline - now_ms();
         int r;
 
+        if (caught_signal) {
+            kc_error ignored;
+
+            (void)kc_libvirt_job_finish(job, true, shown_uri, timeout_s, facts, connect_failed,
+                                        &ignored);
+            return kc_error_set(err, KC_ERR_HOST, "interrupted by signal %d",
+                                (int)caught_signal);
+        }
         if (left <= 0) {
             timed_out = true;
             break;
         }
-        r = poll(&pfd, 1, left > INT32_MAX ? INT32_MAX : (int)left);
+        /* in slices, so that a signal between the check above and poll() is seen soon */
+        r = poll(&pfd, 1, left > 250 ? 250 : (int)left);
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0) {
@@ -802,15 +851,119 @@ static void remove_tree(const char *path)
     }
 }
 
-int kc_libvirt_collect(const kc_collect_opts *opts, kc_facts *facts, kc_error *err)
+/* Does process @pid's command line hold @needle (in any of its arguments)? */
+static bool cmdline_names(const char *pid, const char *needle)
+{
+    char path[64], buf[8192];
+    ssize_t n;
+    int fd;
+
+    snprintf(path, sizeof(path), "/proc/%s/cmdline", pid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (n <= 0)
+        return false;
+    buf[n] = '\0';
+    for (ssize_t i = 0; i < n; i += (ssize_t)strlen(buf + i) + 1)
+        if (strstr(buf + i, needle))
+            return true;
+    return false;
+}
+
+/* SIGKILL every process whose command line names the private root @dir: the QEMU probes
+ * libvirt started for it (they run detached, see the top of this file). Returns how many. */
+static unsigned kill_naming(const char *dir)
+{
+    char needle[300];
+    unsigned killed = 0;
+    struct dirent *de;
+    DIR *d;
+
+    snprintf(needle, sizeof(needle), "%s/", dir);
+    d = opendir("/proc");
+    if (!d)
+        return 0;
+    while ((de = readdir(d))) {
+        char *end;
+        long pid = strtol(de->d_name, &end, 10);
+
+        if (*end || pid <= 1 || pid == (long)getpid() || !cmdline_names(de->d_name, needle))
+            continue;
+        if (kill((pid_t)pid, SIGKILL) == 0)
+            killed++;
+    }
+    closedir(d);
+    return killed;
+}
+
+/* Remove what earlier runs killed outright left in @tmp: "kvmcap-embed-PID-XXXXXX" roots
+ * of ours (owned by us, mode 0700 as mkdtemp makes them) whose PID no longer runs, and the
+ * processes that still name them. */
+static void remove_stale_roots(const char *tmp)
+{
+    static const char prefix[] = "kvmcap-embed-";
+    struct dirent *de;
+    DIR *d = opendir(tmp);
+
+    if (!d)
+        return;
+    while ((de = readdir(d))) {
+        char path[512], *end;
+        struct stat st;
+        long pid;
+
+        if (strncmp(de->d_name, prefix, sizeof(prefix) - 1) != 0)
+            continue;
+        pid = strtol(de->d_name + sizeof(prefix) - 1, &end, 10);
+        if (end == de->d_name + sizeof(prefix) - 1 || *end != '-' || pid <= 0 ||
+            pid == (long)getpid() || (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
+            continue;
+        if (snprintf(path, sizeof(path), "%s/%s", tmp, de->d_name) >= (int)sizeof(path) ||
+            lstat(path, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
+            (st.st_mode & 077))
+            continue;
+        (void)kill_naming(path);
+        remove_tree(path);
+    }
+    closedir(d);
+}
+
+/* The embedded fallback: a private root in $TMPDIR (or /tmp), removed afterwards with
+ * everything that names it. */
+static int collect_embedded(const char *root, int64_t deadline, unsigned timeout_s,
+                            kc_facts *facts, int *connect_failed, kc_error *err)
+{
+    char tmpl[256], embed_uri[320];
+    const char *tmp = getenv("TMPDIR");
+    int ret;
+
+    if (!tmp || tmp[0] != '/' || strlen(tmp) > 128)
+        tmp = "/tmp";
+    remove_stale_roots(tmp);
+    snprintf(tmpl, sizeof(tmpl), "%s/kvmcap-embed-%ld-XXXXXX", tmp, (long)getpid());
+    if (!mkdtemp(tmpl))
+        return kc_error_set(err, KC_ERR_HOST, "no libvirt daemon answered and no private "
+                            "directory for the embedded driver: %s", strerror(errno));
+    snprintf(embed_uri, sizeof(embed_uri), "%s?root=%s", EMBED_URI, tmpl);
+    ret = run_child(embed_uri, EMBED_URI, root, KC_SOURCE_EMBEDDED, deadline, timeout_s, facts,
+                    connect_failed, err);
+    /* a probe that was being detached when the collector died may name the root only now */
+    for (int i = 0; i < 3 && kill_naming(tmpl); i++)
+        nanosleep(&(struct timespec){ .tv_nsec = 20000000 }, NULL);
+    remove_tree(tmpl);
+    return ret;
+}
+
+static int collect(const kc_collect_opts *opts, kc_facts *facts, kc_error *err)
 {
     unsigned timeout_s = opts && opts->timeout_s ? opts->timeout_s : KC_COLLECT_TIMEOUT_DEFAULT;
     const char *root = opts ? opts->sysroot : NULL;
     const char *uri = opts ? opts->uri : NULL;
     int64_t deadline = now_ms() + (int64_t)timeout_s * 1000;
     int connect_failed = 0, ret;
-    char tmpl[256], embed_uri[320];
-    const char *tmp;
     kc_error first;
 
     if (!uri || !uri[0]) {
@@ -826,21 +979,11 @@ int kc_libvirt_collect(const kc_collect_opts *opts, kc_facts *facts, kc_error *e
     if (run_child(SYSTEM_URI, SYSTEM_URI, root, KC_SOURCE_LIBVIRT, deadline, timeout_s, facts,
                   &connect_failed, &first) == 0)
         return 0;
-    if (!connect_failed) {
+    if (!connect_failed || caught_signal) {
         *err = first;
         return -1;
     }
-    tmp = getenv("TMPDIR");
-    if (!tmp || tmp[0] != '/' || strlen(tmp) > 128)
-        tmp = "/tmp";
-    snprintf(tmpl, sizeof(tmpl), "%s/kvmcap-embed-XXXXXX", tmp);
-    if (!mkdtemp(tmpl))
-        return kc_error_set(err, KC_ERR_HOST, "no libvirt daemon answered and no private "
-                            "directory for the embedded driver: %s", strerror(errno));
-    snprintf(embed_uri, sizeof(embed_uri), "%s?root=%s", EMBED_URI, tmpl);
-    ret = run_child(embed_uri, EMBED_URI, root, KC_SOURCE_EMBEDDED, deadline, timeout_s, facts,
-                    &connect_failed, err);
-    remove_tree(tmpl);
+    ret = collect_embedded(root, deadline, timeout_s, facts, &connect_failed, err);
     if (ret < 0 && connect_failed) {
         kc_error why = *err;
 
@@ -850,5 +993,26 @@ int kc_libvirt_collect(const kc_collect_opts *opts, kc_facts *facts, kc_error *e
     if (ret == 0)
         kc_facts_add_note(facts, "no libvirt daemon answered on '%s': used the embedded driver",
                           SYSTEM_URI);
+    return ret;
+}
+
+int kc_libvirt_collect(const kc_collect_opts *opts, kc_facts *facts, kc_error *err)
+{
+    struct sigaction sa, old[N_STOP_SIGNALS];
+    int ret, sig;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    caught_signal = 0;
+    for (size_t i = 0; i < N_STOP_SIGNALS; i++)
+        sigaction(stop_signals[i], &sa, &old[i]);
+    ret = collect(opts, facts, err);
+    for (size_t i = 0; i < N_STOP_SIGNALS; i++)
+        sigaction(stop_signals[i], &old[i], NULL);
+    sig = caught_signal;
+    caught_signal = 0;
+    if (sig)
+        raise(sig);             /* as if it had come now, with what was there before */
     return ret;
 }
