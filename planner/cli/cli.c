@@ -16,7 +16,7 @@ static const char usage_hint[] = "Try 'kvmcap --help' for more information.";
 
 int kc_cli_fail(const kc_error *err)
 {
-    fprintf(stderr, "kvmcap: %s\n", err->msg);
+    fprintf(stderr, "kvmcap: %s\n", kc_term_str(err->msg));   /* C1, 8-bit bytes too */
     if (err->code == KC_ERR_USAGE)
         fprintf(stderr, "%s\n", usage_hint);
     return err->code > KC_ERR_NONE && err->code < KC_ERR_LAST ? (int)err->code : KC_ERR_INTERNAL;

@@ -341,7 +341,7 @@ static void print_table(FILE *out, const kc_fit_report *rep, param p, const poin
             value_text(a, sizeof(a), p, pts[0].value),
             value_text(b, sizeof(b), p, pts[n - 1].value),
             value_text(c, sizeof(c), p, n > 1 ? pts[1].value - pts[0].value : 0));
-    fprintf(out, "host    %s (%s): %u CPUs, ", f->name[0] ? f->name : f->hostname,
+    fprintf(out, "host    %s (%s): %u CPUs, ", kc_term_str(f->name[0] ? f->name : f->hostname),
             kc_source_name(f->source), rep->host.cpus);
     if (p == P_HOST_MEM)
         fputs("memory swept\n", out);
@@ -367,7 +367,7 @@ static void print_table(FILE *out, const kc_fit_report *rep, param p, const poin
         if (rep->profile)
             fprintf(out, "        profile %s\n", rep->profile);
         if (rep->source && kc_config_source_line(from, sizeof(from), rep->source)[0])
-            fprintf(out, "        %s\n", from);
+            fprintf(out, "        %s\n", kc_term_str(from));
         fputc('\n', out);
     }
     /* the chart's axis: 0 where the bars start, the largest count where the longest ends */

@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 
 #include "facts/facts_json.h"
+#include "util/json_in.h"
 #include "util/json_out.h"
 #include "util/util.h"
 
@@ -558,7 +559,6 @@ int kc_facts_from_json(const char *text, const char *origin, kc_facts *facts, kc
 {
     int ret = -1;
     cJSON *root = NULL;
-    const char *end = NULL;
     reader r = { origin ? origin : "facts", err };
     const cJSON *item, *numa, *nics, *networks, *storage, *vms, *notes;
     char report[16] = "", uri[256] = "";
@@ -570,28 +570,9 @@ int kc_facts_from_json(const char *text, const char *origin, kc_facts *facts, kc
         kc_error_set(err, KC_ERR_INVALID, "%s: no text", r.origin);
         goto out;
     }
-    /* cJSON decodes "\u0000" into a NUL that would silently cut a string: refuse it */
-    if (kc_json_has_nul_escape(text)) {
-        kc_error_set(err, KC_ERR_INVALID, "%s: a string contains a NUL character ('\\u0000')",
-                     r.origin);
+    root = kc_json_parse_strict(text, r.origin, err);    /* util/json_in.h: what it refuses */
+    if (!root)
         goto out;
-    }
-    root = cJSON_ParseWithOpts(text, &end, true);
-    if (!root) {
-        char near[17];
-        size_t off = end && end >= text ? (size_t)(end - text) : 0, n = 0;
-
-        for (const char *p = text + off; *p && n < sizeof(near) - 1; p++)
-            near[n++] = (*p >= 0x20 && *p < 0x7f && *p != '\'') ? *p : '?';
-        near[n] = '\0';
-        if (n == 0)
-            kc_error_set(err, KC_ERR_INVALID, "%s: not valid JSON (ends early at byte %zu)",
-                         r.origin, off);
-        else
-            kc_error_set(err, KC_ERR_INVALID, "%s: not valid JSON at byte %zu near '%s'",
-                         r.origin, off, near);
-        goto out;
-    }
     if (!cJSON_IsObject(root)) {
         kc_error_set(err, KC_ERR_INVALID, "%s: not a JSON object", r.origin);
         goto out;

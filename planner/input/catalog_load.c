@@ -14,6 +14,7 @@
 #include "input/catalog.h"
 #include "input/catalog_load.h"
 #include "input/spec.h"
+#include "util/json_in.h"
 #include "util/util.h"
 
 #ifndef KC_DATADIR
@@ -237,15 +238,10 @@ static cJSON *load_array(const ctx *c, const char *path, const char *key, cJSON 
     *root = NULL;
     if (!text)
         return NULL;
-    if (kc_json_has_nul_escape(text)) {
-        /* cJSON would decode it into a NUL that silently cuts the string */
-        free(text);
-        kc_error_set(c->err, KC_ERR_INVALID, "%s: a string contains a NUL character ('\\u0000')",
-                     c->file);
-        return NULL;
-    }
-    *root = cJSON_ParseWithOpts(text, NULL, true);    /* nothing may follow the object */
+    *root = kc_json_parse_strict(text, c->file, c->err);   /* util/json_in.h */
     free(text);
+    if (!*root)
+        return NULL;
     if (!cJSON_IsObject(*root)) {
         kc_error_set(c->err, KC_ERR_INVALID, "%s: not a JSON object", c->file);
         return NULL;

@@ -193,8 +193,7 @@ static int load_file(kc_config *cfg, const char *path, bool must_exist, kc_error
 
     if (!must_exist && stat(path, &st) < 0 && (errno == ENOENT || errno == ENOTDIR))
         return 0;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-        return kc_error_set(err, KC_ERR_HOST, "policy file '%s' is a directory", path);
+    /* a directory, a FIFO or a device is refused by kc_read_file(), at once (exit 3) */
     text = kc_read_file(path, KC_CONF_VALUE_MAX * 4096, NULL, err);
     if (!text)
         return -1;

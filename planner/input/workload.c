@@ -9,6 +9,7 @@
 
 #include "input/spec.h"
 #include "input/workload.h"
+#include "util/json_in.h"
 #include "util/json_out.h"
 #include "util/util.h"
 
@@ -22,13 +23,9 @@ int kc_workload_from_json(const char *text, const char *origin, const kc_catalog
     int ret = -1;
     size_t i = 0;
 
-    if (kc_json_has_nul_escape(text)) {
-        /* cJSON would decode it into a NUL that silently cuts the string */
-        kc_error_set(err, KC_ERR_INVALID, "%s: a string contains a NUL character ('\\u0000')",
-                     origin);
+    root = kc_json_parse_strict(text, origin, err);    /* util/json_in.h: what it refuses */
+    if (!root)
         goto out;
-    }
-    root = cJSON_ParseWithOpts(text, NULL, true);    /* nothing may follow the object */
     if (!cJSON_IsObject(root)) {
         kc_error_set(err, KC_ERR_INVALID, "%s: not a JSON object", origin);
         goto out;

@@ -1,25 +1,30 @@
 /* SPDX-License-Identifier: MIT */
 /* report_csv.c: CSV reports (RFC 4180) of fit and size, for spreadsheets and plotting. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report/report_csv.h"
+#include "util/sanitize.h"
 
 void kc_csv_field(FILE *out, const char *text)
 {
-    size_t n = strlen(text);
+    char *safe = kc_term_dup(text);    /* no control byte, no invalid UTF-8 in a cell */
+    size_t n = strlen(safe);
 
-    if (!strpbrk(text, ",\"\r\n") && !(n && (text[0] == ' ' || text[n - 1] == ' '))) {
-        fputs(text, out);
+    if (!strpbrk(safe, ",\"") && !(n && (safe[0] == ' ' || safe[n - 1] == ' '))) {
+        fputs(safe, out);
+        free(safe);
         return;
     }
     fputc('"', out);
-    for (const char *p = text; *p; p++) {
+    for (const char *p = safe; *p; p++) {
         if (*p == '"')
             fputc('"', out);
         fputc(*p, out);
     }
     fputc('"', out);
+    free(safe);
 }
 
 static void u64_field(FILE *out, uint64_t v)

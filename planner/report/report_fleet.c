@@ -101,10 +101,10 @@ void kc_report_fleet_text(FILE *out, const kc_fleet *fleet, const kc_fleet_meta 
         const kc_fleet_host *h = &fleet->hosts[i];
 
         if (!h->ok) {
-            fprintf(out, "%s  failed: %s\n", h->uri, h->err.msg);
+            fprintf(out, "%s  failed: %s\n", kc_term_str(h->uri), kc_term_str(h->err.msg));
             continue;
         }
-        fprintf(out, "%-*s %5u %10llu %5llu", uw, h->uri, h->host.cpus,
+        fprintf(out, "%-*s %5u %10llu %5llu", uw, kc_term_str(h->uri), h->host.cpus,
                 (unsigned long long)h->host.mem_mib, (unsigned long long)h->host.used.vms);
         for (size_t s = 0; s < fleet->n_shapes; s++)
             fprintf(out, " %*llu", col_width(fleet->labels[s]),
@@ -140,7 +140,7 @@ void kc_report_fleet_text(FILE *out, const kc_fleet *fleet, const kc_fleet_meta 
 
             if (!h->ok || !h->placed || !h->placed[s])
                 continue;
-            fprintf(out, "%s%s %llu", first ? ": " : ", ", h->uri,
+            fprintf(out, "%s%s %llu", first ? ": " : ", ", kc_term_str(h->uri),
                     (unsigned long long)h->placed[s]);
             first = false;
         }

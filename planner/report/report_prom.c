@@ -5,18 +5,26 @@
 #include <string.h>
 
 #include "report/report_prom.h"
+#include "util/sanitize.h"
 
 void kc_prom_label(FILE *out, const char *text)
 {
-    for (const char *p = text; *p; p++) {
-        if (*p == '\\')
+    /* the format escapes \\, " and newline; every other control byte and every byte that
+     * is not UTF-8 becomes '?' (util/sanitize.h) */
+    while (*text) {
+        size_t len = kc_safe_char_len(text), bad = len ? 0 : kc_unsafe_char_len(text);
+
+        if (*text == '\\')
             fputs("\\\\", out);
-        else if (*p == '"')
+        else if (*text == '"')
             fputs("\\\"", out);
-        else if (*p == '\n')
+        else if (*text == '\n')
             fputs("\\n", out);
+        else if (len == 0)
+            fputc('?', out);
         else
-            fputc(*p, out);
+            fwrite(text, 1, len, out);
+        text += len ? len : bad ? bad : 1;
     }
 }
 

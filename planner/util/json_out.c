@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "util/json_out.h"
 #include "util/util.h"
@@ -58,7 +59,14 @@ char *kc_json_print(cJSON *root)
 
     cJSON_Delete(root);
     kc_json_must((cJSON *)(void *)printed);    /* NULL only on out-of-memory */
-    text = kc_xstrdup(printed);                /* callers free() what they get */
+    /* cJSON escapes controls but copies other bytes as they are: a host name or a file's
+     * string that is not UTF-8 would make the whole report invalid JSON. Outside strings
+     * the text is ASCII, so repairing the whole text repairs the strings. Callers free()
+     * what they get. */
+    if (kc_utf8_valid(printed, strlen(printed), NULL))
+        text = kc_xstrdup(printed);
+    else
+        text = kc_utf8_repair(printed);
     cJSON_free(printed);
     return text;
 }

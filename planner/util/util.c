@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /* util.c: allocation that aborts on out-of-memory, bounded string copy, file reading,
- * untrusted text checks (JSON NUL escapes, terminal-safe output). */
+ * the JSON NUL-escape check (text that reaches a reader: util/sanitize.c). */
+#define _XOPEN_SOURCE 700      /* O_CLOEXEC, S_ISSOCK */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "util/util.h"
 
@@ -60,16 +64,54 @@ int kc_strlcpy(char *dst, const char *src, size_t size)
     return 0;
 }
 
-char *kc_read_file(const char *path, size_t max, size_t *len, kc_error *err)
+/* What a file that is not a regular one is, for the message. */
+static const char *file_kind(mode_t mode)
 {
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    char *buf = NULL;
-    size_t cap = 0, n = 0;
+    return S_ISDIR(mode) ? "a directory" : S_ISFIFO(mode) ? "a FIFO" :
+           S_ISCHR(mode) || S_ISBLK(mode) ? "a device" : S_ISSOCK(mode) ? "a socket" :
+           "not a regular file";
+}
 
-    if (!f) {
+/* Open @path for reading: a regular file only. O_NONBLOCK, so that opening a FIFO with no
+ * writer returns at once instead of blocking, and fstat() on what was opened (no race with
+ * a stat() of the name): a FIFO, a device or a directory is refused before any read. */
+static FILE *open_regular(const char *path, kc_error *err)
+{
+    struct stat st;
+    FILE *f;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+
+    if (fd < 0) {
         kc_error_set(err, KC_ERR_HOST, "cannot open '%s': %s", path, strerror(errno));
         return NULL;
     }
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        int e = errno;
+
+        if (!S_ISREG(st.st_mode))
+            kc_error_set(err, KC_ERR_INVALID, "'%s' is %s, not a file", path,
+                         file_kind(st.st_mode));
+        else
+            kc_error_set(err, KC_ERR_HOST, "cannot open '%s': %s", path, strerror(e));
+        close(fd);
+        return NULL;
+    }
+    f = fdopen(fd, "rb");
+    if (!f) {
+        kc_error_set(err, KC_ERR_HOST, "cannot open '%s': %s", path, strerror(errno));
+        close(fd);
+    }
+    return f;
+}
+
+char *kc_read_file(const char *path, size_t max, size_t *len, kc_error *err)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : open_regular(path, err);
+    char *buf = NULL;
+    size_t cap = 0, n = 0;
+
+    if (!f)
+        return NULL;
     for (;;) {
         size_t got;
 
@@ -120,95 +162,4 @@ bool kc_json_has_nul_escape(const char *text)
         p++;    /* skip the escaped character, so "\\u0000" is not a NUL */
     }
     return false;
-}
-
-/* Length of the valid UTF-8 sequence at @s that is safe on a terminal: 1..4, or 0 for a
- * control character or a byte that does not start valid UTF-8. */
-static size_t safe_char_len(const unsigned char *s)
-{
-    size_t n, i;
-    uint32_t cp;
-
-    if (s[0] < 0x20 || s[0] == 0x7f)
-        return 0;
-    if (s[0] < 0x80)
-        return 1;
-    if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-        n = 2;
-        cp = s[0] & 0x1fu;
-    } else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-        n = 3;
-        cp = s[0] & 0x0fu;
-    } else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-        n = 4;
-        cp = s[0] & 0x07u;
-    } else {
-        return 0;
-    }
-    for (i = 1; i < n; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3fu);
-    }
-    /* overlong forms, surrogates, beyond U+10FFFF, and the C1 controls */
-    if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
-        (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp <= 0x9f))
-        return 0;
-    return n;
-}
-
-char *kc_term_safe(char *dst, size_t size, const char *src)
-{
-    const unsigned char *s = (const unsigned char *)src;
-    size_t n = 0;
-
-    if (size == 0)
-        return dst;
-    while (*s) {
-        size_t len = safe_char_len(s);
-
-        if (len == 0) {
-            if (n + 1 >= size)
-                break;
-            dst[n++] = '?';
-            s++;
-            continue;
-        }
-        if (n + len >= size)
-            break;
-        memcpy(dst + n, s, len);
-        n += len;
-        s += len;
-    }
-    dst[n] = '\0';
-    return dst;
-}
-
-const char *kc_term_str(const char *src)
-{
-    static _Thread_local char ring[8][1024];
-    static _Thread_local unsigned next;
-    char *buf = ring[next++ % 8];
-
-    return kc_term_safe(buf, sizeof(ring[0]), src);
-}
-
-int kc_term_fputs(const char *src, FILE *out)
-{
-    const unsigned char *s = (const unsigned char *)src;
-
-    while (*s) {
-        size_t len = safe_char_len(s);
-
-        if (len == 0) {
-            if (fputc('?', out) == EOF)
-                return EOF;
-            s++;
-            continue;
-        }
-        if (fwrite(s, 1, len, out) != len)
-            return EOF;
-        s += len;
-    }
-    return 0;
 }

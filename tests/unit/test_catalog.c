@@ -274,7 +274,7 @@ Test(catalog_broken, every_broken_field_is_named)
         { "devices.json", "{\"devices\":{}}", "'devices' must be an array" },
         { "devices.json", "{\"devices\":[]}", "'devices' is empty" },
         { "devices.json", "[1,2]", "devices.json: not a JSON object" },
-        { "devices.json", "{\"devices\":[", "devices.json: not a JSON object" },
+        { "devices.json", "{\"devices\":[", "devices.json: not valid JSON (ends early" },
         { "network.json", "{\"modes\":[{\"name\":\"bridge\",\"efficiency_pct\":100,"
                           "\"source\":\"t\"}]}", "mode 'nat' is missing" },
         { "network.json", "{\"modes\":[{\"name\":\"bridge\",\"efficiency_pct\":100,"

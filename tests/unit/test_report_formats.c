@@ -47,8 +47,12 @@ Test(formats, csv_fields_are_quoted_only_when_they_must_be)
         { "", "" },
         { "2c4g,disk=40g", "\"2c4g,disk=40g\"" },
         { "say \"hi\"", "\"say \"\"hi\"\"\"" },
-        { "two\nlines", "\"two\nlines\"" },
-        { "cr\rhere", "\"cr\rhere\"" },
+        /* no control byte reaches a cell, quoted or not (util/sanitize.h) */
+        { "two\nlines", "two?lines" },
+        { "cr\rhere", "cr?here" },
+        { "csi\xc2\x9b" "2J,x", "\"csi?2J,x\"" },
+        { "raw\xff\x9b" "byte", "raw??byte" },
+        { "caf\xc3\xa9", "caf\xc3\xa9" },
         { " lead", "\" lead\"" },
         { "trail ", "\"trail \"" },
         { "in side", "in side" },
@@ -69,6 +73,11 @@ Test(formats, prometheus_label_values_escape_backslash_quote_and_newline)
         { "a\\b", "a\\\\b" },
         { "say \"x\"", "say \\\"x\\\"" },
         { "l1\nl2", "l1\\nl2" },
+        /* other controls, C1 and bytes that are not UTF-8 become '?' */
+        { "esc\x1b]0;t\x07", "esc?]0;t?" },
+        { "csi\xc2\x9b" "2J", "csi?2J" },
+        { "bad\xff\xc0\xaf", "bad???" },
+        { "caf\xc3\xa9", "caf\xc3\xa9" },
         { "2c4g,disk=40g", "2c4g,disk=40g" },
     };
 
