@@ -172,11 +172,11 @@ static void expect_refused(const char *const *args, size_t n, int want, const ch
         cr_expect(second >= r.err + r.err_len || *second == '\0',
                   "%s: %s: more than one line on stderr: '%s' then '%s'", where, cmd, r.err,
                   nl + 1);
-        /* the message line itself is clean text: no control characters */
-        for (const char *p = r.err; *p; p++)
-            cr_expect((unsigned char)*p >= 0x20 && *p != 0x7f,
-                      "%s: %s: control byte 0x%02x in the message", where, cmd,
-                      (unsigned char)*p);
+        /* the message line itself is clean text: no control characters, C1 included, and
+         * nothing that is not UTF-8 (util/sanitize.h) */
+        for (const char *p = r.err; *p; p += kc_safe_char_len(p) ? kc_safe_char_len(p) : 1)
+            cr_expect(kc_safe_char_len(p) > 0, "%s: %s: unsafe byte 0x%02x in the message",
+                      where, cmd, (unsigned char)*p);
     }
     if (token)
         cr_expect(strstr(r.err, token) != NULL, "%s: %s: message '%s' does not name '%s'",
@@ -357,6 +357,29 @@ static void expect_file_refused(const char *path, const char *where)
     expect_refused(facts, 4, 3, path, where);
     expect_refused(work, 5, 3, path, where);
     expect_refused(cat, 5, 3, path, where);
+}
+
+/* A FIFO with no writer blocks open() and read() forever: every file option refuses one at
+ * once (a block would end in the run's SIGALRM). */
+Test(malformed, a_fifo_given_as_any_input_file_is_refused_at_once)
+{
+    char fifo[256];
+
+    snprintf(fifo, sizeof(fifo), "%s/fifo", tmpdir);
+    cr_assert(mkfifo(fifo, 0600) == 0 || errno == EEXIST, "mkfifo: %s", strerror(errno));
+    {
+        const char *facts[] = { "--facts", fifo, "--vm", "1c1g" };
+        const char *config[] = { "--config", fifo, "--host", "8c8g", "--vm", "1c1g" };
+        const char *work[] = { "size", "--workload", fifo, "--host", "8c8g" };
+        const char *cat[] = { "size", "--vm", "1c1g:4", "--catalog", fifo };
+        const char *hosts[] = { "fleet", "--hosts", fifo, "--vm", "1c1g" };
+
+        expect_refused(facts, 4, 3, "is a FIFO, not a file", "fifo --facts");
+        expect_refused(config, 6, 3, "is a FIFO, not a file", "fifo --config");
+        expect_refused(work, 5, 3, "is a FIFO, not a file", "fifo --workload");
+        expect_refused(cat, 5, 3, "is a FIFO, not a file", "fifo --catalog");
+        expect_refused(hosts, 5, 3, "is a FIFO, not a file", "fifo --hosts");
+    }
 }
 
 Test(malformed, deep_nesting_is_refused_without_a_stack_overflow)
@@ -578,6 +601,62 @@ Test(output, host_strings_reach_the_text_reports_without_control_characters)
         cr_expect(strstr(r.out, "\nnote: all good") == NULL, "a note forged a line");
         run_free(&r);
     }
+}
+
+/* Every text byte of @r's stdout is safe (a line end aside: \n, and \r before it in CSV). */
+static void expect_safe_text(const run_result *r, const char *what)
+{
+    for (size_t i = 0; i < r->out_len;) {
+        size_t n = kc_safe_char_len(r->out + i);
+
+        if (r->out[i] == '\n' || (r->out[i] == '\r' && r->out[i + 1] == '\n')) {
+            i++;
+            continue;
+        }
+        cr_expect(n > 0, "%s: unsafe byte 0x%02x at %zu of the output", what,
+                  (unsigned char)r->out[i], i);
+        i += n ? n : 1;
+    }
+}
+
+/* Terminal controls (C0 and C1: U+009B is CSI) in a facts file and 8-bit bytes in a URI:
+ * no text renderer passes one on, and JSON output stays valid UTF-8. */
+Test(output, c1_controls_and_8bit_bytes_reach_no_output)
+{
+    static const char facts[] =
+        "{\"host\": {\"cpus\": 8, \"mem_mib\": 8192, \"name\": \"evil\\u009b2J\\u001b]0;t\\u0007\"},"
+        " \"vms\": [{\"name\": \"v\\u0085x\", \"vcpus\": 1, \"mem_mib\": 1}],"
+        " \"notes\": [\"n\\u009b31m\"]}";
+    static const char uri[] = "test:///no/such/\xc2\x9b" "2J\xff\x9b" "31m.xml";
+    char path[256];
+    const char *sweep[] = { "sweep", "--facts", path, "--vm", "1c1g", "--reserve", "0:2g:1g" };
+    const char *csv[] = { "--facts", path, "--vm", "1c1g", "--format", "csv" };
+    const char *prom[] = { "--facts", path, "--vm", "1c1g", "--format", "prometheus" };
+    const char *fit[] = { "--facts", path, "--vm", "1c1g" };
+    const char *fleet[] = { "fleet", "-c", uri, "--vm", "1c1g" };
+    const char *fleet_json[] = { "fleet", "-c", uri, "--vm", "1c1g", "--json" };
+    const char *const *text[] = { sweep, csv, prom, fit, fleet };
+    const size_t n_text[] = { 7, 6, 6, 4, 5 };
+    run_result r;
+
+    snprintf(path, sizeof(path), "%s/c1.json", tmpdir);
+    write_file(path, facts, sizeof(facts) - 1);
+    for (size_t c = 0; c < sizeof(text) / sizeof(text[0]); c++) {
+        char what[64];
+
+        r = run(text[c], n_text[c]);
+        snprintf(what, sizeof(what), "%s %s", text[c][0], text[c][n_text[c] - 1]);
+        cr_expect(r.status == 0, "%s: exit %d, stderr: %s", what, r.status, r.err);
+        cr_expect(r.out_len > 0, "%s: no output", what);
+        expect_safe_text(&r, what);
+        run_free(&r);
+    }
+    r = run(fleet_json, 6);
+    cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+    cr_expect(kc_utf8_valid(r.out, r.out_len, NULL), "fleet --json is not UTF-8: %s", r.out);
+    cr_expect(strstr(r.out, "\xef\xbf\xbd") != NULL, "the 8-bit bytes became U+FFFD: %s",
+              r.out);
+    run_free(&r);
 }
 
 /* A report that cannot be written is exit 4 with a message, never a silent success. */
