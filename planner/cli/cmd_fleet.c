@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* cmd_fleet.c: `kvmcap fleet`: many hosts through libvirt's remote URIs, in parallel. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,7 +116,7 @@ int kc_cmd_fleet(const kc_cli *o, kc_catalog *cat, kc_error *err)
     char labels[KC_CLI_VMS_MAX][160];
     const char *label_ptrs[KC_CLI_VMS_MAX];
     uint64_t counts[KC_CLI_VMS_MAX];
-    bool any_count = false;
+    bool any_count = false, save_failed = false;
     char **uris = NULL;
     size_t n_uris = 0;
     int sort = KC_FLEET_SORT_NAME, ret = -1;
@@ -160,7 +161,8 @@ int kc_cmd_fleet(const kc_cli *o, kc_catalog *cat, kc_error *err)
     if (o->save_facts) {
         /* before collecting: a typo should not cost a fleet's worth of waiting */
         if (access(o->save_facts, W_OK | X_OK) < 0) {
-            kc_error_set(err, KC_ERR_HOST, "--save-facts: cannot write in '%s'", o->save_facts);
+            kc_error_set(err, KC_ERR_HOST, "--save-facts: cannot write in '%s': %s",
+                         o->save_facts, strerror(errno));
             goto out;
         }
     }
@@ -177,8 +179,8 @@ int kc_cmd_fleet(const kc_cli *o, kc_catalog *cat, kc_error *err)
                       &policy, existing, err) < 0)
         goto out;
     kc_fleet_sort_hosts(fleet, (kc_fleet_sort)sort);
-    if (o->save_facts && kc_fleet_save_facts(fleet, o->save_facts, KC_VERSION, err) < 0)
-        goto out;
+    /* a host whose file could not be saved is in the report; the run still fails after it */
+    save_failed = o->save_facts && kc_fleet_save_facts(fleet, o->save_facts, KC_VERSION, err) < 0;
     meta.timeout_s = fo.timeout_s;
     meta.parallel = fo.parallel;
     meta.sort = sort_words[sort];
@@ -191,6 +193,8 @@ int kc_cmd_fleet(const kc_cli *o, kc_catalog *cat, kc_error *err)
     } else {
         kc_report_fleet_text(stdout, fleet, &meta);
     }
+    if (save_failed)
+        goto out;
     if (o->strict && fleet->n_failed) {
         kc_error_set(err, KC_ERR_HOST, "%zu of %zu hosts failed (--strict)", fleet->n_failed,
                      fleet->n_hosts);

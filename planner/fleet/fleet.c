@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -475,7 +477,9 @@ static int write_atomic(const char *dir, const char *file, const char *text, kc_
     const char *p = text;
     int fd;
 
-    if (snprintf(tmp, sizeof(tmp), "%s/.%s.tmp.XXXXXX", dir, file) >= (int)sizeof(tmp) ||
+    /* the PID names the run, so the next run can tell a killed run's leftovers */
+    if (snprintf(tmp, sizeof(tmp), "%s/.%s.tmp.%ld.XXXXXX", dir, file, (long)getpid()) >=
+        (int)sizeof(tmp) ||
         snprintf(final, sizeof(final), "%s/%s", dir, file) >= (int)sizeof(final))
         return kc_error_set(err, KC_ERR_HOST, "'%s': path too long", dir);
     fd = mkstemp(tmp);
@@ -510,14 +514,63 @@ static int write_atomic(const char *dir, const char *file, const char *text, kc_
     return 0;
 }
 
+/* Remove ".NAME.tmp.PID.XXXXXX" files of ours in @dir whose PID runs no more: a run killed
+ * between its mkstemp() and its rename() left them. */
+static void remove_stale_temporaries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+
+    if (!d)
+        return;
+    while ((de = readdir(d))) {
+        const char *t = de->d_name[0] == '.' ? strstr(de->d_name, ".tmp.") : NULL;
+        char *end, path[4096];
+        struct stat st;
+        long pid;
+
+        if (!t)
+            continue;
+        pid = strtol(t + 5, &end, 10);
+        if (end == t + 5 || *end != '.' || strlen(end + 1) != 6 || pid <= 0 ||
+            pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;
+        if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >= (int)sizeof(path) ||
+            lstat(path, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid())
+            continue;
+        (void)unlink(path);
+    }
+    closedir(d);
+}
+
+/* The renames are only durable once the directory itself is on disk. */
+static int sync_dir(const char *dir, kc_error *err)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+    if (fd < 0 || fsync(fd) < 0) {
+        kc_error_set(err, KC_ERR_HOST, "--save-facts: cannot sync '%s': %s", dir,
+                     strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    close(fd);
+    return 0;
+}
+
 int kc_fleet_save_facts(kc_fleet *fleet, const char *dir, const char *version, kc_error *err)
 {
     struct stat st;
     char (*stems)[200] = NULL;
+    size_t failed = 0, first = 0;
     int ret = -1;
 
-    if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+    if (stat(dir, &st) < 0)
+        return kc_error_set(err, KC_ERR_HOST, "--save-facts: '%s': %s", dir, strerror(errno));
+    if (!S_ISDIR(st.st_mode))
         return kc_error_set(err, KC_ERR_HOST, "--save-facts: '%s' is not a directory", dir);
+    remove_stale_temporaries(dir);
     stems = kc_xcalloc(fleet->n_hosts ? fleet->n_hosts : 1, sizeof(*stems));
     for (size_t i = 0; i < fleet->n_hosts; i++) {
         const kc_fleet_host *h = &fleet->hosts[i];
@@ -561,12 +614,24 @@ int kc_fleet_save_facts(kc_fleet *fleet, const char *dir, const char *version, k
             kc_error_set(err, KC_ERR_INTERNAL, "cannot write the facts of '%s' as JSON", h->uri);
             goto out;
         }
-        if (write_atomic(dir, file, text, err) < 0) {
-            free(text);
-            goto out;
-        }
+        /* one host's file failing (a full disk, a name taken by a directory) is that host's:
+         * the others are still written, and the report says which */
+        h->save_failed = write_atomic(dir, file, text, &h->save_err) < 0;
         free(text);
+        if (h->save_failed) {
+            if (!failed++)
+                first = i;
+            continue;
+        }
         snprintf(h->facts_file, sizeof(h->facts_file), "%s/%s", dir, file);
+    }
+    if (sync_dir(dir, err) < 0)
+        goto out;
+    if (failed) {
+        kc_error_set(err, KC_ERR_HOST, "--save-facts: %zu host%s not saved ('%s': %s)", failed,
+                     failed == 1 ? "'s facts were" : "s' facts were", fleet->hosts[first].uri,
+                     fleet->hosts[first].save_err.msg);
+        goto out;
     }
     ret = 0;
  out:

@@ -35,6 +35,8 @@ typedef struct kc_fleet_host {
     kc_fit *fits;                  /* ok: one per shape (owned) */
     uint64_t *placed;              /* ok, with counted shapes: VMs of each shape placed here */
     char facts_file[4096];         /* --save-facts: the file written, "" = none */
+    bool save_failed;              /* --save-facts: this host's file could not be written */
+    kc_error save_err;             /* save_failed: why */
 } kc_fleet_host;
 
 typedef struct kc_fleet {
@@ -104,7 +106,11 @@ void kc_fleet_sort_hosts(kc_fleet *fleet, kc_fleet_sort key);
  * temporary file, then rename). File names: the host name when no other host has it (all
  * test-driver hosts share one), else the URI, with every byte
  * outside [A-Za-z0-9._-] made '_', a leading '.' made '_', "-2", "-3"... on a clash, and
- * ".json". Sets each host's facts_file. Returns 0, or -1 with @err (KC_ERR_HOST). */
+ * ".json". Temporaries are ".FILE.tmp.PID.XXXXXX"; those of runs no longer running (killed
+ * before their rename) are removed first. The directory is fsync()ed after the renames.
+ * Sets each host's facts_file, or save_failed and save_err for a host whose file could not
+ * be written (the others are still written). Returns 0, or -1 with @err (KC_ERR_HOST): the
+ * directory is unusable, or how many hosts failed and the first reason. */
 int kc_fleet_save_facts(kc_fleet *fleet, const char *dir, const char *version, kc_error *err);
 
 /* The file-name stem for @name (see kc_fleet_save_facts) into @out of @size (>= 2) bytes. */

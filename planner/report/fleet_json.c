@@ -62,6 +62,8 @@ static void host_json(cJSON *hosts, const kc_fleet *fleet, const kc_fleet_host *
         add_str(o, "error", h->err.msg);
         if (h->facts_file[0])
             add_str(o, "facts_file", h->facts_file);
+        if (h->save_failed)
+            add_str(o, "save_error", h->save_err.msg);
         return;
     }
     add_str(o, "hostname", f->hostname);
@@ -88,6 +90,8 @@ static void host_json(cJSON *hosts, const kc_fleet *fleet, const kc_fleet_host *
     }
     if (h->facts_file[0])
         add_str(o, "facts_file", h->facts_file);
+    if (h->save_failed)
+        add_str(o, "save_error", h->save_err.msg);
     {
         /* what the collector could not know on this host, as in the facts report */
         cJSON *notes = kc_json_must(cJSON_CreateArray());

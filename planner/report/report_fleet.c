@@ -117,6 +117,10 @@ void kc_report_fleet_text(FILE *out, const kc_fleet *fleet, const kc_fleet_meta 
         }
         fputc('\n', out);
     }
+    for (size_t i = 0; i < fleet->n_hosts; i++)
+        if (fleet->hosts[i].save_failed)
+            fprintf(out, "%s  facts not saved: %s\n", kc_term_str(fleet->hosts[i].uri),
+                    kc_term_str(fleet->hosts[i].save_err.msg));
     if (fleet->n_shapes) {
         fprintf(out, "%-*s %5s %10s %5s", uw, "total", "", "", "");
         for (size_t s = 0; s < fleet->n_shapes; s++)

@@ -4,11 +4,13 @@
 #include <criterion/criterion.h>
 #include <cjson/cJSON.h>
 #include <dirent.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "facts/facts_json.h"
@@ -447,6 +449,86 @@ Test(fleet_hosts, saving_into_a_missing_directory_fails)
 
     cr_expect_eq(kc_fleet_save_facts(fleet, "/nonexistent/kvmcap", "0.1.0", &err), -1);
     cr_expect_eq(err.code, KC_ERR_HOST);
-    cr_expect_str_eq(err.msg, "--save-facts: '/nonexistent/kvmcap' is not a directory");
+    /* the reason, not a guess */
+    cr_expect_str_eq(err.msg, "--save-facts: '/nonexistent/kvmcap': No such file or directory");
+    cr_expect_eq(kc_fleet_save_facts(fleet, "/dev/null", "0.1.0", &err), -1);
+    cr_expect_str_eq(err.msg, "--save-facts: '/dev/null' is not a directory");
+    kc_fleet_free(fleet);
+}
+
+/* A run killed between writing a temporary and renaming it leaves ".NAME.tmp.PID.XXXXXX":
+ * the next save removes those of runs that are gone (PID 999999999 is above any pid_max),
+ * and only those. */
+Test(fleet_hosts, saving_removes_the_temporaries_of_killed_runs_only)
+{
+    char tmpl[] = "/tmp/kvmcap-fleet-test.XXXXXX", stale[600], live[600], other[600];
+    kc_fleet *fleet = collect_four(NULL);
+    kc_error err = { 0 };
+    FILE *f;
+
+    cr_assert_not_null(mkdtemp(tmpl));
+    snprintf(stale, sizeof(stale), "%s/.old.json.tmp.999999999.AbC123", tmpl);
+    snprintf(live, sizeof(live), "%s/.old.json.tmp.%ld.AbC123", tmpl, (long)getppid());
+    snprintf(other, sizeof(other), "%s/.not-ours.tmp", tmpl);
+    cr_assert((f = fopen(stale, "w")) && fclose(f) == 0);
+    cr_assert((f = fopen(live, "w")) && fclose(f) == 0);
+    cr_assert((f = fopen(other, "w")) && fclose(f) == 0);
+    cr_assert_eq(kc_fleet_save_facts(fleet, tmpl, "0.1.0", &err), 0, "%s", err.msg);
+    cr_expect_neq(access(stale, F_OK), 0, "the killed run's temporary is still there");
+    cr_expect_eq(access(live, F_OK), 0, "a running process's temporary was removed");
+    cr_expect_eq(access(other, F_OK), 0, "a file not named like ours was removed");
+    for (size_t i = 0; i < fleet->n_hosts; i++)
+        if (fleet->hosts[i].facts_file[0])
+            unlink(fleet->hosts[i].facts_file);
+    unlink(live);
+    unlink(other);
+    cr_expect_eq(rmdir(tmpl), 0, "%s: %s", tmpl, strerror(errno));
+    kc_fleet_free(fleet);
+}
+
+/* One host whose file cannot be written (its name is taken by a directory) is that host's
+ * failure: the others are saved, the host says why, and the call fails naming it. */
+Test(fleet_hosts, one_host_that_cannot_be_saved_fails_alone)
+{
+    char tmpl[] = "/tmp/kvmcap-fleet-test.XXXXXX", blocked[4096] = "";
+    kc_fleet *fleet = collect_four(NULL);
+    kc_error err = { 0 };
+    size_t saved = 0, failed = 0, first_ok = 0;
+
+    cr_assert_not_null(mkdtemp(tmpl));
+    cr_assert_eq(kc_fleet_save_facts(fleet, tmpl, "0.1.0", &err), 0, "%s", err.msg);
+    for (size_t i = 0; i < fleet->n_hosts; i++)
+        if (fleet->hosts[i].facts_file[0]) {
+            if (!blocked[0]) {
+                kc_strlcpy(blocked, fleet->hosts[i].facts_file, sizeof(blocked));
+                first_ok = i;
+            }
+            unlink(fleet->hosts[i].facts_file);
+            fleet->hosts[i].facts_file[0] = '\0';
+        }
+    cr_assert(blocked[0]);
+    cr_assert_eq(mkdir(blocked, 0700), 0, "%s", strerror(errno));
+    cr_expect_eq(kc_fleet_save_facts(fleet, tmpl, "0.1.0", &err), -1);
+    cr_expect_eq(err.code, KC_ERR_HOST);
+    cr_expect(strstr(err.msg, "1 host's facts were not saved") != NULL, "%s", err.msg);
+    cr_expect(strstr(err.msg, fleet->hosts[first_ok].uri) != NULL, "%s", err.msg);
+    for (size_t i = 0; i < fleet->n_hosts; i++) {
+        const kc_fleet_host *h = &fleet->hosts[i];
+
+        if (h->save_failed) {
+            failed++;
+            cr_expect_eq(i, first_ok);
+            cr_expect(strstr(h->save_err.msg, "cannot rename") != NULL, "%s", h->save_err.msg);
+            cr_expect_str_eq(h->facts_file, "");
+        } else if (h->facts_file[0]) {
+            saved++;
+            cr_expect_eq(access(h->facts_file, R_OK), 0, "%s", h->facts_file);
+            unlink(h->facts_file);
+        }
+    }
+    cr_expect_eq(failed, 1);
+    cr_expect_eq(saved, 2);
+    rmdir(blocked);
+    cr_expect_eq(rmdir(tmpl), 0, "%s: %s (a temporary left?)", tmpl, strerror(errno));
     kc_fleet_free(fleet);
 }
