@@ -81,9 +81,11 @@ static int parse_line(kc_config *cfg, char *line, const char *file, unsigned lin
     if (!*line || *line == '#')
         return 0;
     eq = strchr(line, '=');
+    /* The line is not shown: a file that is no policy file at all (--config /etc/shadow)
+     * must not have its content printed. */
     if (!eq)
-        return kc_error_set(err, KC_ERR_INVALID, "%s:%u: expected 'key = value', got '%.60s'",
-                            file, lineno, line);
+        return kc_error_set(err, KC_ERR_INVALID, "%s:%u: not a 'key = value' line", file,
+                            lineno);
     *eq = '\0';
     key = trim(line);
     value = eq + 1;
@@ -121,9 +123,15 @@ static int parse_line(kc_config *cfg, char *line, const char *file, unsigned lin
 
 int kc_config_parse(kc_config *cfg, const char *text, const char *file, kc_error *err)
 {
-    char *copy = kc_xstrdup(text), *line = copy;
+    char *copy, *line;
     unsigned lineno = 0;
     int ret = -1;
+
+    /* a UTF-8 byte order mark, as some editors write one */
+    if (strncmp(text, "\xef\xbb\xbf", 3) == 0)
+        text += 3;
+    copy = kc_xstrdup(text);
+    line = copy;
 
     while (line) {
         char *nl = strchr(line, '\n');

@@ -84,6 +84,18 @@ Test(config, keys_values_comments_and_quotes_are_read_with_their_line)
     cr_expect_str_eq(cfg.where[KC_CONF_RESERVE], "", "an unset key has no origin");
 }
 
+Test(config, a_byte_order_mark_is_skipped)
+{
+    kc_config cfg;
+    kc_error err = { 0 };
+
+    kc_config_init(&cfg);
+    cr_assert_eq(kc_config_parse(&cfg, "\xef\xbb\xbfovercommit = 20\n", "bom.conf", &err), 0,
+                 "%s", err.msg);
+    cr_expect_str_eq(cfg.value[KC_CONF_OVERCOMMIT], "20");
+    cr_expect_str_eq(cfg.where[KC_CONF_OVERCOMMIT], "bom.conf:1");
+}
+
 Test(config, a_later_line_and_a_later_file_win)
 {
     kc_config cfg;
@@ -118,7 +130,11 @@ Test(config, syntax_errors_name_the_file_the_line_and_the_token)
 {
     static const struct { const char *text, *msg; } cases[] = {
         { "overcommit = 20\nbogus = 1\n", "f.conf:2: unknown key 'bogus'" },
-        { "\n\njust words\n", "f.conf:3: expected 'key = value', got 'just words'" },
+        { "\n\njust words\n", "f.conf:3: not a 'key = value' line" },
+        /* no content of a file that is not a policy file (--config /etc/shadow) */
+        { "root:$y$j9T$secret:19000:0:99999:7:::\n", "f.conf:1: not a 'key = value' line" },
+        /* a byte order mark is skipped, so the key after it is what is named */
+        { "\xef\xbb\xbf" "bogus = 1\n", "f.conf:1: unknown key 'bogus'" },
         { "reserve =   # nothing\n", "f.conf:1: 'reserve' has no value" },
         { "profile = \"\"\n", "f.conf:1: 'profile' has no value" },
     };
