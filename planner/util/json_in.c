@@ -255,13 +255,26 @@ static int check_keys(const cJSON *node, char *path, size_t cap, const char *ori
     return 0;
 }
 
+/* cJSON's allocations: out of memory is kc_oom(), so that cJSON never returns NULL for it
+ * (which would read as "not valid JSON" for a valid file). */
+static void *must_malloc(size_t size)
+{
+    void *p = malloc(size);
+
+    if (!p)
+        kc_oom();
+    return p;
+}
+
 cJSON *kc_json_parse_strict(const char *text, const char *origin, kc_error *err)
 {
     const char *end = NULL;
     size_t bad = 0;
     char path[160] = "";
     cJSON *root;
+    cJSON_Hooks hooks = { must_malloc, free };
 
+    cJSON_InitHooks(&hooks);    /* cheap, and every reader passes here first */
     if (kc_json_has_nul_escape(text)) {
         kc_error_set(err, KC_ERR_INVALID, "%s: a string contains a NUL character ('\\u0000')",
                      origin);

@@ -11,10 +11,8 @@
 
 cJSON *kc_json_must(cJSON *item)
 {
-    if (!item) {
-        fputs("kvmcap: out of memory\n", stderr);
-        abort();
-    }
+    if (!item)
+        kc_oom();
     return item;
 }
 

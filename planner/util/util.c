@@ -13,18 +13,25 @@
 
 #include "util/util.h"
 
-static void oom(void)
+void kc_oom(void)
 {
-    fputs("kvmcap: out of memory\n", stderr);
-    abort();
+    static const char msg[] = "kvmcap: out of memory\n";
+
+    /* write(2), not stdio: stdio may want memory too; _exit: no core dump, no atexit work
+     * that may allocate, and the exit status of an internal error */
+    if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
+        /* nothing left to tell it with */
+    }
+    _exit(KC_ERR_INTERNAL);
 }
+
 
 void *kc_xcalloc(size_t n, size_t size)
 {
     void *p = calloc(n ? n : 1, size ? size : 1);
 
     if (!p)
-        oom();
+        kc_oom();
     return p;
 }
 
@@ -33,10 +40,10 @@ void *kc_xreallocarray(void *ptr, size_t n, size_t size)
     void *p;
 
     if (size && n > SIZE_MAX / size)
-        oom();
+        kc_oom();
     p = realloc(ptr, n * size != 0 ? n * size : 1);
     if (!p)
-        oom();
+        kc_oom();
     return p;
 }
 
@@ -45,7 +52,7 @@ char *kc_xstrdup(const char *s)
     char *p = strdup(s);
 
     if (!p)
-        oom();
+        kc_oom();
     return p;
 }
 

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -727,4 +728,77 @@ Test(output, a_full_disk_or_closed_stdout_is_exit_4)
         expect_write_failure(cmds[c], ns[c], false);
         expect_write_failure(cmds[c], ns[c], true);
     }
+}
+
+/* Run kvmcap @args under an address-space limit of @mib MiB; the exit status, or -signal. */
+static int run_limited(const char *const *args, size_t n, unsigned mib, char **err_text)
+{
+    const char *bin = getenv("KVMCAP_BIN");
+    const char *argv[ARGS_MAX + 2];
+    char errp[256];
+    size_t len;
+    int status;
+    pid_t pid;
+
+    cr_assert(bin && n <= ARGS_MAX);
+    argv[0] = bin;
+    for (size_t i = 0; i < n; i++)
+        argv[i + 1] = args[i];
+    argv[n + 1] = NULL;
+    snprintf(errp, sizeof(errp), "%s/stderr-limited", tmpdir);
+    fflush(NULL);
+    pid = fork();
+    cr_assert(pid >= 0);
+    if (pid == 0) {
+        struct rlimit rl = { (rlim_t)mib << 20, (rlim_t)mib << 20 };
+        struct rlimit no_core = { 0, 0 };
+        int in = open("/dev/null", O_RDWR), e = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+        if (in < 0 || e < 0)
+            _exit(127);
+        dup2(in, 0);
+        dup2(in, 1);
+        dup2(e, 2);
+        setrlimit(RLIMIT_CORE, &no_core);
+        if (setrlimit(RLIMIT_AS, &rl) < 0)
+            _exit(126);
+        alarm(CASE_SECONDS);
+        execv(bin, (char *const *)argv);
+        _exit(127);
+    }
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    *err_text = slurp(errp, &len);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+}
+
+/* Out of memory is exit 5 and "kvmcap: out of memory": not abort()'s 134 and a core dump,
+ * and not "not valid JSON" for a valid file whose tree cJSON could not allocate. */
+Test(malformed, out_of_memory_is_exit_5_with_its_own_message)
+{
+    static const char head[] = "{\"host\": {\"cpus\": 8, \"mem_mib\": 8192}, \"notes\": [\"x\"";
+    const char *version[] = { "--version" };
+    const char *fit[] = { "--facts", NULL, "--vm", "1c1g" };
+    char path[256], *err = NULL;
+    FILE *f;
+    int st;
+
+    /* a sanitized build reserves terabytes of shadow memory: it cannot run under a limit */
+    st = run_limited(version, 1, 120, &err);
+    free(err);
+    if (st != 0)
+        cr_skip_test("this kvmcap does not start under a 120 MiB address-space limit");
+    snprintf(path, sizeof(path), "%s/many-notes.json", tmpdir);
+    f = fopen(path, "w");
+    cr_assert(f);
+    fputs(head, f);
+    for (int i = 0; i < 4000000; i++)     /* 16 MB of text, ~4 M cJSON items: > 120 MiB */
+        fputs(",\"x\"", f);
+    fputs("]}", f);
+    cr_assert_eq(fclose(f), 0);
+    fit[1] = path;
+    st = run_limited(fit, 4, 120, &err);
+    cr_expect_eq(st, 5, "exit %d, stderr: %s", st, err);
+    cr_expect_str_eq(err, "kvmcap: out of memory\n");
+    free(err);
+    unlink(path);
 }
