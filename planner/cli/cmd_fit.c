@@ -280,12 +280,7 @@ static int run_fit(const kc_cli *o, const kc_catalog *cat, const kc_facts *facts
                 goto out;
             }
     if (kc_facts_to_host(facts, cat, rep.existing, &rep.host, err) < 0) {
-        if (facts->source == KC_SOURCE_FACTS) {    /* name the file the bad facts came from */
-            char inner[sizeof(err->msg)];
-
-            snprintf(inner, sizeof(inner), "%s", err->msg);
-            kc_error_set(err, err->code, "%s: %s", facts->uri, inner);
-        }
+        kc_facts_name_error(facts, err);    /* the facts file or the URI they came from */
         goto out;
     }
     rep.existing_used = rep.host.used;

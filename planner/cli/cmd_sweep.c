@@ -561,8 +561,10 @@ int kc_cmd_sweep(const kc_cli *o, kc_catalog *cat, kc_error *err)
     rep.rows = &row;
     rep.n_rows = 1;
     rep.source = &src;
-    if (kc_facts_to_host(facts, cat, rep.existing, &rep.host, err) < 0)
+    if (kc_facts_to_host(facts, cat, rep.existing, &rep.host, err) < 0) {
+        kc_facts_name_error(facts, err);    /* the facts file or the URI they came from */
         goto out;
+    }
 
     pts = kc_xcalloc((size_t)((end - start) / step + 1), sizeof(*pts));
     for (uint64_t v = start; v <= end; v += step) {

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* facts_host.c: host facts -> the core's kc_host (device figures from the catalog). */
+#include <stdio.h>
 #include <string.h>
 
 #include "input/facts_host.h"
@@ -164,4 +165,14 @@ int kc_facts_to_host(const kc_facts *facts, const kc_catalog *catalog,
         vms_to_host(facts, existing, host, err) < 0)
         return -1;
     return kc_host_validate(host, err);
+}
+
+int kc_facts_name_error(const kc_facts *facts, kc_error *err)
+{
+    char inner[sizeof(err->msg)];
+
+    if (facts->source == KC_SOURCE_SPEC || !facts->uri[0])
+        return -1;
+    snprintf(inner, sizeof(inner), "%s", err->msg);
+    return kc_error_set(err, err->code, "%s: %s", facts->uri, inner);
 }

@@ -13,4 +13,9 @@
 int kc_facts_to_host(const kc_facts *facts, const kc_catalog *catalog,
                      kc_existing existing, kc_host *host, kc_error *err);
 
+/* Put where @facts came from (the facts file, the libvirt URI) in front of @err's message,
+ * for errors about a host that would otherwise not say which: "URI: host has 0 CPUs".
+ * Nothing for a host from a spec (the spec is named already). Returns -1. */
+int kc_facts_name_error(const kc_facts *facts, kc_error *err);
+
 #endif /* KC_FACTS_HOST_H */

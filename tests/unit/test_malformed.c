@@ -802,3 +802,19 @@ Test(malformed, out_of_memory_is_exit_5_with_its_own_message)
     free(err);
     unlink(path);
 }
+
+/* A libvirt host whose facts cannot be planned (no CPUs) is named by its URI. */
+Test(malformed, a_libvirt_host_without_cpus_is_named_by_its_uri)
+{
+    static const char xml[] =
+        "<node><cpu><nodes>1</nodes><sockets>1</sockets><cores>0</cores><threads>1</threads>"
+        "<active>0</active><mhz>2000</mhz><model>i686</model></cpu>"
+        "<memory>8388608</memory></node>\n";
+    char path[256], uri[300];
+    const char *fit[] = { "-c", uri, "--vm", "1c1g" };
+
+    snprintf(path, sizeof(path), "%s/zero-cpus.xml", tmpdir);
+    write_file(path, xml, sizeof(xml) - 1);
+    snprintf(uri, sizeof(uri), "test://%s", path);
+    expect_refused(fit, 4, 3, uri, "zero-cpu libvirt host");
+}
