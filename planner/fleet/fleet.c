@@ -68,22 +68,55 @@ int kc_fleet_uri_no_tty(const char *uri, char *out, size_t size)
     return n < 0 || (size_t)n >= size ? -1 : 0;
 }
 
-static int add_uri(char ***uris, size_t *n, const char *uri, const char *where, size_t line,
-                   kc_error *err)
+/* The URIs seen so far, hashed (FNV-1a, open addressing, at most half full): a hosts file
+ * of KC_FLEET_HOSTS_MAX lines is checked for duplicates in linear time, not quadratic. */
+#define SEEN_SLOTS 32768u          /* a power of two >= 2 * KC_FLEET_HOSTS_MAX */
+
+typedef struct seen_set {
+    const char *slot[SEEN_SLOTS];  /* borrowed from the URI list */
+} seen_set;
+
+/* Insert @uri; false if it was there already. */
+static bool seen_add(seen_set *s, const char *uri)
+{
+    uint32_t h = 2166136261u;
+
+    for (const unsigned char *p = (const unsigned char *)uri; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    for (uint32_t i = h & (SEEN_SLOTS - 1);; i = (i + 1) & (SEEN_SLOTS - 1)) {
+        if (!s->slot[i]) {
+            s->slot[i] = uri;
+            return true;
+        }
+        if (strcmp(s->slot[i], uri) == 0)
+            return false;
+    }
+}
+
+static int add_uri(char ***uris, size_t *n, size_t *cap, const char *uri, const char *where,
+                   size_t line, seen_set *seen, kc_error *err)
 {
     kc_error why;
+    char *copy;
 
     if (kc_fleet_check_uri(uri, &why) < 0)
         return kc_error_set(err, KC_ERR_INVALID, "%s:%zu: %s", where, line, why.msg);
-    for (size_t i = 0; i < *n; i++)
-        if (strcmp((*uris)[i], uri) == 0)
-            return kc_error_set(err, KC_ERR_INVALID, "%s:%zu: '%s' is listed twice", where,
-                                line, uri);
-    if (*n >= KC_FLEET_HOSTS_MAX)
+    copy = kc_xstrdup(uri);
+    if (!seen_add(seen, copy)) {
+        free(copy);
+        return kc_error_set(err, KC_ERR_INVALID, "%s:%zu: '%s' is listed twice", where,
+                            line, uri);
+    }
+    if (*n >= KC_FLEET_HOSTS_MAX) {
+        free(copy);                /* still in @seen, which the caller frees now */
         return kc_error_set(err, KC_ERR_INVALID, "%s:%zu: more than %d hosts", where, line,
                             KC_FLEET_HOSTS_MAX);
-    *uris = kc_xreallocarray(*uris, *n + 1, sizeof(**uris));
-    (*uris)[(*n)++] = kc_xstrdup(uri);
+    }
+    if (*n == *cap) {              /* room doubles: linear in all */
+        *cap = *cap < 8 ? 16 : *cap * 2;
+        *uris = kc_xreallocarray(*uris, *cap, sizeof(**uris));
+    }
+    (*uris)[(*n)++] = copy;
     return 0;
 }
 
@@ -91,8 +124,13 @@ int kc_fleet_parse_hosts(const char *text, const char *path, char ***uris, size_
                          kc_error *err)
 {
     const char *p = text;
-    size_t line = 0;
+    size_t line = 0, cap = *n;     /* the caller's list is exactly *n long */
+    seen_set *seen = kc_xcalloc(1, sizeof(*seen));
+    int ret = -1;
 
+    /* URIs already in the list (a caller that adds to one) count as seen */
+    for (size_t i = 0; i < *n; i++)
+        (void)seen_add(seen, (*uris)[i]);
     while (*p) {
         const char *end = strchr(p, '\n');
         size_t len = end ? (size_t)(end - p) : strlen(p);
@@ -111,20 +149,25 @@ int kc_fleet_parse_hosts(const char *text, const char *path, char ***uris, size_
             }
         while (b > a && (p[b - 1] == ' ' || p[b - 1] == '\t' || p[b - 1] == '\r'))
             b--;
-        if (b - a >= KC_FLEET_URI_MAX)
-            return kc_error_set(err, KC_ERR_INVALID, "%s:%zu: '%.40s...' is longer than %d "
-                                "bytes", path, line, p + a, KC_FLEET_URI_MAX - 1);
+        if (b - a >= KC_FLEET_URI_MAX) {
+            kc_error_set(err, KC_ERR_INVALID, "%s:%zu: '%.40s...' is longer than %d bytes",
+                         path, line, p + a, KC_FLEET_URI_MAX - 1);
+            goto out;
+        }
         if (b > a) {
             memcpy(buf, p + a, b - a);
             buf[b - a] = '\0';
-            if (add_uri(uris, n, buf, path, line, err) < 0)
-                return -1;
+            if (add_uri(uris, n, &cap, buf, path, line, seen, err) < 0)
+                goto out;
         }
         if (!end)
             break;
         p = end + 1;
     }
-    return 0;
+    ret = 0;
+ out:
+    free(seen);
+    return ret;
 }
 
 kc_fleet *kc_fleet_new(const char *const *uris, size_t n, kc_error *err)

@@ -89,6 +89,40 @@ Test(fleet, hosts_file_rejects_a_uri_given_twice)
     free_uris(uris, n);
 }
 
+/* The duplicate check is hashed: a full hosts file of distinct URIs (many sharing a long
+ * prefix) is read, a repeat of any earlier line is found at its own line, and a URI already
+ * in the list (from -c) counts as given. */
+Test(fleet, hosts_file_finds_a_repeat_among_ten_thousand_uris)
+{
+    size_t size = (size_t)KC_FLEET_HOSTS_MAX * 48 + 64, len = 0;
+    char *text = malloc(size), **uris = NULL;
+    size_t n = 0;
+    kc_error err = { 0 };
+
+    cr_assert(text);
+    for (int i = 0; i < KC_FLEET_HOSTS_MAX - 1; i++)
+        len += (size_t)snprintf(text + len, size - len, "qemu+ssh://kvm%05d.example/system\n", i);
+    cr_assert_eq(kc_fleet_parse_hosts(text, "f", &uris, &n, &err), 0, "%s", err.msg);
+    cr_expect_eq(n, KC_FLEET_HOSTS_MAX - 1);
+    free_uris(uris, n);
+    uris = NULL;
+    n = 0;
+    snprintf(text + len, size - len, "qemu+ssh://kvm04711.example/system\n");
+    cr_expect_eq(kc_fleet_parse_hosts(text, "f", &uris, &n, &err), -1);
+    cr_expect_str_eq(err.msg, "f:10000: 'qemu+ssh://kvm04711.example/system' is listed twice");
+    free_uris(uris, n);
+    free(text);
+
+    uris = malloc(sizeof(*uris));
+    cr_assert(uris);
+    uris[0] = strdup("qemu+ssh://b/system");
+    n = 1;
+    cr_expect_eq(kc_fleet_parse_hosts("qemu+ssh://a/system\nqemu+ssh://b/system\n", "g", &uris,
+                                      &n, &err), -1);
+    cr_expect_str_eq(err.msg, "g:2: 'qemu+ssh://b/system' is listed twice");
+    free_uris(uris, n);
+}
+
 Test(fleet, hosts_file_rejects_an_overlong_line)
 {
     char text[400];
