@@ -168,10 +168,66 @@ static void set_why(char *why, size_t size, const char *fmt, ...)
     va_end(ap);
 }
 
-static const char *classify(const char *root, const char *block, char *why, size_t why_size,
+/*
+ * One walk of the device tree. A device-mapper device's slaves may themselves be stacked,
+ * and many devices may share slaves: walked naively, a tree of fan-out 6 visits 6^8 paths.
+ * So each device is classified once (the memo), and the walk stops at WALK_DEVICES_MAX
+ * distinct devices, far beyond any real host's stack.
+ */
+#define WALK_DEVICES_MAX 512
+
+typedef struct memo_entry {
+    char name[KC_NAME_MAX];
+    const char *kind;          /* NULL while being classified (a cycle meets it) */
+    char why[160];
+} memo_entry;
+
+typedef struct walk {
+    const char *root;
+    memo_entry *memo;
+    size_t n;
+    bool full;                 /* WALK_DEVICES_MAX reached */
+} walk;
+
+static const char *classify(walk *w, const char *block, char *why, size_t why_size,
+                            unsigned depth);
+
+/* classify() of @block, once per walk. */
+static const char *classify_once(walk *w, const char *block, char *why, size_t why_size,
+                                 unsigned depth)
+{
+    const char *kind;
+    size_t i;
+
+    for (i = 0; i < w->n; i++)
+        if (strcmp(w->memo[i].name, block) == 0) {
+            if (!w->memo[i].kind) {
+                set_why(why, why_size, "block device '%s' is its own slave", block);
+                return "unknown";
+            }
+            set_why(why, why_size, "%s", w->memo[i].why);
+            return w->memo[i].kind;
+        }
+    if (w->n >= WALK_DEVICES_MAX) {
+        w->full = true;
+        set_why(why, why_size, "more than %d stacked block devices", WALK_DEVICES_MAX);
+        return "unknown";
+    }
+    if (!w->memo)
+        w->memo = kc_xcalloc(WALK_DEVICES_MAX, sizeof(*w->memo));
+    i = w->n++;
+    kc_strlcpy(w->memo[i].name, block, sizeof(w->memo[i].name));
+    kind = classify(w, block, why, why_size, depth);
+    w->memo[i].kind = kind;
+    kc_strlcpy(w->memo[i].why, why && why_size ? why : "", sizeof(w->memo[i].why));
+    return kind;
+}
+
+static const char *classify(walk *w, const char *block, char *why, size_t why_size,
                             unsigned depth)
 {
     char path[KC_PATH_MAX], real[KC_PATH_MAX], line[16], rel[KC_PATH_MAX];
+    const char *root = w->root;
     char *disk, *slash;
     const char *base;
     DIR *d;
@@ -214,7 +270,11 @@ static const char *classify(const char *root, const char *block, char *why, size
 
             if (!safe_name(de->d_name))
                 continue;
-            k = classify(root, de->d_name, why, why_size, depth + 1);
+            k = classify_once(w, de->d_name, why, why_size, depth + 1);
+            if (w->full) {
+                kind = "unknown";
+                break;
+            }
             if (kind && strcmp(kind, k) != 0) {
                 set_why(why, why_size, "'%s' spans devices of different kinds", name);
                 kind = "unknown";
@@ -251,9 +311,14 @@ static const char *classify(const char *root, const char *block, char *why, size
 
 const char *kc_sysfs_disk_type(const char *root, const char *block, char *why, size_t why_size)
 {
+    walk w = { .root = root };
+    const char *kind;
+
     if (why && why_size)
         why[0] = '\0';
-    return classify(root, block, why, why_size, 0);
+    kind = classify_once(&w, block, why, why_size, 0);
+    free(w.memo);
+    return kind;
 }
 
 int kc_sysfs_block_of_devnum(const char *root, unsigned maj, unsigned min,

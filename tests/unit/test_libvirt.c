@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -305,6 +306,71 @@ Test(sysfs, disk_kinds_follow_partitions_slaves_and_refuse_to_guess)
         else
             cr_expect_str_eq(why, "", "%s", cases[i].dev);
     }
+}
+
+/* A device @name under @root: its directory under /sys/devices/virtual/block, linked from
+ * /sys/class/block, with an empty slaves/ entry for each of @slaves (NULL: no slaves/). */
+static void make_dev(const char *root, const char *name, char slaves[][16], size_t n)
+{
+    char dir[512], link[512], entry[600];
+    FILE *f;
+
+    snprintf(dir, sizeof(dir), "%s/sys/devices/virtual/block/%s", root, name);
+    cr_assert_eq(mkdir(dir, 0755), 0, "%s", dir);
+    snprintf(link, sizeof(link), "%s/sys/class/block/%s", root, name);
+    cr_assert_eq(symlink(dir, link), 0, "%s", link);
+    if (!slaves)
+        return;
+    snprintf(entry, sizeof(entry), "%s/slaves", dir);
+    cr_assert_eq(mkdir(entry, 0755), 0);
+    for (size_t i = 0; i < n; i++) {
+        snprintf(entry, sizeof(entry), "%s/slaves/%s", dir, slaves[i]);
+        cr_assert((f = fopen(entry, "w")) && fclose(f) == 0, "%s", entry);
+    }
+}
+
+/* Stacked devices that share slaves: 8 levels of 6, each device on all 6 of the next
+ * level, NVMe at the bottom. Walked once per device, not once per path (6^8): the answer
+ * comes at once, and a cycle ends as unknown. */
+Test(sysfs, a_wide_stack_of_shared_slaves_is_walked_once_per_device, .timeout = 20)
+{
+    char root[] = "/tmp/kvmcap-sysfs.XXXXXX", d[512], why[160];
+    char names[9][6][16], top[1][16];
+    const char *kind;
+
+    cr_assert(mkdtemp(root));
+    {
+        static const char *const dirs[] = { "/sys", "/sys/class", "/sys/class/block",
+                                            "/sys/devices", "/sys/devices/virtual",
+                                            "/sys/devices/virtual/block" };
+
+        for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+            snprintf(d, sizeof(d), "%s%s", root, dirs[i]);
+            cr_assert_eq(mkdir(d, 0755), 0, "%s", d);
+        }
+    }
+    for (int l = 0; l < 9; l++)
+        for (int k = 0; k < 6; k++)
+            snprintf(names[l][k], sizeof(names[l][k]), l == 8 ? "nvme%dn1" : "dm-%d-%d", k, l);
+    for (int l = 8; l >= 1; l--)
+        for (int k = 0; k < 6; k++)
+            make_dev(root, names[l][k], l == 8 ? NULL : names[l + 1], 6);
+    snprintf(top[0], sizeof(top[0]), "dm-top");
+    make_dev(root, top[0], names[1], 6);
+    kind = kc_sysfs_disk_type(root, "dm-top", why, sizeof(why));
+    cr_expect_str_eq(kind, "nvme", "%s", why);
+
+    /* a cycle: each is the other's slave */
+    {
+        char a[1][16] = { "dm-cyc-b" }, b[1][16] = { "dm-cyc-a" };
+
+        make_dev(root, "dm-cyc-a", a, 1);
+        make_dev(root, "dm-cyc-b", b, 1);
+        kind = kc_sysfs_disk_type(root, "dm-cyc-a", why, sizeof(why));
+        cr_expect_str_eq(kind, "unknown");
+    }
+    snprintf(d, sizeof(d), "rm -rf '%s'", root);
+    cr_expect_eq(system(d), 0);
 }
 
 Test(sysfs, block_device_of_a_device_number)
