@@ -37,8 +37,9 @@
  * collects many hosts). A forked child bounds *every* call with one deadline, is killed
  * cleanly (SIGKILL + waitpid: nothing is left running), and also keeps whatever libvirt or
  * libxml2 print on their own (the embedded driver logs its init errors, a missing test file
- * makes libxml2 warn) off our stderr: the child's stderr is /dev/null, its message travels
- * back in the kc_error. The child sends the facts back through a pipe as flat records.
+ * makes libxml2 warn) off our stderr: the child's stderr is /dev/null (unless KVMCAP_DEBUG
+ * is set: then it is ours, so that a sanitizer's report or libvirt's own words are seen),
+ * its message travels back in the kc_error. The child sends the facts back through a pipe as flat records.
  *
  * Nothing kvmcap starts may outlive it. libvirt's QEMU driver (the embedded one runs inside
  * the collector) starts `qemu-system-* -daemonize` to probe capabilities; the daemon leaves
@@ -543,7 +544,9 @@ static void child_main(int fd, const char *uri, const char *root, kc_source sour
         _exit(1);               /* kvmcap died before the line above */
     if (devnull >= 0) {
         dup2(devnull, STDIN_FILENO);
-        dup2(devnull, STDERR_FILENO);
+        /* KVMCAP_DEBUG: what libvirt, libxml2 or a sanitizer say in here reaches stderr */
+        if (!getenv("KVMCAP_DEBUG") || !getenv("KVMCAP_DEBUG")[0])
+            dup2(devnull, STDERR_FILENO);
         close(devnull);
     }
     h->rc = -1;

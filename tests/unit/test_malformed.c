@@ -818,3 +818,25 @@ Test(malformed, a_libvirt_host_without_cpus_is_named_by_its_uri)
     snprintf(uri, sizeof(uri), "test://%s", path);
     expect_refused(fit, 4, 3, uri, "zero-cpu libvirt host");
 }
+
+/* The collector's stderr is /dev/null (libxml2 warns about a missing test-driver file on its
+ * own), except with KVMCAP_DEBUG: then what it says, a sanitizer's report included, is seen. */
+Test(output, the_collectors_stderr_is_passed_through_only_with_kvmcap_debug)
+{
+    const char *args[] = { "-c", "test:///no/such/kvmcap-host.xml", "--vm", "1c1g" };
+    run_result r;
+
+    unsetenv("KVMCAP_DEBUG");
+    r = run(args, 4);
+    cr_expect_eq(r.status, 4, "%s", r.err);
+    cr_expect(strncmp(r.err, "kvmcap: ", 8) == 0 && strchr(r.err, '\n') == r.err + r.err_len - 1,
+              "one line without KVMCAP_DEBUG: %s", r.err);
+    run_free(&r);
+    setenv("KVMCAP_DEBUG", "1", 1);
+    r = run(args, 4);
+    unsetenv("KVMCAP_DEBUG");
+    cr_expect_eq(r.status, 4, "%s", r.err);
+    cr_expect(strstr(r.err, "failed to load external entity") != NULL,
+              "libxml2's own line with KVMCAP_DEBUG: %s", r.err);
+    run_free(&r);
+}
