@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/oom.h"
 #include "util/sanitize.h"
-#include "util/util.h"
 
 /* Length (1..4) of the valid UTF-8 sequence at @s and its code point, or 0 if @s does not
  * start one (the NUL at the end included). */
@@ -113,8 +113,10 @@ const char *kc_term_str(const char *src)
 char *kc_term_dup(const char *src)
 {
     size_t size = strlen(src) + 1;     /* one '?' per unsafe character: never longer */
-    char *dst = kc_xcalloc(size, 1);
+    char *dst = malloc(size);
 
+    if (!dst)
+        kc_oom();
     return kc_term_safe(dst, size, src);
 }
 
@@ -187,8 +189,10 @@ bool kc_utf8_valid(const char *s, size_t len, size_t *bad_off)
 char *kc_utf8_repair(const char *s)
 {
     size_t len = strlen(s), n = 0;
-    char *out = kc_xreallocarray(NULL, len + 1, 3);   /* 1 byte -> 3 (U+FFFD) at worst */
+    char *out = len < SIZE_MAX / 3 ? malloc((len + 1) * 3) : NULL;   /* 1 byte -> 3 at worst */
 
+    if (!out)
+        kc_oom();
     while (*s) {
         uint32_t cp;
         size_t l = utf8_len((const unsigned char *)s, &cp);

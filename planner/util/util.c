@@ -13,18 +13,6 @@
 
 #include "util/util.h"
 
-void kc_oom(void)
-{
-    static const char msg[] = "kvmcap: out of memory\n";
-
-    /* write(2), not stdio: stdio may want memory too; _exit: no core dump, no atexit work
-     * that may allocate, and the exit status of an internal error */
-    if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
-        /* nothing left to tell it with */
-    }
-    _exit(KC_ERR_INTERNAL);
-}
-
 
 void *kc_xcalloc(size_t n, size_t size)
 {

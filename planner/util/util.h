@@ -9,11 +9,8 @@
 #include <stdio.h>
 
 #include "kc.h"
+#include "util/oom.h"
 #include "util/sanitize.h"
-
-/* Out of memory: "kvmcap: out of memory" on stderr and exit 5 (KC_ERR_INTERNAL), at once:
- * no core dump, and never a misleading message such as "not valid JSON". */
-_Noreturn void kc_oom(void);
 
 /* Allocate or exit through kc_oom() (as jq and GLib give up on out-of-memory). */
 void *kc_xcalloc(size_t n, size_t size);
