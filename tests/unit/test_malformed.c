@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "facts/facts_json.h"
 #include "facts/xml_facts.h"
 #include "util/util.h"
 #include "helpers.h"
@@ -843,4 +844,26 @@ Test(output, the_collectors_stderr_is_passed_through_only_with_kvmcap_debug)
     cr_expect(strstr(r.err, "failed to load external entity") != NULL,
               "libxml2's own line with KVMCAP_DEBUG: %s", r.err);
     run_free(&r);
+}
+
+/* A host name that is not UTF-8 (a libvirt host can report one): `facts --json` still
+ * writes valid UTF-8 (U+FFFD for each bad byte), which kvmcap and every other tool read. */
+Test(output, facts_json_of_a_name_that_is_not_utf8_is_valid_utf8)
+{
+    kc_facts *f = kc_facts_new(), *back = kc_facts_new();
+    kc_error err = { 0 };
+    char *text;
+
+    f->cpus = 8;
+    f->mem_mib = 8192;
+    kc_strlcpy(f->hostname, "kvm\xff\xc0\xaf" "7", sizeof(f->hostname));
+    kc_strlcpy(f->name, f->hostname, sizeof(f->name));
+    text = kc_facts_to_json(f, "0.1.0");
+    cr_assert(text);
+    cr_expect(kc_utf8_valid(text, strlen(text), NULL), "%s", text);
+    cr_expect(strstr(text, "kvm\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" "7") != NULL, "%s", text);
+    cr_expect_eq(kc_facts_from_json(text, "back.json", back, &err), 0, "%s", err.msg);
+    free(text);
+    kc_facts_free(f);
+    kc_facts_free(back);
 }
