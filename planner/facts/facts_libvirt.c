@@ -44,8 +44,9 @@
  * Nothing kvmcap starts may outlive it. libvirt's QEMU driver (the embedded one runs inside
  * the collector) starts `qemu-system-* -daemonize` to probe capabilities; the daemon leaves
  * its parent and its process group, so killing the collector alone would hand the probe to
- * init, where it runs forever. So: the collector leads its own process group, and the whole
- * group is killed when the job ends (a helper libvirt forked but has not yet detached); the
+ * init, where it runs forever. So: the embedded driver's collector leads its own process
+ * group, and the whole group is killed when the job ends (a helper libvirt forked but has
+ * not yet detached); the
  * embedded driver's private root is a fresh directory whose path is in every QEMU command
  * line libvirt builds for it, and every process that names it is killed before the root is
  * removed. (Making kvmcap a child subreaper does not work: libvirt waits for the probe it
@@ -536,7 +537,8 @@ static void child_main(int fd, const char *uri, const char *root, kc_source sour
     int devnull = open("/dev/null", O_RDWR);
     char msg[200];
 
-    (void)setpgid(0, 0);
+    if (source == KC_SOURCE_EMBEDDED)
+        (void)setpgid(0, 0);    /* see the top of this file, and kc_libvirt_job_start() */
 #ifdef __linux__
     (void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 #endif
@@ -648,6 +650,7 @@ struct kc_libvirt_job {
     char *buf;
     size_t len, cap;
     bool failed;               /* reading failed: @err holds why */
+    bool own_group;            /* the child leads its own process group */
     kc_error err;
 };
 
@@ -677,11 +680,17 @@ kc_libvirt_job *kc_libvirt_job_start(const char *uri, const char *sysroot, kc_so
         close(fds[0]);
         child_main(fds[1], uri, sysroot, source, self);
     }
-    (void)setpgid(pid, pid);   /* also here, so the group exists before anyone kills it */
+    /* The embedded driver's collector leads its own group, killed whole at the end (also
+     * set here, so the group exists before anyone kills it). Only that one: a collector
+     * for a remote URI stays in our group, where ssh may still ask for a password on the
+     * terminal (a background group reading the terminal would be stopped). */
+    if (source == KC_SOURCE_EMBEDDED)
+        (void)setpgid(pid, pid);
     close(fds[1]);
     job = kc_xcalloc(1, sizeof(*job));
     job->pid = pid;
     job->fd = fds[0];
+    job->own_group = source == KC_SOURCE_EMBEDDED;
     return job;
 }
 
@@ -732,12 +741,13 @@ int kc_libvirt_job_finish(kc_libvirt_job *job, bool timed_out, const char *shown
         job->fd = -1;
         timed_out = true;         /* abandoned before the end of its data: an expiry */
     }
-    /* The collector's whole group, on expiry and after a normal end alike (the collector
-     * has closed its pipe: it is exiting, its status is set). The collector is not reaped
-     * yet, so its pid, which is the group's id, cannot have been reused. */
+    /* The collector's whole group where it leads one, on expiry and after a normal end
+     * alike (the collector has closed its pipe: it is exiting, its status is set). The
+     * collector is not reaped yet, so its pid, the group's id, cannot have been reused. */
     if (timed_out)
         kill(job->pid, SIGKILL);
-    kill(-job->pid, SIGKILL);
+    if (job->own_group)
+        kill(-job->pid, SIGKILL);
     while (waitpid(job->pid, &status, 0) < 0 && errno == EINTR)
         ;
     if (timed_out) {
