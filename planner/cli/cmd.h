@@ -5,6 +5,7 @@
 #define KC_CMD_H
 
 #include "cli/cli.h"
+#include "cli/policy.h"
 #include "input/catalog.h"
 
 /* Returns 0, or -1 with @err (its code is the exit status). */

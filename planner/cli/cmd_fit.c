@@ -82,20 +82,10 @@ const char kc_help_facts[] =
                      KC_FORMAT_BIT(KC_FORMAT_CSV) | KC_FORMAT_BIT(KC_FORMAT_PROMETHEUS))
 #define FACTS_FORMATS (KC_FORMAT_BIT(KC_FORMAT_TABLE) | KC_FORMAT_BIT(KC_FORMAT_JSON))
 
-/* The options a one-host command takes. */
-static int check_host_options(const kc_cli *o, bool fit, kc_error *err)
+/* One host source, and for fit the VMs to fit (which options each command takes, the
+ * option table says; their values are checked before the command runs). */
+static int check_host_source(const kc_cli *o, bool fit, kc_error *err)
 {
-    const char *size_only = o->workload ? "--workload" : o->catalog ? "--catalog" :
-                            o->from_facts ? "--from-facts" : o->ha ? "--ha" :
-                            o->growth ? "--growth" : NULL;
-
-    if (size_only)
-        return kc_cli_usage_error(err, "%s is for 'kvmcap size'", size_only);
-    if (o->hosts_file || o->parallel || o->save_facts || o->sort || o->strict)
-        return kc_cli_usage_error(err, "%s is for 'kvmcap fleet'",
-                                  o->hosts_file ? "--hosts" : o->parallel ? "--parallel" :
-                                  o->save_facts ? "--save-facts" : o->sort ? "--sort" :
-                                  "--strict");
     if (o->n_hosts > 1)
         return kc_cli_usage_error(err, "give one --host (several are for 'kvmcap size')");
     if (o->n_uris > 1)
@@ -104,14 +94,6 @@ static int check_host_options(const kc_cli *o, bool fit, kc_error *err)
         return kc_cli_usage_error(err, "give one host source: -c URI, --host SPEC or --facts FILE");
     if (fit && o->n_vms == 0)
         return kc_cli_usage_error(err, "no VM shape given (use --vm SPEC, e.g. --vm 1c1g)");
-    if (o->timeout) {    /* checked even where no connection is made: a typo is a typo */
-        unsigned t;
-
-        if (kc_cli_timeout(o, &t, err) < 0)
-            return -1;
-    }
-    if (!fit && o->n_vms > 0)
-        return kc_cli_usage_error(err, "'facts' takes no --vm");
     return 0;
 }
 
@@ -137,10 +119,9 @@ static int load_facts(const kc_cli *o, const kc_catalog *cat, kc_facts *facts, k
         return ret;
     }
     {
-        kc_collect_opts co = { .uri = o->uri, .timeout_s = 10, .sysroot = getenv("KVMCAP_SYSROOT") };
+        kc_collect_opts co = { .uri = o->uri, .timeout_s = o->timeout_s,
+                               .sysroot = getenv("KVMCAP_SYSROOT") };
 
-        if (kc_cli_timeout(o, &co.timeout_s, err) < 0)
-            return -1;
         return kc_libvirt_collect(&co, facts, err);
     }
 }
@@ -263,10 +244,7 @@ static int run_fit(const kc_cli *o, const kc_catalog *cat, const kc_facts *facts
         goto out;
     rep.profile = profile;
     rep.source = &source;
-    if (o->check && kc_spec_parse_uint(o->check, UINT64_MAX, &check, err) < 0) {
-        kc_cli_opt_error(err, "--check");
-        goto out;
-    }
+    check = o->check_n;
     for (size_t i = 0; i < o->n_vms; i++)
         if (kc_spec_parse_vm(o->vms[i], cat, &rows[i].shape, &rows[i].want, &rows[i].has_count,
                              rows[i].label, sizeof(rows[i].label), err) < 0)
@@ -390,7 +368,7 @@ int kc_cmd_fit(const kc_cli *cli, kc_catalog *cat, kc_error *err)
     kc_format format;
     int ret;
 
-    if (check_host_options(cli, true, err) < 0 ||
+    if (check_host_source(cli, true, err) < 0 ||
         kc_cli_format(cli, FIT_FORMATS, &format, err) < 0 || !(facts = host_facts(cli, cat, err)))
         return -1;
     ret = run_fit(cli, cat, facts, err);
@@ -404,9 +382,7 @@ int kc_cmd_facts(const kc_cli *cli, kc_catalog *cat, kc_error *err)
     kc_format format;
     int ret;
 
-    if (cli->check)
-        return kc_cli_usage_error(err, "'facts' takes no --check");
-    if (check_host_options(cli, false, err) < 0 ||
+    if (check_host_source(cli, false, err) < 0 ||
         kc_cli_format(cli, FACTS_FORMATS, &format, err) < 0 ||
         !(facts = host_facts(cli, cat, err)))
         return -1;

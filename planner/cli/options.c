@@ -1,0 +1,359 @@
+/* SPDX-License-Identifier: MIT */
+/* options.c: the option table of every command, the parser it drives, and the checks of
+ * every option value before any host is contacted. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/options.h"
+#include "facts/facts.h"
+#include "fleet/fleet.h"
+#include "input/spec.h"
+#include "util/util.h"
+
+static const char *const command_words[] = {
+    [KC_CMD_FIT] = "fit", [KC_CMD_FACTS] = "facts", [KC_CMD_SIZE] = "size",
+    [KC_CMD_FLEET] = "fleet", [KC_CMD_SWEEP] = "sweep",
+};
+_Static_assert(sizeof(command_words) / sizeof(command_words[0]) == KC_CMD_LAST,
+               "one name per command");
+const kc_names kc_cli_commands = { command_words, KC_CMD_LAST };
+
+/* ---- value checks: each parses what its option says into kc_cli ---- */
+
+static int check_timeout(kc_cli *o, const kc_catalog *cat, const char *v, kc_error *err)
+{
+    (void)cat;
+    return kc_cli_timeout(v, &o->timeout_s, err);
+}
+
+static int check_set(kc_cli *o, const kc_catalog *cat, const char *v, kc_error *err)
+{
+    kc_facts *scratch = kc_facts_new();    /* the keys parse the same over any host */
+    int ret = kc_spec_apply_set(v, cat, scratch, err);
+
+    (void)o;
+    kc_facts_free(scratch);
+    return ret;
+}
+
+static int check_vm(kc_cli *o, const kc_catalog *cat, const char *v, kc_error *err)
+{
+    kc_shape shape;
+    uint64_t count = 0;
+    bool has_count = false;
+    char label[160];
+
+    (void)o;
+    return kc_spec_parse_vm(v, cat, &shape, &count, &has_count, label, sizeof(label), err);
+}
+
+static int check_check(kc_cli *o, const kc_catalog *cat, const char *v, kc_error *err)
+{
+    (void)cat;
+    if (kc_spec_parse_uint(v, UINT64_MAX, &o->check_n, err) < 0)
+        return kc_cli_opt_error(err, "--check");
+    return 0;
+}
+
+static int check_ha(kc_cli *o, const kc_catalog *cat, const char *v, kc_error *err)
+{
+    uint64_t ha;
+
+    (void)cat;
+    if (kc_spec_parse_uint(v, 1000, &ha, err) < 0)
+        return kc_cli_opt_error(err, "--ha");
+    o->ha_n = (uint32_t)ha;
+    return 0;
+}
+
+static int check_growth(kc_cli *o, const kc_catalog *cat, const char *v, kc_error *err)
+{
+    (void)cat;
+    if (kc_spec_parse_percent_bp(v, 1000000, &o->growth_bp, err) < 0)
+        return kc_cli_opt_error(err, "--growth");
+    return 0;
+}
+
+static int check_parallel(kc_cli *o, const kc_catalog *cat, const char *v, kc_error *err)
+{
+    uint64_t n = 0;
+    int rc = kc_spec_parse_uint(v, KC_FLEET_PARALLEL_MAX, &n, err);
+
+    (void)cat;
+    if (rc < 0 || n == 0) {
+        if (rc == 0)
+            kc_error_set(err, KC_ERR_USAGE, "'%s' must be at least 1", v);
+        return kc_cli_opt_error(err, "--parallel");
+    }
+    o->parallel_n = (unsigned)n;
+    return 0;
+}
+
+static int check_sort(kc_cli *o, const kc_catalog *cat, const char *v, kc_error *err)
+{
+    int s;
+
+    (void)cat;
+    if (kc_cli_pick("--sort", v, &kc_names_sort, &s, err) < 0)
+        return -1;
+    o->sort_key = (kc_fleet_sort)s;
+    return 0;
+}
+
+/* ---- the table ---- */
+
+#define FIT KC_CMD_BIT(KC_CMD_FIT)
+#define FACTS KC_CMD_BIT(KC_CMD_FACTS)
+#define SIZE KC_CMD_BIT(KC_CMD_SIZE)
+#define FLEET KC_CMD_BIT(KC_CMD_FLEET)
+#define SWEEP KC_CMD_BIT(KC_CMD_SWEEP)
+#define ALL (FIT | FACTS | SIZE | FLEET | SWEEP)
+#define POLICY (FIT | SIZE | FLEET | SWEEP)      /* the commands that plan */
+
+#define AT(f) offsetof(kc_cli, f)
+#define FLAG(f) .kind = KC_OPT_FLAG, .field = AT(f)
+#define VALUE(f, a) .kind = KC_OPT_VALUE, .field = AT(f), .arg = (a)
+#define LIST(last, arr, n, a) .kind = KC_OPT_LIST, .field = (last), .list = AT(arr),  \
+        .count = AT(n), .max = sizeof(((kc_cli *)0)->arr) / sizeof(((kc_cli *)0)->arr[0]), \
+        .arg = (a)
+#define CONF(k) .conf = (k)
+
+/* In the order of 'kvmcap --help'. .conf is -1 unless given: every row names it. */
+const kc_option kc_options[] = {
+    /* the host */
+    { "connect", 'c', LIST(AT(uri), uris, n_uris, "URI"), .commands = FIT | FACTS | FLEET | SWEEP,
+      .conf = -1, .other = "hosts",
+      .help = "a libvirt URI, read-only (honours LIBVIRT_DEFAULT_URI)" },
+    { "host", 0, LIST(AT(host_spec), hosts, n_hosts, "SPEC"), .commands = FIT | FACTS | SIZE | SWEEP,
+      .conf = -1,
+      .help = "a described host: 8c8g, or with keys:\n"
+              "32c256g,nic=2x10g,disk=4xssd:1.92t,\n"
+              "storage=iscsi-10g:20t,numa=2,hugepages=16g,name=X" },
+    { "facts", 0, VALUE(facts_file, "FILE"), .commands = FIT | FACTS | SWEEP, .conf = -1,
+      .other = "from-facts", .help = "a facts file written by 'kvmcap facts --json'" },
+    { "timeout", 0, VALUE(timeout, "S"), .commands = FIT | FACTS | FLEET | SWEEP,
+      CONF(KC_CONF_TIMEOUT), .check = check_timeout,
+      .help = "deadline for libvirt, connecting included (default 10)" },
+    { "set", 0, VALUE(set, "KEYS"), .commands = FIT | FACTS | SWEEP, .conf = -1,
+      .check = check_set,
+      .help = "override what the host reports (each kind replaced):\n"
+              "nic=2x10g,disk=4xssd:1t,storage=iscsi-10g:20t,name=X" },
+    /* the VMs */
+    { "vm", 0, LIST(KC_OPT_NO_FIELD, vms, n_vms, "SPEC[:COUNT]"), .commands = FIT | SIZE | FLEET | SWEEP,
+      .conf = -1, .check = check_vm,
+      .help = "1c1g, 2c4g,disk=40g,iops=200,mbps=50,net=100m,cpu=25%,\n"
+              "8c32g,hugepages, or a flavor (m1.small); with :COUNT\n"
+              "the VMs are placed first, the others fit around them" },
+    /* the policy: checked together by kc_cli_check() (kc_cli_build_policy) */
+    { "profile", 0, VALUE(profile, "P"), .commands = POLICY, CONF(KC_CONF_PROFILE),
+      .help = "server (overcommit 20 %, bridge) or desktop (50 %, nat)" },
+    { "overcommit", 0, VALUE(overcommit, "PCT"), .commands = POLICY, CONF(KC_CONF_OVERCOMMIT),
+      .range = true, .help = "memory overcommit (default 0)" },
+    { "reserve", 0, VALUE(reserve, "SIZE"), .commands = POLICY, CONF(KC_CONF_RESERVE),
+      .range = true, .help = "memory kept by the hypervisor (default 512m)" },
+    { "reserve-cpus", 0, VALUE(reserve_cpus, "N"), .commands = POLICY,
+      CONF(KC_CONF_RESERVE_CPUS), .help = "logical CPUs kept by the host (default 0)" },
+    { "cpu-ratio", 0, VALUE(cpu_ratio, "R"), .commands = POLICY, CONF(KC_CONF_CPU_RATIO),
+      .range = true, .help = "vCPUs per logical CPU (default 4.0)" },
+    { "vm-overhead", 0, VALUE(vm_overhead, "X"), .commands = POLICY, CONF(KC_CONF_VM_OVERHEAD),
+      .help = "per-VM memory overhead: SIZE or auto (default 0)" },
+    { "disk-overcommit", 0, VALUE(disk_overcommit, "PCT"), .commands = POLICY,
+      CONF(KC_CONF_DISK_OVERCOMMIT), .help = "thin provisioning of disk space (default 0)" },
+    { "max-util", 0, VALUE(max_util, "PCT"), .commands = POLICY, CONF(KC_CONF_MAX_UTIL),
+      .range = true, .help = "plan no resource above this share (default 100)" },
+    { "numa", 0, VALUE(numa, "MODE"), .commands = POLICY, CONF(KC_CONF_NUMA),
+      .help = "spread (default) or strict (a VM fits inside one node)" },
+    { "net-mode", 0, VALUE(net_mode, "MODE"), .commands = POLICY, CONF(KC_CONF_NET_MODE),
+      .help = "bridge (default) or nat" },
+    { "existing", 0, VALUE(existing, "WHICH"), .commands = POLICY, CONF(KC_CONF_EXISTING),
+      .help = "existing VMs that count: running (default), all, none" },
+    /* output and configuration */
+    { "format", 0, VALUE(format, "F"), .commands = ALL, .conf = -1,
+      .help = "table (default), json, csv or prometheus" },
+    { "json", 0, FLAG(json), .commands = ALL, .conf = -1,
+      .help = "the versioned JSON report (--format json)" },
+    { "check", 0, VALUE(check, "N"), .commands = FIT, .conf = -1, .check = check_check,
+      .help = "exit 1 if fewer than N VMs of any shape fit" },
+    { "config", 0, VALUE(config, "FILE"), .commands = ALL, .conf = -1,
+      .help = "the policy file to read instead of /etc/kvmcap/kvmcap.conf\n"
+              "and ~/.config/kvmcap/kvmcap.conf (options win over both)" },
+    /* kvmcap size */
+    { "workload", 0, VALUE(workload, "FILE"), .commands = SIZE, .conf = -1,
+      .help = "{\"workload\": [{\"name\": .., \"vm\": \"2c4g\", \"count\": 200}]}" },
+    { "catalog", 0, VALUE(catalog, "FILE"), .commands = SIZE, CONF(KC_CONF_CATALOG),
+      .help = "candidate host models instead of data/hosts.json" },
+    { "from-facts", 0, VALUE(from_facts, "FILE"), .commands = SIZE, .conf = -1,
+      .help = "the VMs a host runs today (consolidation)" },
+    { "ha", 0, VALUE(ha, "N"), .commands = SIZE, .conf = -1, .check = check_ha,
+      .help = "host failures tolerated: N spare hosts (default 0)" },
+    { "growth", 0, VALUE(growth, "PCT"), .commands = SIZE, .conf = -1, .check = check_growth,
+      .help = "grow every count by PCT (default 0)" },
+    /* kvmcap fleet */
+    { "hosts", 0, VALUE(hosts_file, "FILE"), .commands = FLEET, .conf = -1,
+      .help = "one URI per line; '#' comments, blank lines ('-': stdin)" },
+    { "parallel", 0, VALUE(parallel, "N"), .commands = FLEET, .conf = -1,
+      .check = check_parallel, .help = "hosts collected at once (default 16, at most 256)" },
+    { "save-facts", 0, VALUE(save_facts, "DIR"), .commands = FLEET, .conf = -1,
+      .help = "write each host's facts file into DIR" },
+    { "sort", 0, VALUE(sort, "KEY"), .commands = FLEET, .conf = -1, .check = check_sort,
+      .help = "name (default), free (most room first), bottleneck" },
+    { "strict", 0, FLAG(strict), .commands = FLEET, .conf = -1,
+      .help = "exit 4 when any host fails (default: report it, exit 0)" },
+    { "quiet", 'q', FLAG(quiet), .commands = FLEET, .conf = -1,
+      .help = "no progress on stderr (shown only on a terminal)" },
+    /* kvmcap sweep: ranges checked by the command, before it contacts the host */
+    { "host-mem", 0, VALUE(host_mem, "SIZE:SIZE:SIZE"), .commands = SWEEP, .conf = -1,
+      .help = "the host's memory, e.g. 8g:64g:8g" },
+    { "nic-speed", 0, VALUE(nic_speed, "BW:BW:BW"), .commands = SWEEP, .conf = -1,
+      .help = "the host's uplink (one NIC), e.g. 1g:25g:1g" },
+    /* everywhere */
+    { "help", 'h', .kind = KC_OPT_HELP, .commands = ALL, .conf = -1, .help = "this help" },
+    { "version", 'V', .kind = KC_OPT_VERSION, .commands = ALL, .conf = -1,
+      .help = "the version" },
+};
+
+const size_t kc_options_n = sizeof(kc_options) / sizeof(kc_options[0]);
+
+const kc_option *kc_cli_option(const char *name)
+{
+    for (size_t i = 0; i < kc_options_n; i++)
+        if (strcmp(kc_options[i].name, name) == 0)
+            return &kc_options[i];
+    return NULL;
+}
+
+/* ---- parsing ---- */
+
+/* "fit, facts, fleet and sweep": the commands of @mask. */
+static const char *command_list(unsigned mask, char *buf, size_t size)
+{
+    unsigned left = 0;
+
+    for (int c = 0; c < KC_CMD_LAST; c++)
+        left += (mask >> c) & 1u;
+    buf[0] = '\0';
+    for (int c = 0; c < KC_CMD_LAST; c++) {
+        if (!(mask & KC_CMD_BIT(c)))
+            continue;
+        left--;
+        strncat(buf, command_words[c], size - strlen(buf) - 1);
+        if (left)
+            strncat(buf, left == 1 ? " and " : ", ", size - strlen(buf) - 1);
+    }
+    return buf;
+}
+
+static int not_taken(const kc_option *opt, const char *spelled, kc_cmd_id cmd, kc_error *err)
+{
+    const kc_option *other = opt->other ? kc_cli_option(opt->other) : NULL;
+    char list[64];
+
+    if (other && (other->commands & KC_CMD_BIT(cmd)))
+        return kc_cli_usage_error(err, "%s is for %s (use --%s)", spelled,
+                                  command_list(opt->commands, list, sizeof(list)), other->name);
+    return kc_cli_usage_error(err, "%s is for %s", spelled,
+                              command_list(opt->commands, list, sizeof(list)));
+}
+
+static int store(const kc_option *opt, const char *spelled, kc_cli *o, const char *value,
+                 kc_error *err)
+{
+    char *base = (char *)o;
+
+    switch (opt->kind) {
+    case KC_OPT_FLAG:
+        *(bool *)(void *)(base + opt->field) = true;
+        return 0;
+    case KC_OPT_VALUE:
+        *(const char **)(void *)(base + opt->field) = value;
+        return 0;
+    case KC_OPT_LIST: {
+        const char **arr = (const char **)(void *)(base + opt->list);
+        size_t *n = (size_t *)(void *)(base + opt->count);
+
+        if (*n == opt->max) {
+            if (opt->other)
+                return kc_cli_usage_error(err, "too many %s (at most %zu; use --%s)", spelled,
+                                          opt->max, opt->other);
+            return kc_cli_usage_error(err, "too many %s (at most %zu)", spelled, opt->max);
+        }
+        arr[(*n)++] = value;
+        if (opt->field != KC_OPT_NO_FIELD)
+            *(const char **)(void *)(base + opt->field) = value;
+        return 0;
+    }
+    default:
+        break;
+    }
+    return kc_error_set(err, KC_ERR_INTERNAL, "option '--%s' has no place", opt->name);
+}
+
+int kc_cli_parse(int argc, char **argv, int first, const char *help, kc_cli *o, kc_error *err)
+{
+    struct option longs[sizeof(kc_options) / sizeof(kc_options[0]) + 1];
+    char shorts[2 * sizeof(kc_options) / sizeof(kc_options[0]) + 2], *sp = shorts;
+    int cmd = kc_names_value(&kc_cli_commands, o->command ? o->command : "fit");
+    int c;
+
+    if (cmd < 0)
+        return kc_error_set(err, KC_ERR_INTERNAL, "'%s' has no options table", o->command);
+    *sp++ = ':';    /* a missing value is ':', not '?' */
+    for (size_t i = 0; i < kc_options_n; i++) {
+        const kc_option *opt = &kc_options[i];
+        bool value = opt->kind == KC_OPT_VALUE || opt->kind == KC_OPT_LIST;
+
+        longs[i] = (struct option){ opt->name, value ? required_argument : no_argument, NULL,
+                                    256 + (int)i };
+        if (opt->short_name) {
+            *sp++ = opt->short_name;
+            if (value)
+                *sp++ = ':';
+        }
+    }
+    longs[kc_options_n] = (struct option){ NULL, 0, NULL, 0 };
+    *sp = '\0';
+
+    optind = first;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+        const kc_option *opt = NULL;
+        char spelled[40];
+
+        if (c == ':') {
+            if (optopt && optopt < 256)    /* a short option: argv may hold a cluster */
+                return kc_cli_usage_error(err, "option '-%c' needs a value", optopt);
+            return kc_cli_usage_error(err, "option '%s' needs a value", argv[optind - 1]);
+        }
+        if (c >= 256 && (size_t)(c - 256) < kc_options_n) {
+            opt = &kc_options[c - 256];
+            snprintf(spelled, sizeof(spelled), "--%s", opt->name);
+        } else {
+            for (size_t i = 0; c != '?' && i < kc_options_n; i++)
+                if (kc_options[i].short_name == c)
+                    opt = &kc_options[i];
+            snprintf(spelled, sizeof(spelled), "-%c", c);
+        }
+        if (!opt) {
+            if (optopt && optopt < 256 && optopt > ' ' && optopt < 0x7f)
+                return kc_cli_usage_error(err, "unknown option '-%c'", optopt);
+            return kc_cli_usage_error(err, "unknown option '%s'", argv[optind - 1]);
+        }
+        if (!(opt->commands & KC_CMD_BIT(cmd)))
+            return not_taken(opt, spelled, (kc_cmd_id)cmd, err);
+        if (opt->kind == KC_OPT_HELP) {
+            fputs(help, stdout);
+            return 1;
+        }
+        if (opt->kind == KC_OPT_VERSION) {
+            printf("kvmcap %s\n", KC_VERSION);
+            return 1;
+        }
+        if (store(opt, spelled, o, optarg, err) < 0)
+            return -1;
+    }
+    if (optind < argc)
+        return kc_cli_usage_error(err, "unexpected argument '%s'", argv[optind]);
+    return 0;
+}
