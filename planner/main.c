@@ -15,7 +15,7 @@
 typedef struct kc_command {
     const char *name;
     int (*run)(const kc_cli *cli, kc_catalog *cat, kc_error *err);
-    const char *help;
+    void (*help)(FILE *out);
 } kc_command;
 
 static const kc_command commands[] = {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cmd.h"
+#include "cli/options.h"
 #include "facts/facts_json.h"
 #include "facts/facts_libvirt.h"
 #include "input/facts_host.h"
@@ -16,7 +17,8 @@
 #include "util/util.h"
 #include "fit.h"
 
-const char kc_help_fit[] =
+/* The help of fit: its options come from the option table (options.c). */
+static const char help_fit_head[] =
     "Usage: kvmcap [fit] [HOST] --vm SPEC [--vm SPEC ...] [POLICY] [--json]\n"
     "                   [--check N]\n"
     "       kvmcap facts [HOST] [--json]\n"
@@ -24,49 +26,20 @@ const char kc_help_fit[] =
     "       kvmcap --version | --help\n"
     "\n"
     "How many more VMs of a shape fit on a host, and which resource stops them.\n"
-    "\n"
-    "Host (one of; default: the local libvirt daemon read-only, else libvirt's\n"
-    "embedded QEMU driver):\n"
-    "  -c, --connect URI      a libvirt URI, read-only (honours LIBVIRT_DEFAULT_URI)\n"
-    "      --host SPEC        a described host: 8c8g, or with keys:\n"
-    "                         32c256g,nic=2x10g,disk=4xssd:1.92t,\n"
-    "                         storage=iscsi-10g:20t,numa=2,hugepages=16g,name=X\n"
-    "      --facts FILE       a facts file written by 'kvmcap facts --json'\n"
-    "      --timeout S        deadline for libvirt, connecting included (default 10)\n"
-    "      --set KEYS         override what the host reports (each kind replaced):\n"
-    "                         nic=2x10g,disk=4xssd:1t,storage=iscsi-10g:20t,name=X\n"
-    "\n"
-    "VMs:\n"
-    "      --vm SPEC[:COUNT]  1c1g, 2c4g,disk=40g,iops=200,mbps=50,net=100m,cpu=25%,\n"
-    "                         8c32g,hugepages, or a flavor (m1.small); with :COUNT\n"
-    "                         the VMs are placed first, the others fit around them\n"
-    "\n"
-    "Policy (the same on fit, size and fleet):\n"
-    "      --profile P        server (overcommit 20 %, bridge) or desktop (50 %, nat)\n"
-    "      --overcommit PCT   memory overcommit (default 0)\n"
-    "      --reserve SIZE     memory kept by the hypervisor (default 512m)\n"
-    "      --reserve-cpus N   logical CPUs kept by the host (default 0)\n"
-    "      --cpu-ratio R      vCPUs per logical CPU (default 4.0)\n"
-    "      --vm-overhead X    per-VM memory overhead: SIZE or auto (default 0)\n"
-    "      --disk-overcommit PCT  thin provisioning of disk space (default 0)\n"
-    "      --max-util PCT     plan no resource above this share (default 100)\n"
-    "      --numa MODE        spread (default) or strict (a VM fits inside one node)\n"
-    "      --net-mode MODE    bridge (default) or nat\n"
-    "      --existing WHICH   existing VMs that count: running (default), all, none\n"
-    "\n"
-    "Output and configuration:\n"
-    "      --format F         table (default), json, csv or prometheus\n"
-    "      --json             the versioned JSON report (--format json)\n"
-    "      --check N          exit 1 if fewer than N VMs of any shape fit\n"
-    "      --config FILE      the policy file to read instead of /etc/kvmcap/kvmcap.conf\n"
-    "                         and ~/.config/kvmcap/kvmcap.conf (options win over both)\n"
-    "  -h, --help             this help\n"
-    "  -V, --version          the version\n"
-    "\n"
+    "\n";
+
+static const char help_fit_tail[] =
     "Exit status: 0 ok, 1 fewer fit than --check asked, 2 usage, 3 bad input (spec,\n"
     "file), 4 host, libvirt or I/O error, 5 internal error.\n";
 
-const char kc_help_facts[] =
+void kc_help_fit(FILE *out)
+{
+    fputs(help_fit_head, out);
+    kc_cli_print_options(out, KC_CMD_FIT);
+    fputs(help_fit_tail, out);
+}
+
+static const char help_facts[] =
     "Usage: kvmcap facts [-c URI | --host SPEC | --facts FILE] [--set KEYS]\n"
     "                    [--timeout S] [--json]\n"
     "\n"
@@ -76,6 +49,11 @@ const char kc_help_facts[] =
     "host can be planned on another machine.\n"
     "\n"
     "Exit status: 0 ok, 2 usage, 3 bad input, 4 host, libvirt or I/O error.\n";
+
+void kc_help_facts(FILE *out)
+{
+    fputs(help_facts, out);
+}
 
 /* The output formats of fit and facts (--format). */
 #define FIT_FORMATS (KC_FORMAT_BIT(KC_FORMAT_TABLE) | KC_FORMAT_BIT(KC_FORMAT_JSON) | \

@@ -14,7 +14,7 @@
 #include "util/names.h"
 #include "util/util.h"
 
-const char kc_help_fleet[] =
+static const char help_fleet[] =
     "Usage: kvmcap fleet (-c URI ... | --hosts FILE) [--vm SPEC[:COUNT] ...] [POLICY]\n"
     "                    [--parallel N] [--timeout S] [--sort KEY] [--strict]\n"
     "                    [--save-facts DIR] [--json]\n"
@@ -50,6 +50,11 @@ const char kc_help_fleet[] =
     "\n"
     "Exit status: 0 ok (failed hosts are rows of the report), 1 SPEC:COUNT VMs do not\n"
     "all fit, 2 usage, 3 bad input, 4 a host failed with --strict, or I/O error.\n";
+
+void kc_help_fleet(FILE *out)
+{
+    fputs(help_fleet, out);
+}
 
 static int check_fleet_options(const kc_cli *o, kc_error *err)
 {

@@ -17,7 +17,7 @@
 #include "util/util.h"
 #include "size.h"
 
-const char kc_help_size[] =
+static const char help_size[] =
     "Usage: kvmcap size (--vm SPEC:COUNT ... | --workload FILE | --from-facts FILE)\n"
     "                   [--host SPEC ... | --catalog FILE] [--ha N] [--growth PCT]\n"
     "                   [POLICY] [--json | --format table|json|csv]\n"
@@ -39,6 +39,11 @@ const char kc_help_size[] =
     "\n"
     "Exit status: 0 ok, 2 usage, 3 bad input (spec, file, a VM that fits on no\n"
     "candidate), 4 I/O error.\n";
+
+void kc_help_size(FILE *out)
+{
+    fputs(help_size, out);
+}
 
 /* What the options mean together (the option table says which ones size takes). */
 static int check_size_options(const kc_cli *o, kc_error *err)

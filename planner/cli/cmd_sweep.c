@@ -18,7 +18,7 @@
 #include "util/util.h"
 #include "fit.h"
 
-const char kc_help_sweep[] =
+static const char help_sweep[] =
     "Usage: kvmcap sweep [HOST] --vm SPEC [POLICY] RANGE [--format table|json|csv]\n"
     "\n"
     "What if? How many VMs of one shape fit while one value runs over a range: a table,\n"
@@ -36,6 +36,11 @@ const char kc_help_sweep[] =
     "policy options of 'kvmcap --help' hold still.\n"
     "\n"
     "Exit status: 0 ok, 2 usage, 3 bad input, 4 host, libvirt or I/O error.\n";
+
+void kc_help_sweep(FILE *out)
+{
+    fputs(help_sweep, out);
+}
 
 #define SWEEP_POINTS_MAX 1000
 #define BAR_WIDTH 40

@@ -120,101 +120,161 @@ static int check_sort(kc_cli *o, const kc_catalog *cat, const char *v, kc_error 
         .arg = (a)
 #define CONF(k) .conf = (k)
 
-/* In the order of 'kvmcap --help'. .conf is -1 unless given: every row names it. */
+/* In the order of 'kvmcap --help' (the rows of other commands between). Every row names its
+ * .conf: -1 unless the policy file has a key of the same name. */
 const kc_option kc_options[] = {
     /* the host */
-    { "connect", 'c', LIST(AT(uri), uris, n_uris, "URI"), .commands = FIT | FACTS | FLEET | SWEEP,
-      .conf = -1, .other = "hosts",
+    { "connect", 'c', LIST(AT(uri), uris, n_uris, "URI"),
+      .commands = FIT | FACTS | FLEET | SWEEP, .conf = -1, .other = "hosts",
+      .group = KC_GROUP_HOST,
       .help = "a libvirt URI, read-only (honours LIBVIRT_DEFAULT_URI)" },
-    { "host", 0, LIST(AT(host_spec), hosts, n_hosts, "SPEC"), .commands = FIT | FACTS | SIZE | SWEEP,
-      .conf = -1,
+    { "host", 0, LIST(AT(host_spec), hosts, n_hosts, "SPEC"),
+      .commands = FIT | FACTS | SIZE | SWEEP, .conf = -1, .group = KC_GROUP_HOST,
       .help = "a described host: 8c8g, or with keys:\n"
               "32c256g,nic=2x10g,disk=4xssd:1.92t,\n"
               "storage=iscsi-10g:20t,numa=2,hugepages=16g,name=X" },
     { "facts", 0, VALUE(facts_file, "FILE"), .commands = FIT | FACTS | SWEEP, .conf = -1,
-      .other = "from-facts", .help = "a facts file written by 'kvmcap facts --json'" },
+      .other = "from-facts", .group = KC_GROUP_HOST,
+      .help = "a facts file written by 'kvmcap facts --json'" },
     { "timeout", 0, VALUE(timeout, "S"), .commands = FIT | FACTS | FLEET | SWEEP,
-      CONF(KC_CONF_TIMEOUT), .check = check_timeout,
+      CONF(KC_CONF_TIMEOUT), .check = check_timeout, .group = KC_GROUP_HOST,
       .help = "deadline for libvirt, connecting included (default 10)" },
     { "set", 0, VALUE(set, "KEYS"), .commands = FIT | FACTS | SWEEP, .conf = -1,
-      .check = check_set,
+      .check = check_set, .group = KC_GROUP_HOST,
       .help = "override what the host reports (each kind replaced):\n"
               "nic=2x10g,disk=4xssd:1t,storage=iscsi-10g:20t,name=X" },
     /* the VMs */
-    { "vm", 0, LIST(KC_OPT_NO_FIELD, vms, n_vms, "SPEC[:COUNT]"), .commands = FIT | SIZE | FLEET | SWEEP,
-      .conf = -1, .check = check_vm,
+    { "vm", 0, LIST(KC_OPT_NO_FIELD, vms, n_vms, "SPEC[:COUNT]"),
+      .commands = FIT | SIZE | FLEET | SWEEP, .conf = -1, .check = check_vm,
+      .group = KC_GROUP_VMS,
       .help = "1c1g, 2c4g,disk=40g,iops=200,mbps=50,net=100m,cpu=25%,\n"
               "8c32g,hugepages, or a flavor (m1.small); with :COUNT\n"
               "the VMs are placed first, the others fit around them" },
     /* the policy: checked together by kc_cli_check() (kc_cli_build_policy) */
     { "profile", 0, VALUE(profile, "P"), .commands = POLICY, CONF(KC_CONF_PROFILE),
+      .group = KC_GROUP_POLICY,
       .help = "server (overcommit 20 %, bridge) or desktop (50 %, nat)" },
     { "overcommit", 0, VALUE(overcommit, "PCT"), .commands = POLICY, CONF(KC_CONF_OVERCOMMIT),
-      .range = true, .help = "memory overcommit (default 0)" },
+      .range = true, .group = KC_GROUP_POLICY, .help = "memory overcommit (default 0)" },
     { "reserve", 0, VALUE(reserve, "SIZE"), .commands = POLICY, CONF(KC_CONF_RESERVE),
-      .range = true, .help = "memory kept by the hypervisor (default 512m)" },
+      .range = true, .group = KC_GROUP_POLICY,
+      .help = "memory kept by the hypervisor (default 512m)" },
     { "reserve-cpus", 0, VALUE(reserve_cpus, "N"), .commands = POLICY,
-      CONF(KC_CONF_RESERVE_CPUS), .help = "logical CPUs kept by the host (default 0)" },
+      CONF(KC_CONF_RESERVE_CPUS), .group = KC_GROUP_POLICY,
+      .help = "logical CPUs kept by the host (default 0)" },
     { "cpu-ratio", 0, VALUE(cpu_ratio, "R"), .commands = POLICY, CONF(KC_CONF_CPU_RATIO),
-      .range = true, .help = "vCPUs per logical CPU (default 4.0)" },
+      .range = true, .group = KC_GROUP_POLICY, .help = "vCPUs per logical CPU (default 4.0)" },
     { "vm-overhead", 0, VALUE(vm_overhead, "X"), .commands = POLICY, CONF(KC_CONF_VM_OVERHEAD),
-      .help = "per-VM memory overhead: SIZE or auto (default 0)" },
+      .group = KC_GROUP_POLICY, .help = "per-VM memory overhead: SIZE or auto (default 0)" },
     { "disk-overcommit", 0, VALUE(disk_overcommit, "PCT"), .commands = POLICY,
-      CONF(KC_CONF_DISK_OVERCOMMIT), .help = "thin provisioning of disk space (default 0)" },
+      CONF(KC_CONF_DISK_OVERCOMMIT), .group = KC_GROUP_POLICY,
+      .help = "thin provisioning of disk space (default 0)" },
     { "max-util", 0, VALUE(max_util, "PCT"), .commands = POLICY, CONF(KC_CONF_MAX_UTIL),
-      .range = true, .help = "plan no resource above this share (default 100)" },
+      .range = true, .group = KC_GROUP_POLICY,
+      .help = "plan no resource above this share (default 100)" },
     { "numa", 0, VALUE(numa, "MODE"), .commands = POLICY, CONF(KC_CONF_NUMA),
+      .group = KC_GROUP_POLICY,
       .help = "spread (default) or strict (a VM fits inside one node)" },
     { "net-mode", 0, VALUE(net_mode, "MODE"), .commands = POLICY, CONF(KC_CONF_NET_MODE),
-      .help = "bridge (default) or nat" },
+      .group = KC_GROUP_POLICY, .help = "bridge (default) or nat" },
     { "existing", 0, VALUE(existing, "WHICH"), .commands = POLICY, CONF(KC_CONF_EXISTING),
+      .group = KC_GROUP_POLICY,
       .help = "existing VMs that count: running (default), all, none" },
     /* output and configuration */
-    { "format", 0, VALUE(format, "F"), .commands = ALL, .conf = -1,
+    { "format", 0, VALUE(format, "F"), .commands = ALL, .conf = -1, .group = KC_GROUP_OUTPUT,
       .help = "table (default), json, csv or prometheus" },
-    { "json", 0, FLAG(json), .commands = ALL, .conf = -1,
+    { "json", 0, FLAG(json), .commands = ALL, .conf = -1, .group = KC_GROUP_OUTPUT,
       .help = "the versioned JSON report (--format json)" },
     { "check", 0, VALUE(check, "N"), .commands = FIT, .conf = -1, .check = check_check,
-      .help = "exit 1 if fewer than N VMs of any shape fit" },
-    { "config", 0, VALUE(config, "FILE"), .commands = ALL, .conf = -1,
+      .group = KC_GROUP_OUTPUT, .help = "exit 1 if fewer than N VMs of any shape fit" },
+    { "config", 0, VALUE(config, "FILE"), .commands = ALL, .conf = -1, .group = KC_GROUP_OUTPUT,
       .help = "the policy file to read instead of /etc/kvmcap/kvmcap.conf\n"
               "and ~/.config/kvmcap/kvmcap.conf (options win over both)" },
     /* kvmcap size */
     { "workload", 0, VALUE(workload, "FILE"), .commands = SIZE, .conf = -1,
+      .group = KC_GROUP_VMS,
       .help = "{\"workload\": [{\"name\": .., \"vm\": \"2c4g\", \"count\": 200}]}" },
     { "catalog", 0, VALUE(catalog, "FILE"), .commands = SIZE, CONF(KC_CONF_CATALOG),
-      .help = "candidate host models instead of data/hosts.json" },
+      .group = KC_GROUP_HOST, .help = "candidate host models instead of data/hosts.json" },
     { "from-facts", 0, VALUE(from_facts, "FILE"), .commands = SIZE, .conf = -1,
-      .help = "the VMs a host runs today (consolidation)" },
+      .group = KC_GROUP_VMS, .help = "the VMs a host runs today (consolidation)" },
     { "ha", 0, VALUE(ha, "N"), .commands = SIZE, .conf = -1, .check = check_ha,
-      .help = "host failures tolerated: N spare hosts (default 0)" },
+      .group = KC_GROUP_POLICY, .help = "host failures tolerated: N spare hosts (default 0)" },
     { "growth", 0, VALUE(growth, "PCT"), .commands = SIZE, .conf = -1, .check = check_growth,
-      .help = "grow every count by PCT (default 0)" },
+      .group = KC_GROUP_VMS, .help = "grow every count by PCT (default 0)" },
     /* kvmcap fleet */
     { "hosts", 0, VALUE(hosts_file, "FILE"), .commands = FLEET, .conf = -1,
+      .group = KC_GROUP_HOST,
       .help = "one URI per line; '#' comments, blank lines ('-': stdin)" },
     { "parallel", 0, VALUE(parallel, "N"), .commands = FLEET, .conf = -1,
-      .check = check_parallel, .help = "hosts collected at once (default 16, at most 256)" },
+      .check = check_parallel, .group = KC_GROUP_HOST,
+      .help = "hosts collected at once (default 16, at most 256)" },
     { "save-facts", 0, VALUE(save_facts, "DIR"), .commands = FLEET, .conf = -1,
-      .help = "write each host's facts file into DIR" },
+      .group = KC_GROUP_HOST, .help = "write each host's facts file into DIR" },
     { "sort", 0, VALUE(sort, "KEY"), .commands = FLEET, .conf = -1, .check = check_sort,
-      .help = "name (default), free (most room first), bottleneck" },
-    { "strict", 0, FLAG(strict), .commands = FLEET, .conf = -1,
+      .group = KC_GROUP_OUTPUT, .help = "name (default), free (most room first), bottleneck" },
+    { "strict", 0, FLAG(strict), .commands = FLEET, .conf = -1, .group = KC_GROUP_HOST,
       .help = "exit 4 when any host fails (default: report it, exit 0)" },
-    { "quiet", 'q', FLAG(quiet), .commands = FLEET, .conf = -1,
+    { "quiet", 'q', FLAG(quiet), .commands = FLEET, .conf = -1, .group = KC_GROUP_OUTPUT,
       .help = "no progress on stderr (shown only on a terminal)" },
-    /* kvmcap sweep: ranges checked by the command, before it contacts the host */
+    /* kvmcap sweep: ranges the command checks before it contacts the host */
     { "host-mem", 0, VALUE(host_mem, "SIZE:SIZE:SIZE"), .commands = SWEEP, .conf = -1,
-      .help = "the host's memory, e.g. 8g:64g:8g" },
+      .group = KC_GROUP_HOST, .help = "the host's memory, e.g. 8g:64g:8g" },
     { "nic-speed", 0, VALUE(nic_speed, "BW:BW:BW"), .commands = SWEEP, .conf = -1,
-      .help = "the host's uplink (one NIC), e.g. 1g:25g:1g" },
+      .group = KC_GROUP_HOST, .help = "the host's uplink (one NIC), e.g. 1g:25g:1g" },
     /* everywhere */
-    { "help", 'h', .kind = KC_OPT_HELP, .commands = ALL, .conf = -1, .help = "this help" },
+    { "help", 'h', .kind = KC_OPT_HELP, .commands = ALL, .conf = -1, .group = KC_GROUP_OUTPUT,
+      .help = "this help" },
     { "version", 'V', .kind = KC_OPT_VERSION, .commands = ALL, .conf = -1,
-      .help = "the version" },
+      .group = KC_GROUP_OUTPUT, .help = "the version" },
 };
 
 const size_t kc_options_n = sizeof(kc_options) / sizeof(kc_options[0]);
+
+static const char *const group_headings[] = {
+    [KC_GROUP_HOST] = "Host (one of; default: the local libvirt daemon read-only, else libvirt's\n"
+                      "embedded QEMU driver):",
+    [KC_GROUP_VMS] = "VMs:",
+    [KC_GROUP_POLICY] = "Policy (the same on fit, size and fleet):",
+    [KC_GROUP_OUTPUT] = "Output and configuration:",
+};
+_Static_assert(sizeof(group_headings) / sizeof(group_headings[0]) == KC_GROUP_LAST,
+               "one heading per section");
+
+void kc_cli_print_options(FILE *out, kc_cmd_id cmd)
+{
+    for (int g = 0; g < KC_GROUP_LAST; g++) {
+        bool any = false;
+
+        for (size_t i = 0; i < kc_options_n; i++) {
+            const kc_option *o = &kc_options[i];
+            int width;
+
+            if (o->group != (kc_opt_group)g || !(o->commands & KC_CMD_BIT(cmd)))
+                continue;
+            if (!any)
+                fprintf(out, "%s\n", group_headings[g]);
+            any = true;
+            if (o->short_name)
+                width = fprintf(out, "  -%c, --%s", o->short_name, o->name);
+            else
+                width = fprintf(out, "      --%s", o->name);
+            if (o->arg)
+                width += fprintf(out, " %s", o->arg);
+            /* the text starts in column 25, or two spaces after a longer option */
+            fprintf(out, "%*s", width <= 23 ? 25 - width : 2, "");
+            for (const char *line = o->help; *line;) {
+                size_t len = strcspn(line, "\n");
+
+                fprintf(out, "%s%.*s\n", line == o->help ? "" : "                         ",
+                        (int)len, line);
+                line += len + (line[len] == '\n');
+            }
+        }
+        if (any)
+            fputc('\n', out);
+    }
+}
 
 const kc_option *kc_cli_option(const char *name)
 {
@@ -290,7 +350,8 @@ static int store(const kc_option *opt, const char *spelled, kc_cli *o, const cha
     return kc_error_set(err, KC_ERR_INTERNAL, "option '--%s' has no place", opt->name);
 }
 
-int kc_cli_parse(int argc, char **argv, int first, const char *help, kc_cli *o, kc_error *err)
+int kc_cli_parse(int argc, char **argv, int first, void (*help)(FILE *out), kc_cli *o,
+                 kc_error *err)
 {
     struct option longs[sizeof(kc_options) / sizeof(kc_options[0]) + 1];
     char shorts[2 * sizeof(kc_options) / sizeof(kc_options[0]) + 2], *sp = shorts;
@@ -343,7 +404,7 @@ int kc_cli_parse(int argc, char **argv, int first, const char *help, kc_cli *o, 
         if (!(opt->commands & KC_CMD_BIT(cmd)))
             return not_taken(opt, spelled, (kc_cmd_id)cmd, err);
         if (opt->kind == KC_OPT_HELP) {
-            fputs(help, stdout);
+            help(stdout);
             return 1;
         }
         if (opt->kind == KC_OPT_VERSION) {

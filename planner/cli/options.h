@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "cli/cli.h"
 #include "input/catalog.h"
@@ -44,6 +45,15 @@ typedef enum kc_opt_kind {
 
 #define KC_OPT_NO_FIELD ((size_t)-1)
 
+/* The sections of 'kvmcap --help' (options.c has their headings). */
+typedef enum kc_opt_group {
+    KC_GROUP_HOST,
+    KC_GROUP_VMS,
+    KC_GROUP_POLICY,
+    KC_GROUP_OUTPUT,
+    KC_GROUP_LAST
+} kc_opt_group;
+
 typedef struct kc_option {
     const char *name;           /* the long option, without "--" */
     char short_name;            /* its one-letter form ('c' for -c), or 0 */
@@ -60,7 +70,8 @@ typedef struct kc_option {
     /* Check @value (and keep what it parses into @cli); NULL: nothing to check before the
      * command runs. Returns 0, or -1 with @err. */
     int (*check)(kc_cli *cli, const kc_catalog *cat, const char *value, kc_error *err);
-    const char *help;           /* what it does, in a few words */
+    kc_opt_group group;         /* its section of 'kvmcap --help' */
+    const char *help;           /* what it does: its lines of 'kvmcap --help' */
 } kc_option;
 
 extern const kc_option kc_options[];
@@ -69,10 +80,15 @@ extern const size_t kc_options_n;
 /* The row of the long option @name (without "--"), or NULL. */
 const kc_option *kc_cli_option(const char *name);
 
-/* Parse argv[first..] into @cli, whose ->command names the command. Prints @help on --help
+/* The option lines of @cmd's help, section by section: "  -c, --connect URI      a libvirt
+ * URI, ..." (help text from column 25, its further lines indented as far). */
+void kc_cli_print_options(FILE *out, kc_cmd_id cmd);
+
+/* Parse argv[first..] into @cli, whose ->command names the command. Prints help() on --help
  * and the version on --version. An option the command does not take is a usage error
  * ("--timeout is for fit, facts, fleet and sweep"). Returns 0 to go on, 1 when help or
  * version was printed, -1 with @err (KC_ERR_USAGE). */
-int kc_cli_parse(int argc, char **argv, int first, const char *help, kc_cli *cli, kc_error *err);
+int kc_cli_parse(int argc, char **argv, int first, void (*help)(FILE *out), kc_cli *cli,
+                 kc_error *err);
 
 #endif /* KC_OPTIONS_H */

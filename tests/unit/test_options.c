@@ -177,8 +177,9 @@ Test(options, completion_offers_each_command_the_options_it_takes)
             bool takes = kc_options[i].commands & KC_CMD_BIT(c);
 
             cr_expect_eq(listed(list, kc_options[i].name), takes,
-                         "completion of 'kvmcap %s --': --%s %s", kc_names_word(&kc_cli_commands, c),
-                         kc_options[i].name, takes ? "missing" : "offered, not taken");
+                         "completion of 'kvmcap %s --': --%s %s",
+                         kc_names_word(&kc_cli_commands, c), kc_options[i].name,
+                         takes ? "missing" : "offered, not taken");
         }
         expect_all_in_table(list, "doc/kvmcap.bash-completion");
         free(list);
@@ -186,9 +187,33 @@ Test(options, completion_offers_each_command_the_options_it_takes)
     }
 }
 
+Test(options, main_help_lists_every_option_fit_takes)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+
+    cr_assert(f);
+    kc_help_fit(f);
+    cr_assert_eq(fclose(f), 0);
+    for (size_t i = 0; i < kc_options_n; i++) {
+        char line[64];
+
+        if (kc_options[i].short_name)
+            snprintf(line, sizeof(line), "\n  -%c, --%s", kc_options[i].short_name,
+                     kc_options[i].name);
+        else
+            snprintf(line, sizeof(line), "\n      --%s ", kc_options[i].name);
+        cr_expect_eq(strstr(text, line) != NULL,
+                     (kc_options[i].commands & KC_CMD_BIT(KC_CMD_FIT)) != 0,
+                     "kvmcap --help and --%s", kc_options[i].name);
+    }
+    free(text);
+}
+
 Test(options, help_names_only_table_options_and_each_where_it_is_taken)
 {
-    const char *const helps[KC_CMD_LAST] = {
+    void (*const helps[KC_CMD_LAST])(FILE *) = {
         [KC_CMD_FIT] = kc_help_fit, [KC_CMD_FACTS] = kc_help_facts,
         [KC_CMD_SIZE] = kc_help_size, [KC_CMD_FLEET] = kc_help_fleet,
         [KC_CMD_SWEEP] = kc_help_sweep,
@@ -196,8 +221,16 @@ Test(options, help_names_only_table_options_and_each_where_it_is_taken)
     char *lists[KC_CMD_LAST];
 
     for (int c = 0; c < KC_CMD_LAST; c++) {
-        lists[c] = options_in(helps[c], "--([a-z][a-z-]*)");
+        char *text = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&text, &len);
+
+        cr_assert(f);
+        helps[c](f);
+        cr_assert_eq(fclose(f), 0);
+        lists[c] = options_in(text, "--([a-z][a-z-]*)");
         expect_all_in_table(lists[c], "--help");
+        free(text);
     }
     for (size_t i = 0; i < kc_options_n; i++) {
         bool shown = false;
