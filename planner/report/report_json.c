@@ -135,8 +135,7 @@ static void row_json(cJSON *shapes, const kc_fit_report *rep, const kc_fit_row *
         cJSON_AddItemToArray(res, ro);
         add_str(ro, "name", kc_resource_name((kc_resource)r));
         add_str(ro, "unit", kc_resource_unit((kc_resource)r));
-        add_str(ro, "state", rf->state == KC_RES_BOUNDED ? "bounded" :
-                             rf->state == KC_RES_UNBOUNDED ? "unbounded" : "unknown");
+        add_str(ro, "state", KC_NAME(res_state, rf->state));
         if (rf->state == KC_RES_UNKNOWN) {
             cJSON_AddItemToObject(ro, "capacity", kc_json_must(cJSON_CreateNull()));
             cJSON_AddItemToObject(ro, "used", kc_json_must(cJSON_CreateNull()));

@@ -22,6 +22,9 @@ TABLE(source, KC_SOURCE_LAST, [KC_SOURCE_LIBVIRT] = "libvirt",
       [KC_SOURCE_EMBEDDED] = "embedded", [KC_SOURCE_SPEC] = "spec",
       [KC_SOURCE_FACTS] = "facts");
 TABLE(vm_state, KC_VM_STATE_LAST, [KC_VM_RUNNING] = "running", [KC_VM_OFF] = "off");
+TABLE(res_state, KC_RES_STATE_LAST, [KC_RES_ABSENT] = "absent",
+      [KC_RES_UNBOUNDED] = "unbounded", [KC_RES_BOUNDED] = "bounded",
+      [KC_RES_UNKNOWN] = "unknown");
 
 const char *kc_names_word(const kc_names *t, int value)
 {

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 
+#include "fit.h"    /* kc_res_state */
 #include "kc.h"
 
 /* Where a host's facts came from: the report's host.source, the facts file's "source". */
@@ -68,6 +69,8 @@ extern const kc_names kc_names_format;     /* kc_format: table, json, csv, prome
 extern const kc_names kc_names_sort;       /* kc_fleet_sort: name, free, bottleneck */
 extern const kc_names kc_names_source;     /* kc_source: libvirt, embedded, spec, facts */
 extern const kc_names kc_names_vm_state;   /* kc_vm_state: running, off */
+extern const kc_names kc_names_res_state;  /* kc_res_state: absent, unbounded, bounded,
+                                            * unknown (the reports' resource "state") */
 
 /* The word of @value, or "unknown" for a value the table does not have. */
 const char *kc_names_word(const kc_names *t, int value);

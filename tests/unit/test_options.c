@@ -392,7 +392,7 @@ Test(names, every_value_has_a_word_that_reads_back)
 {
     const kc_names *const tables[] = {
         &kc_names_numa, &kc_names_net, &kc_names_existing, &kc_names_format, &kc_names_sort,
-        &kc_names_source, &kc_names_vm_state, &kc_cli_commands,
+        &kc_names_source, &kc_names_vm_state, &kc_names_res_state, &kc_cli_commands,
     };
 
     for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
