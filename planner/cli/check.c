@@ -53,9 +53,12 @@ int kc_cli_check(kc_cli *o, const kc_catalog *cat, kc_error *err)
 
         *fixed = *o;
         for (size_t i = 0; cmd == KC_CMD_SWEEP && i < kc_options_n; i++) {
-            const char **v = (const char **)(void *)((char *)fixed + kc_options[i].field);
+            const char **v;
 
-            if (kc_options[i].range && *v && strchr(*v, ':'))
+            if (!kc_options[i].range)    /* a range row is a KC_OPT_VALUE */
+                continue;
+            v = (const char **)(void *)((char *)fixed + kc_options[i].field);
+            if (*v && strchr(*v, ':'))
                 *v = NULL;
         }
         rc = kc_cli_build_policy(fixed, cat, &policy, &profile, &existing, err);

@@ -108,6 +108,8 @@ Test(options, table_rows_are_well_formed)
         cr_expect(!o->check || value, "--%s: a check without a value", o->name);
         cr_expect(!o->range || (o->commands & KC_CMD_BIT(KC_CMD_SWEEP)),
                   "--%s: a range for a command that sweeps nothing", o->name);
+        cr_expect(!o->range || o->kind == KC_OPT_VALUE, "--%s: a range is one value", o->name);
+        cr_expect(o->group < KC_GROUP_LAST, "--%s: no help section", o->name);
         if (o->other)
             cr_expect(kc_cli_option(o->other) != NULL, "--%s: no option --%s", o->name,
                       o->other);
