@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* cli.c: the command line shared by every command: policy, formats, errors, exit. */
+/* cli.c: what every command shares: usage errors, keyword values, formats, the timeout,
+ * the one message funnel and the exit. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>

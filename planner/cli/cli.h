@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* cli.h: the command line shared by every command: options, policy, errors, exit. */
+/* cli.h: what the command line said (kc_cli), and what every command shares: usage errors,
+ * formats, the one message funnel and the exit. */
 #ifndef KC_CLI_H
 #define KC_CLI_H
 

@@ -56,22 +56,22 @@ typedef enum kc_opt_group {
 
 typedef struct kc_option {
     const char *name;           /* the long option, without "--" */
-    char short_name;            /* its one-letter form ('c' for -c), or 0 */
-    kc_opt_kind kind;
     const char *arg;            /* what its value is, as help shows it ("URI"); NULL: none */
-    unsigned commands;          /* KC_CMD_BIT() of every command that takes it */
     size_t field;               /* offsetof(kc_cli, ...) of its bool or text */
     size_t list, count, max;    /* KC_OPT_LIST: offsetof its array and size_t count, and the
                                  * array's size */
-    int conf;                   /* the policy file key of the same name (kc_conf_key), or -1 */
-    bool range;                 /* 'kvmcap sweep' takes START:END:STEP here */
     const char *other;          /* the option to use instead where this one is not taken or
                                  * too many are given ("from-facts" for --facts), or NULL */
     /* Check @value (and keep what it parses into @cli); NULL: nothing to check before the
      * command runs. Returns 0, or -1 with @err. */
     int (*check)(kc_cli *cli, const kc_catalog *cat, const char *value, kc_error *err);
-    kc_opt_group group;         /* its section of 'kvmcap --help' */
     const char *help;           /* what it does: its lines of 'kvmcap --help' */
+    kc_opt_kind kind;
+    unsigned commands;          /* KC_CMD_BIT() of every command that takes it */
+    int conf;                   /* the policy file key of the same name (kc_conf_key), or -1 */
+    kc_opt_group group;         /* its section of 'kvmcap --help' */
+    char short_name;            /* its one-letter form ('c' for -c), or 0 */
+    bool range;                 /* 'kvmcap sweep' takes START:END:STEP here */
 } kc_option;
 
 extern const kc_option kc_options[];
