@@ -11,9 +11,10 @@
 #include "report/fleet_json.h"
 #include "report/report.h"
 #include "report/report_fleet.h"
+#include "util/names.h"
 #include "util/util.h"
 
-const char kc_help_fleet[] =
+static const char help_fleet[] =
     "Usage: kvmcap fleet (-c URI ... | --hosts FILE) [--vm SPEC[:COUNT] ...] [POLICY]\n"
     "                    [--parallel N] [--timeout S] [--sort KEY] [--strict]\n"
     "                    [--save-facts DIR] [--json]\n"
@@ -50,15 +51,13 @@ const char kc_help_fleet[] =
     "Exit status: 0 ok (failed hosts are rows of the report), 1 SPEC:COUNT VMs do not\n"
     "all fit, 2 usage, 3 bad input, 4 a host failed with --strict, or I/O error.\n";
 
+void kc_help_fleet(FILE *out)
+{
+    fputs(help_fleet, out);
+}
+
 static int check_fleet_options(const kc_cli *o, kc_error *err)
 {
-    const char *bad = o->host_spec ? "--host" : o->facts_file ? "--facts" : o->set ? "--set" :
-                      o->check ? "--check" : o->workload ? "--workload" :
-                      o->catalog ? "--catalog" : o->from_facts ? "--from-facts" :
-                      o->ha ? "--ha" : o->growth ? "--growth" : NULL;
-
-    if (bad)
-        return kc_cli_usage_error(err, "'fleet' does not take %s", bad);
     if (!o->n_uris && !o->hosts_file)
         return kc_cli_usage_error(err, "no hosts given (use -c URI or --hosts FILE)");
     return 0;
@@ -104,7 +103,6 @@ static void progress(void *opaque, size_t done, size_t total, size_t failed)
 
 int kc_cmd_fleet(const kc_cli *o, kc_catalog *cat, kc_error *err)
 {
-    static const char *const sort_words[] = { "name", "free", "bottleneck" };
     kc_fleet_opts fo = { 0 };
     kc_fleet_meta meta = { 0 };
     kc_fleet *fleet = NULL;
@@ -118,31 +116,17 @@ int kc_cmd_fleet(const kc_cli *o, kc_catalog *cat, kc_error *err)
     bool any_count = false;
     char **uris = NULL;
     size_t n_uris = 0;
-    int sort = KC_FLEET_SORT_NAME, ret = -1;
+    int ret = -1;
 
     if (check_fleet_options(o, err) < 0)
         goto out;
-    if (o->parallel) {
-        uint64_t v = 0;
-        int rc = kc_spec_parse_uint(o->parallel, KC_FLEET_PARALLEL_MAX, &v, err);
-
-        if (rc < 0 || v == 0) {
-            if (rc == 0)
-                kc_error_set(err, KC_ERR_USAGE, "'%s' must be at least 1", o->parallel);
-            kc_cli_opt_error(err, "--parallel");
-            goto out;
-        }
-        fo.parallel = (unsigned)v;
-    }
-    if (o->sort && kc_cli_pick("--sort", o->sort, sort_words, 3, &sort, err) < 0)
-        goto out;
-    if (kc_cli_timeout(o, &fo.timeout_s, err) < 0)
-        goto out;
+    fo.parallel = o->parallel_n;
+    fo.timeout_s = o->timeout_s;
     if (kc_cli_build_policy_source(o, cat, &policy, &meta.profile, &existing, &source,
                                    err) < 0)
         goto out;
     meta.source = &source;
-    meta.existing = kc_existing_name(existing);
+    meta.existing = KC_NAME(existing, existing);
     for (size_t i = 0; i < o->n_vms; i++) {
         bool has_count = false;
 
@@ -176,12 +160,12 @@ int kc_cmd_fleet(const kc_cli *o, kc_catalog *cat, kc_error *err)
     if (kc_fleet_plan(fleet, cat, shapes, label_ptrs, any_count ? counts : NULL, o->n_vms,
                       &policy, existing, err) < 0)
         goto out;
-    kc_fleet_sort_hosts(fleet, (kc_fleet_sort)sort);
+    kc_fleet_sort_hosts(fleet, o->sort_key);
     if (o->save_facts && kc_fleet_save_facts(fleet, o->save_facts, KC_VERSION, err) < 0)
         goto out;
     meta.timeout_s = fo.timeout_s;
     meta.parallel = fo.parallel;
-    meta.sort = sort_words[sort];
+    meta.sort = KC_NAME(sort, o->sort_key);
     if (o->json) {
         char *text = kc_fleet_to_json(fleet, &meta, KC_VERSION);
 

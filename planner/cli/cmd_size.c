@@ -13,10 +13,11 @@
 #include "report/report_csv.h"
 #include "report/report_size.h"
 #include "report/size_json.h"
+#include "util/names.h"
 #include "util/util.h"
 #include "size.h"
 
-const char kc_help_size[] =
+static const char help_size[] =
     "Usage: kvmcap size (--vm SPEC:COUNT ... | --workload FILE | --from-facts FILE)\n"
     "                   [--host SPEC ... | --catalog FILE] [--ha N] [--growth PCT]\n"
     "                   [POLICY] [--json | --format table|json|csv]\n"
@@ -39,16 +40,16 @@ const char kc_help_size[] =
     "Exit status: 0 ok, 2 usage, 3 bad input (spec, file, a VM that fits on no\n"
     "candidate), 4 I/O error.\n";
 
+void kc_help_size(FILE *out)
+{
+    fputs(help_size, out);
+}
+
+/* What the options mean together (the option table says which ones size takes). */
 static int check_size_options(const kc_cli *o, kc_error *err)
 {
-    if (o->uri || o->facts_file || o->check)
-        return kc_cli_usage_error(err, "'size' takes candidates (--host, --catalog), not %s",
-                                  o->uri ? "-c" : o->facts_file ? "--facts (use --from-facts)" :
-                                  "--check");
     if (o->existing && !o->from_facts)
         return kc_cli_usage_error(err, "--existing chooses the VMs of --from-facts");
-    if (o->hosts_file || o->parallel || o->save_facts || o->sort || o->strict)
-        return kc_cli_usage_error(err, "'size' does not take fleet options");
     if (o->n_hosts && o->catalog)
         return kc_cli_usage_error(err, "give candidates with --host or --catalog, not both");
     if (o->n_vms == 0 && !o->workload && !o->from_facts)
@@ -113,7 +114,7 @@ static int lines_from_facts(const char *path, kc_existing existing, kc_workload_
     if (taken == 0) {
         kc_error_set(err, KC_ERR_INVALID, "%s: no %sVMs to size for (--existing %s)", path,
                      existing == KC_EXISTING_RUNNING ? "running " : "",
-                     kc_existing_name(existing));
+                     KC_NAME(existing, existing));
         goto out;
     }
     ret = 0;
@@ -142,19 +143,8 @@ int kc_cmd_size(const kc_cli *o, kc_catalog *cat, kc_error *err)
         return -1;
     if (kc_cli_build_policy(o, cat, &so.policy, &profile, &existing, err) < 0)
         goto out;
-    if (o->growth && kc_spec_parse_percent_bp(o->growth, 1000000, &so.growth_bp, err) < 0) {
-        kc_cli_opt_error(err, "--growth");
-        goto out;
-    }
-    if (o->ha) {
-        uint64_t ha;
-
-        if (kc_spec_parse_uint(o->ha, 1000, &ha, err) < 0) {
-            kc_cli_opt_error(err, "--ha");
-            goto out;
-        }
-        so.ha = (uint32_t)ha;
-    }
+    so.growth_bp = o->growth_bp;
+    so.ha = o->ha_n;
     for (size_t i = 0; i < o->n_vms; i++) {
         kc_workload_line *l;
         char label[160];

@@ -14,10 +14,11 @@
 #include "report/report.h"
 #include "report/report_csv.h"
 #include "util/json_out.h"
+#include "util/names.h"
 #include "util/util.h"
 #include "fit.h"
 
-const char kc_help_sweep[] =
+static const char help_sweep[] =
     "Usage: kvmcap sweep [HOST] --vm SPEC [POLICY] RANGE [--format table|json|csv]\n"
     "\n"
     "What if? How many VMs of one shape fit while one value runs over a range: a table,\n"
@@ -35,6 +36,11 @@ const char kc_help_sweep[] =
     "policy options of 'kvmcap --help' hold still.\n"
     "\n"
     "Exit status: 0 ok, 2 usage, 3 bad input, 4 host, libvirt or I/O error.\n";
+
+void kc_help_sweep(FILE *out)
+{
+    fputs(help_sweep, out);
+}
 
 #define SWEEP_POINTS_MAX 1000
 #define BAR_WIDTH 40
@@ -272,12 +278,10 @@ static kc_facts *load_host(const kc_cli *o, const kc_catalog *cat, kc_error *err
         rc = text ? kc_facts_from_json(text, o->facts_file, facts, err) : -1;
         free(text);
     } else {
-        kc_collect_opts co = { .uri = o->uri, .timeout_s = 10,
+        kc_collect_opts co = { .uri = o->uri, .timeout_s = o->timeout_s,
                                .sysroot = getenv("KVMCAP_SYSROOT") };
 
-        rc = kc_cli_timeout(o, &co.timeout_s, err);
-        if (rc == 0)
-            rc = kc_libvirt_collect(&co, facts, err);
+        rc = kc_libvirt_collect(&co, facts, err);
     }
     if (rc == 0 && o->set)
         rc = kc_spec_apply_set(o->set, cat, facts, err);
@@ -293,12 +297,6 @@ static int check_options(const kc_cli *o, param *swept, kc_error *err)
 {
     int n = 0;
 
-    if (o->workload || o->catalog || o->from_facts || o->ha || o->growth)
-        return kc_cli_usage_error(err, "'sweep' takes one host, not sizing options");
-    if (o->hosts_file || o->parallel || o->save_facts || o->sort || o->strict)
-        return kc_cli_usage_error(err, "'sweep' does not take fleet options");
-    if (o->check)
-        return kc_cli_usage_error(err, "'sweep' takes no --check");
     if (o->n_hosts > 1 || o->n_uris > 1 || !!o->uri + !!o->host_spec + !!o->facts_file > 1)
         return kc_cli_usage_error(err, "give one host source: -c URI, --host SPEC or --facts FILE");
     if (o->n_vms != 1)
@@ -342,7 +340,7 @@ static void print_table(FILE *out, const kc_fit_report *rep, param p, const poin
             value_text(b, sizeof(b), p, pts[n - 1].value),
             value_text(c, sizeof(c), p, n > 1 ? pts[1].value - pts[0].value : 0));
     fprintf(out, "host    %s (%s): %u CPUs, ", f->name[0] ? f->name : f->hostname,
-            kc_source_name(f->source), rep->host.cpus);
+            KC_NAME(source, f->source), rep->host.cpus);
     if (p == P_HOST_MEM)
         fputs("memory swept\n", out);
     else
@@ -455,7 +453,7 @@ static void print_json(FILE *out, const kc_fit_report *rep, param p, const point
     add_str(root, "kvmcap", KC_VERSION);
     add_str(root, "report", "sweep");
     o = kc_json_must(cJSON_AddObjectToObject(root, "host"));
-    add_str(o, "source", kc_source_name(f->source));
+    add_str(o, "source", KC_NAME(source, f->source));
     add_str(o, "name", f->name[0] ? f->name : f->hostname);
     kc_json_add_u64(o, "cpus", rep->host.cpus);
     kc_json_add_u64(o, "mem_mib", rep->host.mem_mib);

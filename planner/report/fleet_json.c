@@ -8,6 +8,7 @@
 #include "report/fleet_json.h"
 #include "report/report.h"
 #include "util/json_out.h"
+#include "util/names.h"
 #include "util/util.h"
 
 static void add_str(cJSON *obj, const char *key, const char *s)
@@ -36,9 +37,9 @@ static void policy_json(cJSON *root, const kc_fleet *fleet, const kc_fleet_meta 
     cJSON_AddItemToObject(pol, "max_util_pct",
                           kc_json_must(cJSON_CreateRaw(kc_fmt_bp(buf, sizeof(buf), p->max_util_bp))));
     add_str(pol, "profile", meta->profile);
-    add_str(pol, "numa", p->numa == KC_NUMA_STRICT ? "strict" : "spread");
-    add_str(pol, "net_mode", p->net_mode == KC_NET_NAT ? "nat" : "bridge");
-    add_str(pol, "existing", kc_existing_name(fleet->existing));
+    add_str(pol, "numa", KC_NAME(numa, p->numa));
+    add_str(pol, "net_mode", KC_NAME(net, p->net_mode));
+    add_str(pol, "existing", KC_NAME(existing, fleet->existing));
     if (meta->existing)
         add_str(pol, "existing", meta->existing);
     if (meta->source) {
@@ -65,7 +66,7 @@ static void host_json(cJSON *hosts, const kc_fleet *fleet, const kc_fleet_host *
         return;
     }
     add_str(o, "hostname", f->hostname);
-    add_str(o, "source", kc_source_name(f->source));
+    add_str(o, "source", KC_NAME(source, f->source));
     kc_json_add_u64(o, "cpus", h->host.cpus);
     kc_json_add_u64(o, "mem_mib", h->host.mem_mib);
     kc_json_add_u64(o, "numa_nodes", h->host.n_numa ? h->host.n_numa : 1);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "report/report_csv.h"
+#include "util/names.h"
 
 void kc_csv_field(FILE *out, const char *text)
 {
@@ -40,11 +41,6 @@ static void mask_field(FILE *out, uint32_t mask)
     }
 }
 
-static const char *state_name(kc_res_state s)
-{
-    return s == KC_RES_BOUNDED ? "bounded" : s == KC_RES_UNBOUNDED ? "unbounded" : "unknown";
-}
-
 void kc_report_fit_csv(FILE *out, const kc_fit_report *rep)
 {
     const char *host = rep->facts->name[0] ? rep->facts->name : rep->facts->hostname;
@@ -74,7 +70,7 @@ void kc_report_fit_csv(FILE *out, const kc_fit_report *rep)
             if (row->fit.too_big)
                 fputs(kc_resource_name(row->fit.too_big_res), out);
             fprintf(out, ",%s,%s,%s,", kc_resource_name((kc_resource)r),
-                    kc_resource_unit((kc_resource)r), state_name(rf->state));
+                    kc_resource_unit((kc_resource)r), KC_NAME(res_state, rf->state));
             if (rf->state != KC_RES_UNKNOWN) {
                 u64_field(out, rf->capacity);
                 fputc(',', out);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "report/report_facts.h"
+#include "util/names.h"
 #include "util/util.h"
 
 typedef unsigned long long ull;
@@ -41,7 +42,7 @@ int kc_report_facts_text(FILE *out, const kc_facts *f, kc_error *err)
     /* every string below comes from the host or a file: kc_term_str strips control chars */
     fprintf(out, "host       %s\n", kc_term_str(f->hostname[0] ? f->hostname : f->name[0] ? f->name
                                                                              : "unknown"));
-    fprintf(out, "source     %s%s%s\n", kc_source_name(f->source), f->uri[0] ? " " : "",
+    fprintf(out, "source     %s%s%s\n", KC_NAME(source, f->source), f->uri[0] ? " " : "",
             kc_term_str(f->uri));
     count_text(f->sockets, a, sizeof(a));
     count_text(f->cores, b, sizeof(b));
@@ -113,7 +114,7 @@ int kc_report_facts_text(FILE *out, const kc_facts *f, kc_error *err)
             (ull)run_vms, (ull)run_vcpus, (ull)run_mem, (ull)off_vms);
     for (size_t i = 0; i < f->n_vms; i++)
         fprintf(out, "  %-16s %-7s %u vcpus, %llu MiB%s\n", kc_term_str(f->vms[i].name),
-                f->vms[i].state == KC_VM_RUNNING ? "running" : "off", f->vms[i].vcpus,
+                KC_NAME(vm_state, f->vms[i].state), f->vms[i].vcpus,
                 (ull)f->vms[i].mem_mib, f->vms[i].hugepages ? ", hugepages" : "");
     if (f->n_notes) {
         fputs("notes\n", out);

@@ -6,6 +6,7 @@
 #include "input/config.h"
 #include "report/report.h"
 #include "report/report_fleet.h"
+#include "util/names.h"
 #include "util/util.h"
 
 /* "memory+cpu", or "too big: memory", or "-". */
@@ -69,8 +70,8 @@ void kc_report_fleet_text(FILE *out, const kc_fleet *fleet, const kc_fleet_meta 
             kc_fmt_bp(c, sizeof(c), p->max_util_bp), meta->profile ? ", profile " : "",
             meta->profile ? meta->profile : "");
     fprintf(out, "        %s networking, numa %s, existing %s",
-            p->net_mode == KC_NET_NAT ? "nat" : "bridge",
-            p->numa == KC_NUMA_STRICT ? "strict" : "spread",
+            KC_NAME(net, p->net_mode),
+            KC_NAME(numa, p->numa),
             meta->existing ? meta->existing : "running");
     if (p->overhead_mode == KC_OVERHEAD_AUTO)
         fputs(", VM overhead auto", out);

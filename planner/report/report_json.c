@@ -7,6 +7,7 @@
 
 #include "report/report.h"
 #include "util/json_out.h"
+#include "util/names.h"
 #include "util/util.h"
 
 /* Integers are written from their decimal text, so a value above 2^53 stays exact (cJSON
@@ -32,7 +33,7 @@ static void host_json(cJSON *root, const kc_fit_report *rep)
     const kc_host *h = &rep->host;
     cJSON *host = kc_json_add_obj(root, "host");
 
-    add_str(host, "source", kc_source_name(f->source));
+    add_str(host, "source", KC_NAME(source, f->source));
     if (f->uri[0])
         add_str(host, "uri", f->uri);
     else
@@ -72,11 +73,11 @@ static void policy_json(cJSON *root, const kc_fit_report *rep)
         add_str(pol, "profile", rep->profile);
     else
         cJSON_AddItemToObject(pol, "profile", kc_json_must(cJSON_CreateNull()));
-    add_str(pol, "numa", p->numa == KC_NUMA_STRICT ? "strict" : "spread");
-    add_str(pol, "net_mode", p->net_mode == KC_NET_NAT ? "nat" : "bridge");
+    add_str(pol, "numa", KC_NAME(numa, p->numa));
+    add_str(pol, "net_mode", KC_NAME(net, p->net_mode));
     add_raw(pol, "net_efficiency_pct",
             kc_fmt_bp(buf, sizeof(buf), p->net_mode == KC_NET_NAT ? p->nat_efficiency_bp : KC_BP_ONE));
-    add_str(pol, "existing", kc_existing_name(rep->existing));
+    add_str(pol, "existing", KC_NAME(existing, rep->existing));
     if (rep->source) {
         /* "default", "option", "profile" or "FILE:LINE" of a policy file, per field */
         cJSON *src = kc_json_add_obj(root, "policy_source");
@@ -134,8 +135,7 @@ static void row_json(cJSON *shapes, const kc_fit_report *rep, const kc_fit_row *
         cJSON_AddItemToArray(res, ro);
         add_str(ro, "name", kc_resource_name((kc_resource)r));
         add_str(ro, "unit", kc_resource_unit((kc_resource)r));
-        add_str(ro, "state", rf->state == KC_RES_BOUNDED ? "bounded" :
-                             rf->state == KC_RES_UNBOUNDED ? "unbounded" : "unknown");
+        add_str(ro, "state", KC_NAME(res_state, rf->state));
         if (rf->state == KC_RES_UNKNOWN) {
             cJSON_AddItemToObject(ro, "capacity", kc_json_must(cJSON_CreateNull()));
             cJSON_AddItemToObject(ro, "used", kc_json_must(cJSON_CreateNull()));

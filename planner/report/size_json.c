@@ -11,6 +11,7 @@
 #include "report/report_size.h"
 #include "report/size_json.h"
 #include "util/json_out.h"
+#include "util/names.h"
 #include "util/util.h"
 
 /* ---- the size report -------------------------------------------------------------------- */
@@ -110,9 +111,9 @@ char *kc_report_size_json(const kc_sizing *s, const kc_candidate *cands,
     kc_json_must(cJSON_AddRawToObject(policy, "disk_overcommit_pct",
                               kc_fmt_bp(buf, sizeof(buf), opts->policy.disk_overcommit_bp)));
     kc_json_must(cJSON_AddStringToObject(policy, "numa",
-                                 opts->policy.numa == KC_NUMA_STRICT ? "strict" : "spread"));
+                                 KC_NAME(numa, opts->policy.numa)));
     kc_json_must(cJSON_AddStringToObject(policy, "net_mode",
-                                 opts->policy.net_mode == KC_NET_NAT ? "nat" : "bridge"));
+                                 KC_NAME(net, opts->policy.net_mode)));
     kc_json_must(cJSON_AddRawToObject(policy, "net_efficiency_pct",
                               kc_fmt_bp(buf, sizeof(buf), opts->policy.net_mode == KC_NET_NAT ?
                                         opts->policy.nat_efficiency_bp : KC_BP_ONE)));

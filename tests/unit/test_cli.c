@@ -108,6 +108,16 @@
     X(sweep_nic_speed, "sweep-nic-speed") \
     X(sweep_overcommit, "sweep-overcommit") \
     X(sweep_reserve, "sweep-reserve") \
+    X(err_opt_facts_existing, "err-opt-facts-existing") \
+    X(err_opt_facts_overcommit, "err-opt-facts-overcommit") \
+    X(err_opt_fit_quiet, "err-opt-fit-quiet") \
+    X(err_opt_fleet_format_bogus, "err-opt-fleet-format-bogus") \
+    X(err_opt_set_before_host, "err-opt-set-before-host") \
+    X(err_opt_size_facts, "err-opt-size-facts") \
+    X(err_opt_size_set, "err-opt-size-set") \
+    X(err_opt_size_timeout, "err-opt-size-timeout") \
+    X(err_opt_value_before_host, "err-opt-value-before-host") \
+    X(err_opt_vm_before_host, "err-opt-vm-before-host") \
 
 #define CLI_TEST(ident, dir) Test(cli, ident) { kc_expect_cli(dir); }
 CLI_CASES(CLI_TEST)
