@@ -9,6 +9,7 @@
 #include "facts/facts.h"
 #include "input/catalog.h"
 #include "input/config.h"
+#include "report/report_format.h"
 #include "kc.h"
 
 #ifndef KC_VERSION
@@ -50,17 +51,6 @@ typedef struct kc_cli {
     bool json, quiet;
     kc_config conf;                     /* the policy files (kc_cli_load_config) */
 } kc_cli;
-
-/* Output formats (--format; --json is --format json). */
-typedef enum kc_format {
-    KC_FORMAT_TABLE,
-    KC_FORMAT_JSON,
-    KC_FORMAT_CSV,
-    KC_FORMAT_PROMETHEUS,
-    KC_FORMAT_LAST                      /* sentinel: keep last */
-} kc_format;
-
-#define KC_FORMAT_BIT(f) (1u << (f))
 
 /* Parse argv[first..] into @cli. Prints @help on --help and the version on --version.
  * Returns 0 to go on, 1 when help or version was printed, -1 with @err (KC_ERR_USAGE). */

@@ -8,9 +8,8 @@
 #include "cli/cmd.h"
 #include "fleet/fleet.h"
 #include "input/spec.h"
-#include "report/fleet_json.h"
-#include "report/report.h"
-#include "report/report_fleet.h"
+#include "report/dispatch.h"
+#include "report/report_prom.h"
 #include "util/util.h"
 
 const char kc_help_fleet[] =
@@ -106,11 +105,12 @@ int kc_cmd_fleet(const kc_cli *o, kc_catalog *cat, kc_error *err)
 {
     static const char *const sort_words[] = { "name", "free", "bottleneck" };
     kc_fleet_opts fo = { 0 };
-    kc_fleet_meta meta = { 0 };
+    kc_fleet_report meta = { 0 };
     kc_fleet *fleet = NULL;
     kc_policy policy;
     kc_policy_source source;
     kc_existing existing;
+    kc_format format;
     kc_shape shapes[KC_CLI_VMS_MAX];
     char labels[KC_CLI_VMS_MAX][160];
     const char *label_ptrs[KC_CLI_VMS_MAX];
@@ -120,7 +120,8 @@ int kc_cmd_fleet(const kc_cli *o, kc_catalog *cat, kc_error *err)
     size_t n_uris = 0;
     int sort = KC_FLEET_SORT_NAME, ret = -1;
 
-    if (check_fleet_options(o, err) < 0)
+    if (check_fleet_options(o, err) < 0 ||
+        kc_cli_format(o, KC_REPORT_FORMATS(kc_report_fleet_by_format), &format, err) < 0)
         goto out;
     if (o->parallel) {
         uint64_t v = 0;
@@ -142,7 +143,6 @@ int kc_cmd_fleet(const kc_cli *o, kc_catalog *cat, kc_error *err)
                                    err) < 0)
         goto out;
     meta.source = &source;
-    meta.existing = kc_existing_name(existing);
     for (size_t i = 0; i < o->n_vms; i++) {
         bool has_count = false;
 
@@ -155,6 +155,9 @@ int kc_cmd_fleet(const kc_cli *o, kc_catalog *cat, kc_error *err)
         any_count = any_count || has_count;
         label_ptrs[i] = labels[i];
     }
+    if (format == KC_FORMAT_PROMETHEUS &&
+        kc_report_prometheus_shapes_unique(label_ptrs, o->n_vms, err) < 0)
+        goto out;
     if (gather_uris(o, &uris, &n_uris, err) < 0)
         goto out;
     if (o->save_facts) {
@@ -182,15 +185,9 @@ int kc_cmd_fleet(const kc_cli *o, kc_catalog *cat, kc_error *err)
     meta.timeout_s = fo.timeout_s;
     meta.parallel = fo.parallel;
     meta.sort = sort_words[sort];
-    if (o->json) {
-        char *text = kc_fleet_to_json(fleet, &meta, KC_VERSION);
-
-        fputs(text, stdout);
-        fputc('\n', stdout);
-        free(text);
-    } else {
-        kc_report_fleet_text(stdout, fleet, &meta);
-    }
+    meta.fleet = fleet;
+    meta.version = KC_VERSION;
+    kc_report_fleet_by_format[format](stdout, &meta);
     if (o->strict && fleet->n_failed) {
         kc_error_set(err, KC_ERR_HOST, "%zu of %zu hosts failed (--strict)", fleet->n_failed,
                      fleet->n_hosts);

@@ -126,7 +126,7 @@ Test(formats, prometheus_counts_and_bottlenecks_are_the_fits)
     char *text = NULL;
 
     build(&fx, "kvm7", 8, 8192, shapes, labels, 2);
-    CAPTURE(text, kc_report_fit_prom(out, &fx.rep));
+    CAPTURE(text, kc_report_fit_prometheus(out, &fx.rep));
     cr_expect_eq(value_after(text, "kvmcap_vms_fit{host=\"kvm7\",shape=\"1c1g\"} "),
                  (long long)fx.rows[0].fit.count);
     cr_expect_eq(value_after(text, "kvmcap_vms_fit{host=\"kvm7\",shape=\"8c512m\"} "),
@@ -162,7 +162,7 @@ Test(formats, prometheus_families_are_whole_and_each_has_help_and_type)
 
     build(&fx, "a \"quoted\\\" host", 8, 8192, shapes, labels, 3);
     cr_assert(fx.rows[2].fit.too_big, "the 64-vCPU shape exceeds the host");
-    CAPTURE(text, kc_report_fit_prom(out, &fx.rep));
+    CAPTURE(text, kc_report_fit_prometheus(out, &fx.rep));
     for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         char name[64];
         size_t len;
@@ -252,7 +252,8 @@ Test(formats, size_csv_ranks_candidates_and_marks_the_recommendation)
     cands[1].host = kc_test_host(64, 262144);
     cands[1].price = 20000;
     cr_assert_eq(kc_size_run(&line, 1, cands, 2, &so, &s, &err), 0, "%s", err.msg);
-    CAPTURE(text, kc_report_size_csv(out, s, cands));
+    CAPTURE(text, kc_report_size_csv(out, &(kc_size_report){ .sizing = s, .cands = cands,
+                                                            .opts = &so }));
     l = strtok_r(text, "\n", &save);
     cr_expect(strncmp(l, "candidate,feasible,recommended,hosts,", 37) == 0, "%s", l);
     l = first = strtok_r(NULL, "\n", &save);
