@@ -51,11 +51,13 @@ static void sample(FILE *out, const char *name, const char *host, const kc_fit_r
     sample_of(out, name, host, row ? row->label : NULL, res, unit, value);
 }
 
-/* The # HELP text of the families the fit and fleet reports share. */
+/* The # HELP text of the families the fit and fleet reports share: node_exporter drops a
+ * family whose HELP differs from the same family's in another file of its directory. */
 #define HELP_VMS_FIT "How many more VMs of the shape fit on the host."
 #define HELP_BOTTLENECK "1 for each resource that stops the shape's count."
 #define HELP_TOO_BIG "1 when one VM of the shape exceeds the hardware."
 #define HELP_EXISTING "Existing VMs counted against the host."
+#define HELP_PLACED "VMs of the shape placed on the host (SPEC:COUNT)."
 
 typedef enum which { CAPACITY, USED, PER_VM, LIMIT } which;
 
@@ -94,7 +96,7 @@ void kc_report_fit_prometheus(FILE *out, const kc_fit_report *rep)
         if (!rep->rows[i].has_count)
             continue;
         if (!any)
-            family(out, "kvmcap_vms_placed", "VMs of the shape placed first (SPEC:COUNT).");
+            family(out, "kvmcap_vms_placed", HELP_PLACED);
         any = true;
         sample(out, "kvmcap_vms_placed", host, &rep->rows[i], -1, false, rep->rows[i].want);
     }
@@ -143,7 +145,7 @@ void kc_report_fleet_prometheus(FILE *out, const kc_fleet_report *rep)
                 sample_of(out, "kvmcap_vms_fit", fleet->hosts[i].uri, fleet->labels[s], -1,
                           false, fleet->hosts[i].fits[s].count);
     }
-    for (size_t s = 0; fleet->place && fleet->counts && s < fleet->n_shapes; s++) {
+    for (size_t s = 0; fleet->counts && s < fleet->n_shapes; s++) {
         if (!fleet->counts[s])
             continue;    /* a shape without :COUNT is not placed */
         for (size_t i = 0; i < fleet->n_hosts; i++) {
@@ -152,8 +154,7 @@ void kc_report_fleet_prometheus(FILE *out, const kc_fleet_report *rep)
             if (!h->ok || !h->placed)
                 continue;
             if (!any)
-                family(out, "kvmcap_vms_placed", "VMs of the shape placed on the host "
-                       "(SPEC:COUNT).");
+                family(out, "kvmcap_vms_placed", HELP_PLACED);
             any = true;
             sample_of(out, "kvmcap_vms_placed", h->uri, fleet->labels[s], -1, false,
                       h->placed[s]);
