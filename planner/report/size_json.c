@@ -90,18 +90,18 @@ void kc_report_size_json(FILE *out, const kc_size_report *rep)
     const kc_sizing *s = rep->sizing;
     const kc_size_opts *opts = rep->opts;
     cJSON *root = kc_json_must(cJSON_CreateObject());
-    cJSON *workload, *policy, *arr;
+    cJSON *workload, *pol, *arr;
     char buf[32], *text;
 
     kc_json_must(cJSON_AddStringToObject(root, "kvmcap", rep->version));
     kc_json_must(cJSON_AddStringToObject(root, "report", "size"));
-    policy = kc_report_policy_json(root, &(kc_policy_view){ .policy = &opts->policy,
+    pol = kc_report_policy_json(root, &(kc_policy_view){ .policy = &opts->policy,
                                                             .profile = rep->profile,
                                                             .existing = rep->existing,
                                                             .source = rep->source });
     /* what only sizing has */
-    kc_json_must(cJSON_AddRawToObject(policy, "growth_pct", kc_fmt_bp(buf, sizeof(buf), opts->growth_bp)));
-    kc_json_add_u64(policy, "ha", opts->ha);
+    kc_json_must(cJSON_AddRawToObject(pol, "growth_pct", kc_fmt_bp(buf, sizeof(buf), opts->growth_bp)));
+    kc_json_add_u64(pol, "ha", opts->ha);
     workload = kc_json_must(cJSON_AddArrayToObject(root, "workload"));
     for (size_t i = 0; i < s->n_lines; i++) {
         cJSON *o = kc_json_must(cJSON_CreateObject());
