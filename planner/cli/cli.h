@@ -11,6 +11,7 @@
 #include "facts/facts.h"
 #include "input/catalog.h"
 #include "input/config.h"
+#include "report/report_format.h"
 #include "util/names.h"
 #include "kc.h"
 

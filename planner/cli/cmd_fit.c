@@ -10,9 +10,7 @@
 #include "facts/facts_libvirt.h"
 #include "input/facts_host.h"
 #include "input/spec.h"
-#include "report/report.h"
-#include "report/report_csv.h"
-#include "report/report_facts.h"
+#include "report/dispatch.h"
 #include "report/report_prom.h"
 #include "util/util.h"
 #include "fit.h"
@@ -55,10 +53,9 @@ void kc_help_facts(FILE *out)
     fputs(help_facts, out);
 }
 
-/* The output formats of fit and facts (--format). */
-#define FIT_FORMATS (KC_FORMAT_BIT(KC_FORMAT_TABLE) | KC_FORMAT_BIT(KC_FORMAT_JSON) | \
-                     KC_FORMAT_BIT(KC_FORMAT_CSV) | KC_FORMAT_BIT(KC_FORMAT_PROMETHEUS))
-#define FACTS_FORMATS (KC_FORMAT_BIT(KC_FORMAT_TABLE) | KC_FORMAT_BIT(KC_FORMAT_JSON))
+/* The output formats of fit and facts (--format): those their renderers write. */
+#define FIT_FORMATS KC_REPORT_FORMATS(kc_report_fit_by_format)
+#define FACTS_FORMATS KC_REPORT_FORMATS(kc_report_facts_by_format)
 
 /* One host source, and for fit the VMs to fit (which options each command takes, the
  * option table says; their values are checked before the command runs). */
@@ -227,14 +224,14 @@ static int run_fit(const kc_cli *o, const kc_catalog *cat, const kc_facts *facts
         if (kc_spec_parse_vm(o->vms[i], cat, &rows[i].shape, &rows[i].want, &rows[i].has_count,
                              rows[i].label, sizeof(rows[i].label), err) < 0)
             goto out;
-    /* Prometheus series are told apart by host and shape only: one row per shape label */
-    for (size_t i = 0; format == KC_FORMAT_PROMETHEUS && i < o->n_vms; i++)
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(rows[i].label, rows[j].label) == 0) {
-                kc_cli_usage_error(err, "--format prometheus: shape '%s' is given twice (each "
-                                   "series needs its own shape label)", rows[i].label);
-                goto out;
-            }
+    if (format == KC_FORMAT_PROMETHEUS) {
+        const char *labels[KC_CLI_VMS_MAX];
+
+        for (size_t i = 0; i < o->n_vms; i++)
+            labels[i] = rows[i].label;
+        if (kc_report_prometheus_shapes_unique(labels, o->n_vms, err) < 0)
+            goto out;
+    }
     if (kc_facts_to_host(facts, cat, rep.existing, &rep.host, err) < 0) {
         if (facts->source == KC_SOURCE_FACTS) {    /* name the file the bad facts came from */
             char inner[sizeof(err->msg)];
@@ -278,19 +275,9 @@ static int run_fit(const kc_cli *o, const kc_catalog *cat, const kc_facts *facts
     }
     add_warnings(&rep, cat, profile);
 
-    if (format == KC_FORMAT_JSON) {
-        char *text = kc_report_fit_json(&rep, KC_VERSION);
-
-        fputs(text, stdout);
-        fputc('\n', stdout);
-        free(text);
-    } else if (format == KC_FORMAT_CSV) {
-        kc_report_fit_csv(stdout, &rep);
-    } else if (format == KC_FORMAT_PROMETHEUS) {
-        kc_report_fit_prom(stdout, &rep);
-    } else {
-        kc_report_fit_text(stdout, &rep, kc_cli_want_color());
-    }
+    rep.color = kc_cli_want_color();
+    rep.version = KC_VERSION;
+    kc_report_fit_by_format[format](stdout, &rep);
     ret = 0;
     for (size_t i = 0; i < rep.n_rows && o->check; i++) {
         if (!rows[i].has_count && rows[i].fit.count < check) {
@@ -314,16 +301,8 @@ static int run_facts(const kc_cli *o, const kc_facts *facts, kc_error *err)
 
     if (kc_cli_format(o, FACTS_FORMATS, &format, err) < 0)
         return -1;
-    if (format == KC_FORMAT_JSON) {
-        char *text = kc_facts_to_json(facts, KC_VERSION);
-
-        if (!text)
-            return kc_error_set(err, KC_ERR_INTERNAL, "cannot write the facts as JSON");
-        fputs(text, stdout);    /* ends in a newline */
-        free(text);
-        return 0;
-    }
-    return kc_report_facts_text(stdout, facts, err);
+    return kc_report_facts_by_format[format](stdout, &(kc_facts_report){
+        .facts = facts, .version = KC_VERSION }, err);
 }
 
 

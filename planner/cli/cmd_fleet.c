@@ -8,16 +8,15 @@
 #include "cli/cmd.h"
 #include "fleet/fleet.h"
 #include "input/spec.h"
-#include "report/fleet_json.h"
-#include "report/report.h"
-#include "report/report_fleet.h"
+#include "report/dispatch.h"
+#include "report/report_prom.h"
 #include "util/names.h"
 #include "util/util.h"
 
 static const char help_fleet[] =
     "Usage: kvmcap fleet (-c URI ... | --hosts FILE) [--vm SPEC[:COUNT] ...] [POLICY]\n"
     "                    [--parallel N] [--timeout S] [--sort KEY] [--strict]\n"
-    "                    [--save-facts DIR] [--json]\n"
+    "                    [--save-facts DIR] [--json | --format F]\n"
     "\n"
     "How many more VMs of each shape fit on each host of a fleet, and in total; with\n"
     "SPEC:COUNT, where that many VMs would go. Hosts are reached read-only through\n"
@@ -41,7 +40,9 @@ static const char help_fleet[] =
     "\n"
     "Output:\n"
     "      --sort KEY         name (default), free (most room first), bottleneck\n"
-    "      --json             the versioned JSON report\n"
+    "      --format F         table (default), json, csv (a line per host and shape)\n"
+    "                         or prometheus (node_exporter's textfile collector)\n"
+    "      --json             the versioned JSON report (--format json)\n"
     "  -q, --quiet            no progress on stderr (shown only on a terminal)\n"
     "\n"
     "Authentication is libvirt's (ssh agent or keys, TLS certificates). When standard\n"
@@ -104,11 +105,12 @@ static void progress(void *opaque, size_t done, size_t total, size_t failed)
 int kc_cmd_fleet(const kc_cli *o, kc_catalog *cat, kc_error *err)
 {
     kc_fleet_opts fo = { 0 };
-    kc_fleet_meta meta = { 0 };
+    kc_fleet_report meta = { 0 };
     kc_fleet *fleet = NULL;
     kc_policy policy;
     kc_policy_source source;
     kc_existing existing;
+    kc_format format;
     kc_shape shapes[KC_CLI_VMS_MAX];
     char labels[KC_CLI_VMS_MAX][160];
     const char *label_ptrs[KC_CLI_VMS_MAX];
@@ -118,7 +120,8 @@ int kc_cmd_fleet(const kc_cli *o, kc_catalog *cat, kc_error *err)
     size_t n_uris = 0;
     int ret = -1;
 
-    if (check_fleet_options(o, err) < 0)
+    if (check_fleet_options(o, err) < 0 ||
+        kc_cli_format(o, KC_REPORT_FORMATS(kc_report_fleet_by_format), &format, err) < 0)
         goto out;
     fo.parallel = o->parallel_n;
     fo.timeout_s = o->timeout_s;
@@ -126,7 +129,6 @@ int kc_cmd_fleet(const kc_cli *o, kc_catalog *cat, kc_error *err)
                                    err) < 0)
         goto out;
     meta.source = &source;
-    meta.existing = KC_NAME(existing, existing);
     for (size_t i = 0; i < o->n_vms; i++) {
         bool has_count = false;
 
@@ -139,6 +141,9 @@ int kc_cmd_fleet(const kc_cli *o, kc_catalog *cat, kc_error *err)
         any_count = any_count || has_count;
         label_ptrs[i] = labels[i];
     }
+    if (format == KC_FORMAT_PROMETHEUS &&
+        kc_report_prometheus_shapes_unique(label_ptrs, o->n_vms, err) < 0)
+        goto out;
     if (gather_uris(o, &uris, &n_uris, err) < 0)
         goto out;
     if (o->save_facts) {
@@ -166,15 +171,9 @@ int kc_cmd_fleet(const kc_cli *o, kc_catalog *cat, kc_error *err)
     meta.timeout_s = fo.timeout_s;
     meta.parallel = fo.parallel;
     meta.sort = KC_NAME(sort, o->sort_key);
-    if (o->json) {
-        char *text = kc_fleet_to_json(fleet, &meta, KC_VERSION);
-
-        fputs(text, stdout);
-        fputc('\n', stdout);
-        free(text);
-    } else {
-        kc_report_fleet_text(stdout, fleet, &meta);
-    }
+    meta.fleet = fleet;
+    meta.version = KC_VERSION;
+    kc_report_fleet_by_format[format](stdout, &meta);
     if (o->strict && fleet->n_failed) {
         kc_error_set(err, KC_ERR_HOST, "%zu of %zu hosts failed (--strict)", fleet->n_failed,
                      fleet->n_hosts);

@@ -10,9 +10,7 @@
 #include "input/facts_host.h"
 #include "input/spec.h"
 #include "input/workload.h"
-#include "report/report_csv.h"
-#include "report/report_size.h"
-#include "report/size_json.h"
+#include "report/dispatch.h"
 #include "util/names.h"
 #include "util/util.h"
 #include "size.h"
@@ -132,16 +130,16 @@ int kc_cmd_size(const kc_cli *o, kc_catalog *cat, kc_error *err)
     kc_size_opts so;
     const char *profile;
     kc_existing existing;
+    kc_policy_source source;
     kc_format format;
     size_t n_lines = 0, n_cands = 0;
     int ret = -1;
 
     memset(&so, 0, sizeof(so));
     if (check_size_options(o, err) < 0 ||
-        kc_cli_format(o, KC_FORMAT_BIT(KC_FORMAT_TABLE) | KC_FORMAT_BIT(KC_FORMAT_JSON) |
-                      KC_FORMAT_BIT(KC_FORMAT_CSV), &format, err) < 0)
+        kc_cli_format(o, KC_REPORT_FORMATS(kc_report_size_by_format), &format, err) < 0)
         return -1;
-    if (kc_cli_build_policy(o, cat, &so.policy, &profile, &existing, err) < 0)
+    if (kc_cli_build_policy_source(o, cat, &so.policy, &profile, &existing, &source, err) < 0)
         goto out;
     so.growth_bp = o->growth_bp;
     so.ha = o->ha_n;
@@ -210,17 +208,9 @@ int kc_cmd_size(const kc_cli *o, kc_catalog *cat, kc_error *err)
     }
     if (kc_size_run(lines, n_lines, cands, n_cands, &so, &sizing, err) < 0)
         goto out;
-    if (format == KC_FORMAT_CSV) {
-        kc_report_size_csv(stdout, sizing, cands);
-    } else if (format == KC_FORMAT_JSON) {
-        char *text = kc_report_size_json(sizing, cands, &so, KC_VERSION);
-
-        fputs(text, stdout);
-        fputc('\n', stdout);
-        free(text);
-    } else {
-        kc_report_size_text(stdout, sizing, &so);
-    }
+    kc_report_size_by_format[format](stdout, &(kc_size_report){
+        .sizing = sizing, .cands = cands, .opts = &so, .profile = profile,
+        .existing = existing, .source = &source, .version = KC_VERSION });
     ret = 0;
  out:
     kc_sizing_free(sizing);

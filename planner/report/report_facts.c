@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* report_facts.c: the human text of `kvmcap facts`. */
+/* report_facts.c: what `kvmcap facts` shows: the human text, and the facts file's JSON. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "facts/facts_json.h"
 #include "report/report_facts.h"
 #include "util/names.h"
 #include "util/util.h"
@@ -34,8 +36,9 @@ static void count_text(uint32_t v, char *buf, size_t size)
         snprintf(buf, size, "?");
 }
 
-int kc_report_facts_text(FILE *out, const kc_facts *f, kc_error *err)
+int kc_report_facts_text(FILE *out, const kc_facts_report *rep, kc_error *err)
 {
+    const kc_facts *f = rep->facts;
     char a[32], b[32], c[32];
     uint64_t run_vms = 0, run_vcpus = 0, run_mem = 0, off_vms = 0;
 
@@ -124,5 +127,16 @@ int kc_report_facts_text(FILE *out, const kc_facts *f, kc_error *err)
     if (fflush(out) != 0 || ferror(out))
         return kc_error_set(err, KC_ERR_HOST, "cannot write the facts report: %s",
                             strerror(errno));
+    return 0;
+}
+
+int kc_report_facts_json(FILE *out, const kc_facts_report *rep, kc_error *err)
+{
+    char *text = kc_facts_to_json(rep->facts, rep->version);
+
+    if (!text)
+        return kc_error_set(err, KC_ERR_INTERNAL, "cannot write the facts as JSON");
+    fputs(text, out);    /* ends in a newline */
+    free(text);
     return 0;
 }

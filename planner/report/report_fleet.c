@@ -55,8 +55,9 @@ static int col_width(const char *label)
     return n < 6 ? 6 : n > 16 ? 16 : (int)n;
 }
 
-void kc_report_fleet_text(FILE *out, const kc_fleet *fleet, const kc_fleet_meta *meta)
+void kc_report_fleet_text(FILE *out, const kc_fleet_report *meta)
 {
+    const kc_fleet *fleet = meta->fleet;
     const kc_policy *p = &fleet->policy;
     char a[16], b[16], c[16];
     int uw = 4;
@@ -72,7 +73,7 @@ void kc_report_fleet_text(FILE *out, const kc_fleet *fleet, const kc_fleet_meta 
     fprintf(out, "        %s networking, numa %s, existing %s",
             KC_NAME(net, p->net_mode),
             KC_NAME(numa, p->numa),
-            meta->existing ? meta->existing : "running");
+            KC_NAME(existing, fleet->existing));
     if (p->overhead_mode == KC_OVERHEAD_AUTO)
         fputs(", VM overhead auto", out);
     else if (p->overhead_mib)

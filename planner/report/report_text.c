@@ -394,8 +394,10 @@ static void print_row(FILE *out, const kc_fit_report *rep, const kc_fit_row *row
     print_rendered(out, print_verdict, rep, row, 0);
 }
 
-void kc_report_fit_text(FILE *out, const kc_fit_report *rep, bool color)
+void kc_report_fit_text(FILE *out, const kc_fit_report *rep)
 {
+    bool color = rep->color;
+
     print_rendered(out, print_host, rep, NULL, 8);
     print_rendered(out, print_policy, rep, NULL, 8);
     for (size_t i = 0; i < rep->n_rows; i++)

@@ -28,6 +28,11 @@
     X(fleet_failed_hosts, "fleet-failed-hosts") \
     X(fleet_failed_hosts_json, "fleet-failed-hosts-json") \
     X(fleet_help, "fleet-help") \
+    X(fleet_format_csv, "fleet-format-csv") \
+    X(fleet_format_csv_no_shapes, "fleet-format-csv-no-shapes") \
+    X(fleet_format_prometheus, "fleet-format-prometheus") \
+    X(err_fleet_bad_format, "err-fleet-bad-format") \
+    X(err_fleet_prometheus_duplicate_shape, "err-fleet-prometheus-duplicate-shape") \
     X(check_fails, "check-fails") \
     X(check_passes, "check-passes") \
     X(err_bad_facts_file, "err-bad-facts-file") \
