@@ -442,6 +442,12 @@ kc_prom_client *kc_prom_client_new(const kc_prom_opts *o, kc_error *err)
                      "a --step and a --timeout above 0");
         goto fail;
     }
+    /* one slot per step for every VM and metric: 10 million is ~1 year at 3 s */
+    if ((o->until_ms - o->since_ms) / o->step_ms >= 10000000) {
+        kc_error_set(err, KC_ERR_USAGE, "prometheus: the window holds more than 10 million "
+                     "steps: raise --step or narrow --since/--until");
+        goto fail;
+    }
     if ((o->match && kc_prom_check_match(o->match, err) < 0) ||
         (o->node_match && kc_prom_check_match(o->node_match, err) < 0))
         goto fail;

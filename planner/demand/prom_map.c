@@ -417,8 +417,11 @@ int kc_prom_fleet_build(const kc_prom_matrix *libvirt, const kc_prom_matrix *nod
         return ret;
     }
     /* sorted only now: the work arrays run parallel to the unsorted ones until here */
-    for (size_t h = 0; h < f->n_hosts; h++)
-        qsort(f->hosts[h].vms, f->hosts[h].n_vms, sizeof(kc_prom_vm), vm_cmp);
-    qsort(f->hosts, f->n_hosts, sizeof(*f->hosts), host_cmp);
+    for (size_t h = 0; h < f->n_hosts; h++) {
+        if (f->hosts[h].n_vms > 1)
+            qsort(f->hosts[h].vms, f->hosts[h].n_vms, sizeof(kc_prom_vm), vm_cmp);
+    }
+    if (f->n_hosts > 1)     /* qsort(NULL, 0, ...) is undefined */
+        qsort(f->hosts, f->n_hosts, sizeof(*f->hosts), host_cmp);
     return 0;
 }
