@@ -781,3 +781,198 @@ int kc_prom_fleet_read(kc_prom_client *c, kc_prom_fleet *f, kc_error *err)
     free(name_re);
     return ret;
 }
+
+/* --- the fleet, host by host --- */
+
+/* One host of the listing: the values its host label takes in each exporter's series. */
+typedef struct host_entry {
+    char name[KC_NAME_MAX];
+    char **lv, **node;          /* distinct label values */
+    size_t n_lv, n_node;
+} host_entry;
+
+typedef struct host_list {
+    host_entry *h;
+    size_t n;
+} host_list;
+
+static void add_value(char ***vals, size_t *n, const char *v)
+{
+    for (size_t i = 0; i < *n; i++) {
+        if (strcmp((*vals)[i], v) == 0)
+            return;
+    }
+    *vals = kc_xreallocarray(*vals, *n + 1, sizeof(**vals));
+    (*vals)[(*n)++] = kc_xstrdup(v);
+}
+
+/* Add the hosts of @m to @l (@node: which exporter). A series without a host is skipped
+ * here; kc_prom_fleet_build() reports it when it reads the host's series. */
+static void list_hosts(const kc_prom_matrix *m, const char *host_label, bool node, host_list *l)
+{
+    const char *label = host_label ? host_label : "instance";
+
+    for (size_t i = 0; i < m->n; i++) {
+        char name[KC_NAME_MAX];
+        host_entry *e = NULL;
+        const char *v = kc_prom_label_value(&m->s[i], label);
+
+        if (!v || kc_prom_host_of(&m->s[i], host_label, name, sizeof(name)) < 0)
+            continue;
+        for (size_t j = 0; j < l->n; j++) {
+            if (strcmp(l->h[j].name, name) == 0) {
+                e = &l->h[j];
+                break;
+            }
+        }
+        if (!e) {
+            if (node)
+                continue;       /* a node_exporter without VMs in the selection */
+            l->h = kc_xreallocarray(l->h, l->n + 1, sizeof(*l->h));
+            e = &l->h[l->n++];
+            memset(e, 0, sizeof(*e));
+            kc_strlcpy(e->name, name, sizeof(e->name));
+        }
+        if (node)
+            add_value(&e->node, &e->n_node, v);
+        else
+            add_value(&e->lv, &e->n_lv, v);
+    }
+}
+
+static void host_list_clear(host_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        for (size_t j = 0; j < l->h[i].n_lv; j++)
+            free(l->h[i].lv[j]);
+        for (size_t j = 0; j < l->h[i].n_node; j++)
+            free(l->h[i].node[j]);
+        free(l->h[i].lv);
+        free(l->h[i].node);
+    }
+    free(l->h);
+    memset(l, 0, sizeof(*l));
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+    return strcmp(((const host_entry *)a)->name, ((const host_entry *)b)->name);
+}
+
+/* ",LABEL=~"v1|v2"" with each value matched literally: RE2 metacharacters escaped for the
+ * regex, then backslashes and quotes escaped for the PromQL string. */
+static char *values_matcher(const char *label, char **vals, size_t n)
+{
+    size_t len = strlen(label) + 8;
+    char *out, *p;
+
+    for (size_t i = 0; i < n; i++)
+        len += strlen(vals[i]) * 4 + 1;
+    out = kc_xcalloc(len, 1);
+    p = out + sprintf(out, ",%s=~\"", label);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            *p++ = '|';
+        for (const char *v = vals[i]; *v; v++) {
+            if (strchr("\\.+*?()|[]{}^$", *v)) {
+                *p++ = '\\';        /* the regex's backslash, itself escaped for PromQL */
+                *p++ = '\\';
+            }
+            if (*v == '"')
+                *p++ = '\\';
+            if (*v == '\n') {
+                *p++ = '\\';
+                *p++ = 'n';
+                continue;
+            }
+            *p++ = *v;
+        }
+    }
+    *p++ = '"';
+    *p = '\0';
+    return out;
+}
+
+int kc_prom_fleet_each(kc_prom_client *c, kc_prom_host_cb cb, void *user, kc_error *err)
+{
+    const char *label = c->o.host_label ? c->o.host_label : "instance";
+    kc_prom_matrix series = { 0 }, nseries = { 0 };
+    host_list hosts = { 0 };
+    char *name_re = NULL, *sel_lv = NULL, *sel_mem = NULL;
+    size_t len, n;
+    int ret = -1;
+
+    len = strlen(libvirt_metrics) + 16;
+    name_re = kc_xcalloc(len, 1);
+    snprintf(name_re, len, "__name__=~\"%s\"", libvirt_metrics);
+    sel_lv = selector(name_re, "", c->o.match);
+    sel_mem = selector("__name__=\"node_memory_MemTotal_bytes\"", "", c->o.node_match);
+    if (kc_prom_series_query(c, sel_lv, &series, err) < 0 ||
+        kc_prom_series_query(c, sel_mem, &nseries, err) < 0)
+        goto out;
+    list_hosts(&series, c->o.host_label, false, &hosts);
+    list_hosts(&nseries, c->o.host_label, true, &hosts);
+    if (series.n == 0) {
+        kc_error_set(err, KC_ERR_INVALID, "prometheus: %s has no libvirt exporter series in "
+                     "the window%s%s", c->origin, c->o.match ? " matching " : "",
+                     c->o.match ? kc_term_str(c->o.match) : "");
+        goto out;
+    }
+    if (hosts.n == 0) {
+        kc_error_set(err, KC_ERR_INVALID, "prometheus: no libvirt exporter series has a "
+                     "usable '%s' label", label);
+        goto out;
+    }
+    if (hosts.n > 1)
+        qsort(hosts.h, hosts.n, sizeof(*hosts.h), entry_cmp);
+    n = (size_t)((c->o.until_ms - c->o.since_ms) / c->o.step_ms) + 1;
+    for (size_t i = 0; i < hosts.n; i++) {
+        host_entry *e = &hosts.h[i];
+        kc_prom_matrix lv = { 0 }, node = { 0 };
+        kc_prom_fleet one = { 0 };
+        char *m_lv = values_matcher(label, e->lv, e->n_lv);
+        char *s_lv = selector(name_re, m_lv, c->o.match);
+        char *m_node = e->n_node ? values_matcher(label, e->node, e->n_node) : NULL;
+        char *s_mem = NULL, *s_cpu = NULL;
+        size_t per_host = series.n / hosts.n + 1;
+        int rc;
+
+        rc = query_range_chunked(c, s_lv, chunk_for(c, per_host), &lv, err);
+        if (rc == 0 && m_node) {
+            size_t extra = strlen(m_node) + 16;
+            char *cpu_extra = kc_xcalloc(extra, 1);
+
+            snprintf(cpu_extra, extra, ",mode=\"idle\"%s", m_node);
+            s_mem = selector("__name__=\"node_memory_MemTotal_bytes\"", m_node, c->o.node_match);
+            s_cpu = selector("__name__=\"node_cpu_seconds_total\"", cpu_extra, c->o.node_match);
+            free(cpu_extra);
+            rc = query_range_chunked(c, s_mem, chunk_for(c, 1), &node, err);
+            if (rc == 0)
+                rc = query_range_chunked(c, s_cpu, chunk_for(c, 256), &node, err);
+        }
+        if (rc == 0)
+            rc = kc_prom_fleet_build(&lv, &node, c->o.host_label, c->o.since_ms,
+                                     c->o.step_ms, n, &one, err);
+        if (rc == 0 && one.n_hosts > 0)
+            rc = cb(&one, user, err);
+        kc_prom_fleet_clear(&one);
+        kc_prom_matrix_clear(&lv);
+        kc_prom_matrix_clear(&node);
+        free(m_lv);
+        free(s_lv);
+        free(m_node);
+        free(s_mem);
+        free(s_cpu);
+        if (rc < 0)
+            goto out;
+    }
+    ret = 0;
+ out:
+    host_list_clear(&hosts);
+    kc_prom_matrix_clear(&series);
+    kc_prom_matrix_clear(&nseries);
+    free(name_re);
+    free(sel_lv);
+    free(sel_mem);
+    return ret;
+}

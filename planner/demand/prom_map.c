@@ -96,9 +96,7 @@ static uint64_t *none_slots(size_t n)
     return v;
 }
 
-/* The host a series belongs to: @host_label's value, or "instance" without its port
- * ("kvm7:9177" -> "kvm7", "[2001:db8::7]:9177" -> "2001:db8::7"). */
-static int host_of(const kc_prom_series *s, const char *host_label, char *out, size_t size)
+int kc_prom_host_of(const kc_prom_series *s, const char *host_label, char *out, size_t size)
 {
     const char *v = kc_prom_label_value(s, host_label ? host_label : "instance");
     const char *colon;
@@ -265,7 +263,7 @@ static int add_vm_series(kc_prom_fleet *f, host_work **work, size_t *cap, const 
     }
     if (!src)
         return 0;       /* not a metric kvmcap reads */
-    if (host_of(s, host_label, hname, sizeof(hname)) < 0)
+    if (kc_prom_host_of(s, host_label, hname, sizeof(hname)) < 0)
         return kc_error_set(err, KC_ERR_INVALID,
                             "prometheus: a %s series has no usable '%s' label", s->metric,
                             host_label ? host_label : "instance");
@@ -306,7 +304,7 @@ static int add_node_series(kc_prom_fleet *f, host_work *work, const char *host_l
     size_t none_cap = 0;
     host_work *none_work = NULL;
 
-    if (host_of(s, host_label, hname, sizeof(hname)) < 0)
+    if (kc_prom_host_of(s, host_label, hname, sizeof(hname)) < 0)
         return 0;       /* a node without a host name cannot be joined to a libvirt host */
     h = find_host(f, &none_work, &none_cap, hname, false);
     if (!h)

@@ -77,4 +77,10 @@ int kc_prom_fleet_build(const kc_prom_matrix *libvirt, const kc_prom_matrix *nod
 
 void kc_prom_fleet_clear(kc_prom_fleet *f);
 
+/* The host @s belongs to, into @out (@size bytes): the value of @host_label, or with NULL
+ * the "instance" label without its port ("kvm7:9177" -> "kvm7", "[2001:db8::7]:9177" ->
+ * "2001:db8::7"), so that a machine's libvirt and node exporters meet. Returns 0, or -1
+ * when the label is missing, empty or longer than @size - 1. */
+int kc_prom_host_of(const kc_prom_series *s, const char *host_label, char *out, size_t size);
+
 #endif /* KC_PROM_MAP_H */

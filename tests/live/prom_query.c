@@ -4,6 +4,7 @@
  * kc_prom_fleet_read()).
  *
  *   prom_query URL [options] fleet            per host and VM, a summary of each slot series
+ *   prom_query URL [options] fleet-each       the same read host by host (no first line)
  *   prom_query URL [options] range QUERY      each series: name{labels} t=v ...
  *   prom_query URL [options] series SELECTOR  each series' labels
  * options: --since T --until T --step D --timeout MS --match M --node-match M
@@ -63,6 +64,39 @@ static void print_series(const kc_prom_series *s)
     printf("\n");
 }
 
+static void print_hosts(const kc_prom_fleet *f)
+{
+    for (size_t h = 0; h < f->n_hosts; h++) {
+        const kc_prom_host *host = &f->hosts[h];
+        char head[256];
+
+        printf("host %s cpus %u vms %zu\n", host->name, host->cpus, host->n_vms);
+        snprintf(head, sizeof(head), "host %s mem_kib", host->name);
+        summary(head, host->v[KC_PROM_HOST_MEM_KIB], NULL, f->n);
+        snprintf(head, sizeof(head), "host %s idle_ns", host->name);
+        summary(head, host->v[KC_PROM_HOST_IDLE_NS], host->idle_fresh, f->n);
+        for (size_t j = 0; j < host->n_vms; j++) {
+            const kc_prom_vm *vm = &host->vms[j];
+
+            printf("vm %s %s uuid %s\n", host->name, vm->name, vm->uuid[0] ? vm->uuid : "-");
+            for (int mm = 0; mm < KC_PROM_VM_LAST; mm++) {
+                snprintf(head, sizeof(head), "vm %s %s %s", host->name, vm->name,
+                         vm_names[mm]);
+                summary(head, vm->v[mm], mm < KC_PROM_VM_COUNTERS ? vm->fresh[mm] : NULL,
+                        f->n);
+            }
+        }
+    }
+}
+
+static int print_one(const kc_prom_fleet *one, void *user, kc_error *err)
+{
+    (void)user;
+    (void)err;
+    print_hosts(one);
+    return 0;
+}
+
 static int usage(void)
 {
     fprintf(stderr, "usage: prom_query URL [options] fleet|range QUERY|series SELECTOR\n");
@@ -117,27 +151,10 @@ int main(int argc, char **argv)
             goto fail;
         printf("slots %zu since %lld step %lld dropped %zu hosts %zu\n", f.n,
                (long long)f.since_ms, (long long)f.step_ms, f.dropped, f.n_hosts);
-        for (size_t h = 0; h < f.n_hosts; h++) {
-            const kc_prom_host *host = &f.hosts[h];
-            char head[256];
-
-            printf("host %s cpus %u vms %zu\n", host->name, host->cpus, host->n_vms);
-            snprintf(head, sizeof(head), "host %s mem_kib", host->name);
-            summary(head, host->v[KC_PROM_HOST_MEM_KIB], NULL, f.n);
-            snprintf(head, sizeof(head), "host %s idle_ns", host->name);
-            summary(head, host->v[KC_PROM_HOST_IDLE_NS], host->idle_fresh, f.n);
-            for (size_t j = 0; j < host->n_vms; j++) {
-                const kc_prom_vm *vm = &host->vms[j];
-
-                printf("vm %s %s uuid %s\n", host->name, vm->name, vm->uuid[0] ? vm->uuid : "-");
-                for (int mm = 0; mm < KC_PROM_VM_LAST; mm++) {
-                    snprintf(head, sizeof(head), "vm %s %s %s", host->name, vm->name,
-                             vm_names[mm]);
-                    summary(head, vm->v[mm], mm < KC_PROM_VM_COUNTERS ? vm->fresh[mm] : NULL,
-                            f.n);
-                }
-            }
-        }
+        print_hosts(&f);
+    } else if (!strcmp(argv[i], "fleet-each")) {
+        if (kc_prom_fleet_each(c, print_one, NULL, &err) < 0)
+            goto fail;
     } else if (!strcmp(argv[i], "range") && i + 1 < argc) {
         if (kc_prom_query_range(c, argv[i + 1], &m, &err) < 0)
             goto fail;

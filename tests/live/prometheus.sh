@@ -11,7 +11,8 @@
 # 2. A live chain: Debian's prometheus-libvirt-exporter (on libvirt's test:///default host,
 #    in-process, no daemon) and prometheus-node-exporter, scraped every second.
 # 3. Servers that fail: stopped, never answering, answering an error body or garbage: each is
-#    exit 4 within --timeout, one line.
+#    exit 4 within --timeout, one line. Bearer token and basic auth read from files, https
+#    verified against a CA of the test's own (and refused without it, or for another name).
 # Prints "N passed, M failed" last; exits 1 on a failure.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -192,6 +193,12 @@ eq "idle: a counter that never moves" 0 "$(field 'vm kvm2 idle cpu_ns' last)"
 # the same figures with the range split into 12 queries instead of 2
 "$Q" "$URL" "${H[@]}" --max-points 1000 fleet >"$TMP/fleet-small" 2>&1
 check "split at 1,000 points: identical result" cmp -s "$TMP/fleet" "$TMP/fleet-small"
+# host by host (memory for one host at a time): the same hosts and figures
+"$Q" "$URL" "${H[@]}" fleet-each >"$TMP/fleet-each" 2>&1
+check "read host by host: identical hosts and figures" \
+    cmp -s <(tail -n +2 "$TMP/fleet") "$TMP/fleet-each"
+"$Q" "$URL" "${H[@]}" --max-points 1000 fleet-each >"$TMP/fleet-each-small" 2>&1
+check "host by host, split at 1,000 points: identical" cmp -s "$TMP/fleet-each" "$TMP/fleet-each-small"
 # and a window that ends off the step grid, starting mid-history
 "$Q" "$URL" --since $((T0 + 4990 * STEP)) --until $((T0 + 5010 * STEP + 30)) --step 60 \
     --match 'job="history",domain="web"' fleet >"$TMP/fleet-reset" 2>&1
@@ -239,6 +246,10 @@ eq "node_exporter joined on 127.0.0.1: MemTotal as /proc/meminfo says" \
     "$(grep -m1 '^host 127.0.0.1 mem_kib ' "$TMP/live" | tr ' ' '\n' | sed -n 's/^last=//p')"
 eq "  CPUs as nproc says" "$(nproc --all)" \
     "$(grep -m1 '^host 127.0.0.1 cpus ' "$TMP/live" | awk '{print $4}')"
+"$Q" "$URL" --since 4s --until now --step 1 --match 'job="libvirt"' --node-match 'job="node"' \
+    fleet-each >"$TMP/live-each" 2>&1
+eq "  host by host: the same host with its node_exporter" "host 127.0.0.1 cpus $(nproc --all) vms 1" \
+    "$(grep -m1 '^host 127.0.0.1 cpus ' "$TMP/live-each")"
 
 # --- servers that fail ---
 stopped() {
@@ -268,33 +279,41 @@ rc=$?
 ms=$((($(date +%s%N) - t0) / 1000000))
 eq "a server that never answers: exit 4: $(cat "$TMP/mute.err")" 4 $rc
 check "  ... within the 1.5 s deadline (+0.5 s): $ms ms" test "$ms" -lt 2000
-# canned answers: an API error, garbage, a bearer token that must arrive from its file
-python3 -c '
-import http.server, sys
+# canned answers: an API error, garbage, credentials that must arrive from their files; the
+# same server over TLS with a certificate of its own CA
+cat >"$TMP/canned.py" <<'EOF'
+import base64, http.server, ssl, sys
 class H(http.server.BaseHTTPRequestHandler):
     def log_message(self, *a): pass
     def do_POST(self):
         n = int(self.headers.get("Content-Length", 0)); self.rfile.read(n)
         auth = self.headers.get("Authorization", "")
+        ok = b'{"status":"success","data":[]}'
+        denied = b'{"status":"error","errorType":"auth","error":"unauthorized"}'
         if self.path.startswith("/err/"):
-            code, body = 503, b"{\"status\":\"error\",\"errorType\":\"timeout\",\"error\":\"query timed out in expression evaluation\"}"
+            code, body = 503, b'{"status":"error","errorType":"timeout","error":"query timed out in expression evaluation"}'
         elif self.path.startswith("/garbage/"):
-            code, body = 200, b"{\"status\":\"success\",\"data\":[{\"__name__\":7}]}"
+            code, body = 200, b'{"status":"success","data":[{"__name__":7}]}'
         elif self.path.startswith("/html/"):
             code, body = 200, b"<html>login</html>"
         elif self.path.startswith("/auth/"):
-            if auth != "Bearer s3cret-token":
-                code, body = 401, b"{\"status\":\"error\",\"errorType\":\"auth\",\"error\":\"unauthorized\"}"
-            else:
-                code, body = 200, b"{\"status\":\"success\",\"data\":[]}"
+            code, body = (200, ok) if auth == "Bearer s3cret-token" else (401, denied)
+        elif self.path.startswith("/basic/"):
+            want = "Basic " + base64.b64encode(b"kvm:pa ss:w").decode()
+            code, body = (200, ok) if auth == want else (401, denied)
         else:
             code, body = 404, b"not found"
         self.send_response(code); self.send_header("Content-Length", str(len(body)))
         self.end_headers(); self.wfile.write(body)
 s = http.server.HTTPServer(("127.0.0.1", 0), H)
+if len(sys.argv) > 1:
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(sys.argv[1], sys.argv[2])
+    s.socket = ctx.wrap_socket(s.socket, server_side=True)
 print(s.server_address[1], flush=True)
 s.serve_forever()
-' >"$TMP/canned.port" &
+EOF
+python3 "$TMP/canned.py" >"$TMP/canned.port" &
 kc_live_register_pid $!
 for _ in $(seq 50); do [ -s "$TMP/canned.port" ] && break; sleep 0.1; done
 C="http://127.0.0.1:$(cat "$TMP/canned.port")"
@@ -321,6 +340,38 @@ check "  ... and the message never shows a token" sh -c "! grep -q 'wrong\|s3cre
 "$Q" "http://user:pw@127.0.0.1:1" fleet >/dev/null 2>"$TMP/c.err"
 rc=$?
 eq "credentials in the URL are refused (usage, 2)" 2 "$rc"
+
+printf 'pa ss:w\n' >"$TMP/password"
+"$Q" "$C/basic" --timeout 3000 --user kvm --password-file "$TMP/password" fleet >/dev/null 2>"$TMP/c.err"
+rc=$?
+eq "basic auth with the password from its file (an empty selection then: 3)" 3 "$rc"
+"$Q" "$C/basic" --timeout 3000 --user kvm --password-file "$TMP/token2" fleet >/dev/null 2>"$TMP/c.err"
+rc=$?
+eq "a wrong password: exit 4" 4 "$rc"
+
+# TLS: a CA of our own and a certificate for 127.0.0.1
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=kvmcap-test-ca \
+    -keyout "$TMP/ca.key" -out "$TMP/ca.pem" >/dev/null 2>&1
+openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout "$TMP/srv.key" \
+    -out "$TMP/srv.csr" >/dev/null 2>&1
+printf 'subjectAltName=IP:127.0.0.1\n' >"$TMP/san.ext"
+openssl x509 -req -in "$TMP/srv.csr" -CA "$TMP/ca.pem" -CAkey "$TMP/ca.key" -CAcreateserial \
+    -days 2 -extfile "$TMP/san.ext" -out "$TMP/srv.pem" >/dev/null 2>&1
+python3 "$TMP/canned.py" "$TMP/srv.pem" "$TMP/srv.key" >"$TMP/tls.port" 2>"$TMP/tls.err" &
+kc_live_register_pid $!
+for _ in $(seq 50); do [ -s "$TMP/tls.port" ] && break; sleep 0.1; done
+T="https://127.0.0.1:$(cat "$TMP/tls.port")"
+"$Q" "$T/auth" --timeout 3000 --bearer-token-file "$TMP/token" fleet >/dev/null 2>"$TMP/c.err"
+rc=$?
+eq "https with a certificate nobody vouches for: exit 4: $(cat "$TMP/c.err")" 4 "$rc"
+"$Q" "$T/auth" --timeout 3000 --cacert "$TMP/ca.pem" --bearer-token-file "$TMP/token" fleet \
+    >/dev/null 2>"$TMP/c.err"
+rc=$?
+eq "https verified with --cacert, token sent (an empty selection then: 3)" 3 "$rc"
+"$Q" "https://localhost:$(cat "$TMP/tls.port")/auth" --timeout 3000 --cacert "$TMP/ca.pem" \
+    fleet >/dev/null 2>"$TMP/c.err"
+rc=$?
+eq "https to a name the certificate does not hold: exit 4: $(cat "$TMP/c.err")" 4 "$rc"
 
 # and the real server stopped: exit 4 at once
 kc_live_stop_pids "$PROM_PID"
