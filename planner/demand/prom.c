@@ -219,9 +219,8 @@ int kc_prom_check_match(const char *match, kc_error *err)
         if (p - name == 8 && strncmp(name, "__name__", 8) == 0)
             goto bad;   /* kvmcap chooses the metrics */
         p = skip_ws(p);
-        if (p[0] == '=' && p[1] == '~')
-            p += 2;
-        else if (p[0] == '!' && (p[1] == '=' || p[1] == '~'))
+        /* =~  !=  !~  = */
+        if ((p[0] == '=' && p[1] == '~') || (p[0] == '!' && (p[1] == '=' || p[1] == '~')))
             p += 2;
         else if (p[0] == '=')
             p += 1;
@@ -576,12 +575,13 @@ static void form_add(CURL *h, char **form, const char *key, const char *value)
 {
     char *esc = curl_easy_escape(h, value, 0);
     size_t old = *form ? strlen(*form) : 0;
-    size_t len = old + strlen(key) + strlen(esc) + 3;
+    size_t len;
 
     if (!esc) {
         fputs("kvmcap: out of memory\n", stderr);
         abort();
     }
+    len = old + strlen(key) + strlen(esc) + 3;
     *form = kc_xreallocarray(*form, len, 1);
     snprintf(*form + old, len - old, "%s%s=%s", old ? "&" : "", key, esc);
     curl_free(esc);
