@@ -468,3 +468,59 @@ Test(pack, mid_size_instances_are_valid_deterministic_and_above_the_bound)
         kc_pack_free(b);
     }
 }
+
+/* 70 VMs no two of which share a host (35 over half the host in dimension 0, 35 over half
+ * in dimension 1 and 450 of 1000 in dimension 0), on 3 dimensions where no single-dimension
+ * or surrogate bound sees it (~51): only a clique of all 70 proves the 70 hosts. The greedy
+ * clique used to stop at 64 VMs. */
+Test(pack, greedy_clique_bound_is_not_capped_at_64_vms)
+{
+    uint64_t cap[3] = { 1000, 1000, 1000 };
+    kc_pack_item items[70];
+    kc_pack *p;
+
+    memset(items, 0, sizeof(items));
+    for (size_t i = 0; i < 35; i++) {
+        items[i].demand[0] = 600 + i;
+        items[i].demand[2] = 1;
+        items[i].count = 1;
+        items[35 + i].demand[0] = 450;
+        items[35 + i].demand[1] = 600 + i;
+        items[35 + i].count = 1;
+    }
+    p = solve_ok(cap, 3, items, 70, NULL);
+    cr_expect_eq(p->lower_bound, 70);
+    cr_expect_eq(p->bound, KC_PACK_BOUND_CLIQUE);
+    cr_expect_eq(p->hosts, 70);
+    cr_expect(p->proven_optimal);
+    kc_pack_free(p);
+}
+
+/* Effort multiplies the search budgets: a higher one never packs worse here, and every
+ * packing is verified (solve_ok) whatever the effort. */
+Test(pack, more_effort_never_packs_these_worse)
+{
+    uint64_t seed = 0x6566666f7274ull;
+
+    for (int t = 0; t < 40; t++) {
+        uint64_t cap[2] = { 1000, 1000 };
+        kc_pack_item items[120];
+        size_t ni = 20 + (size_t)(kc_test_rand(&seed) % 100);
+        kc_pack_opts o1 = { .effort = 1, .no_exact = true }, o4 = { .effort = 4, .no_exact = true };
+        kc_pack *p1, *p4;
+
+        memset(items, 0, sizeof(items));
+        for (size_t i = 0; i < ni; i++) {
+            items[i].demand[0] = kc_test_range(&seed, 20, 400);
+            items[i].demand[1] = kc_test_range(&seed, 20, 400);
+            items[i].count = 1 + kc_test_rand(&seed) % 3;
+        }
+        p1 = solve_ok(cap, 2, items, ni, &o1);
+        p4 = solve_ok(cap, 2, items, ni, &o4);
+        cr_expect_geq(p4->hosts, p4->lower_bound);
+        cr_expect_leq(p4->hosts, p1->hosts, "case %d: effort 4 gives %llu hosts, 1 gives %llu", t,
+                      (unsigned long long)p4->hosts, (unsigned long long)p1->hosts);
+        kc_pack_free(p1);
+        kc_pack_free(p4);
+    }
+}
