@@ -651,7 +651,7 @@ int main(int argc, char **argv)
         rss = size_peak_rss_mib();   /* first: the forked child inherits nothing big */
     /* the classic vector packing classes: 10 seeds per class and size (the literature's
      * count), 2 in a quick run */
-    kc_vbp_run(quick ? 2 : 10, &vbp);
+    kc_vbp_run(quick ? 2 : 10, quick ? 1 : 5, &vbp);
     if (vbp_only) {
         kc_vbp_print(&vbp);
         return 0;

@@ -221,12 +221,14 @@ int kc_pack_run_heuristic(const kc_pack_inst *in, kc_pack_heuristic h, kc_pack_s
  * a host found completely full ends the search. The budget is adaptive: MBS_NODES a host
  * and @budget nodes in all, raised to @effort x MBS_NODES for each host the packing is
  * expected to need (the volume of the demand), so that large instances are searched as
- * deeply as small ones (a fixed total covered ~50 hosts). Once spent, each host gets only
+ * deeply as small ones (a fixed total covered ~50 hosts), up to MBS_MAX_BUDGET (500 hosts
+ * worth) x @effort. Once spent, each host gets only
  * its first dive, and past MBS_ABANDON x the budget the search gives up (s->hosts =
  * UINT64_MAX): work stays bounded however many patterns the counts need.
  */
 #define MBS_NODES 4000u          /* per host, at least */
 #define MBS_ABANDON 4u
+#define MBS_MAX_BUDGET 2000000u  /* nodes at effort 1, however many hosts */
 
 typedef struct mbs {
     const kc_pack_inst *in;
@@ -317,7 +319,9 @@ int kc_pack_run_mbs(const kc_pack_inst *in, uint64_t budget, uint64_t effort, kc
         lb = vol > 1 ? (vol > UINT64_MAX ? UINT64_MAX : (uint64_t)vol) : 1;
     }
     if (budget / effort < per_host * lb)
-        budget = effort * per_host * lb;     /* enough for every host expected */
+        budget = effort * per_host * lb;     /* enough for every host expected, */
+    if (budget / effort > MBS_MAX_BUDGET)
+        budget = effort * MBS_MAX_BUDGET;    /* within reason */
     while (left_vms > 0) {
         size_t first = 0;
         uint64_t k = UINT64_MAX, placed = 0;

@@ -13,7 +13,8 @@
  * Gunia, Trystram, "Classification and evaluation of the algorithms for vector bin packing",
  * 2025) opens k hosts at once and repeatedly places the (VM, host) pair with the best score
  * until every VM is placed (k hosts suffice) or none fits any more (they do not). k is found
- * by binary search between the lower bound and the best packing known so far.
+ * by binary search between the lower bound and the best packing known so far, after one
+ * attempt just below the best (if that fails, the search stops).
  *
  * Score of VM type i on host h: the weighted squared residual sum over d of
  * w_d (f_hd - x_id)^2 (x: demand, f: free capacity, both normalized to the host), smallest
@@ -108,11 +109,14 @@ static void reweigh(mb *m)
     }
 }
 
-/* Try k hosts. 1: every VM placed (m->cnt holds the hosts); 0: not; -1: budget spent. */
+/* Try k hosts. 1: every VM placed (m->cnt holds the hosts); 0: not; -1: budget spent.
+ * Empty hosts are all alike: only the first of them is scored (hosts 0 .. used, the rest
+ * wait), so the work follows the hosts in use, not k. */
 static int attempt(mb *m, size_t k)
 {
     const kc_pack_inst *in = m->in;
     uint64_t left = in->total, since = 0;
+    size_t used = 0;                         /* hosts 0 .. used-1 hold VMs */
 
     m->k = k;
     for (size_t i = 0; i < in->ni; i++)
@@ -121,15 +125,14 @@ static int attempt(mb *m, size_t k)
     for (size_t h = 0; h < k; h++)
         memcpy(m->free + h * KC_PACK_DIM_MAX, in->cap, in->nd * sizeof(*in->cap));
     reweigh(m);
-    for (size_t h = 0; h < k; h++)
-        rescan(m, h);
+    rescan(m, 0);
     while (left > 0) {
-        size_t bh = SIZE_MAX, i;
+        size_t bh = SIZE_MAX, i, active = used < k ? used + 1 : k;
 
         if (m->work > m->budget)
             return -1;
-        m->work += k;
-        for (size_t h = 0; h < k; h++)
+        m->work += active;
+        for (size_t h = 0; h < active; h++)
             if (m->best_i[h] != SIZE_MAX && (bh == SIZE_MAX || m->best_s[h] > m->best_s[bh]))
                 bh = h;
         if (bh == SIZE_MAX)
@@ -139,17 +142,23 @@ static int attempt(mb *m, size_t k)
         m->cnt[bh * in->ni + i]++;
         m->rem[i]--;
         left--;
+        if (bh == used) {
+            used++;                          /* the empty host is in use: the next waits */
+            active = used < k ? used + 1 : k;
+            if (used < k)
+                rescan(m, used);
+        }
         if (m->weighted && ++since >= k) {
             since = 0;
             reweigh(m);
-            for (size_t h = 0; h < k; h++)
+            for (size_t h = 0; h < active; h++)
                 rescan(m, h);
             continue;
         }
         rescan(m, bh);
         if (m->rem[i] == 0)
-            for (size_t h = 0; h < k; h++)
-                if (m->best_i[h] == i)
+            for (size_t h = 0; h < active; h++)
+                if (h != bh && m->best_i[h] == i)
                     rescan(m, h);
     }
     return 1;
@@ -239,10 +248,15 @@ int kc_pack_run_multi(const kc_pack_inst *in, uint64_t lb, uint64_t ub, bool wei
         kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
         goto out;
     }
-    /* the smallest k that works, between the bound and one below the best known */
-    while (lo <= hi) {
-        uint64_t k = lo + (hi - lo) / 2;
+    /* the smallest k that works, between the bound and one below the best known: k = ub - 1
+     * first, since where that fails (most instances) a smaller k fails too, and one attempt
+     * costs about as much as the packing; then a binary search below it */
+    for (bool first = true; lo <= hi; first = false) {
+        uint64_t k = first ? hi : lo + (hi - lo) / 2;
         int r = attempt(&m, (size_t)k);
+
+        if (first && r != 1)
+            break;
 
         if (r < 0)
             break;
