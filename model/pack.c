@@ -176,8 +176,10 @@ int kc_pack_solve(const uint64_t *cap, size_t n_dims, const kc_pack_item *items,
         if (best.hosts <= lb)
             break;
     }
-    if (best.hosts > lb && n_items <= KC_PACK_MBS_MAX_TYPES) {
-        if (kc_pack_run_mbs(&in, effort * MBS_BUDGET, effort, &cur, &spent, err) < 0)
+    /* minimum bin slack, 4000 nodes a host, then searching small instances deeper */
+    for (int deep = 0; deep <= 1 && best.hosts > lb && n_items <= KC_PACK_MBS_MAX_TYPES &&
+         (n_items <= 256 || in.total <= KC_PACK_MULTI_MAX_VMS); deep++) {
+        if (kc_pack_run_mbs(&in, effort * MBS_BUDGET, effort, deep, &cur, &spent, err) < 0)
             goto out;
         if (cur.hosts < best.hosts) {
             kc_pack_sol_clear(&best);

@@ -85,8 +85,8 @@ void kc_pack_sort_items(const kc_pack_inst *in, kc_pack_heuristic h, size_t *ord
 /* One bin-centric heuristic, or minimum bin slack, into @s (pack_heur.c). -1 on OOM. */
 int kc_pack_run_heuristic(const kc_pack_inst *in, kc_pack_heuristic h, kc_pack_sol *s,
                           kc_error *err);
-int kc_pack_run_mbs(const kc_pack_inst *in, uint64_t budget, uint64_t effort, kc_pack_sol *s,
-                    uint64_t *spent, kc_error *err);
+int kc_pack_run_mbs(const kc_pack_inst *in, uint64_t budget, uint64_t effort, bool deep,
+                    kc_pack_sol *s, uint64_t *spent, kc_error *err);
 /* Multi-bin with a binary search on k in [@lb, @ub - 1] (pack_multi.c): the best packing
  * found into @s (s->hosts == UINT64_MAX if none beats @ub); @spent gets the work done, at
  * most about @budget. -1 on OOM only. */
