@@ -162,7 +162,7 @@ int kc_pack_solve(const uint64_t *cap, size_t n_dims, const kc_pack_item *items,
     best.hosts = UINT64_MAX;
     for (size_t h = 0; h < sizeof(heuristics) / sizeof(heuristics[0]); h++) {
         /* the scarcity weights re-sort the types at every host: not for many types */
-        if (heuristics[h] == KC_PACK_FFD_SCARCE && n_items > KC_PACK_MBS_MAX_TYPES)
+        if (heuristics[h] == KC_PACK_FFD_SCARCE && n_items > KC_PACK_SCARCE_MAX_TYPES)
             continue;
         if (kc_pack_run_heuristic(&in, heuristics[h], &cur, err) < 0)
             goto out;
@@ -178,7 +178,7 @@ int kc_pack_solve(const uint64_t *cap, size_t n_dims, const kc_pack_item *items,
     }
     /* minimum bin slack, 4000 nodes a host, then searching small instances deeper */
     for (int deep = 0; deep <= 1 && best.hosts > lb && n_items <= KC_PACK_MBS_MAX_TYPES &&
-         (n_items <= 256 || in.total <= KC_PACK_MULTI_MAX_VMS); deep++) {
+         (n_items <= KC_PACK_SCARCE_MAX_TYPES || in.total <= KC_PACK_MULTI_MAX_VMS); deep++) {
         if (kc_pack_run_mbs(&in, effort * MBS_BUDGET, effort, deep, &cur, &spent, err) < 0)
             goto out;
         if (cur.hosts < best.hosts) {
@@ -217,6 +217,13 @@ int kc_pack_solve(const uint64_t *cap, size_t n_dims, const kc_pack_item *items,
     *out = pack_from_sol(&in, &best, err);
     if (!*out)
         goto out;
+    /* Every packing is checked before it is returned (patterns x types x dimensions, small
+     * next to the search): a wrong packing is an internal error, never an answer. */
+    if (kc_pack_verify(*out, cap, n_dims, items, n_items, err) < 0) {
+        kc_pack_free(*out);
+        *out = NULL;
+        goto out;
+    }
     (*out)->lower_bound = lb;
     (*out)->bound = kind;
     (*out)->proven_optimal = proven;

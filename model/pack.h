@@ -77,7 +77,8 @@ typedef struct kc_pack_opts {
  * @opts may be NULL. On success *out is a new kc_pack (caller frees). Returns -1 with @err:
  * KC_ERR_INVALID when an item does not fit an empty host (the message names the item's
  * index and dimension), when there are no items, or when a total exceeds 64 bits;
- * KC_ERR_INTERNAL on out-of-memory. */
+ * KC_ERR_INTERNAL on out-of-memory, or if the packing fails kc_pack_verify (it is checked
+ * before it is returned). */
 int kc_pack_solve(const uint64_t *cap, size_t n_dims, const kc_pack_item *items,
                   size_t n_items, const kc_pack_opts *opts, kc_pack **out, kc_error *err);
 void kc_pack_free(kc_pack *pack);

@@ -30,6 +30,9 @@ static inline kc_u128 kc_pack_div_up128(kc_u128 a, kc_u128 b)
 #define KC_PACK_MBS_MAX_TYPES 4096u   /* minimum bin slack: up to this many item types (its
                                          budget, not the type count, bounds the work) */
 #define KC_PACK_LS_MAX_VMS 2000u      /* the local search expands up to this many VMs */
+#define KC_PACK_SCARCE_MAX_TYPES 256u /* ffd-scarce re-sorts the types at every host; above
+                                         this many types minimum bin slack also needs
+                                         few VMs (KC_PACK_MULTI_MAX_VMS) */
 #define KC_PACK_MULTI_MAX_VMS 20000u  /* multi-bin places VMs one by one: up to this many */
 #define KC_PACK_MULTI_MAX_CELLS (1u << 21)  /* and hosts x types up to this (its tables) */
 
