@@ -289,10 +289,10 @@ int kc_cmd_sweep(const kc_cli *o, kc_catalog *cat, kc_error *err)
     for (uint64_t v = start; v <= end; v += step) {
         kc_policy pol = rep.policy;
         kc_host host = rep.host;
-        kc_fit fit;
+        kc_fit_summary fit;    /* the count alone: a sweep prints no per-resource table */
 
         if (apply(p, v, &pol, &host, err) < 0 ||
-            kc_fit_compute(&host, &row.shape, &pol, &fit, err) < 0)
+            kc_fit_count(&host, &row.shape, &pol, &fit, err) < 0)
             goto out;
         pts[n++] = (point){ .value = v, .count = fit.count, .bottleneck = fit.bottleneck,
                             .too_big = fit.too_big, .too_big_res = fit.too_big_res };
