@@ -15,6 +15,7 @@
 #include "report/report_prom.h"
 #include "util/util.h"
 #include "fit.h"
+#include "place.h"
 
 const char kc_help_fit[] =
     "Usage: kvmcap [fit] [HOST] --vm SPEC [--vm SPEC ...] [POLICY] [--json]\n"
@@ -154,41 +155,13 @@ static int load_facts_set(const kc_cli *o, const kc_catalog *cat, kc_facts *fact
     return o->set ? kc_spec_apply_set(o->set, cat, facts, err) : 0;
 }
 
-/* Place the counted shapes: their demand becomes existing usage of the host. Demands the
- * usage record has no place for (network, IOPS) are not subtracted: say so. */
-/* Place @count VMs of a counted row: what they hold becomes usage of the host, from the
- * per-VM figures the fit computed (hugepage RAM in whole pages, network, I/O, and a cpu=
- * load that is then known for their vCPUs). Their memory overhead is derived from the
- * usage by the core, as for existing VMs. */
-static int place(kc_host *host, const kc_fit_row *row, kc_error *err)
+/* Place @row's VMs (SPEC:COUNT) on @host: what they hold becomes usage of the host, by the
+ * core's one usage-adding function (the fleet's placement uses it too). */
+static int place(kc_host *host, const kc_fit_row *row, const kc_policy *policy, kc_error *err)
 {
-    const kc_shape *s = &row->shape;
-    uint64_t n = row->want;
-    kc_u128 add[9] = {
-        (kc_u128)(s->hugepages ? 0 : s->mem_mib) * n,
-        (kc_u128)(s->hugepages ? row->fit.res[KC_RES_HUGEPAGES].per_vm : 0) * n,
-        (kc_u128)s->vcpus * n,
-        (kc_u128)s->disk_mib * n,
-        (kc_u128)s->net_kbps * n,
-        (kc_u128)s->iops * n,
-        (kc_u128)s->mbps * n,
-        (kc_u128)(s->cpu_util_bp ? s->vcpus : 0) * n,
-        (kc_u128)s->vcpus * s->cpu_util_bp * n,
-    };
-    kc_usage *u = &host->used;
-    uint64_t *field[9] = { &u->mem_mib, &u->hugepages_mib, &u->vcpus, &u->disk_mib,
-                           &u->net_kbps, &u->iops, &u->mbps, &u->load_vcpus, &u->load_bp };
-
-    for (size_t i = 0; i < 9; i++)
-        if (add[i] + *field[i] > UINT64_MAX)
-            return kc_error_set(err, KC_ERR_INVALID, "placing '%s' overflows the host's usage",
-                                row->label);
-    if ((kc_u128)u->vms + n > UINT64_MAX)
-        return kc_error_set(err, KC_ERR_INVALID, "placing '%s' overflows the host's usage",
+    if (kc_place_add(host, &row->shape, policy, row->want, err) < 0)
+        return kc_error_set(err, err->code, "placing '%s' overflows the host's usage",
                             row->label);
-    for (size_t i = 0; i < 9; i++)
-        *field[i] += (uint64_t)add[i];
-    u->vms += n;
     return 0;
 }
 
@@ -305,7 +278,7 @@ static int run_fit(const kc_cli *o, const kc_catalog *cat, const kc_facts *facts
                          (unsigned long long)row->want);
             goto out;
         }
-        if (place(&rep.host, row, err) < 0)
+        if (place(&rep.host, row, &rep.policy, err) < 0)
             goto out;
     }
     for (size_t i = 0; i < rep.n_rows; i++) {

@@ -60,6 +60,9 @@
     X(iscsi_storage, "iscsi-storage") \
     X(mixed_resources, "mixed-resources") \
     X(numa_strict, "numa-strict") \
+    X(numa_strict_reserve_cpus, "numa-strict-reserve-cpus") \
+    X(numa_strict_placed, "numa-strict-placed") \
+    X(numa_strict_too_big_json, "numa-strict-too-big-json") \
     X(overcommit_20_json, "overcommit-20-json") \
     X(overcommit_50, "overcommit-50") \
     X(overhead_auto, "overhead-auto") \
