@@ -63,6 +63,8 @@
     X(numa_strict_reserve_cpus, "numa-strict-reserve-cpus") \
     X(numa_strict_placed, "numa-strict-placed") \
     X(numa_strict_too_big_json, "numa-strict-too-big-json") \
+    X(size_same_shape_two_names, "size-same-shape-two-names") \
+    X(size_numa_strict_hosts_json, "size-numa-strict-hosts-json") \
     X(overcommit_20_json, "overcommit-20-json") \
     X(overcommit_50, "overcommit-50") \
     X(overhead_auto, "overhead-auto") \
