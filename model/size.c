@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* size.c: which host model to buy for a workload: packing per candidate, HA, price, ranking. */
+#include <stdio.h>     /* snprintf: formatting a label, no I/O */
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,51 +35,128 @@ static int prefix_error(kc_error *err, const char *what, const char *name)
                         "%s '%s': %s", what, name, inner);
 }
 
-/* Merge lines of the same name and shape, drop zero counts, apply growth. */
+/* Add @name to the label of a merged line (@len: its length so far, @omitted: names left
+ * out for want of room; the label is finished by finish_label). */
+#define LABEL_ROOM (KC_NAME_MAX - 1 - 16)    /* leaves room for " +N more" */
+static void add_label(kc_size_line *l, size_t *len, size_t *omitted, const char *name)
+{
+    size_t n = strnlen(name, KC_NAME_MAX - 1);
+
+    if (*len == 0) {
+        memcpy(l->name, name, n);
+        l->name[n] = '\0';
+        *len = n;
+    } else if (*omitted == 0 && *len + 1 + n <= LABEL_ROOM) {
+        l->name[(*len)++] = '+';
+        memcpy(l->name + *len, name, n);
+        *len += n;
+        l->name[*len] = '\0';
+    } else {
+        (*omitted)++;
+    }
+}
+
+/* Whether @name is one of the '+'-joined names of @label already. */
+static bool in_label(const char *label, const char *name)
+{
+    size_t n = strnlen(name, KC_NAME_MAX - 1);
+
+    for (const char *p = label; *p;) {
+        size_t t = strcspn(p, "+");
+
+        if (t == n && strncmp(p, name, n) == 0)
+            return true;
+        p += t + (p[t] == '+');
+    }
+    return false;
+}
+
+static void finish_label(kc_size_line *l, size_t len, size_t omitted)
+{
+    char more[24];
+    int m;
+
+    if (omitted == 0)
+        return;
+    m = snprintf(more, sizeof(more), " +%zu more", omitted);
+    if (len + (size_t)m > KC_NAME_MAX - 1)
+        len = KC_NAME_MAX - 1 - (size_t)m;    /* a long first name is cut */
+    memcpy(l->name + len, more, (size_t)m + 1);
+}
+
+/* Merge lines of the same shape (the packing works on shapes), keeping every name in the
+ * merged line's name ("web+db", or "... +N more" past KC_NAME_MAX), drop zero counts,
+ * apply growth. */
 static int build_lines(kc_sizing *sz, const kc_workload_line *lines, size_t n_lines,
                        uint32_t growth_bp, kc_error *err)
 {
+    size_t *last = calloc(n_lines + 1, sizeof(*last));    /* last name added, per line */
+    size_t *len = calloc(n_lines + 1, sizeof(*len)), *omitted = calloc(n_lines + 1,
+                                                                        sizeof(*omitted));
+    int ret = -1;
+
     sz->lines = calloc(n_lines + 1, sizeof(*sz->lines));
-    if (!sz->lines)
-        return kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
+    if (!sz->lines || !last || !len || !omitted) {
+        kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
+        goto out;
+    }
     for (size_t i = 0; i < n_lines; i++) {
         const kc_workload_line *l = &lines[i];
         size_t j;
 
         if (l->count == 0)
             continue;
-        if (kc_shape_validate(&l->shape, err) < 0)
-            return prefix_error(err, "vm", l->name);
-        /* one line per name: equal shapes under different names stay apart (the report
-         * names each), lines of one name and shape add up */
+        if (kc_shape_validate(&l->shape, err) < 0) {
+            prefix_error(err, "vm", l->name);
+            goto out;
+        }
         for (j = 0; j < sz->n_lines; j++)
-            if (same_shape(&sz->lines[j].shape, &l->shape) &&
-                strncmp(sz->lines[j].name, l->name, KC_NAME_MAX - 1) == 0)
+            if (same_shape(&sz->lines[j].shape, &l->shape))
                 break;
         if (j == sz->n_lines) {
-            copy_name(sz->lines[j].name, l->name);
             sz->lines[j].shape = l->shape;
             sz->n_lines++;
+            add_label(&sz->lines[j], &len[j], &omitted[j], l->name);
+            sz->lines[j].n_names = 1;
+        } else if (strncmp(lines[last[j]].name, l->name, KC_NAME_MAX) != 0 &&
+                   !in_label(sz->lines[j].name, l->name)) {
+            /* a name of its own (a name given again is one name, as far as the label
+             * shows them) */
+            add_label(&sz->lines[j], &len[j], &omitted[j], l->name);
+            sz->lines[j].n_names++;
         }
-        if (sz->lines[j].requested > UINT64_MAX - l->count)
-            return kc_error_set(err, KC_ERR_INVALID, "vm '%s': count does not fit in 64 bits",
-                                l->name);
+        last[j] = i;
+        if (sz->lines[j].requested > UINT64_MAX - l->count) {
+            kc_error_set(err, KC_ERR_INVALID, "vm '%s': count does not fit in 64 bits",
+                         l->name);
+            goto out;
+        }
         sz->lines[j].requested += l->count;
     }
-    if (sz->n_lines == 0)
-        return kc_error_set(err, KC_ERR_INVALID, "the workload has no VMs");
+    if (sz->n_lines == 0) {
+        kc_error_set(err, KC_ERR_INVALID, "the workload has no VMs");
+        goto out;
+    }
     for (size_t j = 0; j < sz->n_lines; j++) {
         kc_size_line *l = &sz->lines[j];
         kc_u128 num = (kc_u128)l->requested * (KC_BP_ONE + (uint64_t)growth_bp);
         kc_u128 grown = num / KC_BP_ONE + (num % KC_BP_ONE != 0);
 
-        if (grown > UINT64_MAX || sz->total_vms > UINT64_MAX - (uint64_t)grown)
-            return kc_error_set(err, KC_ERR_INVALID,
-                                "vm '%s': count after growth does not fit in 64 bits", l->name);
+        finish_label(l, len[j], omitted[j]);
+        if (grown > UINT64_MAX || sz->total_vms > UINT64_MAX - (uint64_t)grown) {
+            kc_error_set(err, KC_ERR_INVALID,
+                         "vm '%s': count after growth does not fit in 64 bits", l->name);
+            goto out;
+        }
         l->count = (uint64_t)grown;
         sz->total_vms += l->count;
     }
-    return 0;
+    ret = 0;
+ out:
+    free(last);
+    free(len);
+    free(omitted);
+    return ret;
 }
 
 /* Pack the workload onto one candidate and fill @r. */

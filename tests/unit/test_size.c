@@ -244,32 +244,43 @@ Test(size, candidate_too_small_for_one_shape_is_listed_last_not_recommended)
     kc_sizing_free(sz);
 }
 
-Test(size, zero_counts_ignored_and_lines_of_one_name_merged)
+Test(size, zero_counts_ignored_and_equal_shapes_merged_keeping_every_name)
 {
     kc_workload_line w[5] = { line("web", 2, 4096, 100), line("huge", 512, 4194304, 0),
-                              line("web", 2, 4096, 50), line("db", 8, 32768, 0),
-                              line("db", 2, 4096, 30) };
+                              line("db", 2, 4096, 50), line("db", 8, 32768, 0),
+                              line("web", 2, 4096, 30) };
     kc_candidate c = cand("h", 64, 262144, 0);
     kc_size_opts o = opts_default();
     kc_sizing *sz = run_ok(w, 5, &c, 1, &o);
-    uint64_t web = 0, db = 0;
 
-    /* equal shapes under two names stay two lines: the report names both */
-    cr_assert_eq(sz->n_lines, 2);
-    cr_expect_str_eq(sz->lines[0].name, "web");
-    cr_expect_eq(sz->lines[0].requested, 150);
-    cr_expect_str_eq(sz->lines[1].name, "db");
-    cr_expect_eq(sz->lines[1].requested, 30);
+    cr_assert_eq(sz->n_lines, 1);
+    cr_expect_str_eq(sz->lines[0].name, "web+db");    /* not "web" alone */
+    cr_expect_eq(sz->lines[0].n_names, 2);
+    cr_expect_eq(sz->lines[0].requested, 180);
     cr_expect_eq(sz->total_vms, 180);
-    cr_expect_eq(sz->results[0].pack->n_items, 2);
-    for (size_t p = 0; p < sz->results[0].pack->n_patterns; p++) {
-        const kc_pack_pattern *pat = &sz->results[0].pack->patterns[p];
+    cr_expect_eq(sz->results[0].pack->n_items, 1);
+    kc_sizing_free(sz);
+}
 
-        web += pat->hosts * pat->counts[0];
-        db += pat->hosts * pat->counts[1];
+Test(size, a_merged_line_with_more_names_than_room_says_how_many_more)
+{
+    kc_workload_line w[40];
+    kc_candidate c = cand("h", 64, 262144, 0);
+    kc_size_opts o = opts_default();
+    kc_sizing *sz;
+
+    for (int i = 0; i < 40; i++) {
+        char name[16];
+
+        snprintf(name, sizeof(name), "n%02d", i);
+        w[i] = line(name, 1, 1024, 1);
     }
-    cr_expect_eq(web, 150);
-    cr_expect_eq(db, 30);
+    sz = run_ok(w, 40, &c, 1, &o);
+    cr_assert_eq(sz->n_lines, 1);
+    cr_expect_eq(sz->lines[0].n_names, 40);
+    cr_expect(strncmp(sz->lines[0].name, "n00+n01+", 8) == 0, "%s", sz->lines[0].name);
+    cr_expect(strstr(sz->lines[0].name, " more") != NULL, "%s", sz->lines[0].name);
+    cr_expect_lt(strlen(sz->lines[0].name), (size_t)KC_NAME_MAX);
     kc_sizing_free(sz);
 }
 
