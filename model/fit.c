@@ -533,6 +533,26 @@ int kc_fit_node_limits(const kc_host *host, const kc_shape *shape, const kc_poli
     return fit_numa(host, shape, policy, used, &fit, limits, err);
 }
 
+int kc_fit_check_policy(const kc_host *host, const kc_policy *policy, kc_error *err)
+{
+    uint64_t normal = kc_fit_sub_sat(host->mem_mib, host->hugepages_mib);
+
+    if (policy->reserve_cpus >= host->cpus)
+        return kc_error_set(err, KC_ERR_INVALID, "the reserved CPUs (%u) leave none of the "
+                            "host's %u CPUs for VMs", policy->reserve_cpus, host->cpus);
+    if (host->hugepages_mib > 0 && normal <= policy->reserve_mib)
+        return kc_error_set(err, KC_ERR_INVALID, "the hugepage pool (%llu MiB) and the reserve "
+                            "(%llu MiB) take all of the host's %llu MiB of memory",
+                            (unsigned long long)host->hugepages_mib,
+                            (unsigned long long)policy->reserve_mib,
+                            (unsigned long long)host->mem_mib);
+    if (normal <= policy->reserve_mib)
+        return kc_error_set(err, KC_ERR_INVALID, "the reserve (%llu MiB) takes all of the "
+                            "host's %llu MiB of memory", (unsigned long long)policy->reserve_mib,
+                            (unsigned long long)host->mem_mib);
+    return 0;
+}
+
 const char *kc_resource_name(kc_resource r)
 {
     static const char *const names[KC_RES_LAST] = {

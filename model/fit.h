@@ -60,6 +60,11 @@ int kc_fit_compute(const kc_host *host, const kc_shape *shape,
 int kc_fit_node_limits(const kc_host *host, const kc_shape *shape, const kc_policy *policy,
                        uint64_t *limits, kc_error *err);
 
+/* Whether @policy leaves anything of @host to plan: no reserve of every CPU, and some normal
+ * memory after the reserve and the hugepage pool. Returns 0, or -1 with KC_ERR_INVALID
+ * naming what takes it all (a fit would blame every VM for it). */
+int kc_fit_check_policy(const kc_host *host, const kc_policy *policy, kc_error *err);
+
 /* Per-VM memory overhead in MiB for @shape under @policy (0 unless set). */
 uint64_t kc_fit_overhead_mib(const kc_shape *shape, const kc_policy *policy);
 

@@ -199,6 +199,21 @@ static void add_warnings(kc_fit_report *rep, const kc_catalog *cat, const char *
     if (p->numa == KC_NUMA_STRICT && rep->host.n_numa <= 1)
         kc_report_warn(rep, "--numa strict on a host with one NUMA node (or none known): "
                             "the same as spread");
+    /* a host over its plannable capacity already (existing VMs): say by how much */
+    for (int r = 0; rep->n_rows > 0 && r < KC_RES_LAST; r++) {
+        const kc_res_fit *rf = &rep->rows[0].fit.res[r];
+
+        if (r == KC_RES_CPU_LOAD || rf->state == KC_RES_ABSENT ||
+            rf->state == KC_RES_UNKNOWN || rf->used <= rf->capacity)
+            continue;
+        kc_report_warn(rep, "the host is over its %s already: its VMs hold %llu %s of the "
+                            "%llu %s that may be planned, %llu %s over",
+                       kc_resource_name((kc_resource)r), (unsigned long long)rf->used,
+                       kc_resource_unit((kc_resource)r), (unsigned long long)rf->capacity,
+                       kc_resource_unit((kc_resource)r),
+                       (unsigned long long)(rf->used - rf->capacity),
+                       kc_resource_unit((kc_resource)r));
+    }
     for (size_t i = 0; i < rep->n_rows; i++) {
         const kc_fit_row *row = &rep->rows[i];
 
@@ -262,6 +277,9 @@ static int run_fit(const kc_cli *o, const kc_catalog *cat, const kc_facts *facts
         goto out;
     }
     rep.existing_used = rep.host.used;
+    /* a policy that leaves nothing to plan is the user's input, not the VM's fault */
+    if (kc_fit_check_policy(&rep.host, &rep.policy, err) < 0)
+        goto out;
 
     /* Counted shapes are placed first, in the order given; each must fit. */
     for (size_t i = 0; i < rep.n_rows; i++) {

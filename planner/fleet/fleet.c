@@ -311,7 +311,9 @@ int kc_fleet_plan(kc_fleet *fleet, const kc_catalog *cat, const kc_shape *shapes
             fleet->n_failed++;
             continue;
         }
-        h->ok = kc_facts_to_host(h->facts, cat, existing, &h->host, &h->err) == 0;
+        /* a policy that leaves nothing of this host to plan: a row with that error */
+        h->ok = kc_facts_to_host(h->facts, cat, existing, &h->host, &h->err) == 0 &&
+                kc_fit_check_policy(&h->host, policy, &h->err) == 0;
         if (!h->ok) {
             fleet->n_failed++;
             continue;
