@@ -659,6 +659,47 @@ Test(fit, node_usage_above_the_host_usage_is_invalid)
     cr_expect_eq(err.code, KC_ERR_INVALID);
 }
 
+Test(fit, numa_strict_hugepage_row_only_for_hugepage_vms_or_a_pool)
+{
+    kc_host host = two_node_host();
+    kc_shape vm = { .vcpus = 1, .mem_mib = 1024 };
+    kc_policy policy = kc_test_policy();
+
+    policy.numa = KC_NUMA_STRICT;
+    cr_expect_eq(fit_ok(&host, &vm, &policy).res[KC_RES_HUGEPAGES].state, KC_RES_ABSENT);
+    vm.hugepages = true;
+    cr_expect_eq(fit_ok(&host, &vm, &policy).res[KC_RES_HUGEPAGES].state, KC_RES_BOUNDED);
+    vm.hugepages = false;
+    host.hugepages_mib = 2048;
+    host.hugepage_kib = 2048;
+    host.numa[0].hugepages_mib = 1024;
+    host.numa[1].hugepages_mib = 1024;
+    cr_expect_eq(fit_ok(&host, &vm, &policy).res[KC_RES_HUGEPAGES].state, KC_RES_UNBOUNDED);
+}
+
+Test(fit, a_policy_that_leaves_nothing_to_plan_is_named)
+{
+    kc_host host = kc_test_host(8, 8192);
+    kc_policy policy = kc_test_policy();
+    kc_error err = { 0 };
+
+    cr_expect_eq(kc_fit_check_policy(&host, &policy, &err), 0, "%s", err.msg);
+    policy.reserve_mib = 8192;
+    cr_expect_eq(kc_fit_check_policy(&host, &policy, &err), -1);
+    cr_expect_eq(err.code, KC_ERR_INVALID);
+    cr_expect(strstr(err.msg, "reserve") != NULL, "%s", err.msg);
+    policy.reserve_mib = 8191;    /* 1 MiB left: a policy, if a tight one */
+    cr_expect_eq(kc_fit_check_policy(&host, &policy, &err), 0, "%s", err.msg);
+    policy = kc_test_policy();
+    policy.reserve_cpus = 8;
+    cr_expect_eq(kc_fit_check_policy(&host, &policy, &err), -1);
+    cr_expect(strstr(err.msg, "CPUs") != NULL, "%s", err.msg);
+    policy = kc_test_policy();
+    host.hugepages_mib = 8192;
+    cr_expect_eq(kc_fit_check_policy(&host, &policy, &err), -1);
+    cr_expect(strstr(err.msg, "hugepage") != NULL, "%s", err.msg);
+}
+
 /* ---- bad input and overflow ---- */
 
 Test(fit, zero_vcpu_or_zero_memory_shape_is_invalid)
