@@ -196,6 +196,9 @@ static int fit_numa(const kc_host *host, const kc_shape *shape, const kc_policy 
         bool overflow = false;
 
         mem_total += host->numa[i].mem_mib;    /* validated: cannot wrap */
+        node_mem[i] = 0;
+        if ((nu->vms | nu->vcpus | nu->mem_mib | nu->hugepages_mib) == 0)
+            continue;    /* the common case: no VM of known node here */
         /* their memory with its overhead, as for the host's usage */
         node_mem[i] = existing_overhead(&u, policy, &overflow);
         if (overflow || __builtin_add_overflow(node_mem[i], nu->mem_mib, &node_mem[i]) ||
