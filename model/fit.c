@@ -135,16 +135,22 @@ uint64_t kc_fit_round_to_page(uint64_t mem_mib, uint64_t page_kib)
     return rounded;
 }
 
-/* Node @i's part of @total split over the nodes in proportion to a weight (@before: the
- * weights of the nodes before it, @weight: its own, @whole: all of them): the difference of
- * two rounded-up cumulative shares, so that the parts are integers adding up to @total
- * exactly (none hides usage, none invents it). Without any weight node 0 takes it all. */
+/* One node's part of @total split over the nodes in proportion to a weight: the nodes are
+ * taken in order, @before is the weight of those before it, @weight its own, @whole that
+ * of all; *@up carries ceil(total x before / whole) from the node before (0 for the
+ * first). The part is the difference of two rounded-up cumulative shares, so that the
+ * parts are integers adding up to @total exactly (none hides usage, none invents it), at
+ * one division per node. Without any weight the first node takes it all. */
 static uint64_t prop_share(uint64_t total, uint64_t before, uint64_t weight, uint64_t whole,
-                           size_t i)
+                           uint64_t *up)
 {
-    if (whole == 0)
-        return i == 0 ? total : 0;
-    return share_up(total, before + weight, whole) - share_up(total, before, whole);
+    uint64_t next, part;
+
+    /* no weight at all (all weights 0): the first node takes it all, *up remembers it */
+    next = whole == 0 ? total : share_up(total, before + weight, whole);
+    part = next - *up;
+    *up = next;
+    return part;
 }
 
 /* Node @i's part of a host-wide reserve: @left (what the nodes before it did not take) over
@@ -176,7 +182,7 @@ static int fit_numa(const kc_host *host, const kc_shape *shape, const kc_policy 
     uint64_t mem_total = 0, total = 0, spread = UINT64_MAX, count;
     uint64_t known_mem = 0, known_cpu = 0, known_hp = 0, node_mem[KC_NUMA_MAX];
     uint64_t rest_mem, rest_cpu, rest_hp, res_left, rcpu_left;
-    uint64_t before_mem = 0, before_cpu = 0, before_hp = 0;
+    uint64_t before_mem = 0, before_cpu = 0, before_hp = 0, up_mem = 0, up_cpu = 0, up_hp = 0;
     kc_res_fit sum[KC_RES_LAST];
     bool any_node = false;
     bool dim_fits[KC_RES_LAST] = { false };    /* fits some node in this dimension alone */
@@ -237,7 +243,7 @@ static int fit_numa(const kc_host *host, const kc_shape *shape, const kc_policy 
                       (uint64_t)KC_BP_ONE * KC_BP_ONE, "memory", &cap[KC_RES_MEMORY], err) < 0)
                 return -1;
             used[KC_RES_MEMORY] = node_mem[i] + prop_share(rest_mem, before_mem, node->mem_mib,
-                                                           mem_total, i);
+                                                           mem_total, &up_mem);
             lim[KC_RES_MEMORY] = kc_fit_sub_sat(cap[KC_RES_MEMORY], used[KC_RES_MEMORY]) / per_vm;
             fit_d[KC_RES_MEMORY] = per_vm <= base;
         }
@@ -245,7 +251,7 @@ static int fit_numa(const kc_host *host, const kc_shape *shape, const kc_policy 
                   (uint64_t)KC_MILLI_ONE * KC_BP_ONE, "cpu", &cap[KC_RES_CPU], err) < 0)
             return -1;
         used[KC_RES_CPU] = host->node_used[i].vcpus +
-                           prop_share(rest_cpu, before_cpu, node->cpus, host->cpus, i);
+                           prop_share(rest_cpu, before_cpu, node->cpus, host->cpus, &up_cpu);
         lim[KC_RES_CPU] = kc_fit_sub_sat(cap[KC_RES_CPU], used[KC_RES_CPU]) / shape->vcpus;
         fit_d[KC_RES_CPU] = shape->vcpus <= usable;
         if (out->res[KC_RES_HUGEPAGES].state == KC_RES_BOUNDED) {
@@ -256,7 +262,7 @@ static int fit_numa(const kc_host *host, const kc_shape *shape, const kc_policy 
                 return -1;
             used[KC_RES_HUGEPAGES] = host->node_used[i].hugepages_mib +
                                      prop_share(rest_hp, before_hp, node->hugepages_mib,
-                                                host->hugepages_mib, i);
+                                                host->hugepages_mib, &up_hp);
             lim[KC_RES_HUGEPAGES] = kc_fit_sub_sat(cap[KC_RES_HUGEPAGES],
                                             used[KC_RES_HUGEPAGES]) / per_vm;
             fit_d[KC_RES_HUGEPAGES] = per_vm <= node->hugepages_mib;
