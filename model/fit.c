@@ -197,8 +197,7 @@ static int fit_numa(const kc_host *host, const kc_shape *shape, const kc_policy 
     memset(sum, 0, sizeof(sum));
     for (size_t i = 0; i < n; i++) {
         const kc_node_usage *nu = &host->node_used[i];
-        kc_usage u = { .vms = nu->vms, .vcpus = nu->vcpus, .mem_mib = nu->mem_mib,
-                       .hugepages_mib = nu->hugepages_mib };
+        kc_usage u;
         bool overflow = false;
 
         mem_total += host->numa[i].mem_mib;    /* validated: cannot wrap */
@@ -206,6 +205,8 @@ static int fit_numa(const kc_host *host, const kc_shape *shape, const kc_policy 
         if ((nu->vms | nu->vcpus | nu->mem_mib | nu->hugepages_mib) == 0)
             continue;    /* the common case: no VM of known node here */
         /* their memory with its overhead, as for the host's usage */
+        u = (kc_usage){ .vms = nu->vms, .vcpus = nu->vcpus, .mem_mib = nu->mem_mib,
+                        .hugepages_mib = nu->hugepages_mib };
         node_mem[i] = existing_overhead(&u, policy, &overflow);
         if (overflow || __builtin_add_overflow(node_mem[i], nu->mem_mib, &node_mem[i]) ||
             __builtin_add_overflow(known_mem, node_mem[i], &known_mem))
