@@ -373,6 +373,28 @@ Test(fleet_hosts, per_host_counts_are_after_the_placement)
     kc_fleet_free(fleet);
 }
 
+/* A policy that leaves nothing of a host to plan makes that host a row with the error. */
+Test(fleet_hosts, a_policy_that_leaves_a_host_nothing_is_that_hosts_error)
+{
+    const char *uris[2] = { uri_a, uri_c };
+    kc_fleet_opts opts = { .parallel = 2, .timeout_s = 30 };
+    kc_policy policy = kc_test_policy();
+    kc_error err = { 0 };
+    kc_fleet *fleet = kc_fleet_new(uris, 2, &err);
+
+    cr_assert_not_null(fleet, "%s", err.msg);
+    cr_assert_eq(kc_fleet_collect(fleet, &opts, &err), 0, "%s", err.msg);
+    policy.reserve_mib = 8192;    /* all of c's 8 GiB, a quarter of a's */
+    cr_assert_eq(kc_fleet_plan(fleet, cat, &shape_2c4g, label_2c4g, NULL, 1, &policy,
+                               KC_EXISTING_RUNNING, &err), 0, "%s", err.msg);
+    cr_expect(by_uri(fleet, uri_a)->ok);
+    cr_expect_not(by_uri(fleet, uri_c)->ok);
+    cr_expect(strstr(by_uri(fleet, uri_c)->err.msg, "reserve") != NULL, "%s",
+              by_uri(fleet, uri_c)->err.msg);
+    cr_expect_eq(fleet->n_failed, 1);
+    kc_fleet_free(fleet);
+}
+
 Test(fleet_hosts, json_report_holds_hosts_totals_and_placement)
 {
     uint64_t counts[1] = { 4 };
