@@ -146,6 +146,8 @@ static uint64_t prop_share(uint64_t total, uint64_t before, uint64_t weight, uin
 {
     uint64_t next, part;
 
+    if (total == 0)
+        return 0;    /* nothing to split (*up stays 0) */
     /* no weight at all (all weights 0): the first node takes it all, *up remembers it */
     next = whole == 0 ? total : share_up(total, before + weight, whole);
     part = next - *up;
@@ -233,9 +235,9 @@ static int fit_numa(const kc_host *host, const kc_shape *shape, const kc_policy 
 
         res_left -= reserve_i;
         rcpu_left -= rcpus_i;
-        for (size_t d = 0; d < KC_RES_LAST; d++) {
-            lim[d] = UINT64_MAX;
-            fit_d[d] = true;
+        for (size_t d = 0; d < sizeof(dims) / sizeof(dims[0]); d++) {
+            lim[dims[d]] = UINT64_MAX;    /* only these three are read */
+            fit_d[dims[d]] = true;
         }
         if (out->res[KC_RES_MEMORY].state == KC_RES_BOUNDED) {
             uint64_t per_vm = out->res[KC_RES_MEMORY].per_vm;
