@@ -9,6 +9,7 @@
 
 #include "facts/facts.h"
 #include "input/catalog.h"
+#include "util/names.h"    /* kc_fleet_sort */
 #include "fit.h"
 #include "kc.h"
 #include "place.h"
@@ -17,13 +18,6 @@
 #define KC_FLEET_HOSTS_MAX 10000    /* hosts in one run */
 #define KC_FLEET_PARALLEL_DEFAULT 16u
 #define KC_FLEET_PARALLEL_MAX 256u
-
-typedef enum kc_fleet_sort {
-    KC_FLEET_SORT_NAME,        /* host name, then URI (default) */
-    KC_FLEET_SORT_FREE,        /* most VMs of the shapes first (free memory without shapes) */
-    KC_FLEET_SORT_BOTTLENECK,  /* by the first shape's bottleneck, then as FREE */
-    KC_FLEET_SORT_LAST
-} kc_fleet_sort;
 
 typedef struct kc_fleet_host {
     char uri[KC_FLEET_URI_MAX];    /* as the user gave it */
