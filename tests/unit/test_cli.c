@@ -65,6 +65,15 @@
     X(iscsi_storage, "iscsi-storage") \
     X(mixed_resources, "mixed-resources") \
     X(numa_strict, "numa-strict") \
+    X(numa_strict_reserve_cpus, "numa-strict-reserve-cpus") \
+    X(numa_strict_placed, "numa-strict-placed") \
+    X(numa_strict_too_big_json, "numa-strict-too-big-json") \
+    X(size_same_shape_two_names, "size-same-shape-two-names") \
+    X(size_numa_strict_hosts_json, "size-numa-strict-hosts-json") \
+    X(err_reserve_takes_all_memory, "err-reserve-takes-all-memory") \
+    X(err_reserve_cpus_all, "err-reserve-cpus-all") \
+    X(err_hugepages_take_all_memory, "err-hugepages-take-all-memory") \
+    X(host_over_capacity_warning, "host-over-capacity-warning") \
     X(overcommit_20_json, "overcommit-20-json") \
     X(overcommit_50, "overcommit-50") \
     X(overhead_auto, "overhead-auto") \
