@@ -234,8 +234,9 @@ const kc_option kc_options[] = {
 const size_t kc_options_n = sizeof(kc_options) / sizeof(kc_options[0]);
 
 static const char *const group_headings[] = {
-    [KC_GROUP_HOST] = "Host (one of; default: the local libvirt daemon read-only, else libvirt's\n"
-                      "embedded QEMU driver):",
+    /* one literal in parentheses: clang's -Wstring-concatenation takes two for a lost comma */
+    [KC_GROUP_HOST] = ("Host (one of; default: the local libvirt daemon read-only, else "
+                       "libvirt's\nembedded QEMU driver):"),
     [KC_GROUP_VMS] = "VMs:",
     [KC_GROUP_POLICY] = "Policy (the same on fit, size and fleet):",
     [KC_GROUP_OUTPUT] = "Output and configuration:",
