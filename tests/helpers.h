@@ -10,7 +10,7 @@
 /* A host with @cpus logical CPUs and @mem_mib memory, nothing else. */
 kc_host kc_test_host(uint32_t cpus, uint64_t mem_mib);
 
-/* A policy with the defaults of DESIGN 1.2. */
+/* A policy with the defaults of doc/model.md 4.1. */
 kc_policy kc_test_policy(void);
 
 /* Deterministic pseudo-random numbers (splitmix64) for property tests. */

@@ -43,7 +43,7 @@ void kc_report_warn(kc_fit_report *report, const char *fmt, ...)
  * verdict sentence; a summary when there are several shapes. @color adds ANSI bold/colour. */
 void kc_report_fit_text(FILE *out, const kc_fit_report *report, bool color);
 
-/* The JSON report of DESIGN section 4 ("report": "fit"). Returns a string the caller frees
+/* The JSON fit report (README, "JSON reports"). Returns a string the caller frees
  * with free(); aborts on out-of-memory. */
 char *kc_report_fit_json(const kc_fit_report *report, const char *version);
 

@@ -5,7 +5,7 @@
 
 #include "size.h"
 
-/* The "size" JSON report (DESIGN section 4). @cands are the candidates the sizing ran on.
+/* The "size" JSON report (README "JSON reports"). @cands are the candidates the sizing ran on.
  * Returns a string the caller frees with free(). */
 char *kc_report_size_json(const kc_sizing *sizing, const kc_candidate *cands,
                           const kc_size_opts *opts, const char *version);
