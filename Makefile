@@ -80,7 +80,7 @@ VERSION = 0.1.0
 # Unit tests and golden CLI cases (the CLI cases are Criterion tests too: tests/unit/test_cli.c).
 check: $(BUILD)/kvmcap $(BUILD)/unit-tests
 	LC_ALL=C TZ=UTC NO_COLOR=1 KVMCAP_BIN=$(BUILD)/kvmcap KVMCAP_DATADIR=$(CURDIR)/data \
-	    $(BUILD)/unit-tests -j2 $(TESTFLAGS)
+	    KVMCAP_ACTUAL_DIR=$(BUILD)/cli-actual $(BUILD)/unit-tests -j2 $(TESTFLAGS)
 
 # The same suite under ASan+UBSan in its own build tree. Criterion forks a child per test and
 # does not fail on a sanitizer report in a child, so the reports go to files and any file fails.
@@ -90,6 +90,7 @@ check-san:
 	$(MAKE) --no-print-directory BUILD=$(SANDIR) SAN=address,undefined OPT='-O1 -g' \
 	    $(SANDIR)/kvmcap $(SANDIR)/unit-tests
 	LC_ALL=C TZ=UTC NO_COLOR=1 KVMCAP_BIN=$(SANDIR)/kvmcap KVMCAP_DATADIR=$(CURDIR)/data \
+	    KVMCAP_ACTUAL_DIR=$(SANDIR)/cli-actual \
 	    ASAN_OPTIONS=log_path=$(CURDIR)/$(SANDIR)/reports/asan:detect_leaks=1:abort_on_error=1 \
 	    UBSAN_OPTIONS=log_path=$(CURDIR)/$(SANDIR)/reports/ubsan:print_stacktrace=1:halt_on_error=1 \
 	    LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \

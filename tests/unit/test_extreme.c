@@ -15,6 +15,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "helpers.h"
+
 #define RUN_SECONDS 120
 
 __extension__ typedef unsigned __int128 u128;
