@@ -19,7 +19,8 @@
 #define KC_CLI_HOSTS_MAX 64
 #define KC_FILE_MAX (64u << 20)    /* input files above 64 MiB are not ours */
 
-/* Everything the command line said, as text until the catalog is loaded. Every command
+/* Adding an option: doc/hacking.md 5.
+ * Everything the command line said, as text until the catalog is loaded. Every command
  * accepts the same options; each command checks which ones it takes (kc_cmd_*). */
 typedef struct kc_cli {
     const char *command;                /* "fit", "facts", "size", ... */
@@ -51,7 +52,7 @@ typedef struct kc_cli {
     kc_config conf;                     /* the policy files (kc_cli_load_config) */
 } kc_cli;
 
-/* Output formats (--format; --json is --format json). */
+/* Output formats (--format; --json is --format json). Adding one: doc/hacking.md 3. */
 typedef enum kc_format {
     KC_FORMAT_TABLE,
     KC_FORMAT_JSON,

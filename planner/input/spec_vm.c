@@ -13,8 +13,12 @@ static int vm_items(char *buf, const kc_catalog *catalog, bool flavor_ok, kc_sha
 {
     char *p = buf, *tok, *comma;
     bool first = true;
+    static const char *const keys[] = { "disk", "iops", "mbps", "net", "cpu", "hugepages" };
     bool seen[6] = { false };
-    static const char *const keys[6] = { "disk", "iops", "mbps", "net", "cpu", "hugepages" };
+
+    /* the branches below go by index: 0 disk ... 5 hugepages */
+    _Static_assert(sizeof(keys) / sizeof(keys[0]) == sizeof(seen) / sizeof(seen[0]),
+                   "one seen flag per VM key");
 
     for (;; p = comma + 1) {
         char *val;
