@@ -13,6 +13,7 @@
 
 #include "demand.h"
 #include "fit.h"
+#include "fit_reference.h"
 #include "pack.h"
 #include "size.h"
 #include "vbp_classes.h"

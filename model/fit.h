@@ -55,14 +55,6 @@ typedef struct kc_fit {
 int kc_fit_compute(const kc_host *host, const kc_shape *shape,
                    const kc_policy *policy, kc_fit *out, kc_error *err);
 
-/* The same answer as kc_fit_compute(), computed the plain way: validate, zero *out, then
- * every resource in 128-bit-safe arithmetic. kc_fit_compute() takes a fast path for the
- * common case (valid input, every product within 64 bits) and falls back to this for the
- * rest. This is the specification the fast path is tested against
- * (tests/unit/test_fit_fast.c) and the "before" of the benchmarks (bench/README.md). */
-int kc_fit_compute_reference(const kc_host *host, const kc_shape *shape,
-                             const kc_policy *policy, kc_fit *out, kc_error *err);
-
 /* Per-VM memory overhead in MiB for @shape under @policy (0 unless set). */
 uint64_t kc_fit_overhead_mib(const kc_shape *shape, const kc_policy *policy);
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "fit.h"
+#include "fit_reference.h"
 #include "helpers.h"
 
 #define BIT(r) (1u << (r))

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "fit.h"
+#include "fit_reference.h"
 #include "helpers.h"
 
 /* Every field of two results (not memcmp: the fast path leaves padding as it finds it). */
