@@ -113,15 +113,48 @@ test-live: $(BUILD)/kvmcap
 	    echo "== $$t"; KVMCAP_BIN=$(CURDIR)/$(BUILD)/kvmcap bash $$t || rc=1; \
 	done; exit $$rc
 
-# What a new user runs: installs what is missing, then every suite. Fragments included below
-# add their own suites to TEST_EXTRA (fuzzing, memory checks, lint).
-TEST_EXTRA ?= check-clang
+# What a new user runs: installs what is missing, then every suite, each under `suite-NAME`,
+# which prints the suite's wall time; the table of them and the total close the run (also in
+# $(BUILD)/test-times.txt). A failing suite stops the run, as the first failure did before.
+#
+# The machine has two cores, so the suites run in two kinds of phase:
+#   TEST_SERIAL  one after the other, each given both cores (make -j$(TEST_JOBS): the builds,
+#                Criterion's -j2, clang-tidy's two processes);
+#   TEST_PAIRED  suites that use one core (valgrind's runs, cppcheck, each fuzz target),
+#                run side by side as one `make -j$(TEST_JOBS) -Otarget` phase;
+# then test-live alone (its deadlines are wall-clock). Fragments included below add their
+# suites to either list (fuzzing, memory checks, lint).
+#
+# On the project's 2-core machine, measured suite by suite with the CPU time each needs
+# (make test-times for the figures, with how they were taken): about 15 minutes for the
+# whole, live tests included; the deps step is not counted.
+TEST_JOBS ?= 2
+TIMES = $(BUILD)/test-times.txt
+TEST_SERIAL = check check-san check-clang bench-build check-install
+TEST_PAIRED =
+
+.PHONY: bench-build
+bench-build: $(BUILD)/bench-core
+
 test: deps
-	$(MAKE) --no-print-directory check
-	$(MAKE) --no-print-directory check-san
-	$(MAKE) --no-print-directory $(BUILD)/bench-core
-	$(if $(strip $(TEST_EXTRA)),$(MAKE) --no-print-directory $(TEST_EXTRA))
-	$(MAKE) --no-print-directory test-live
+	@mkdir -p $(BUILD) && rm -f $(TIMES); start=$$(date +%s); rc=0; \
+	for s in $(TEST_SERIAL); do \
+	    $(MAKE) --no-print-directory -j$(TEST_JOBS) suite-$$s || { rc=1; break; }; \
+	done; \
+	if [ $$rc = 0 ] && [ -n "$(strip $(TEST_PAIRED))" ]; then \
+	    $(MAKE) --no-print-directory -j$(TEST_JOBS) -Otarget $(TEST_PAIRED:%=suite-%) || rc=1; fi; \
+	[ $$rc = 0 ] && { $(MAKE) --no-print-directory suite-test-live || rc=1; }; \
+	echo "== make test: wall time per suite"; cat $(TIMES); \
+	printf '%-16s %5d s%s\n' total $$(( $$(date +%s) - start )) "$$( [ $$rc = 0 ] || echo '  FAILED')"; \
+	exit $$rc
+
+# One suite, timed: `make suite-check` is `make check` that also prints (and records in
+# $(TIMES)) how long it took.
+suite-%:
+	@mkdir -p $(BUILD); echo "== $*"; s=$$(date +%s); \
+	$(MAKE) --no-print-directory $*; rc=$$?; t=$$(( $$(date +%s) - s )); \
+	line=$$(printf '%-16s %5d s%s' '$*' $$t "$$( [ $$rc = 0 ] || echo '  FAILED')"); \
+	echo "$$line" >>$(TIMES); echo "== $$line"; exit $$rc
 
 # The main job: install what is missing, build, answer for this host (in that order, even
 # under make -j).
@@ -170,7 +203,6 @@ uninstall:
 # An install into a temporary DESTDIR, checked (tests/install/check.sh): the installed
 # binary run from elsewhere finds its data, the man page renders without warnings, the
 # completion loads and completes, uninstall leaves nothing. Part of `make test`.
-TEST_EXTRA += check-install
 check-install: $(BUILD)/kvmcap
 	@tmp=$$(mktemp -d /tmp/kvmcap-install.XXXXXX) || exit 1; \
 	$(MAKE) --no-print-directory install DESTDIR="$$tmp" PREFIX=/usr >/dev/null && \
