@@ -91,8 +91,8 @@ check-san:
 	    $(SANDIR)/kvmcap $(SANDIR)/unit-tests
 	LC_ALL=C TZ=UTC NO_COLOR=1 KVMCAP_BIN=$(SANDIR)/kvmcap KVMCAP_DATADIR=$(CURDIR)/data \
 	    KVMCAP_ACTUAL_DIR=$(SANDIR)/cli-actual \
-	    ASAN_OPTIONS=log_path=$(CURDIR)/$(SANDIR)/reports/asan:detect_leaks=1:abort_on_error=1 \
-	    UBSAN_OPTIONS=log_path=$(CURDIR)/$(SANDIR)/reports/ubsan:print_stacktrace=1:halt_on_error=1 \
+	    ASAN_OPTIONS=log_path=$(abspath $(SANDIR))/reports/asan:detect_leaks=1:abort_on_error=1 \
+	    UBSAN_OPTIONS=log_path=$(abspath $(SANDIR))/reports/ubsan:print_stacktrace=1:halt_on_error=1 \
 	    LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	    $(SANDIR)/unit-tests -j2 $(TESTFLAGS)
 	@# a log holding only LeakSanitizer's "Suppressions used" table is not a report
@@ -110,7 +110,7 @@ check-clang:
 test-live: $(BUILD)/kvmcap
 	@rc=0; for t in tests/live/*.sh; do \
 	    case $$t in */lib.sh) continue;; esac; \
-	    echo "== $$t"; KVMCAP_BIN=$(CURDIR)/$(BUILD)/kvmcap bash $$t || rc=1; \
+	    echo "== $$t"; KVMCAP_BIN=$(abspath $(BUILD))/kvmcap bash $$t || rc=1; \
 	done; exit $$rc
 
 # What a new user runs: installs what is missing, then every suite, each under `suite-NAME`,
