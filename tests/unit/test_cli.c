@@ -3,6 +3,7 @@
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 #include <dirent.h>
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,7 +13,8 @@
  * The directory is the registration: every tests/cli/<case>/ is one run of cli::golden
  * (a parameterized test, so the cases run in parallel under -j2). Criterion names the
  * test, not the parameter, so every failure message starts with the case's name; a
- * failing case's output stays in build/cli-actual/<case>/ (helpers.c).
+ * failing case's output stays in build/cli-actual/<case>/ (helpers.c). To run some cases
+ * only: KVMCAP_CLI_CASES='fleet-*' make check TESTFLAGS="--filter 'cli/golden'".
  */
 typedef struct cli_case {
     char name[96];
@@ -65,8 +67,16 @@ static void free_cases(struct criterion_test_params *params)
 
 ParameterizedTestParameters(cli, golden)
 {
-    size_t n;
+    const char *only = getenv("KVMCAP_CLI_CASES");
+    size_t n, kept = 0;
     cli_case *cases = list_cases(&n, cr_calloc, cr_free);
+
+    if (only && *only) {
+        for (size_t i = 0; i < n; i++)
+            if (fnmatch(only, cases[i].name, 0) == 0)
+                cases[kept++] = cases[i];
+        n = kept;
+    }
 
     return cr_make_param_array(cli_case, cases, n, free_cases);
 }
