@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,6 +109,27 @@ kc_test_val kc_test_val_p(const void *v)
     else
         snprintf(out.s, sizeof(out.s), "NULL");
     return out;
+}
+
+void kc_test_fail(const char *file, int line, const char *expr, const char *op, const char *a,
+                  const char *e, const char *fmt, ...)
+{
+    struct criterion_assert_stats stat;
+    char user[1024];
+    char *msg = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(user, sizeof(user), fmt, ap);
+    va_end(ap);
+    cr_asprintf(&msg, "%s%s%s is false: %s %s %s", user + 1, user[1] ? ": " : "", expr, a, op, e);
+    memset(&stat, 0, sizeof(stat));
+    stat.passed = false;
+    stat.file = file;
+    stat.line = (unsigned)line;
+    stat.message = msg ? msg : expr;
+    criterion_send_assert(&stat);
+    cr_asprintf_free(msg);
 }
 
 /* "text" quoted, control bytes as '?', cut with "..." after 56 characters. */

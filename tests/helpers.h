@@ -61,17 +61,11 @@ kc_test_val kc_test_val_s(const char *v);
     float: kc_test_val_f, double: kc_test_val_f, long double: kc_test_val_f,           \
     default: kc_test_val_p)(x)
 
-/* One failed comparison: the user's message (if any), the expression, both values. */
-#define kc_test_fail_(Fail, Va, Ve, Expr, OpStr, ...)                                   \
-    do {                                                                                \
-        char *kc_um__ = NULL;                                                           \
-                                                                                        \
-        cr_asprintf(&kc_um__, "x" __VA_ARGS__);                                         \
-        cr_assert_impl(Fail, 0, dummy, CRITERION_ASSERT_MSG_FAIL, (),                   \
-                       "%s%s%s is false: %s %s %s", kc_um__ ? kc_um__ + 1 : "",         \
-                       kc_um__ && kc_um__[1] ? ": " : "", Expr, (Va).s, OpStr, (Ve).s); \
-        cr_asprintf_free(kc_um__);                                                      \
-    } while (0)
+/* Report one failed comparison at @file:@line: the message @fmt (after its first character,
+ * so that an empty message is "x"), the expression @expr, and both values. The caller then
+ * aborts or continues the test, as Criterion's own asserts do. */
+void kc_test_fail(const char *file, int line, const char *expr, const char *op, const char *a,
+                  const char *e, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 
 /* The operands keep their own types, as in Criterion's `(a) == (b)`; the sign-compare
  * warning is off only for the comparison of the two copies (a constant operand, which
@@ -89,8 +83,9 @@ kc_test_val kc_test_val_s(const char *v);
         } else {                                                                        \
             kc_test_val kc_va__ = KC_TEST_VAL(kc_a__), kc_ve__ = KC_TEST_VAL(kc_e__);   \
                                                                                         \
-            kc_test_fail_(Fail, kc_va__, kc_ve__, CR_STR(Actual Op Expected), #Op,      \
-                          __VA_ARGS__);                                                 \
+            kc_test_fail(__FILE__, __LINE__, CR_STR(Actual Op Expected), #Op, kc_va__.s,  \
+                         kc_ve__.s, "x" __VA_ARGS__);                                   \
+            Fail();                                                                     \
         }                                                                               \
     } while (0)
 
@@ -109,8 +104,9 @@ kc_test_val kc_test_val_s(const char *v);
         } else {                                                                        \
             kc_test_val kc_va__ = kc_test_val_s(kc_a__), kc_ve__ = kc_test_val_s(kc_e__); \
                                                                                         \
-            kc_test_fail_(Fail, kc_va__, kc_ve__, CR_STR(Actual Op Expected), #Op,      \
-                          __VA_ARGS__);                                                 \
+            kc_test_fail(__FILE__, __LINE__, CR_STR(Actual Op Expected), #Op, kc_va__.s,  \
+                         kc_ve__.s, "x" __VA_ARGS__);                                   \
+            Fail();                                                                     \
         }                                                                               \
     } while (0)
 
