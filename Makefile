@@ -132,6 +132,7 @@ TEST_JOBS ?= 2
 TIMES = $(BUILD)/test-times.txt
 TEST_SERIAL = check check-san check-clang bench-build check-install
 TEST_PAIRED =
+TEST_LAST = test-live
 
 .PHONY: bench-build
 bench-build: $(BUILD)/bench-core
@@ -143,7 +144,7 @@ test: deps
 	done; \
 	if [ $$rc = 0 ] && [ -n "$(strip $(TEST_PAIRED))" ]; then \
 	    $(MAKE) --no-print-directory -j$(TEST_JOBS) -Otarget $(TEST_PAIRED:%=suite-%) || rc=1; fi; \
-	[ $$rc = 0 ] && { $(MAKE) --no-print-directory suite-test-live || rc=1; }; \
+	for s in $(TEST_LAST); do [ $$rc = 0 ] && { $(MAKE) --no-print-directory suite-$$s || rc=1; }; done; \
 	echo "== make test: wall time per suite"; cat $(TIMES); \
 	printf '%-16s %5d s%s\n' total $$(( $$(date +%s) - start )) "$$( [ $$rc = 0 ] || echo '  FAILED')"; \
 	exit $$rc
