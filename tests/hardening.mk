@@ -6,8 +6,8 @@
 #   make lint             cppcheck (suppressions: tests/cppcheck.supp) and clang-tidy
 #                         (configuration: .clang-tidy) over model/ and planner/; any finding fails
 #
-# Both run in `make test` (TEST_SERIAL, TEST_PAIRED). The live memcheck run against a private libvirtd is
-# part of tests/live/hostile.sh.
+# Both run in `make test` (TEST_SERIAL, TEST_PAIRED). The live memcheck run against a private
+# libvirtd is part of tests/live/hostile.sh.
 
 LINT_SRC    = $(MODEL_SRC) $(PLANNER_SRC) planner/main.c
 # (escaped for the inner `sh -c '...'` of lint-tidy)
