@@ -125,9 +125,16 @@ test-live: $(BUILD)/kvmcap
 # then test-live alone (its deadlines are wall-clock). Fragments included below add their
 # suites to either list (fuzzing, memory checks, lint).
 #
-# On the project's 2-core machine, measured suite by suite with the CPU time each needs
-# (make test-times for the figures, with how they were taken): about 15 minutes for the
-# whole, live tests included; the deps step is not counted.
+# What it takes on the project's 2-core machine (Dec 2026), suite by suite with /usr/bin/time,
+# while other builds shared the machine (load 2-15): the wall clocks were 2-4 times the work,
+# so the figures are the CPU seconds (user+sys) each suite needs and the idle-machine wall
+# they give. check 43-54 s, check-san 96-135, check-clang 40-63 (each about half that on two
+# cores now that their builds run with -j2), bench-build and check-install 1-2, the fuzz
+# build 29, lint-tidy 155-167 (two processes: ~80 s), check-valgrind 140 (one core),
+# fuzz-ci ~110 of wall-clock fuzzing (one core, beside valgrind), lint-cppcheck 5,
+# test-live ~200 s of mostly waiting (36 s CPU). The whole: about 9 minutes on an idle
+# machine (it was about 12 with serial builds and the one-core suites one after the other);
+# under that load, 25-35. The deps step is not counted.
 TEST_JOBS ?= 2
 TIMES = $(BUILD)/test-times.txt
 TEST_SERIAL = check check-san check-clang bench-build check-install
