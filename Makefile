@@ -133,8 +133,9 @@ test-live: $(BUILD)/kvmcap
 # build 29, lint-tidy 155-167 (two processes: ~80 s), check-valgrind 140 (one core),
 # fuzz-ci ~110 of wall-clock fuzzing (one core, beside valgrind), lint-cppcheck 5,
 # test-live ~200 s of mostly waiting (36 s CPU). The whole: about 9 minutes on an idle
-# machine (it was about 12 with serial builds and the one-core suites one after the other);
-# under that load, 25-35. The deps step is not counted.
+# machine (it was about 12 with serial builds and the one-core suites one after the other).
+# Under that load the sum of the wall clocks was 26 min before and 38 after (a heavier load:
+# not comparable). The deps step is not counted.
 TEST_JOBS ?= 2
 TIMES = $(BUILD)/test-times.txt
 TEST_SERIAL = check check-san check-clang bench-build check-install
