@@ -62,4 +62,46 @@ uint64_t kc_fit_overhead_mib(const kc_shape *shape, const kc_policy *policy);
 const char *kc_resource_name(kc_resource r);
 const char *kc_resource_unit(kc_resource r);
 
+/* What a loop over many hosts or shapes needs of a fit: kc_fit without the per-resource
+ * table. Every field means what it means in kc_fit. */
+typedef struct kc_fit_summary {
+    uint64_t count;
+    uint32_t bottleneck;
+    bool too_big;
+    kc_resource too_big_res;      /* valid if too_big */
+    bool numa_limited;
+} kc_fit_summary;
+
+/* The count of kc_fit_compute() without building the table (no per-resource division):
+ * the entry point for loops (sweep, fleet, sizing); the same answer, the same errors.
+ * Borrows all three; writes *out. Returns 0, or -1 with @err as kc_fit_compute(). */
+int kc_fit_count(const kc_host *host, const kc_shape *shape, const kc_policy *policy,
+                 kc_fit_summary *out, kc_error *err);
+
+/* A host under a policy, prepared once for counting many shapes on it (a fleet's hosts,
+ * sizing's candidates): the host-wide figures of the fit, validated and derived. Borrows
+ * @host and @policy, which must stay unchanged while it is used. The fields are the fit's
+ * own; read none of them. */
+typedef struct kc_fit_host {
+    const kc_host *host;
+    const kc_policy *policy;
+    bool fast;                    /* the figures below are valid (else every count goes the
+                                     plain way, which gives the answer or the error) */
+    bool iops_known, mbps_known;
+    uint64_t mem_base, usable, used, uplink, size_mib;
+    uint64_t mem_cap, hp_cap, cpu_cap, load_cap, net_cap, disk_cap, iops_cap, mbps_cap;
+} kc_fit_host;
+
+/* Prepare @out for kc_fit_count_on(). Cannot fail: an invalid host or policy is reported by
+ * each count, with kc_fit_compute()'s error. */
+void kc_fit_host_prepare(const kc_host *host, const kc_policy *policy, kc_fit_host *out);
+
+/* kc_fit_count(@fh's host, @shape, @fh's policy, @out, @err), without repeating the host's
+ * part of the work. */
+int kc_fit_count_on(const kc_fit_host *fh, const kc_shape *shape, kc_fit_summary *out,
+                    kc_error *err);
+
+/* The summary of a full fit (what kc_fit_count gives for the same input). */
+void kc_fit_summarize(const kc_fit *fit, kc_fit_summary *out);
+
 #endif /* KC_FIT_H */

@@ -9,6 +9,10 @@
 
 #define DEFAULT_EXACT_NODES 200000u
 #define DEFAULT_EXACT_ITEMS 60u
+/* Work budgets at effort 1 (kc_pack_opts.effort multiplies them): minimum-bin-slack search
+ * nodes, and multi-bin work units (one unit: one VM type scored against one host). */
+#define MBS_BUDGET 200000u
+#define MULTI_BUDGET 1000000u
 
 void kc_pack_sol_clear(kc_pack_sol *s)
 {
@@ -136,11 +140,12 @@ int kc_pack_solve(const uint64_t *cap, size_t n_dims, const kc_pack_item *items,
 {
     static const kc_pack_heuristic heuristics[] = {
         KC_PACK_FFD_L2, KC_PACK_DOT, KC_PACK_BEST_FIT, KC_PACK_FFD_L1, KC_PACK_FFD_LINF,
+        KC_PACK_FFD_SCARCE,
     };
     kc_pack_opts defaults = { 0 };
     kc_pack_inst in;
     kc_pack_sol best, cur;
-    uint64_t lb = 0;
+    uint64_t lb = 0, effort, spent;
     kc_pack_bound kind = KC_PACK_BOUND_VOLUME;
     bool proven = false;
     int ret = -1;
@@ -149,12 +154,16 @@ int kc_pack_solve(const uint64_t *cap, size_t n_dims, const kc_pack_item *items,
     memset(&best, 0, sizeof(best));
     if (!opts)
         opts = &defaults;
+    effort = opts->effort ? opts->effort : 1;
     if (make_inst(&in, cap, n_dims, items, n_items, err) < 0)
         return -1;
     if (kc_pack_bound_inst(&in, &lb, &kind, err) < 0)
         goto out;
     best.hosts = UINT64_MAX;
     for (size_t h = 0; h < sizeof(heuristics) / sizeof(heuristics[0]); h++) {
+        /* the scarcity weights re-sort the types at every host: not for many types */
+        if (heuristics[h] == KC_PACK_FFD_SCARCE && n_items > KC_PACK_SCARCE_MAX_TYPES)
+            continue;
         if (kc_pack_run_heuristic(&in, heuristics[h], &cur, err) < 0)
             goto out;
         /* Fewest hosts wins; on a tie the earlier heuristic (a fixed order). */
@@ -167,8 +176,26 @@ int kc_pack_solve(const uint64_t *cap, size_t n_dims, const kc_pack_item *items,
         if (best.hosts <= lb)
             break;
     }
-    if (best.hosts > lb && n_items <= KC_PACK_MBS_MAX_TYPES) {
-        if (kc_pack_run_mbs(&in, &cur, err) < 0)
+    /* minimum bin slack, 4000 nodes a host, then searching small instances deeper */
+    for (int deep = 0; deep <= 1 && best.hosts > lb && n_items <= KC_PACK_MBS_MAX_TYPES &&
+         (n_items <= KC_PACK_SCARCE_MAX_TYPES || in.total <= KC_PACK_MULTI_MAX_VMS); deep++) {
+        if (kc_pack_run_mbs(&in, effort * MBS_BUDGET, effort, deep, &cur, &spent, err) < 0)
+            goto out;
+        if (cur.hosts < best.hosts) {
+            kc_pack_sol_clear(&best);
+            best = cur;
+        } else {
+            kc_pack_sol_clear(&cur);
+        }
+    }
+    /* multi-bin, scarcity-weighted then plain, each searching below the best so far */
+    for (int weighted = 1; weighted >= 0; weighted--) {
+        uint64_t budget = effort * MULTI_BUDGET;
+
+        if (best.hosts <= lb || in.total > KC_PACK_MULTI_MAX_VMS ||
+            (best.hosts - 1) * n_items > KC_PACK_MULTI_MAX_CELLS)
+            break;
+        if (kc_pack_run_multi(&in, lb, best.hosts, weighted, budget, &cur, &spent, err) < 0)
             goto out;
         if (cur.hosts < best.hosts) {
             kc_pack_sol_clear(&best);
@@ -190,6 +217,13 @@ int kc_pack_solve(const uint64_t *cap, size_t n_dims, const kc_pack_item *items,
     *out = pack_from_sol(&in, &best, err);
     if (!*out)
         goto out;
+    /* Every packing is checked before it is returned (patterns x types x dimensions, small
+     * next to the search): a wrong packing is an internal error, never an answer. */
+    if (kc_pack_verify(*out, cap, n_dims, items, n_items, err) < 0) {
+        kc_pack_free(*out);
+        *out = NULL;
+        goto out;
+    }
     (*out)->lower_bound = lb;
     (*out)->bound = kind;
     (*out)->proven_optimal = proven;
@@ -291,6 +325,7 @@ const char *kc_pack_heuristic_name(kc_pack_heuristic h)
 {
     static const char *const names[] = {
         "ffd-l1", "ffd-l2", "ffd-max", "dot-product", "best-fit", "exact", "min-slack",
+        "ffd-scarce", "multi-bin",
     };
     _Static_assert(sizeof(names) / sizeof(names[0]) == KC_PACK_HEURISTIC_LAST,
                    "one name per kc_pack_heuristic");

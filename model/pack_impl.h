@@ -27,8 +27,14 @@ static inline kc_u128 kc_pack_div_up128(kc_u128 a, kc_u128 b)
 }
 
 #define KC_PACK_EXACT_MAX_TYPES 24u   /* the exact search recurses once per item type */
-#define KC_PACK_MBS_MAX_TYPES 256u    /* minimum bin slack: up to this many item types */
+#define KC_PACK_MBS_MAX_TYPES 4096u   /* minimum bin slack: up to this many item types (its
+                                         budget, not the type count, bounds the work) */
 #define KC_PACK_LS_MAX_VMS 2000u      /* the local search expands up to this many VMs */
+#define KC_PACK_SCARCE_MAX_TYPES 256u /* ffd-scarce re-sorts the types at every host; above
+                                         this many types minimum bin slack also needs
+                                         few VMs (KC_PACK_MULTI_MAX_VMS) */
+#define KC_PACK_MULTI_MAX_VMS 20000u  /* multi-bin places VMs one by one: up to this many */
+#define KC_PACK_MULTI_MAX_CELLS (1u << 21)  /* and hosts x types up to this (its tables) */
 
 /* A packing under construction: patterns with repetitions (pack.c). */
 /* A packing under construction: patterns with repetitions. */
@@ -82,7 +88,13 @@ void kc_pack_sort_items(const kc_pack_inst *in, kc_pack_heuristic h, size_t *ord
 /* One bin-centric heuristic, or minimum bin slack, into @s (pack_heur.c). -1 on OOM. */
 int kc_pack_run_heuristic(const kc_pack_inst *in, kc_pack_heuristic h, kc_pack_sol *s,
                           kc_error *err);
-int kc_pack_run_mbs(const kc_pack_inst *in, kc_pack_sol *s, kc_error *err);
+int kc_pack_run_mbs(const kc_pack_inst *in, uint64_t budget, uint64_t effort, bool deep,
+                    kc_pack_sol *s, uint64_t *spent, kc_error *err);
+/* Multi-bin with a binary search on k in [@lb, @ub - 1] (pack_multi.c): the best packing
+ * found into @s (s->hosts == UINT64_MAX if none beats @ub); @spent gets the work done, at
+ * most about @budget. -1 on OOM only. */
+int kc_pack_run_multi(const kc_pack_inst *in, uint64_t lb, uint64_t ub, bool weighted,
+                      uint64_t budget, kc_pack_sol *s, uint64_t *spent, kc_error *err);
 /* Try to beat @s with a bounded exact search, or prove it optimal (pack_exact.c). */
 int kc_pack_exact(const kc_pack_inst *in, uint64_t lb, uint64_t budget, kc_pack_sol *s,
                   bool *proven, kc_error *err);

@@ -68,46 +68,103 @@ uint64_t kc_test_range(uint64_t *state, uint64_t lo, uint64_t hi)
 
 /* ---- values for the comparison asserts (helpers.h) ---- */
 
-kc_test_val kc_test_val_i(long long v)
+kc_test_val kc_test_val_i(const void *p, size_t size)
 {
     kc_test_val out;
+    long long v = 0;
 
+    if (size == sizeof(signed char)) {
+        signed char x;
+        memcpy(&x, p, sizeof(x));
+        v = x;
+    } else if (size == sizeof(short)) {
+        short x;
+        memcpy(&x, p, sizeof(x));
+        v = x;
+    } else if (size == sizeof(int)) {
+        int x;
+        memcpy(&x, p, sizeof(x));
+        v = x;
+    } else {
+        memcpy(&v, p, size < sizeof(v) ? size : sizeof(v));
+    }
     snprintf(out.s, sizeof(out.s), "%lld", v);
     return out;
 }
 
-kc_test_val kc_test_val_u(unsigned long long v)
+kc_test_val kc_test_val_u(const void *p, size_t size)
 {
     kc_test_val out;
+    unsigned long long v = 0;
 
+    if (size == sizeof(unsigned char)) {
+        unsigned char x;
+        memcpy(&x, p, sizeof(x));
+        v = x;
+    } else if (size == sizeof(unsigned short)) {
+        unsigned short x;
+        memcpy(&x, p, sizeof(x));
+        v = x;
+    } else if (size == sizeof(unsigned)) {
+        unsigned x;
+        memcpy(&x, p, sizeof(x));
+        v = x;
+    } else {
+        memcpy(&v, p, size < sizeof(v) ? size : sizeof(v));
+    }
     snprintf(out.s, sizeof(out.s), "%llu", v);
     return out;
 }
 
-kc_test_val kc_test_val_f(long double v)
+kc_test_val kc_test_val_f(const void *p, size_t size)
 {
     kc_test_val out;
+    long double v;
 
+    if (size == sizeof(float)) {
+        float x;
+        memcpy(&x, p, sizeof(x));
+        v = x;
+    } else if (size == sizeof(double)) {
+        double x;
+        memcpy(&x, p, sizeof(x));
+        v = x;
+    } else {
+        memcpy(&v, p, sizeof(v));
+    }
     snprintf(out.s, sizeof(out.s), "%.17Lg", v);
     return out;
 }
 
-kc_test_val kc_test_val_b(bool v)
+kc_test_val kc_test_val_b(const void *p, size_t size)
 {
     kc_test_val out;
+    bool v;
 
+    (void)size;
+    memcpy(&v, p, sizeof(v));
     snprintf(out.s, sizeof(out.s), "%s", v ? "true" : "false");
     return out;
 }
 
-kc_test_val kc_test_val_p(const void *v)
+/* Pointers of any kind (object or function) by their bits; other values as hex bytes. */
+kc_test_val kc_test_val_p(const void *p, size_t size)
 {
     kc_test_val out;
+    const unsigned char *b = p;
+    uintptr_t v = 0;
 
-    if (v)
-        snprintf(out.s, sizeof(out.s), "%p", v);
-    else
-        snprintf(out.s, sizeof(out.s), "NULL");
+    if (size == sizeof(v)) {
+        memcpy(&v, p, sizeof(v));
+        if (v)
+            snprintf(out.s, sizeof(out.s), "0x%" PRIxPTR, v);
+        else
+            snprintf(out.s, sizeof(out.s), "NULL");
+        return out;
+    }
+    out.s[0] = '\0';
+    for (size_t i = 0; i < size && 2 * i + 3 < sizeof(out.s); i++)
+        snprintf(out.s + 2 * i, sizeof(out.s) - 2 * i, "%02x", b[i]);
     return out;
 }
 

@@ -44,11 +44,13 @@ typedef struct kc_test_val {
     char s[64];
 } kc_test_val;
 
-kc_test_val kc_test_val_i(long long v);
-kc_test_val kc_test_val_u(unsigned long long v);
-kc_test_val kc_test_val_f(long double v);
-kc_test_val kc_test_val_b(bool v);
-kc_test_val kc_test_val_p(const void *v);
+/* The value of @size bytes at @p, by kind: signed or unsigned integer, floating point, bool,
+ * or anything else (pointers, function pointers: "NULL" or 0x...). */
+kc_test_val kc_test_val_i(const void *p, size_t size);
+kc_test_val kc_test_val_u(const void *p, size_t size);
+kc_test_val kc_test_val_f(const void *p, size_t size);
+kc_test_val kc_test_val_b(const void *p, size_t size);
+kc_test_val kc_test_val_p(const void *p, size_t size);
 kc_test_val kc_test_val_s(const char *v);
 
 #define KC_TEST_VAL(x) _Generic((x),                                                    \
@@ -59,7 +61,7 @@ kc_test_val kc_test_val_s(const char *v);
     unsigned int: kc_test_val_u, unsigned long: kc_test_val_u,                         \
     unsigned long long: kc_test_val_u,                                                 \
     float: kc_test_val_f, double: kc_test_val_f, long double: kc_test_val_f,           \
-    default: kc_test_val_p)(x)
+    default: kc_test_val_p)(&(x), sizeof(x))
 
 /* Report one failed comparison at @file:@line: the message @fmt (after its first character,
  * so that an empty message is "x"), the expression @expr, and both values. The caller then
@@ -67,15 +69,16 @@ kc_test_val kc_test_val_s(const char *v);
 void kc_test_fail(const char *file, int line, const char *expr, const char *op, const char *a,
                   const char *e, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 
-/* The operands keep their own types, as in Criterion's `(a) == (b)`; the sign-compare
+/* The operands keep their own types (after the decay of arrays and functions to pointers),
+ * as in Criterion's `(a) == (b)`; the sign-compare
  * warning is off only for the comparison of the two copies (a constant operand, which
  * gcc does not warn about in the original, is a variable here). */
 #define kc_test_op_(Fail, Op, Actual, Expected, ...)                                    \
     do {                                                                                \
         _Pragma("GCC diagnostic push")                                                  \
         _Pragma("GCC diagnostic ignored \"-Wsign-compare\"")                            \
-        __typeof__(Actual) kc_a__ = (Actual);                                           \
-        __typeof__(Expected) kc_e__ = (Expected);                                       \
+        __auto_type kc_a__ = (Actual);                                                  \
+        __auto_type kc_e__ = (Expected);                                                \
         bool kc_ok__ = kc_a__ Op kc_e__;                                                \
         _Pragma("GCC diagnostic pop")                                                   \
         if (kc_ok__) {                                                                  \

@@ -58,8 +58,10 @@ size_t kc_report_size_warnings(const kc_sizing *s, const kc_size_opts *opts,
     return n;
 }
 
-void kc_report_size_text(FILE *out, const kc_sizing *s, const kc_size_opts *opts)
+void kc_report_size_text(FILE *out, const kc_size_report *rep)
 {
+    const kc_sizing *s = rep->sizing;
+    const kc_size_opts *opts = rep->opts;
     char warnings[16][256];
     size_t n_warnings = kc_report_size_warnings(s, opts, warnings, 16);
 

@@ -358,13 +358,20 @@ Test(fleet_hosts, json_report_holds_hosts_totals_and_placement)
 {
     uint64_t counts[1] = { 4 };
     kc_fleet *fleet = collect_four(counts);
-    kc_fleet_meta meta = { .timeout_s = 30, .parallel = 2, .sort = "name" };
-    char *text;
+    kc_fleet_report meta = { .timeout_s = 30, .parallel = 2, .sort = "name",
+                             .version = "0.1.0" };
+    char *text = NULL;
+    size_t text_len = 0;
+    FILE *out;
     cJSON *root, *hosts, *total, *pl;
     int ok = 0, failed = 0;
 
     kc_fleet_sort_hosts(fleet, KC_FLEET_SORT_NAME);
-    text = kc_fleet_to_json(fleet, &meta, "0.1.0");
+    meta.fleet = fleet;
+    out = open_memstream(&text, &text_len);
+    cr_assert_not_null(out);
+    kc_report_fleet_json(out, &meta);
+    cr_assert_eq(fclose(out), 0);
     root = cJSON_Parse(text);
     cr_assert_not_null(root, "%s", text);
     cr_expect_str_eq(cJSON_GetObjectItem(root, "report")->valuestring, "fleet");
