@@ -69,16 +69,18 @@ kc_test_val kc_test_val_s(const char *v);
 void kc_test_fail(const char *file, int line, const char *expr, const char *op, const char *a,
                   const char *e, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 
-/* The operands keep their own types (after the decay of arrays and functions to pointers),
- * as in Criterion's `(a) == (b)`; the sign-compare
+/* The operands keep their own types, as in Criterion's `(a) == (b)`, after the conversions
+ * `?:` applies (promotion, arrays and functions to pointers; typeof does not evaluate its
+ * operand, so each operand is evaluated once, and __auto_type would be pedantic in clang).
+ * The sign-compare
  * warning is off only for the comparison of the two copies (a constant operand, which
  * gcc does not warn about in the original, is a variable here). */
 #define kc_test_op_(Fail, Op, Actual, Expected, ...)                                    \
     do {                                                                                \
         _Pragma("GCC diagnostic push")                                                  \
         _Pragma("GCC diagnostic ignored \"-Wsign-compare\"")                            \
-        __auto_type kc_a__ = (Actual);                                                  \
-        __auto_type kc_e__ = (Expected);                                                \
+        __typeof__(1 ? (Actual) : (Actual)) kc_a__ = (Actual);                          \
+        __typeof__(1 ? (Expected) : (Expected)) kc_e__ = (Expected);                    \
         bool kc_ok__ = kc_a__ Op kc_e__;                                                \
         _Pragma("GCC diagnostic pop")                                                   \
         if (kc_ok__) {                                                                  \
