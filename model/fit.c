@@ -135,75 +135,153 @@ uint64_t kc_fit_round_to_page(uint64_t mem_mib, uint64_t page_kib)
     return rounded;
 }
 
+/* One node's part of @total split over the nodes in proportion to a weight: the nodes are
+ * taken in order, @before is the weight of those before it, @weight its own, @whole that
+ * of all; *@up carries ceil(total x before / whole) from the node before (0 for the
+ * first). The part is the difference of two rounded-up cumulative shares, so that the
+ * parts are integers adding up to @total exactly (none hides usage, none invents it), at
+ * one division per node. Without any weight the first node takes it all. */
+static uint64_t prop_share(uint64_t total, uint64_t before, uint64_t weight, uint64_t whole,
+                           uint64_t *up)
+{
+    uint64_t next, part;
+
+    if (total == 0)
+        return 0;    /* nothing to split (*up stays 0) */
+    /* no weight at all (all weights 0): the first node takes it all, *up remembers it */
+    next = whole == 0 ? total : share_up(total, before + weight, whole);
+    part = next - *up;
+    *up = next;
+    return part;
+}
+
+/* Node @i's part of a host-wide reserve: @left (what the nodes before it did not take) over
+ * the @nodes_left nodes from it on, rounded up, and no more than the node has (@room); what
+ * it cannot hold goes on to the next nodes. The parts add up to the reserve whenever the
+ * nodes can hold it. */
+static uint64_t reserve_share(uint64_t left, uint64_t nodes_left, uint64_t room)
+{
+    uint64_t part = kc_fit_div_up(left, nodes_left);
+
+    return part < room ? part : room;
+}
+
 /* Per-node capacities for --numa strict: a VM must fit inside one node. The host-wide
- * reserve and reserved CPUs are split evenly over the nodes (rounded up per node), and the
- * existing VMs' usage in proportion to each node's size (rounded up), since the placement of
- * existing guests on nodes is not part of the facts. Each node takes min(its limits) VMs;
- * the host takes the sum. The memory/cpu/hugepages rows show sums over the nodes. */
-int kc_fit_numa(const kc_host *host, const kc_shape *shape, const kc_policy *policy,
-                    uint64_t used_mem, kc_fit *out, kc_error *err)
+ * reserve and reserved CPUs are split over the nodes as integers that add up to them (the
+ * first nodes take the odd unit). What the VMs of known node hold (kc_host.node_used, VMs
+ * placed by kvmcap) counts on their node; the rest of the usage (existing guests, whose
+ * nodes the facts do not tell) is split in proportion to each node's size, again as
+ * integers adding up to it. Each node takes min(its limits) VMs, the host the sum. The
+ * memory, cpu and hugepages rows show sums over the nodes: capacity, usage, and the limit
+ * of that resource alone on each node (0 on a node one VM does not fit in that resource).
+ * numa_limited says that the count is below the host-wide one (spread_count). With
+ * @node_limits, each node's limit is written there (n_numa entries). */
+static int fit_numa(const kc_host *host, const kc_shape *shape, const kc_policy *policy,
+                    uint64_t used_mem, kc_fit *out, uint64_t *node_limits, kc_error *err)
 {
     static const kc_resource dims[] = { KC_RES_MEMORY, KC_RES_CPU, KC_RES_HUGEPAGES };
     uint64_t n = host->n_numa;
-    uint64_t reserve_i = kc_fit_div_up(policy->reserve_mib, n);
-    uint64_t rcpus_i = kc_fit_div_up(policy->reserve_cpus, n);
-    uint64_t mem_total = 0, total = 0;
+    uint64_t mem_total = 0, total = 0, spread = UINT64_MAX, count;
+    uint64_t known_mem = 0, known_cpu = 0, known_hp = 0, node_mem[KC_NUMA_MAX];
+    uint64_t rest_mem, rest_cpu, rest_hp, res_left, rcpu_left;
+    uint64_t before_mem = 0, before_cpu = 0, before_hp = 0, up_mem = 0, up_cpu = 0, up_hp = 0;
     kc_res_fit sum[KC_RES_LAST];
     bool any_node = false;
     bool dim_fits[KC_RES_LAST] = { false };    /* fits some node in this dimension alone */
 
-    memset(sum, 0, sizeof(sum));
-    for (size_t i = 0; i < host->n_numa; i++)
-        mem_total += host->numa[i].mem_mib;    /* validated: cannot wrap */
+    /* the count host-wide, before the rows become sums over the nodes */
+    for (size_t r = 0; r < KC_RES_LAST; r++)
+        if (out->res[r].state == KC_RES_BOUNDED && out->res[r].limit < spread)
+            spread = out->res[r].limit;
+    if (out->too_big)
+        spread = 0;
 
-    for (size_t i = 0; i < host->n_numa; i++) {
+    memset(sum, 0, sizeof(sum));
+    for (size_t i = 0; i < n; i++) {
+        const kc_node_usage *nu = &host->node_used[i];
+        kc_usage u;
+        bool overflow = false;
+
+        mem_total += host->numa[i].mem_mib;    /* validated: cannot wrap */
+        node_mem[i] = 0;
+        if ((nu->vms | nu->vcpus | nu->mem_mib | nu->hugepages_mib) == 0)
+            continue;    /* the common case: no VM of known node here */
+        /* their memory with its overhead, as for the host's usage */
+        u = (kc_usage){ .vms = nu->vms, .vcpus = nu->vcpus, .mem_mib = nu->mem_mib,
+                        .hugepages_mib = nu->hugepages_mib };
+        node_mem[i] = existing_overhead(&u, policy, &overflow);
+        if (overflow || __builtin_add_overflow(node_mem[i], nu->mem_mib, &node_mem[i]) ||
+            __builtin_add_overflow(known_mem, node_mem[i], &known_mem))
+            return kc_error_set(err, KC_ERR_INVALID, "NUMA node usage does not fit in 64 bits");
+        known_cpu += nu->vcpus;                 /* validated: at most the host's usage */
+        known_hp += nu->hugepages_mib;
+    }
+    rest_mem = kc_fit_sub_sat(used_mem, known_mem);
+    rest_cpu = kc_fit_sub_sat(host->used.vcpus, known_cpu);
+    rest_hp = kc_fit_sub_sat(host->used.hugepages_mib, known_hp);
+    res_left = policy->reserve_mib;
+    rcpu_left = policy->reserve_cpus;
+
+    for (size_t i = 0; i < n; i++) {
         const kc_numa_node *node = &host->numa[i];
-        uint64_t base = kc_fit_sub_sat(kc_fit_sub_sat(node->mem_mib, reserve_i), node->hugepages_mib);
-        uint64_t usable = kc_fit_sub_sat(node->cpus, rcpus_i);
+        uint64_t reserve_i = reserve_share(res_left, n - i, node->mem_mib - node->hugepages_mib);
+        uint64_t rcpus_i = reserve_share(rcpu_left, n - i, node->cpus);
+        uint64_t base = node->mem_mib - node->hugepages_mib - reserve_i;
+        uint64_t usable = node->cpus - rcpus_i;
         uint64_t cap[KC_RES_LAST] = { 0 }, used[KC_RES_LAST] = { 0 }, lim[KC_RES_LAST];
+        bool fit_d[KC_RES_LAST];
         uint64_t node_limit = UINT64_MAX;
         bool fits = true;
 
-        for (size_t d = 0; d < KC_RES_LAST; d++)
-            lim[d] = UINT64_MAX;
+        res_left -= reserve_i;
+        rcpu_left -= rcpus_i;
+        for (size_t d = 0; d < sizeof(dims) / sizeof(dims[0]); d++) {
+            lim[dims[d]] = UINT64_MAX;    /* only these three are read */
+            fit_d[dims[d]] = true;
+        }
         if (out->res[KC_RES_MEMORY].state == KC_RES_BOUNDED) {
             uint64_t per_vm = out->res[KC_RES_MEMORY].per_vm;
 
             if (scale(base, KC_BP_ONE + (uint64_t)policy->overcommit_bp, policy->max_util_bp,
                       (uint64_t)KC_BP_ONE * KC_BP_ONE, "memory", &cap[KC_RES_MEMORY], err) < 0)
                 return -1;
-            used[KC_RES_MEMORY] = share_up(used_mem, node->mem_mib, mem_total);
+            used[KC_RES_MEMORY] = node_mem[i] + prop_share(rest_mem, before_mem, node->mem_mib,
+                                                           mem_total, &up_mem);
             lim[KC_RES_MEMORY] = kc_fit_sub_sat(cap[KC_RES_MEMORY], used[KC_RES_MEMORY]) / per_vm;
-            dim_fits[KC_RES_MEMORY] |= per_vm <= base;
-            fits = fits && per_vm <= base;
+            fit_d[KC_RES_MEMORY] = per_vm <= base;
         }
         if (scale(usable, policy->cpu_ratio_milli, policy->max_util_bp,
                   (uint64_t)KC_MILLI_ONE * KC_BP_ONE, "cpu", &cap[KC_RES_CPU], err) < 0)
             return -1;
-        used[KC_RES_CPU] = share_up(host->used.vcpus, node->cpus, host->cpus);
+        used[KC_RES_CPU] = host->node_used[i].vcpus +
+                           prop_share(rest_cpu, before_cpu, node->cpus, host->cpus, &up_cpu);
         lim[KC_RES_CPU] = kc_fit_sub_sat(cap[KC_RES_CPU], used[KC_RES_CPU]) / shape->vcpus;
-        dim_fits[KC_RES_CPU] |= shape->vcpus <= usable;
-        fits = fits && shape->vcpus <= usable;
+        fit_d[KC_RES_CPU] = shape->vcpus <= usable;
         if (out->res[KC_RES_HUGEPAGES].state == KC_RES_BOUNDED) {
             uint64_t per_vm = out->res[KC_RES_HUGEPAGES].per_vm;
 
             if (scale(node->hugepages_mib, policy->max_util_bp, 1, KC_BP_ONE, "hugepages",
                       &cap[KC_RES_HUGEPAGES], err) < 0)
                 return -1;
-            used[KC_RES_HUGEPAGES] = share_up(host->used.hugepages_mib, node->hugepages_mib,
-                                              host->hugepages_mib);
+            used[KC_RES_HUGEPAGES] = host->node_used[i].hugepages_mib +
+                                     prop_share(rest_hp, before_hp, node->hugepages_mib,
+                                                host->hugepages_mib, &up_hp);
             lim[KC_RES_HUGEPAGES] = kc_fit_sub_sat(cap[KC_RES_HUGEPAGES],
                                             used[KC_RES_HUGEPAGES]) / per_vm;
-            dim_fits[KC_RES_HUGEPAGES] |= per_vm <= node->hugepages_mib;
-            fits = fits && per_vm <= node->hugepages_mib;
+            fit_d[KC_RES_HUGEPAGES] = per_vm <= node->hugepages_mib;
         }
+        before_mem += node->mem_mib;
+        before_cpu += node->cpus;
+        before_hp += node->hugepages_mib;
         for (size_t d = 0; d < sizeof(dims) / sizeof(dims[0]); d++) {
             kc_resource r = dims[d];
 
             if (lim[r] == UINT64_MAX)
                 continue;
-            if (!fits)
-                lim[r] = 0;    /* the VM cannot live on this node at all */
+            if (!fit_d[r])
+                lim[r] = 0;    /* one VM does not fit this node in this resource */
+            dim_fits[r] |= fit_d[r];
+            fits = fits && fit_d[r];
             if (lim[r] < node_limit)
                 node_limit = lim[r];
             sum[r].capacity += cap[r];    /* each below 2^64 / 64 nodes in practice; */
@@ -212,6 +290,8 @@ int kc_fit_numa(const kc_host *host, const kc_shape *shape, const kc_policy *pol
         }
         any_node = any_node || fits;
         total += node_limit;
+        if (node_limits)
+            node_limits[i] = node_limit;
         for (size_t d = 0; d < sizeof(dims) / sizeof(dims[0]); d++)
             if (lim[dims[d]] == node_limit)
                 out->numa_binding |= 1u << dims[d];
@@ -237,7 +317,22 @@ int kc_fit_numa(const kc_host *host, const kc_shape *shape, const kc_policy *pol
         kc_fit_too_big(out, r);
     }
     out->numa_limit = total;
+    /* the count the callers arrive at: min of the rows, of the nodes, 0 if too big */
+    count = total;
+    for (size_t r = 0; r < KC_RES_LAST; r++)
+        if (out->res[r].state == KC_RES_BOUNDED && out->res[r].limit < count)
+            count = out->res[r].limit;
+    if (out->too_big)
+        count = 0;
+    out->spread_count = spread;
+    out->numa_limited = count < spread;
     return 0;
+}
+
+int kc_fit_numa(const kc_host *host, const kc_shape *shape, const kc_policy *policy,
+                uint64_t used_mem, kc_fit *out, kc_error *err)
+{
+    return fit_numa(host, shape, policy, used_mem, out, NULL, err);
 }
 
 /* Sum of a storage figure over the groups: count x per-device figure, network groups
@@ -422,15 +517,51 @@ int kc_fit_compute_reference(const kc_host *host, const kc_shape *shape,
             out->count = out->res[r].limit;
     if (out->too_big)
         out->count = 0;
-    if (strict && out->numa_limit < out->count) {
-        out->count = out->numa_limit;
-        out->numa_limited = true;
-    }
+    if (strict && out->numa_limit < out->count)
+        out->count = out->numa_limit;    /* numa_limited: set by kc_fit_numa */
     for (size_t r = 0; r < KC_RES_LAST; r++)
         if (out->res[r].state == KC_RES_BOUNDED && out->res[r].limit == out->count)
             out->bottleneck |= 1u << r;
     if (out->numa_limited)
         out->bottleneck |= out->numa_binding;
+    return 0;
+}
+
+int kc_fit_node_limits(const kc_host *host, const kc_shape *shape, const kc_policy *policy,
+                       uint64_t *limits, kc_error *err)
+{
+    kc_fit fit;
+    bool overflow = false;
+    uint64_t used;
+
+    if (kc_fit_compute_reference(host, shape, policy, &fit, err) < 0)
+        return -1;
+    if (policy->numa != KC_NUMA_STRICT || host->n_numa <= 1) {
+        limits[0] = fit.count;
+        return 0;
+    }
+    /* the host's memory usage as the fit took it (it did not overflow there) */
+    used = host->used.mem_mib + existing_overhead(&host->used, policy, &overflow);
+    return fit_numa(host, shape, policy, used, &fit, limits, err);
+}
+
+int kc_fit_check_policy(const kc_host *host, const kc_policy *policy, kc_error *err)
+{
+    uint64_t normal = kc_fit_sub_sat(host->mem_mib, host->hugepages_mib);
+
+    if (policy->reserve_cpus >= host->cpus)
+        return kc_error_set(err, KC_ERR_INVALID, "the reserved CPUs (%u) leave none of the "
+                            "host's %u CPUs for VMs", policy->reserve_cpus, host->cpus);
+    if (host->hugepages_mib > 0 && normal <= policy->reserve_mib)
+        return kc_error_set(err, KC_ERR_INVALID, "the hugepage pool (%llu MiB) and the reserve "
+                            "(%llu MiB) take all of the host's %llu MiB of memory",
+                            (unsigned long long)host->hugepages_mib,
+                            (unsigned long long)policy->reserve_mib,
+                            (unsigned long long)host->mem_mib);
+    if (normal <= policy->reserve_mib)
+        return kc_error_set(err, KC_ERR_INVALID, "the reserve (%llu MiB) takes all of the "
+                            "host's %llu MiB of memory", (unsigned long long)policy->reserve_mib,
+                            (unsigned long long)host->mem_mib);
     return 0;
 }
 

@@ -43,9 +43,11 @@ typedef struct kc_fit {
     bool too_big;                 /* the physical rule fired: one VM exceeds the hardware */
     kc_resource too_big_res;      /* which hardware it exceeds (valid if too_big) */
     uint64_t overhead_mib;        /* per-VM overhead that was applied */
-    bool numa_limited;            /* strict NUMA: per-node packing is what stops the count */
+    bool numa_limited;            /* strict NUMA: the split into nodes lowers the count (it is
+                                     below spread_count) */
     uint64_t numa_limit;          /* strict NUMA: sum over nodes of min(node limits) */
     uint32_t numa_binding;        /* strict NUMA: resources that stop some node */
+    uint64_t spread_count;        /* strict NUMA: the count host-wide (as --numa spread) */
     kc_res_fit res[KC_RES_LAST];
 } kc_fit;
 
@@ -54,6 +56,18 @@ typedef struct kc_fit {
  * a policy out of range) or for a capacity that does not fit in 64 bits. */
 int kc_fit_compute(const kc_host *host, const kc_shape *shape,
                    const kc_policy *policy, kc_fit *out, kc_error *err);
+
+/* How many more VMs of @shape each NUMA node of @host takes under @policy's --numa strict
+ * (the per-node minimum that kc_fit_compute sums into numa_limit): @limits gets n_numa
+ * entries. Under spread, or on a host of one node or none, one entry: the count.
+ * Returns 0, or -1 with @err as kc_fit_compute. */
+int kc_fit_node_limits(const kc_host *host, const kc_shape *shape, const kc_policy *policy,
+                       uint64_t *limits, kc_error *err);
+
+/* Whether @policy leaves anything of @host to plan: no reserve of every CPU, and some normal
+ * memory after the reserve and the hugepage pool. Returns 0, or -1 with KC_ERR_INVALID
+ * naming what takes it all (a fit would blame every VM for it). */
+int kc_fit_check_policy(const kc_host *host, const kc_policy *policy, kc_error *err);
 
 /* Per-VM memory overhead in MiB for @shape under @policy (0 unless set). */
 uint64_t kc_fit_overhead_mib(const kc_shape *shape, const kc_policy *policy);

@@ -91,16 +91,24 @@ static inline bool quick_valid(const kc_host *h, const kc_policy *p)
         return false;
     if (h->n_numa > 0) {
         uint64_t cpus = 0, mem = 0, hp = 0;
+        kc_node_usage nu = { 0 };
 
         for (size_t i = 0; i < h->n_numa; i++) {
             const kc_numa_node *n = &h->numa[i];
+            const kc_node_usage *u = &h->node_used[i];
 
             bad |= n->hugepages_mib > n->mem_mib;
             bad |= __builtin_add_overflow(mem, n->mem_mib, &mem);
+            bad |= __builtin_add_overflow(nu.vms, u->vms, &nu.vms);
+            bad |= __builtin_add_overflow(nu.vcpus, u->vcpus, &nu.vcpus);
+            bad |= __builtin_add_overflow(nu.mem_mib, u->mem_mib, &nu.mem_mib);
+            bad |= __builtin_add_overflow(nu.hugepages_mib, u->hugepages_mib, &nu.hugepages_mib);
             cpus += n->cpus;
             hp += n->hugepages_mib;     /* each <= its node's memory: cannot wrap */
         }
-        bad |= (cpus != h->cpus) | (mem > h->mem_mib) | (hp != h->hugepages_mib);
+        bad |= (cpus != h->cpus) | (mem > h->mem_mib) | (hp != h->hugepages_mib) |
+               (nu.vms > h->used.vms) | (nu.vcpus > h->used.vcpus) |
+               (nu.mem_mib > h->used.mem_mib) | (nu.hugepages_mib > h->used.hugepages_mib);
     }
     return !bad;
 }
@@ -284,6 +292,7 @@ int kc_fit_compute(const kc_host *host, const kc_shape *shape,
     out->numa_limited = false;
     out->numa_limit = 0;
     out->numa_binding = 0;
+    out->spread_count = 0;
 
     /* memory */
     if (per_vm > 0) {
@@ -350,10 +359,8 @@ int kc_fit_compute(const kc_host *host, const kc_shape *shape,
     }
     if (out->too_big)
         lim = 0;
-    if (strict && out->numa_limit < lim) {
-        lim = out->numa_limit;
-        out->numa_limited = true;
-    }
+    if (strict && out->numa_limit < lim)
+        lim = out->numa_limit;    /* numa_limited: set by kc_fit_numa */
     for (size_t r = 0; r < KC_RES_LAST; r++)
         bott |= (uint32_t)((res[r].state == KC_RES_BOUNDED) & (res[r].limit == lim)) << r;
     if (out->numa_limited)

@@ -14,6 +14,7 @@
 #include "report/report_prom.h"
 #include "util/util.h"
 #include "fit.h"
+#include "place.h"
 
 /* The help of fit: its options come from the option table (options.c). */
 static const char help_fit_head[] =
@@ -110,41 +111,13 @@ static int load_facts_set(const kc_cli *o, const kc_catalog *cat, kc_facts *fact
     return o->set ? kc_spec_apply_set(o->set, cat, facts, err) : 0;
 }
 
-/* Place the counted shapes: their demand becomes existing usage of the host. Demands the
- * usage record has no place for (network, IOPS) are not subtracted: say so. */
-/* Place @count VMs of a counted row: what they hold becomes usage of the host, from the
- * per-VM figures the fit computed (hugepage RAM in whole pages, network, I/O, and a cpu=
- * load that is then known for their vCPUs). Their memory overhead is derived from the
- * usage by the core, as for existing VMs. */
-static int place(kc_host *host, const kc_fit_row *row, kc_error *err)
+/* Place @row's VMs (SPEC:COUNT) on @host: what they hold becomes usage of the host, by the
+ * core's one usage-adding function (the fleet's placement uses it too). */
+static int place(kc_host *host, const kc_fit_row *row, const kc_policy *policy, kc_error *err)
 {
-    const kc_shape *s = &row->shape;
-    uint64_t n = row->want;
-    kc_u128 add[9] = {
-        (kc_u128)(s->hugepages ? 0 : s->mem_mib) * n,
-        (kc_u128)(s->hugepages ? row->fit.res[KC_RES_HUGEPAGES].per_vm : 0) * n,
-        (kc_u128)s->vcpus * n,
-        (kc_u128)s->disk_mib * n,
-        (kc_u128)s->net_kbps * n,
-        (kc_u128)s->iops * n,
-        (kc_u128)s->mbps * n,
-        (kc_u128)(s->cpu_util_bp ? s->vcpus : 0) * n,
-        (kc_u128)s->vcpus * s->cpu_util_bp * n,
-    };
-    kc_usage *u = &host->used;
-    uint64_t *field[9] = { &u->mem_mib, &u->hugepages_mib, &u->vcpus, &u->disk_mib,
-                           &u->net_kbps, &u->iops, &u->mbps, &u->load_vcpus, &u->load_bp };
-
-    for (size_t i = 0; i < 9; i++)
-        if (add[i] + *field[i] > UINT64_MAX)
-            return kc_error_set(err, KC_ERR_INVALID, "placing '%s' overflows the host's usage",
-                                row->label);
-    if ((kc_u128)u->vms + n > UINT64_MAX)
-        return kc_error_set(err, KC_ERR_INVALID, "placing '%s' overflows the host's usage",
+    if (kc_place_add(host, &row->shape, policy, row->want, err) < 0)
+        return kc_error_set(err, err->code, "placing '%s' overflows the host's usage",
                             row->label);
-    for (size_t i = 0; i < 9; i++)
-        *field[i] += (uint64_t)add[i];
-    u->vms += n;
     return 0;
 }
 
@@ -182,6 +155,21 @@ static void add_warnings(kc_fit_report *rep, const kc_catalog *cat, const char *
     if (p->numa == KC_NUMA_STRICT && rep->host.n_numa <= 1)
         kc_report_warn(rep, "--numa strict on a host with one NUMA node (or none known): "
                             "the same as spread");
+    /* a host over its plannable capacity already (existing VMs): say by how much */
+    for (int r = 0; rep->n_rows > 0 && r < KC_RES_LAST; r++) {
+        const kc_res_fit *rf = &rep->rows[0].fit.res[r];
+
+        if (r == KC_RES_CPU_LOAD || rf->state == KC_RES_ABSENT ||
+            rf->state == KC_RES_UNKNOWN || rf->used <= rf->capacity)
+            continue;
+        kc_report_warn(rep, "the host is over its %s already: its VMs hold %llu %s of the "
+                            "%llu %s that may be planned, %llu %s over",
+                       kc_resource_name((kc_resource)r), (unsigned long long)rf->used,
+                       kc_resource_unit((kc_resource)r), (unsigned long long)rf->capacity,
+                       kc_resource_unit((kc_resource)r),
+                       (unsigned long long)(rf->used - rf->capacity),
+                       kc_resource_unit((kc_resource)r));
+    }
     for (size_t i = 0; i < rep->n_rows; i++) {
         const kc_fit_row *row = &rep->rows[i];
 
@@ -242,6 +230,9 @@ static int run_fit(const kc_cli *o, const kc_catalog *cat, const kc_facts *facts
         goto out;
     }
     rep.existing_used = rep.host.used;
+    /* a policy that leaves nothing to plan is the user's input, not the VM's fault */
+    if (kc_fit_check_policy(&rep.host, &rep.policy, err) < 0)
+        goto out;
 
     /* Counted shapes are placed first, in the order given; each must fit. */
     for (size_t i = 0; i < rep.n_rows; i++) {
@@ -258,7 +249,7 @@ static int run_fit(const kc_cli *o, const kc_catalog *cat, const kc_facts *facts
                          (unsigned long long)row->want);
             goto out;
         }
-        if (place(&rep.host, row, err) < 0)
+        if (place(&rep.host, row, &rep.policy, err) < 0)
             goto out;
     }
     for (size_t i = 0; i < rep.n_rows; i++) {

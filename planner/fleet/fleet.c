@@ -323,7 +323,9 @@ int kc_fleet_plan(kc_fleet *fleet, const kc_catalog *cat, const kc_shape *shapes
             fleet->n_failed++;
             continue;
         }
-        h->ok = kc_facts_to_host(h->facts, cat, existing, &h->host, &h->err) == 0;
+        /* a policy that leaves nothing of this host to plan: a row with that error */
+        h->ok = kc_facts_to_host(h->facts, cat, existing, &h->host, &h->err) == 0 &&
+                kc_fit_check_policy(&h->host, policy, &h->err) == 0;
         if (!h->ok) {
             fleet->n_failed++;
             continue;
@@ -368,13 +370,20 @@ int kc_fleet_plan(kc_fleet *fleet, const kc_catalog *cat, const kc_shape *shapes
     if (kc_place_solve(ok_hosts, n_ok, shapes, counts, n_shapes, policy, &fleet->place,
                        err) < 0)
         goto out;
+    /* each host's count is how many more fit after the placement, as in `kvmcap fit` */
+    memset(fleet->total, 0, (n_shapes ? n_shapes : 1) * sizeof(*fleet->total));
     for (size_t k = 0; k < n_ok; k++) {
         kc_fleet_host *h = &fleet->hosts[ok_index[k]];
 
         free(h->placed);
         h->placed = kc_xcalloc(n_shapes ? n_shapes : 1, sizeof(*h->placed));
-        for (size_t s = 0; s < n_shapes; s++)
+        for (size_t s = 0; s < n_shapes; s++) {
             h->placed[s] = fleet->place->counts[s * n_ok + k];
+            if (kc_fit_compute(&fleet->place->hosts[k], &shapes[s], policy, &h->fits[s],
+                               err) < 0)
+                goto out;
+            fleet->total[s] += h->fits[s].count;    /* at most the sum before placement */
+        }
     }
     ret = 0;
  out:

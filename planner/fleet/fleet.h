@@ -26,9 +26,10 @@ typedef struct kc_fleet_host {
     kc_error err;                  /* !ok: why */
     kc_facts *facts;               /* collected facts (owned; also set when planning failed) */
     kc_host host;                  /* ok: the core's view */
-    kc_fit *fits;                  /* ok: one per shape (owned); count, bottleneck, too_big,
-                                      too_big_res and numa_limited only (the per-resource
-                                      table is not built: kc_fit_count_on) */
+    kc_fit *fits;                  /* ok: one per shape (owned): how many more fit, after the
+                                      placement when there is one (as in `kvmcap fit`); with
+                                      no placement only count, bottleneck, too_big,
+                                      too_big_res and numa_limited (kc_fit_count_on) */
     uint64_t *placed;              /* ok, with counted shapes: VMs of each shape placed here */
     char facts_file[4096];         /* --save-facts: the file written, "" = none */
 } kc_fleet_host;

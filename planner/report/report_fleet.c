@@ -128,7 +128,8 @@ void kc_report_fleet_text(FILE *out, const kc_fleet_report *meta)
     }
     if (!fleet->place)
         return;
-    fprintf(out, "\nplacement (largest shapes first, each on the hosts in the order given)\n");
+    fprintf(out, "\nplacement (largest shapes first, each on the hosts in the order given;\n"
+                 "the counts above are how many more fit after it, as in 'kvmcap fit')\n");
     for (size_t s = 0; s < fleet->place->n_shapes; s++) {
         const kc_place_shape *ps = &fleet->place->shapes[s];
         bool first = true;

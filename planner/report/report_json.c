@@ -59,6 +59,8 @@ static void row_json(cJSON *shapes, const kc_fit_report *rep, const kc_fit_row *
     kc_report_answer_json(o, row->fit.count, row->fit.bottleneck, row->fit.too_big,
                           row->fit.too_big_res);
     add_bool(o, "numa_limited", row->fit.numa_limited);
+    if (rep->policy.numa == KC_NUMA_STRICT && rep->host.n_numa > 1)    /* the host-wide count */
+        kc_json_add_u64(o, "spread_count", row->fit.spread_count);
     res = kc_json_add_arr(o, "resources");
     for (int r = 0; r < KC_RES_LAST; r++) {
         const kc_res_fit *rf = &row->fit.res[r];

@@ -43,8 +43,8 @@ size_t kc_report_size_warnings(const kc_sizing *s, const kc_size_opts *opts,
     size_t n = 0;
 
     if (opts->policy.numa == KC_NUMA_STRICT && n < max)
-        snprintf(out[n++], sizeof(out[0]), "--numa strict: NUMA nodes are packed as bins of "
-                 "their own");
+        snprintf(out[n++], sizeof(out[0]), "--numa strict: packed node by node, as the "
+                 "host's smallest node");
     for (size_t i = 0; i < s->n_results && n < max; i++) {
         const kc_size_result *r = &s->results[i];
         char names[64];

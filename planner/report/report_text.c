@@ -240,9 +240,10 @@ static void print_verdict(FILE *out, const kc_fit_report *rep, const kc_fit_row 
 
     bottleneck_names(names, sizeof(names), fit->bottleneck);
     if (row->has_count) {
-        fprintf(out, "%llu VM%s of %s placed; %llu more would fit (%s).\n",
+        fprintf(out, "%llu VM%s of %s placed; %llu more would fit (%s%s).\n",
                 (unsigned long long)row->want, row->want == 1 ? "" : "s", row->label,
-                (unsigned long long)fit->count, fit->too_big ? "too big" : names);
+                (unsigned long long)fit->count, fit->too_big ? "too big" : names,
+                fit->numa_limited ? " per NUMA node" : "");
         return;
     }
     if (fit->too_big) {
@@ -251,10 +252,13 @@ static void print_verdict(FILE *out, const kc_fit_report *rep, const kc_fit_row 
                 rep->policy.numa == KC_NUMA_STRICT && h->n_numa > 1 ? " in any NUMA node" : "");
         return;
     }
-    fprintf(out, "%llu VM%s of %s fit%s; %s %s the limit%s.", (unsigned long long)fit->count,
+    fprintf(out, "%llu VM%s of %s fit%s; %s %s the limit", (unsigned long long)fit->count,
             fit->count == 1 ? "" : "s", row->label, fit->count == 1 ? "s" : "", names,
-            strchr(names, ' ') ? "are" : "is",
-            fit->numa_limited ? " (per NUMA node)" : "");
+            strchr(names, ' ') ? "are" : "is");
+    if (fit->numa_limited)    /* the split into nodes costs VMs: say how many */
+        fprintf(out, " per NUMA node (%llu with --numa spread)",
+                (unsigned long long)fit->spread_count);
+    fputc('.', out);
     if (fit->count == 0) {
         fputc('\n', out);
         return;

@@ -89,6 +89,13 @@ static void random_case(uint64_t *s, kc_host *h, kc_shape *v, kc_policy *p)
                           .mem_mib = pick(s, 0, 1ull << 20),
                           .hugepages_mib = pick(s, 0, 1ull << 16),
                           .disk_mib = pick(s, 0, 1ull << 24) };
+    /* VMs of known node (placed under --numa strict): now and then more than the host's
+     * usage, which both paths must reject */
+    for (size_t n = 0; n < h->n_numa && kc_test_rand(s) % 3 == 0; n++)
+        h->node_used[n] = (kc_node_usage){
+            .vms = h->used.vms / 2, .vcpus = pick(s, 0, h->used.vcpus / 2 + 1),
+            .mem_mib = pick(s, 0, h->used.mem_mib / 2 + 1),
+            .hugepages_mib = h->used.hugepages_mib / 4 };
     *v = (kc_shape){ .vcpus = (uint32_t)pick(s, 1, 64), .mem_mib = pick(s, 1, 1ull << 18),
                      .hugepages = kc_test_rand(s) % 4 == 0 };
     if (kc_test_rand(s) % 2)
