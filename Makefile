@@ -85,7 +85,7 @@ VERSION = 0.1.0
 # Unit tests and golden CLI cases (the CLI cases are Criterion tests too: tests/unit/test_cli.c).
 check: $(BUILD)/kvmcap $(BUILD)/unit-tests
 	LC_ALL=C TZ=UTC NO_COLOR=1 KVMCAP_BIN=$(BUILD)/kvmcap KVMCAP_DATADIR=$(CURDIR)/data \
-	    $(BUILD)/unit-tests -j2 $(TESTFLAGS)
+	    KVMCAP_ACTUAL_DIR=$(BUILD)/cli-actual $(BUILD)/unit-tests -j2 $(TESTFLAGS)
 
 # The same suite under ASan+UBSan in its own build tree. Criterion forks a child per test and
 # does not fail on a sanitizer report in a child, so the reports go to files and any file fails.
@@ -95,8 +95,9 @@ check-san:
 	$(MAKE) --no-print-directory BUILD=$(SANDIR) SAN=address,undefined OPT='-O1 -g' \
 	    $(SANDIR)/kvmcap $(SANDIR)/unit-tests
 	LC_ALL=C TZ=UTC NO_COLOR=1 KVMCAP_BIN=$(SANDIR)/kvmcap KVMCAP_DATADIR=$(CURDIR)/data \
-	    ASAN_OPTIONS=log_path=$(CURDIR)/$(SANDIR)/reports/asan:detect_leaks=1:abort_on_error=1 \
-	    UBSAN_OPTIONS=log_path=$(CURDIR)/$(SANDIR)/reports/ubsan:print_stacktrace=1:halt_on_error=1 \
+	    KVMCAP_ACTUAL_DIR=$(SANDIR)/cli-actual \
+	    ASAN_OPTIONS=log_path=$(abspath $(SANDIR))/reports/asan:detect_leaks=1:abort_on_error=1 \
+	    UBSAN_OPTIONS=log_path=$(abspath $(SANDIR))/reports/ubsan:print_stacktrace=1:halt_on_error=1 \
 	    LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	    $(SANDIR)/unit-tests -j2 $(TESTFLAGS)
 	@# a log holding only LeakSanitizer's "Suppressions used" table is not a report
@@ -114,18 +115,60 @@ check-clang:
 test-live: $(BUILD)/kvmcap
 	@rc=0; for t in tests/live/*.sh; do \
 	    case $$t in */lib.sh) continue;; esac; \
-	    echo "== $$t"; KVMCAP_BIN=$(CURDIR)/$(BUILD)/kvmcap bash $$t || rc=1; \
+	    echo "== $$t"; KVMCAP_BIN=$(abspath $(BUILD))/kvmcap bash $$t || rc=1; \
 	done; exit $$rc
 
-# What a new user runs: installs what is missing, then every suite. Fragments included below
-# add their own suites to TEST_EXTRA (fuzzing, memory checks, lint).
-TEST_EXTRA ?= check-clang
+# What a new user runs: installs what is missing, then every suite, each under `suite-NAME`,
+# which prints the suite's wall time; the table of them and the total close the run (also in
+# $(BUILD)/test-times.txt). A failing suite stops the run, as the first failure did before.
+#
+# The machine has two cores, so the suites run in two kinds of phase:
+#   TEST_SERIAL  one after the other, each given both cores (make -j$(TEST_JOBS): the builds,
+#                Criterion's -j2, clang-tidy's two processes);
+#   TEST_PAIRED  suites that use one core (valgrind's runs, cppcheck, each fuzz target),
+#                run side by side as one `make -j$(TEST_JOBS) -Otarget` phase;
+# then test-live alone (its deadlines are wall-clock). Fragments included below add their
+# suites to either list (fuzzing, memory checks, lint).
+#
+# What it takes on the project's 2-core machine (Dec 2026), suite by suite with /usr/bin/time,
+# while other builds shared the machine (load 2-15): the wall clocks were 2-4 times the work,
+# so the figures are the CPU seconds (user+sys) each suite needs and the idle-machine wall
+# they give. check 43-54 s, check-san 96-135, check-clang 40-63 (each about half that on two
+# cores now that their builds run with -j2), bench-build and check-install 1-2, the fuzz
+# build 29, lint-tidy 155-167 (two processes: ~80 s), check-valgrind 140 (one core),
+# fuzz-ci ~110 of wall-clock fuzzing (one core, beside valgrind), lint-cppcheck 5,
+# test-live ~200 s of mostly waiting (36 s CPU). The whole: about 9 minutes on an idle
+# machine (it was about 12 with serial builds and the one-core suites one after the other).
+# Under that load the sum of the wall clocks was 26 min before and 38 after (a heavier load:
+# not comparable). The deps step is not counted.
+TEST_JOBS ?= 2
+TIMES = $(BUILD)/test-times.txt
+TEST_SERIAL = check check-san check-clang bench-build check-install
+TEST_PAIRED =
+TEST_LAST = test-live
+
+.PHONY: bench-build
+bench-build: $(BUILD)/bench-core
+
 test: deps
-	$(MAKE) --no-print-directory check
-	$(MAKE) --no-print-directory check-san
-	$(MAKE) --no-print-directory $(BUILD)/bench-core
-	$(if $(strip $(TEST_EXTRA)),$(MAKE) --no-print-directory $(TEST_EXTRA))
-	$(MAKE) --no-print-directory test-live
+	@mkdir -p $(BUILD) && rm -f $(TIMES); start=$$(date +%s); rc=0; \
+	for s in $(TEST_SERIAL); do \
+	    $(MAKE) --no-print-directory -j$(TEST_JOBS) suite-$$s || { rc=1; break; }; \
+	done; \
+	if [ $$rc = 0 ] && [ -n "$(strip $(TEST_PAIRED))" ]; then \
+	    $(MAKE) --no-print-directory -j$(TEST_JOBS) -Otarget $(TEST_PAIRED:%=suite-%) || rc=1; fi; \
+	for s in $(TEST_LAST); do [ $$rc = 0 ] && { $(MAKE) --no-print-directory suite-$$s || rc=1; }; done; \
+	echo "== make test: wall time per suite"; cat $(TIMES); \
+	printf '%-16s %5d s%s\n' total $$(( $$(date +%s) - start )) "$$( [ $$rc = 0 ] || echo '  FAILED')"; \
+	exit $$rc
+
+# One suite, timed: `make suite-check` is `make check` that also prints (and records in
+# $(TIMES)) how long it took.
+suite-%:
+	@mkdir -p $(BUILD); echo "== $*"; s=$$(date +%s); \
+	$(MAKE) --no-print-directory $*; rc=$$?; t=$$(( $$(date +%s) - s )); \
+	line=$$(printf '%-16s %5d s%s' '$*' $$t "$$( [ $$rc = 0 ] || echo '  FAILED')"); \
+	echo "$$line" >>$(TIMES); echo "== $$line"; exit $$rc
 
 # The main job: install what is missing, build, answer for this host (in that order, even
 # under make -j).
@@ -174,7 +217,6 @@ uninstall:
 # An install into a temporary DESTDIR, checked (tests/install/check.sh): the installed
 # binary run from elsewhere finds its data, the man page renders without warnings, the
 # completion loads and completes, uninstall leaves nothing. Part of `make test`.
-TEST_EXTRA += check-install
 check-install: $(BUILD)/kvmcap
 	@tmp=$$(mktemp -d /tmp/kvmcap-install.XXXXXX) || exit 1; \
 	$(MAKE) --no-print-directory install DESTDIR="$$tmp" PREFIX=/usr >/dev/null && \

@@ -9,7 +9,7 @@
 /*
  * The packing engine sees a host as a vector of capacities and a VM as a vector of demands,
  * one entry per kc_resource. Both come from kc_fit_compute(), so that packing one shape on
- * one host gives exactly the single-host count of DESIGN 1.2 (same reserve, overcommit,
+ * one host gives exactly the single-host count of doc/model.md 2 (same reserve, overcommit,
  * ratio, max util, hugepage rounding, overhead, existing VMs).
  *
  * Limitation: --numa strict is honoured for the physical rule (a VM bigger than every node

@@ -567,18 +567,20 @@ int kc_fit_check_policy(const kc_host *host, const kc_policy *policy, kc_error *
 
 const char *kc_resource_name(kc_resource r)
 {
-    static const char *const names[KC_RES_LAST] = {
+    static const char *const names[] = {
         "memory", "hugepages", "cpu", "cpu_load", "network", "disk", "iops", "throughput",
     };
+    _Static_assert(sizeof(names) / sizeof(names[0]) == KC_RES_LAST, "one name per kc_resource");
 
     return (unsigned)r < KC_RES_LAST ? names[r] : "unknown";
 }
 
 const char *kc_resource_unit(kc_resource r)
 {
-    static const char *const units[KC_RES_LAST] = {
+    static const char *const units[] = {
         "MiB", "MiB", "vCPU", "core/10000", "kbit/s", "MiB", "IOPS", "MB/s",
     };
+    _Static_assert(sizeof(units) / sizeof(units[0]) == KC_RES_LAST, "one unit per kc_resource");
 
     return (unsigned)r < KC_RES_LAST ? units[r] : "";
 }

@@ -5,6 +5,7 @@
 
 #include "kc.h"
 
+/* Adding a resource: the checklist is doc/hacking.md 2. */
 typedef enum kc_resource {
     KC_RES_MEMORY,        /* hard: RAM - reserve, x overcommit, x max util */
     KC_RES_HUGEPAGES,     /* hard: the hugepage pool, never overcommitted */
@@ -16,6 +17,9 @@ typedef enum kc_resource {
     KC_RES_THROUGHPUT,    /* shared: device MB/s, network storage capped by its link */
     KC_RES_LAST
 } kc_resource;
+
+/* Resource sets are bit masks (1u << kc_resource) in uint32_t fields. */
+_Static_assert(KC_RES_LAST <= 32, "a kc_resource bit mask is a uint32_t");
 
 typedef enum kc_res_state {
     KC_RES_ABSENT,        /* neither the host has it nor the VM asks: not shown */

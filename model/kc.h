@@ -165,7 +165,7 @@ typedef struct kc_policy {
     uint32_t nat_efficiency_bp;   /* from the catalog; used with KC_NET_NAT */
 } kc_policy;
 
-/* Fill @policy with the defaults of DESIGN 1.2 (512 MiB reserve, ratio 4.0, 100 % util,
+/* Fill @policy with the defaults of doc/model.md 4.1 (512 MiB reserve, ratio 4.0, 100 % util,
  * bridge networking; NAT efficiency 100 % until the planner sets the catalog's figure). */
 void kc_policy_init(kc_policy *policy);
 

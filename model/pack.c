@@ -323,17 +323,21 @@ int kc_pack_fit_mixed(const uint64_t *cap, size_t n_dims, const kc_pack_item *pl
 
 const char *kc_pack_heuristic_name(kc_pack_heuristic h)
 {
-    static const char *const names[KC_PACK_HEURISTIC_LAST] = {
+    static const char *const names[] = {
         "ffd-l1", "ffd-l2", "ffd-max", "dot-product", "best-fit", "exact", "min-slack",
         "ffd-scarce", "multi-bin",
     };
+    _Static_assert(sizeof(names) / sizeof(names[0]) == KC_PACK_HEURISTIC_LAST,
+                   "one name per kc_pack_heuristic");
 
     return (unsigned)h < KC_PACK_HEURISTIC_LAST ? names[h] : "unknown";
 }
 
 const char *kc_pack_bound_name(kc_pack_bound b)
 {
-    static const char *const names[KC_PACK_BOUND_LAST] = { "volume", "l2", "clique", "dff" };
+    static const char *const names[] = { "volume", "l2", "clique", "dff" };
+    _Static_assert(sizeof(names) / sizeof(names[0]) == KC_PACK_BOUND_LAST,
+                   "one name per kc_pack_bound");
 
     return (unsigned)b < KC_PACK_BOUND_LAST ? names[b] : "unknown";
 }

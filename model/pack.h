@@ -13,6 +13,9 @@
  */
 #define KC_PACK_DIM_MAX 8          /* one per kc_resource */
 
+/* kc_pack_mixed keeps dimension sets as bit masks in uint32_t fields. */
+_Static_assert(KC_PACK_DIM_MAX <= 32, "a dimension bit mask is a uint32_t");
+
 typedef struct kc_pack_item {
     uint64_t demand[KC_PACK_DIM_MAX];   /* per item, in each dimension's unit; 0 = asks nothing */
     uint64_t count;                     /* how many; 0 is allowed and ignored */

@@ -7,6 +7,9 @@
 #include "fit.h"
 #include "pack.h"
 
+/* Sizing packs one dimension per resource (kc_pack_item.demand has KC_PACK_DIM_MAX). */
+_Static_assert(KC_PACK_DIM_MAX == KC_RES_LAST, "KC_PACK_DIM_MAX is one per kc_resource");
+
 /* One line of a workload: @count VMs of @shape, named @name in reports and errors (the
  * spec as the user wrote it, or the workload file's name). */
 typedef struct kc_workload_line {

@@ -18,6 +18,7 @@ typedef struct kc_command {
     void (*help)(FILE *out);
 } kc_command;
 
+/* Adding a command: doc/hacking.md 4. */
 static const kc_command commands[] = {
     { "fit", kc_cmd_fit, kc_help_fit },
     { "facts", kc_cmd_facts, kc_help_facts },

@@ -6,8 +6,8 @@
 #   make lint             cppcheck (suppressions: tests/cppcheck.supp) and clang-tidy
 #                         (configuration: .clang-tidy) over model/ and planner/; any finding fails
 #
-# Both run in `make test` (TEST_EXTRA). The live memcheck run against a private libvirtd is
-# part of tests/live/hostile.sh.
+# Both run in `make test` (TEST_SERIAL, TEST_PAIRED). The live memcheck run against a private
+# libvirtd is part of tests/live/hostile.sh.
 
 LINT_SRC    = $(MODEL_SRC) $(PLANNER_SRC) planner/main.c
 # (escaped for the inner `sh -c '...'` of lint-tidy)
@@ -37,4 +37,7 @@ lint-tidy:
 	    'clang-tidy -quiet {} -- $(LINT_CFLAGS) 2>/dev/null || { echo "clang-tidy: {}"; exit 255; }'
 	@echo "clang-tidy: clean"
 
-TEST_EXTRA += check-valgrind lint
+# lint-tidy runs two clang-tidy processes (TEST_SERIAL); valgrind's runs and cppcheck use one
+# core each (TEST_PAIRED: side by side with the fuzz targets).
+TEST_SERIAL += lint-tidy
+TEST_PAIRED += check-valgrind lint-layers lint-cppcheck

@@ -23,7 +23,8 @@
 #define KC_CLI_HOSTS_MAX 64
 #define KC_FILE_MAX (64u << 20)    /* input files above 64 MiB are not ours */
 
-/* Everything the command line said: the text of each option (where the option table of
+/* Adding an option: doc/hacking.md 5.
+ * Everything the command line said: the text of each option (where the option table of
  * options.c stores it), then the values kc_cli_check() parsed from it. */
 typedef struct kc_cli {
     const char *command;                /* "fit", "facts", "size", ... */

@@ -41,6 +41,7 @@ typedef struct kc_fact_storage {
     uint64_t used_mib;         /* allocated (whole group) */
 } kc_fact_storage;
 
+/* Adding a host fact: doc/hacking.md 6. */
 typedef struct kc_facts {
     kc_source source;
     char uri[256];             /* libvirt URI or file path; "" for spec */

@@ -31,7 +31,7 @@
 
 /*
  * Why a child process: libvirt's virConnectOpen*() can block forever on a peer that accepts
- * the connection and never answers (LIBVIRT.md), and so can any later call on a peer that
+ * the connection and never answers (doc/libvirt.md 1.2), and so can a later call on a peer that
  * stops mid-run before keepalive notices. A worker thread could be abandoned on expiry, but
  * it would keep libvirt's global state and locks busy inside our process (and a fleet
  * collects many hosts). A forked child bounds *every* call with one deadline, is killed

@@ -23,7 +23,7 @@ size_t kc_sysfs_add_nics(const char *root, kc_facts *facts);
 
 /* Classify the block device @block ("sda", "nvme0n1p2", "dm-0"): "nvme", "ssd" or "unknown".
  * Partitions are looked up on their disk, device-mapper devices on their slaves (all must
- * agree). rotational=1 is "unknown": virtual disks report it too (LIBVIRT.md). On "unknown"
+ * agree). rotational=1 is "unknown": virtual disks say 1 too (doc/libvirt.md 4.2). On "unknown"
  * @why (of @why_size bytes) says why; else it is "". Returns a static string. */
 const char *kc_sysfs_disk_type(const char *root, const char *block, char *why, size_t why_size);
 

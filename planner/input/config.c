@@ -10,7 +10,7 @@
 #include "input/config.h"
 #include "util/util.h"
 
-static const char *const key_names[KC_CONF_LAST] = {
+static const char *const key_names[] = {
     [KC_CONF_OVERCOMMIT] = "overcommit",
     [KC_CONF_RESERVE] = "reserve",
     [KC_CONF_RESERVE_CPUS] = "reserve-cpus",
@@ -25,6 +25,9 @@ static const char *const key_names[KC_CONF_LAST] = {
     [KC_CONF_CATALOG] = "catalog",
     [KC_CONF_TIMEOUT] = "timeout",
 };
+
+_Static_assert(sizeof(key_names) / sizeof(key_names[0]) == KC_CONF_LAST,
+               "one name per kc_conf_key");
 
 void kc_config_init(kc_config *cfg)
 {
@@ -229,7 +232,7 @@ int kc_config_load(kc_config *cfg, const char *explicit_path, kc_error *err)
 
 const char *kc_config_policy_field(kc_conf_key key)
 {
-    static const char *const fields[KC_CONF_POLICY_LAST] = {
+    static const char *const fields[] = {
         [KC_CONF_OVERCOMMIT] = "overcommit_pct",
         [KC_CONF_RESERVE] = "reserve_mib",
         [KC_CONF_RESERVE_CPUS] = "reserve_cpus",
@@ -242,6 +245,8 @@ const char *kc_config_policy_field(kc_conf_key key)
         [KC_CONF_NET_MODE] = "net_mode",
         [KC_CONF_EXISTING] = "existing",
     };
+    _Static_assert(sizeof(fields) / sizeof(fields[0]) == KC_CONF_POLICY_LAST,
+                   "one report field per policy key");
 
     return key < KC_CONF_POLICY_LAST ? fields[key] : "?";
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* workload.h: workload files.
  *
- * A workload file (DESIGN section 4):
+ * A workload file (README, "JSON reports"):
  *   { "workload": [ { "name": "web", "vm": "2c4g,disk=40g", "count": 200 }, ... ] }
  * "name" is optional (the spec is the name), "vm" is a VM spec or a flavor (without ":COUNT"),
  * "count" an integer from 0 to 2^53 - 1. Unknown keys are ignored.

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* fleet_json.c: the versioned JSON fleet report (DESIGN section 4, "report": "fleet"). */
+/* fleet_json.c: the versioned JSON fleet report (README "JSON reports", "report": "fleet"). */
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* fleet_json.h: the versioned JSON fleet report (DESIGN section 4, "report": "fleet"). */
+/* fleet_json.h: the versioned JSON fleet report (README "JSON reports", "report": "fleet"). */
 #ifndef KC_FLEET_JSON_H
 #define KC_FLEET_JSON_H
 

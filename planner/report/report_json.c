@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* report_json.c: the versioned JSON fit report (DESIGN section 4). */
+/* report_json.c: the versioned JSON fit report (README, "JSON reports"). */
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -37,7 +37,7 @@ typedef enum kc_existing {
     KC_EXISTING_LAST
 } kc_existing;
 
-/* Output formats (--format; --json is --format json). */
+/* Output formats (--format; --json is --format json). Adding one: doc/hacking.md 3. */
 typedef enum kc_format {
     KC_FORMAT_TABLE,
     KC_FORMAT_JSON,

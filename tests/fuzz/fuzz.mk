@@ -109,6 +109,9 @@ fuzz-run: $(FUZZ_BINS)
 fuzz-ci: fuzz-regress
 	$(MAKE) --no-print-directory fuzz-run FUZZ_SECONDS=$(FUZZ_CI_SECONDS)
 
-TEST_EXTRA += fuzz-ci
+# the build takes both cores (TEST_SERIAL); the runs, one target at a time, one core
+# (TEST_PAIRED: beside valgrind's)
+TEST_SERIAL += fuzz
+TEST_PAIRED += fuzz-ci
 
 -include $(shell find $(FUZZ_DIR)/obj -name '*.d' 2>/dev/null)

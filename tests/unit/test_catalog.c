@@ -10,6 +10,7 @@
 #include "input/catalog.h"
 #include "input/catalog_load.h"
 #include "input/spec.h"
+#include "helpers.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 

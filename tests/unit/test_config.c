@@ -13,6 +13,7 @@
 #include "input/catalog.h"
 #include "input/catalog_load.h"
 #include "input/config.h"
+#include "helpers.h"
 
 static kc_catalog *cat;
 static char tmpdir[64];

@@ -15,6 +15,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "helpers.h"
+
 #define RUN_SECONDS 120
 
 __extension__ typedef unsigned __int128 u128;
@@ -118,7 +120,7 @@ static const cJSON *first_shape(const cJSON *root)
     return s;
 }
 
-/* Memory limit of DESIGN 1.2: (RAM - reserve) x (1 + overcommit) / per VM, floored once. */
+/* Memory limit (doc/model.md 2.1): (RAM - reserve) x (1 + overcommit) / per VM, floored once. */
 static uint64_t mem_limit(uint64_t ram_mib, uint64_t reserve_mib, uint64_t overcommit_bp,
                           uint64_t vm_mib)
 {

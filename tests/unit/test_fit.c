@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* test_fit.c: every rule of DESIGN 1.2 for one host and one shape. */
+/* test_fit.c: every rule of doc/model.md 2 and 3 for one host and one shape. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <string.h>
@@ -19,7 +19,7 @@ static kc_fit fit_ok(const kc_host *host, const kc_shape *shape, const kc_policy
     return fit;
 }
 
-/* ---- the worked example of DESIGN 1.1 ---- */
+/* ---- the worked example of doc/model.md 1.1 ---- */
 
 Test(fit, worked_example_8c8g_fits_7_of_1c1g_memory_bound)
 {

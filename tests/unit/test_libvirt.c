@@ -14,6 +14,7 @@
 
 #include "facts/facts_libvirt.h"
 #include "facts/sysfs.h"
+#include "helpers.h"
 
 #define SYSROOT "tests/fixtures/sys"
 

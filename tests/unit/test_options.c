@@ -15,6 +15,7 @@
 #include "cli/options.h"
 #include "input/config.h"
 #include "util/names.h"
+#include "helpers.h"
 
 static char *slurp(const char *path)
 {

@@ -10,6 +10,7 @@
 
 #include "counter.h"
 #include "demand/prom.h"
+#include "helpers.h"
 
 #define N_(a) (sizeof(a) / sizeof((a)[0]))
 

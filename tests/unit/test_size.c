@@ -62,7 +62,7 @@ static const kc_size_result *by_name(const kc_sizing *sz, const char *name)
 
 Test(size, worked_example_host_counts_match_single_host_fit)
 {
-    /* 8c8g: 7 x 1c1g per host; 50 % overcommit: 11 per host (DESIGN 1.1) */
+    /* 8c8g: 7 x 1c1g per host; 50 % overcommit: 11 per host (doc/model.md 1.1) */
     kc_candidate c = cand("small", 8, 8192, 0);
     kc_size_opts o = opts_default();
     kc_workload_line w[1];

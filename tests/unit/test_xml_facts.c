@@ -7,6 +7,7 @@
 
 #include "facts/xml_facts.h"
 #include "util/util.h"
+#include "helpers.h"
 
 static char *fixture(const char *name)
 {
