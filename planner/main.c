@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "cli/cmd.h"
+#include "cli/cmd_demand.h"
 #include "input/catalog.h"
 #include "input/catalog_load.h"
 
@@ -35,6 +36,9 @@ int main(int argc, char **argv)
     int first = 1, ret, status;
 
     memset(&cli, 0, sizeof(cli));
+    /* the demand model's commands parse their own options */
+    if (argc > 1 && kc_cmd_demand_lookup(argv[1]))
+        return kc_cmd_demand_lookup(argv[1])(argc - 1, argv + 1);
     if (argc > 1 && argv[1][0] != '-') {
         char names[128] = "";
 

@@ -8,6 +8,9 @@
 
 /* One line per case; a directory under tests/cli without a line here fails below. */
 #define CLI_CASES(X) \
+    X(record_help, "record-help") \
+    X(err_record_no_out, "err-record-no-out") \
+    X(err_record_bad_interval, "err-record-bad-interval") \
     X(err_prometheus_duplicate_shape, "err-prometheus-duplicate-shape") \
     X(err_bad_timeout, "err-bad-timeout") \
     X(err_short_option_cluster, "err-short-option-cluster") \
