@@ -164,3 +164,64 @@ void kc_stats_vm(const kc_vm_series *s, uint32_t p_bp, uint64_t *scratch, kc_vm_
             kc_stats_summarize(NULL, 0, p_bp, scratch, &out->m[m]);
     }
 }
+
+void kc_rightsize_opts_init(kc_rightsize_opts *o)
+{
+    o->target_bp = 8000;
+    o->headroom_bp = 2000;
+    o->mem_floor_mib = 256;
+    o->idle_cpu_bp = 500;
+    o->undersized_bp = 9000;
+    o->steal_bp = 1000;
+}
+
+/* Whether a metric saw no activity at all (absent counts as none). */
+static bool quiet_metric(const kc_stats_summary *s)
+{
+    return s->count == 0 || s->max == 0;
+}
+
+void kc_rightsize_vm(const kc_vm_stats *vm, const kc_rightsize_opts *o, kc_vm_rightsize *out)
+{
+    const kc_stats_summary *cpu = &vm->m[KC_METRIC_CPU_DEMAND];
+    const kc_stats_summary *steal = &vm->m[KC_METRIC_STEAL_SHARE];
+    const kc_stats_summary *guest = &vm->m[KC_METRIC_GUEST_USED], *rss = &vm->m[KC_METRIC_RSS];
+    uint64_t p95 = cpu->count ? cpu->pct : 0, base_kib;
+    uint32_t target = o->target_bp ? o->target_bp : 8000;
+    kc_u128 need, mem;
+
+    memset(out, 0, sizeof(*out));
+    out->vcpus = vm->vcpus;
+    out->mem_mib = vm->mem_mib;
+    if (vm->running == 0) {
+        out->flags = KC_RIGHTSIZE_OFF;
+        out->reclaim_vcpus = vm->vcpus;
+        out->reclaim_mem_mib = vm->mem_mib;
+        return;
+    }
+    /* without CPU figures (the driver gave none) the vCPUs stay as they are */
+    if (cpu->count) {
+        need = ((kc_u128)p95 + target - 1) / target;
+        out->vcpus = need < 1 ? 1 : need > UINT32_MAX ? UINT32_MAX : (uint32_t)need;
+    }
+    base_kib = guest->count ? guest->max : rss->count ? rss->max : 0;
+    if (base_kib) {
+        mem = ((kc_u128)base_kib * (KC_BP_ONE + o->headroom_bp) + (kc_u128)KC_BP_ONE * 1024 - 1) /
+              ((kc_u128)KC_BP_ONE * 1024);
+        mem = (mem + 63) / 64 * 64;
+        out->mem_mib = mem < o->mem_floor_mib ? o->mem_floor_mib
+                       : mem > UINT64_MAX / 2 ? UINT64_MAX / 2 : (uint64_t)mem;
+    }
+    if (cpu->count && p95 < o->idle_cpu_bp && quiet_metric(&vm->m[KC_METRIC_NET]) &&
+        quiet_metric(&vm->m[KC_METRIC_IOPS]) && quiet_metric(&vm->m[KC_METRIC_DISK]))
+        out->flags |= KC_RIGHTSIZE_IDLE;
+    /* p95 is in bp of one core: all vCPUs busy is vcpus * 10000 */
+    if ((vm->vcpus && (kc_u128)p95 >= (kc_u128)o->undersized_bp * vm->vcpus) ||
+        (steal->count && steal->pct > o->steal_bp))
+        out->flags |= KC_RIGHTSIZE_UNDERSIZED;
+    if (!(out->flags & KC_RIGHTSIZE_UNDERSIZED) &&
+        (out->vcpus < vm->vcpus || (vm->mem_mib && out->mem_mib < vm->mem_mib)))
+        out->flags |= KC_RIGHTSIZE_OVERSIZED;
+    out->reclaim_vcpus = out->vcpus < vm->vcpus ? vm->vcpus - out->vcpus : 0;
+    out->reclaim_mem_mib = out->mem_mib < vm->mem_mib ? vm->mem_mib - out->mem_mib : 0;
+}

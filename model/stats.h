@@ -123,4 +123,43 @@ typedef struct kc_vm_stats {
 /* Summarise @s at percentile @p_bp into @out; @scratch has room for s->n values. */
 void kc_stats_vm(const kc_vm_series *s, uint32_t p_bp, uint64_t *scratch, kc_vm_stats *out);
 
+/*
+ * Right-sizing one VM from its demand (kvmcap rightsize; thresholds are options):
+ *   recommended vCPUs  ceil(cpu demand at the percentile / target), at least 1 (without
+ *                      any CPU figure: the allocation)
+ *   recommended memory (guest's used memory at its maximum where known, else RSS maximum)
+ *                      x (100 % + headroom), rounded up to 64 MiB, at least the floor
+ *   off                never running in the window: its whole allocation is reclaimable
+ *   idle               cpu demand at the percentile below idle_cpu_bp (known) and no network
+ *                      or disk I/O at all
+ *   undersized         cpu demand at the percentile at or above undersized_bp of its vCPUs,
+ *                      or steal share at the percentile above steal_bp
+ *   oversized          not undersized, and recommended vCPUs or memory below the allocation
+ */
+typedef struct kc_rightsize_opts {
+    uint32_t target_bp;         /* CPU utilisation to size for; default 8000 (80 %) */
+    uint32_t headroom_bp;       /* memory headroom; default 2000 (20 %) */
+    uint64_t mem_floor_mib;     /* default 256 */
+    uint32_t idle_cpu_bp;       /* of one core; default 500 (0.05 core) */
+    uint32_t undersized_bp;     /* of the VM's vCPUs; default 9000 (90 %) */
+    uint32_t steal_bp;          /* steal share; default 1000 (10 %) */
+} kc_rightsize_opts;
+
+#define KC_RIGHTSIZE_OVERSIZED 1u
+#define KC_RIGHTSIZE_UNDERSIZED 2u
+#define KC_RIGHTSIZE_IDLE 4u
+#define KC_RIGHTSIZE_OFF 8u
+
+typedef struct kc_vm_rightsize {
+    uint32_t vcpus;             /* recommended */
+    uint64_t mem_mib;           /* recommended */
+    unsigned flags;             /* KC_RIGHTSIZE_* */
+    uint64_t reclaim_vcpus, reclaim_mem_mib;  /* allocation above the recommendation */
+} kc_vm_rightsize;
+
+void kc_rightsize_opts_init(kc_rightsize_opts *o);
+
+/* Right-size @vm under @o into @out. */
+void kc_rightsize_vm(const kc_vm_stats *vm, const kc_rightsize_opts *o, kc_vm_rightsize *out);
+
 #endif /* KC_STATS_H */

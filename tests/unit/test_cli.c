@@ -9,6 +9,22 @@
 /* One line per case; a directory under tests/cli without a line here fails below. */
 #define CLI_CASES(X) \
     X(record_help, "record-help") \
+    X(demand_text, "demand-text") \
+    X(demand_json, "demand-json") \
+    X(demand_csv, "demand-csv") \
+    X(demand_window, "demand-window") \
+    X(rightsize_text, "rightsize-text") \
+    X(rightsize_json, "rightsize-json") \
+    X(rightsize_csv, "rightsize-csv") \
+    X(demand_help, "demand-help") \
+    X(rightsize_help, "rightsize-help") \
+    X(err_demand_not_recording, "err-demand-not-recording") \
+    X(err_demand_missing_file, "err-demand-missing-file") \
+    X(err_demand_no_file, "err-demand-no-file") \
+    X(err_demand_bad_percentile, "err-demand-bad-percentile") \
+    X(err_demand_rightsize_option, "err-demand-rightsize-option") \
+    X(err_demand_bad_since, "err-demand-bad-since") \
+    X(err_demand_format, "err-demand-format") \
     X(err_record_no_out, "err-record-no-out") \
     X(err_record_bad_interval, "err-record-bad-interval") \
     X(err_prometheus_duplicate_shape, "err-prometheus-duplicate-shape") \
