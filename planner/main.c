@@ -56,6 +56,8 @@ int main(int argc, char **argv)
         first = 2;
     }
     cli.command = cmd->name;
+    if (cmd->run == kc_cmd_fit && kc_fit_demand_take(&argc, argv, first, &err) < 0)
+        return kc_cli_fail(&err);
     ret = kc_cli_parse(argc, argv, first, cmd->help, &cli, &err);
     if (ret > 0)
         return kc_cli_finish_stdout();

@@ -4,8 +4,11 @@
 #ifndef KC_CMD_DEMAND_H
 #define KC_CMD_DEMAND_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
+#include "cli/cli.h"
+#include "input/catalog.h"
 #include "kc.h"
 
 /* argv[0] is the command's name ("record"); the options follow. */
@@ -26,5 +29,18 @@ int kc_cmd_parse_span_ms(const char *opt, const char *text, uint64_t max_ms, uin
 /* A point in time: "YYYY-MM-DDTHH:MM:SSZ" (UTC; "T" may be a space, the "Z" may be left out)
  * or "@SECONDS" since the epoch, into ns since the epoch. */
 int kc_cmd_parse_time_ns(const char *opt, const char *text, uint64_t *ns, kc_error *err);
+
+/* kvmcap [fit] --demand FILE: take --demand FILE (or --demand=FILE), --percentile P,
+ * --hostname H, --since T and --until T out of argv[@first..] (*@argc shrinks), so that the
+ * rest is parsed as for fit. Returns 0, or -1 with a usage error (one of them without
+ * --demand). */
+int kc_fit_demand_take(int *argc, char **argv, int first, kc_error *err);
+
+/* Whether --demand was given. */
+bool kc_fit_demand_wanted(void);
+
+/* Fit every --vm of @cli on the recorded host under the allocation and the demand model
+ * and print both (text or JSON). Returns 0, or -1 with @err. */
+int kc_fit_demand_run(const kc_cli *cli, kc_catalog *cat, kc_error *err);
 
 #endif /* KC_CMD_DEMAND_H */

@@ -490,3 +490,148 @@ void kc_report_rightsize_csv(FILE *out, const kc_demand_host *h, const kc_vm_rig
         fprintf(out, ",%u,%llu,%s\n", rs[i].vcpus, (unsigned long long)rs[i].mem_mib, flags);
     }
 }
+
+/* ---- kvmcap --demand FILE --vm SPEC ---- */
+
+static cJSON *bottleneck_names(uint32_t mask)
+{
+    return kc_json_resource_names(mask);
+}
+
+static cJSON *model_json(const kc_fit *f, bool with_resources)
+{
+    cJSON *o = kc_json_must(cJSON_CreateObject()), *res;
+
+    kc_json_add_u64(o, "count", f->count);
+    cJSON_AddItemToObject(o, "bottleneck", bottleneck_names(f->bottleneck));
+    if (!with_resources)
+        return o;
+    res = kc_json_add_arr(o, "resources");
+    for (int r = 0; r < KC_RES_LAST; r++) {
+        const kc_res_fit *rf = &f->res[r];
+        cJSON *e;
+
+        if (rf->state == KC_RES_ABSENT || r == KC_RES_CPU)
+            continue;
+        e = kc_json_must(cJSON_CreateObject());
+        cJSON_AddItemToArray(res, e);
+        kc_json_must(cJSON_AddStringToObject(e, "name", kc_resource_name((kc_resource)r)));
+        kc_json_must(cJSON_AddStringToObject(e, "unit", kc_resource_unit((kc_resource)r)));
+        kc_json_add_u64(e, "capacity", rf->capacity);
+        kc_json_add_u64(e, "used", rf->used);
+        kc_json_add_u64(e, "per_vm", rf->per_vm);
+        if (rf->state == KC_RES_BOUNDED)
+            kc_json_add_u64(e, "limit", rf->limit);
+        else
+            kc_json_must(cJSON_AddNullToObject(e, "limit"));
+    }
+    return o;
+}
+
+char *kc_report_fit_demand_json(const kc_fit_report *rep, const kc_demand_plan_row *rows,
+                                const kc_demand_host *h, const kc_demand_plan *plan,
+                                const kc_demand_meta *meta)
+{
+    char *alloc = kc_report_fit_json(rep, KC_VERSION);
+    cJSON *root = cJSON_Parse(alloc), *shapes, *d, *w, *typ;
+    char from[40], to[40];
+    size_t i = 0;
+
+    free(alloc);
+    kc_json_must(root);
+    shapes = cJSON_GetObjectItemCaseSensitive(root, "shapes");
+    cJSON_ArrayForEach(w, shapes) {
+        const kc_demand_plan_row *r = &rows[i++];
+        cJSON *models = kc_json_must(cJSON_CreateObject()), *dm, *per;
+        uint32_t bn = (r->by_alloc ? r->alloc.bottleneck : 0) |
+                      (r->by_demand ? r->demand.bottleneck : 0);
+
+        cJSON_ReplaceItemInObjectCaseSensitive(w, "count",
+                                               kc_json_must(cJSON_CreateNumber((double)r->count)));
+        cJSON_ReplaceItemInObjectCaseSensitive(w, "bottleneck", bottleneck_names(bn));
+        kc_json_must(cJSON_AddStringToObject(w, "bottleneck_model",
+                                             r->by_alloc && r->by_demand ? "both"
+                                             : r->by_alloc ? "allocation" : "demand"));
+        cJSON_AddItemToObject(w, "models", models);
+        cJSON_AddItemToObject(models, "allocation", model_json(&r->alloc, false));
+        dm = model_json(&r->demand, true);
+        cJSON_AddItemToObject(models, "demand", dm);
+        per = kc_json_add_obj(dm, "per_vm");
+        kc_json_must(cJSON_AddNumberToObject(per, "cpu_cores",
+                                             (double)r->dshape.cpu_util_bp *
+                                             r->dshape.vcpus / 10000.0));
+        kc_json_must(cJSON_AddStringToObject(per, "cpu_from",
+                                             kc_plan_source_name(r->cpu_source)));
+        kc_json_add_u64(per, "mem_mib", r->dshape.mem_mib);
+        kc_json_must(cJSON_AddStringToObject(per, "mem_from",
+                                             kc_plan_source_name(r->mem_source)));
+        kc_json_must(cJSON_AddNumberToObject(per, "net_mbps",
+                                             (double)r->dshape.net_kbps / 1000.0));
+        kc_json_add_u64(per, "iops", r->dshape.iops);
+        kc_json_add_u64(per, "mbps", r->dshape.mbps);
+    }
+    d = kc_json_add_obj(root, "demand");
+    kc_json_must(cJSON_AddStringToObject(d, "file", meta->file));
+    kc_json_must(cJSON_AddStringToObject(d, "hostname", h->hostname));
+    kc_json_must(cJSON_AddStringToObject(d, "uri", h->uri));
+    w = kc_json_add_obj(d, "window");
+    iso(from, sizeof(from), h->first_wall_ns);
+    iso(to, sizeof(to), h->last_wall_ns);
+    kc_json_must(cJSON_AddStringToObject(w, "from", from));
+    kc_json_must(cJSON_AddStringToObject(w, "to", to));
+    kc_json_add_u64(w, "seconds", (h->last_wall_ns - h->first_wall_ns) / 1000000000ull);
+    kc_json_must(cJSON_AddNumberToObject(d, "percentile", (double)meta->p_bp / 100.0));
+    kc_json_add_u64(d, "samples", h->samples);
+    kc_json_must(cJSON_AddNumberToObject(d, "existing_cpu_cores",
+                                         (double)plan->dhost.used.load_bp / 10000.0));
+    kc_json_add_u64(d, "existing_mem_rss_mib", plan->dhost.used.mem_mib);
+    typ = kc_json_add_obj(d, "typical");
+    kc_json_must(cJSON_AddNumberToObject(typ, "cpu_cores_per_vcpu",
+                                         (double)plan->cpu_bp_per_vcpu / 10000.0));
+    kc_json_must(cJSON_AddNumberToObject(typ, "rss_per_mem",
+                                         (double)plan->rss_bp_of_mem / 10000.0));
+    return kc_json_print(root);
+}
+
+static void model_line(FILE *out, const char *name, const kc_fit *f)
+{
+    fprintf(out, "  %-17s %8llu", name, (unsigned long long)f->count);
+    for (int r = 0, first = 1; r < KC_RES_LAST; r++)
+        if (f->bottleneck & (1u << r)) {
+            fprintf(out, "%s%s", first ? "  (" : ", ", kc_resource_name((kc_resource)r));
+            first = 0;
+        }
+    if (f->bottleneck)
+        fputc(')', out);
+    fputc('\n', out);
+}
+
+void kc_report_fit_demand_text(FILE *out, const kc_fit_report *rep,
+                               const kc_demand_plan_row *rows, const kc_demand_host *h,
+                               const kc_demand_plan *plan, const kc_demand_meta *meta)
+{
+    char pl[16];
+
+    pct_label(pl, sizeof(pl), meta->p_bp);
+    head_lines(out, "demand", h, meta);
+    fprintf(out, "existing VMs at their demand: %.2f cores (%s, with steal), %llu MiB resident "
+            "(max); typical VM: %.3f cores per vCPU, %.0f %% of its memory resident\n",
+            (double)plan->dhost.used.load_bp / 10000.0, pl,
+            (unsigned long long)plan->dhost.used.mem_mib,
+            (double)plan->cpu_bp_per_vcpu / 10000.0, (double)plan->rss_bp_of_mem / 100.0);
+    fprintf(out, "demand model: the same capacities and max util, no memory overcommit, no vCPU "
+            "ratio\n\n");
+    for (size_t i = 0; i < rep->n_rows; i++) {
+        const kc_demand_plan_row *r = &rows[i];
+
+        fprintf(out, "%s: %llu more fit (%s model)\n", kc_term_str(rep->rows[i].label),
+                (unsigned long long)r->count,
+                r->by_alloc && r->by_demand ? "both" : r->by_alloc ? "allocation" : "demand");
+        model_line(out, "allocation model", &r->alloc);
+        model_line(out, "demand model", &r->demand);
+        fprintf(out, "  one VM's demand: %.2f cores (%s), %llu MiB (%s)\n",
+                (double)r->dshape.cpu_util_bp * r->dshape.vcpus / 10000.0,
+                kc_plan_source_name(r->cpu_source), (unsigned long long)r->dshape.mem_mib,
+                kc_plan_source_name(r->mem_source));
+    }
+}

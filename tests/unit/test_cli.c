@@ -9,6 +9,11 @@
 /* One line per case; a directory under tests/cli without a line here fails below. */
 #define CLI_CASES(X) \
     X(record_help, "record-help") \
+    X(fit_demand_text, "fit-demand-text") \
+    X(fit_demand_json, "fit-demand-json") \
+    X(err_fit_demand_host, "err-fit-demand-host") \
+    X(err_fit_demand_percentile_alone, "err-fit-demand-percentile-alone") \
+    X(err_fit_demand_like_unknown, "err-fit-demand-like-unknown") \
     X(demand_text, "demand-text") \
     X(demand_json, "demand-json") \
     X(demand_csv, "demand-csv") \

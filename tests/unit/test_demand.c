@@ -313,3 +313,51 @@ Test(demand, the_fixture_for_the_golden_cases_is_this_recording)
     kc_demand_host_clear(&a);
     kc_demand_host_clear(&b);
 }
+
+#include "demand/plan.h"
+
+Test(demand, the_demand_model_plans_vms_at_their_use_against_the_hardware)
+{
+    kc_demand_host h = load(0, 0, 9500);
+    kc_demand_plan p;
+    kc_demand_plan_row r;
+    kc_host host;
+    kc_policy pol;
+    kc_shape s = { .vcpus = 2, .mem_mib = 4096 };
+    kc_error err = { 0 };
+
+    kc_host_init(&host);
+    host.cpus = 8;
+    host.mem_mib = 16384;
+    host.used.vms = 2;
+    host.used.vcpus = 6;
+    host.used.mem_mib = 6144;
+    kc_policy_init(&pol);
+    pol.overcommit_bp = 2000;
+    cr_assert_eq(kc_demand_plan_init(&h, &host, &pol, &p, &err), 0, "%s", err.msg);
+    cr_expect_eq(p.dhost.used.mem_mib, 1200, "the most RSS the host held");
+    cr_expect_eq(p.dhost.used.load_bp, 16100, "p95 of the CPU demand summed at each sample");
+    cr_expect_eq(p.cpu_bp_per_vcpu, 2012, "1.61 cores over 8 vCPUs");
+    cr_expect_eq(p.rss_bp_of_mem, 1563, "1200 of 7680 MiB, rounded up");
+    cr_assert_eq(kc_demand_plan_shape(&p, &h, &host, &pol, &s, NULL, &r, &err), 0, "%s",
+                 err.msg);
+    /* allocation: (16384 - 512) x 1.2 = 19046 MiB - 6144 held: 3 of 4096 */
+    cr_expect_eq(r.alloc.count, 3);
+    /* demand: memory (15872 - 1200) / 640 = 22; cpu load (80000 - 16100) / 4024 = 15 */
+    cr_expect_eq(r.dshape.mem_mib, 640, "4096 x 1200 / 7680 exactly");
+    cr_expect_eq(r.dshape.cpu_util_bp, 2012);
+    cr_expect_eq(r.demand.res[KC_RES_MEMORY].limit, 22);
+    cr_expect_eq(r.demand.res[KC_RES_CPU_LOAD].limit, 15);
+    cr_expect_eq(r.demand.count, 15);
+    cr_expect_eq(r.demand.bottleneck, 1u << KC_RES_CPU_LOAD);
+    cr_expect_eq(r.count, 3);
+    cr_expect(r.by_alloc && !r.by_demand);
+    /* like=busy: 1.1 cores per 2 vCPUs, 700 of 2048 MiB */
+    cr_assert_eq(kc_demand_plan_shape(&p, &h, &host, &pol, &s, "busy", &r, &err), 0);
+    cr_expect_eq(r.dshape.cpu_util_bp, 5500);
+    cr_expect_eq(r.dshape.mem_mib, 1400);
+    cr_expect_eq(r.cpu_source, KC_PLAN_LIKE);
+    cr_expect_eq(kc_demand_plan_shape(&p, &h, &host, &pol, &s, "off", &r, &err), -1);
+    cr_expect_eq(err.code, KC_ERR_INVALID);
+    kc_demand_host_clear(&h);
+}
