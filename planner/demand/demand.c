@@ -24,6 +24,8 @@ typedef struct vm_ctx {
     uint64_t mem_kib;
     kc_dom_state last_state;
     size_t last_slot;
+    size_t restarts;           /* a new domain id: a new QEMU process */
+    int64_t last_dom_id;
     bool seen;
 } vm_ctx;
 
@@ -65,6 +67,10 @@ static int on_row(void *arg, int64_t sample_id, const kc_sample_vm *vm)
 
     if (k == c->n)
         return 0;          /* outside the window */
+    if (c->seen && vm->dom_id >= 0 && c->last_dom_id >= 0 && vm->dom_id != c->last_dom_id)
+        c->restarts++;
+    if (vm->dom_id >= 0)
+        c->last_dom_id = vm->dom_id;
     c->seen = true;
     c->last_state = vm->state;
     c->last_slot = k;
@@ -137,7 +143,7 @@ static int load_vm(kc_store *st, const kc_store_vm *sv, const kc_store_slot *slo
                    uint64_t max_gap_ns, uint32_t p_bp, kc_demand_host *h, uint64_t **acc,
                    uint64_t *scratch, kc_demand_vm *out, kc_error *err)
 {
-    vm_ctx c = { .slots = slots, .n = n, .last_state = KC_DOM_NOSTATE };
+    vm_ctx c = { .slots = slots, .n = n, .last_state = KC_DOM_NOSTATE, .last_dom_id = -1 };
     uint64_t *metric[KC_METRIC_LAST] = { 0 };
     kc_vm_series s;
     const kc_fact_vm *fv;
@@ -174,8 +180,9 @@ static int load_vm(kc_store *st, const kc_store_vm *sv, const kc_store_slot *slo
     s.mem_mib = c.mem_kib ? (c.mem_kib + 1023) / 1024 : fv ? fv->mem_mib : 0;
     s.n = n;
     s.running = c.running;
+    /* restarts: counters that went backwards, and new processes (a new domain id) */
     s.resets = kc_stats_rates(c.pts[C_CPU], n, KC_STATS_MUL_CPU_BP, max_gap_ns,
-                              metric[KC_METRIC_CPU]);
+                              metric[KC_METRIC_CPU]) + c.restarts;
     kc_stats_rates(c.pts[C_DELAY], n, KC_STATS_MUL_CPU_BP, max_gap_ns, metric[KC_METRIC_STEAL]);
     kc_stats_rates(c.pts[C_NET], n, KC_STATS_MUL_KBPS, max_gap_ns, metric[KC_METRIC_NET]);
     kc_stats_rates(c.pts[C_IOPS], n, KC_STATS_MUL_MILLI_PER_S, max_gap_ns,

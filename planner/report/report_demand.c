@@ -119,6 +119,7 @@ static cJSON *vm_json(const kc_demand_vm *v, const char *pl)
     kc_json_add_u64(o, "samples", v->st.running);
     kc_json_add_u64(o, "resets", v->st.resets);
     add_metrics(o, v->st.m, pl);
+    add_num(o, "cpu_cores_mean", v->st.m[KC_METRIC_CPU].mean, U_CORES);
     add_metric(o, "steal_pct", &v->st.m[KC_METRIC_STEAL_SHARE], U_PCT, pl, false);
     return o;
 }

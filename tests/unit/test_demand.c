@@ -200,6 +200,9 @@ Test(demand, a_reboot_starts_a_new_series_and_a_destroyed_vm_stops_contributing)
     const kc_demand_vm *i = find(&h, "idle");
 
     cr_expect_eq(r->st.m[KC_METRIC_CPU].count, N - 2, "no rate across the reboot");
+    cr_expect_eq(r->st.resets, 1, "one new process");
+    cr_expect(g->gone);
+    cr_expect_not(r->gone);
     cr_expect_eq(r->st.m[KC_METRIC_CPU].max, 5000);
     cr_expect_eq(r->st.m[KC_METRIC_CPU].min, 0);
     cr_expect_eq(g->st.m[KC_METRIC_CPU].count, 29);
