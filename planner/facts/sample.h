@@ -51,7 +51,8 @@ typedef struct kc_sample_vm {
 /* One sample of the whole host. */
 typedef struct kc_sample {
     uint64_t wall_ns;          /* CLOCK_REALTIME at the start of the sample (may step) */
-    uint64_t mono_ns;          /* CLOCK_MONOTONIC at the start: what rates use */
+    uint64_t mono_ns;          /* CLOCK_MONOTONIC in the middle of the domains' statistics
+                                  call: what rates use */
     uint64_t took_ns;          /* how long the sample took */
     /* the host (virNodeGetCPUStats, virNodeGetMemoryStats, KSM); NONE = not given */
     uint64_t cpu_user_ns, cpu_system_ns, cpu_idle_ns, cpu_iowait_ns;

@@ -308,9 +308,12 @@ static int take(virConnectPtr conn, const char *root, kc_sample *s, kc_error *er
 
     memset(s, 0, sizeof(*s));
     s->wall_ns = clock_ns(CLOCK_REALTIME);
-    s->mono_ns = t0 = clock_ns(CLOCK_MONOTONIC);
+    t0 = clock_ns(CLOCK_MONOTONIC);
     /* flags 0: every domain, running or not; groups the driver lacks are left out */
     n = virConnectGetAllDomainStats(conn, groups, &recs, 0);
+    /* the counters were read somewhere during the call, which a loaded host can stretch to
+     * seconds: its midpoint is the reading's time, within half the call */
+    s->mono_ns = t0 + (clock_ns(CLOCK_MONOTONIC) - t0) / 2;
     if (n < 0)
         return kc_error_set(err, KC_ERR_HOST, "cannot read domain statistics: %s",
                             vir_msg(msg, sizeof(msg)));
