@@ -16,6 +16,10 @@ int kc_cmd_record_main(int argc, char **argv);
 int kc_cmd_demand_main(int argc, char **argv);
 int kc_cmd_rightsize_main(int argc, char **argv);
 
+/* demand (@rightsize false) or rightsize: parse, load, print; returns the exit status. */
+int kc_cmd_demand_run(int argc, char **argv, bool rightsize);
+extern const char kc_help_rightsize[];
+
 /* The entry point of one of these commands for @name, or NULL. */
 typedef int (*kc_cmd_main_fn)(int argc, char **argv);
 kc_cmd_main_fn kc_cmd_demand_lookup(const char *name);
