@@ -364,3 +364,65 @@ Test(demand, the_demand_model_plans_vms_at_their_use_against_the_hardware)
     cr_expect_eq(err.code, KC_ERR_INVALID);
     kc_demand_host_clear(&h);
 }
+
+#include "helpers.h"
+
+/* A hostile recording: any column of any row given another type or value must give figures
+ * or "bad input" (exit 3), never a crash or another error (a structured fuzz, run under the
+ * sanitizers by check-san). */
+Test(demand, any_value_anywhere_reads_or_is_refused_as_bad_input)
+{
+    static const char *const cols[][2] = {
+        { "samples", "mono_ns" }, { "samples", "wall_ns" }, { "samples", "run_id" },
+        { "samples", "fresh" }, { "samples", "cpu_user_ns" }, { "samples", "mem_free_kib" },
+        { "samples", "ksm_pages_sharing" }, { "samples", "page_kib" },
+        { "vm_samples", "state" }, { "vm_samples", "dom_id" }, { "vm_samples", "vcpus" },
+        { "vm_samples", "mem_kib" }, { "vm_samples", "cpu_time_ns" },
+        { "vm_samples", "vcpu_delay_ns" }, { "vm_samples", "rss_kib" },
+        { "vm_samples", "available_kib" }, { "vm_samples", "usable_kib" },
+        { "vm_samples", "net_rx_bytes" }, { "vm_samples", "wr_bytes" },
+        { "vm_samples", "sample_id" }, { "vms", "name" }, { "vms", "uuid" },
+        { "hosts", "hostname" }, { "runs", "interval_ms" }, { "runs", "facts" },
+    };
+    static const char *const vals[] = {
+        "-1", "0", "9223372036854775807", "-9223372036854775808", "'text'", "1.5", "x'00ff'",
+        "NULL", "'" "\x1b[31m" "'", "4294967296", "'{\"host\": {\"cpus\": 1}}'", "''",
+        "'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'",
+    };
+    uint64_t seed = 1515;
+    int read_ok = 0, refused = 0;
+
+    for (int round = 0; round < 30; round++) {
+        kc_demand_opts o = { .p_bp = 9500 };
+        kc_demand_host h;
+        kc_error err = { 0 };
+        sqlite3 *db;
+        char sqlq[512];
+        int n = (int)kc_test_range(&seed, 1, 3);
+
+        write_synthetic(path);
+        cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+        for (int i = 0; i < n; i++) {
+            size_t c = (size_t)(kc_test_rand(&seed) % (sizeof(cols) / sizeof(cols[0])));
+            size_t v = (size_t)(kc_test_rand(&seed) % (sizeof(vals) / sizeof(vals[0])));
+
+            snprintf(sqlq, sizeof(sqlq), "UPDATE %s SET %s = %s WHERE rowid IN (SELECT rowid "
+                     "FROM %s ORDER BY random() LIMIT 3)", cols[c][0], cols[c][1], vals[v],
+                     cols[c][0]);
+            if (strcmp(cols[c][0], "vm_samples") == 0)   /* WITHOUT ROWID */
+                snprintf(sqlq, sizeof(sqlq), "UPDATE OR IGNORE vm_samples SET %s = %s WHERE "
+                         "sample_id %% 7 = %d", cols[c][1], vals[v], (int)(v % 7));
+            (void)sqlite3_exec(db, sqlq, NULL, NULL, NULL);  /* a constraint may refuse it */
+        }
+        sqlite3_close(db);
+        if (kc_demand_load(path, &o, &h, &err) == 0) {
+            kc_demand_host_clear(&h);
+            read_ok++;
+        } else {
+            cr_expect_eq(err.code, KC_ERR_INVALID, "round %d: %s", round, err.msg);
+            refused++;
+        }
+    }
+    cr_expect(read_ok > 0 && refused > 0, "both outcomes seen: %d read, %d refused", read_ok,
+              refused);
+}
