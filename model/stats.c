@@ -45,6 +45,62 @@ static int cmp_u64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* Sort @n values ascending: an LSD radix sort by bytes (passes where every value has the same
+ * byte are skipped), insertion sort for short arrays, qsort if no scratch memory. A week of
+ * one VM at 20 s is 30240 values per metric: this is the cost of a demand report. */
+static void sort_u64(uint64_t *v, size_t n)
+{
+    uint64_t *tmp, *src = v, *dst;
+    size_t count[256];
+
+    if (n < 64) {
+        for (size_t i = 1; i < n; i++) {
+            uint64_t x = v[i];
+            size_t j = i;
+
+            for (; j > 0 && v[j - 1] > x; j--)
+                v[j] = v[j - 1];
+            v[j] = x;
+        }
+        return;
+    }
+    if (!(tmp = malloc(n * sizeof(*tmp)))) {
+        qsort(v, n, sizeof(*v), cmp_u64);
+        return;
+    }
+    dst = tmp;
+    for (unsigned shift = 0; shift < 64; shift += 8) {
+        size_t pos = 0;
+        bool one_bucket = false;
+
+        memset(count, 0, sizeof(count));
+        for (size_t i = 0; i < n; i++)
+            count[(src[i] >> shift) & 0xff]++;
+        for (size_t b = 0; b < 256; b++)
+            if (count[b] == n)
+                one_bucket = true;
+        if (one_bucket)
+            continue;
+        for (size_t b = 0; b < 256; b++) {
+            size_t c = count[b];
+
+            count[b] = pos;
+            pos += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            dst[count[(src[i] >> shift) & 0xff]++] = src[i];
+        {
+            uint64_t *t = src;
+
+            src = dst;
+            dst = t;
+        }
+    }
+    if (src != v)
+        memcpy(v, src, n * sizeof(*v));
+    free(tmp);
+}
+
 /* Move the values that are present to the front; returns how many. */
 static size_t compact(uint64_t *values, size_t n)
 {
@@ -75,7 +131,7 @@ uint64_t kc_stats_percentile(uint64_t *values, size_t n, uint32_t p_bp)
 
     if (m == 0)
         return KC_STATS_NONE;
-    qsort(values, m, sizeof(*values), cmp_u64);
+    sort_u64(values, m);
     return values[rank_of(m, p_bp)];
 }
 
@@ -92,7 +148,7 @@ void kc_stats_summarize(const uint64_t *values, size_t n, uint32_t p_bp, uint64_
     m = compact(scratch, n);
     if (m == 0)
         return;
-    qsort(scratch, m, sizeof(*scratch), cmp_u64);
+    sort_u64(scratch, m);
     for (size_t i = 0; i < m; i++)
         sum += scratch[i];
     out->count = m;

@@ -328,3 +328,44 @@ Test(stats, derive_adds_steal_to_cpu_and_shares_it_over_the_vcpus)
     cr_expect_eq(st.m[KC_METRIC_RSS].count, 0, "a metric the source lacks is absent");
     cr_expect_str_eq(kc_metric_name(KC_METRIC_STEAL_SHARE), "steal_share");
 }
+
+static int cmp_ref(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+    return (x > y) - (x < y);
+}
+
+Test(stats, long_series_sort_as_qsort_does_at_every_rank)
+{
+    uint64_t seed = 30240;
+
+    for (int round = 0; round < 30; round++) {
+        size_t n = (size_t)kc_test_range(&seed, 64, 5000);
+        uint64_t *v = malloc(n * sizeof(*v)), *ref = malloc(n * sizeof(*ref));
+        uint64_t *scratch = malloc(n * sizeof(*scratch));
+        unsigned kind = (unsigned)(kc_test_rand(&seed) % 4);
+        kc_stats_summary s;
+        size_t m = 0;
+
+        cr_assert(v && ref && scratch);
+        for (size_t i = 0; i < n; i++) {
+            uint64_t r = kc_test_rand(&seed);
+
+            /* full 64-bit values, small ones (bytes skipped), equal high bytes, gaps */
+            v[i] = kind == 0 ? r : kind == 1 ? r % 300 : kind == 2 ? (7ull << 56) | (r % 100000)
+                   : r % 5 == 0 ? NONE : r >> (r % 64);
+            if (v[i] != NONE)
+                ref[m++] = v[i];
+        }
+        qsort(ref, m, sizeof(*ref), cmp_ref);
+        kc_stats_summarize(v, n, 9500, scratch, &s);
+        cr_expect_eq(s.count, m);
+        for (size_t i = 0; i < m; i++)
+            cr_expect_eq(scratch[i], ref[i], "round %d kind %u rank %zu", round, kind, i);
+        cr_expect_eq(s.pct, ref[(95 * m + 99) / 100 - 1]);
+        free(v);
+        free(ref);
+        free(scratch);
+    }
+}
