@@ -43,6 +43,11 @@ RUN_PKGS = build-essential pkg-config libvirt-dev libcjson-dev libxml2-dev libsq
            libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86
 DEB_PKGS = $(RUN_PKGS) libcriterion-dev sqlite3 python3 clang libclang-rt-14-dev clang-tidy cppcheck \
            valgrind groff-base man-db
+# Prometheus as a demand source (planner/demand/prom*.c): libcurl to build; the server and
+# both exporters for tests/live/prometheus.sh.
+PKGS     += libcurl
+RUN_PKGS += libcurl4-openssl-dev
+DEB_PKGS += prometheus prometheus-node-exporter prometheus-libvirt-exporter
 
 .PHONY: all check check-san check-clang test test-live install uninstall deps clean run
 

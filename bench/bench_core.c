@@ -13,12 +13,13 @@
 
 #include "demand.h"
 #include "fit.h"
+#include "fit_reference.h"
 #include "pack.h"
 #include "size.h"
 #include "vbp_classes.h"
 
 /*
- * Usage: bench-core [--quick] [--vbp-only] [--flags 'CFLAGS'] [JSON_PATH]
+ * Usage: bench-core [--quick] [--vbp-only] [--fit-only] [--flags 'CFLAGS'] [JSON_PATH]
  *
  * Every input is generated from fixed seeds (the same numbers on every run), varied (no
  * input repeats in a way the compiler could fold) and exercises every resource: memory,
@@ -27,6 +28,10 @@
  * repetitions, with min and max beside it.
  */
 #define N_INPUTS 4096      /* fit inputs, cycled: too many to fold, few enough for cache */
+#define N_FIT_HOSTS 256    /* distinct hosts among them (input i is on host i % 256): a
+                              kc_host is 3.7 KB, and 4096 of them (15 MB) measured cache
+                              misses more than the fit; 256 are ~1 MB, as a loop over a
+                              fleet or sizing candidates touches */
 #define FIT_ITERS 200000
 
 typedef struct stat3 {
@@ -37,6 +42,7 @@ typedef struct stat3 {
 static uint64_t checksum;   /* every result lands here: printed at the end */
 static int quick;           /* --quick: fewer repetitions (a smoke run for CI) */
 static int vbp_only;        /* --vbp-only: only the vector packing classes, table only */
+static int fit_only;        /* --fit-only: only the fit rows, one repetition (for callgrind) */
 
 static uint64_t rng(uint64_t *s)
 {
@@ -165,10 +171,54 @@ static double time_fit(fit_fn fn, const kc_host *hosts, const kc_shape *shapes,
         int k = i % N_INPUTS;
         kc_fit fit;
 
-        if (fn(&hosts[k], &shapes[k], &policies[k], &fit, NULL) == 0)
+        if (fn(&hosts[k % N_FIT_HOSTS], &shapes[k], &policies[k], &fit, NULL) == 0)
             checksum += fit.count + fit.bottleneck;    /* consumed: the call stays */
         else
             checksum += 7;
+    }
+    return (now_ns() - t0) / FIT_ITERS;
+}
+
+/* kc_fit_count on the same inputs: the count, bottleneck and physical rule without the
+ * table (what sweep, fleet and sizing call in their loops). */
+static double time_count(const kc_host *hosts, const kc_shape *shapes,
+                         const kc_policy *policies)
+{
+    double t0 = now_ns();
+
+    for (int i = 0; i < FIT_ITERS; i++) {
+        int k = i % N_INPUTS;
+        kc_fit_summary sum;
+
+        if (kc_fit_count(&hosts[k % N_FIT_HOSTS], &shapes[k], &policies[k], &sum, NULL) == 0)
+            checksum += sum.count + sum.bottleneck;
+        else
+            checksum += 7;
+    }
+    return (now_ns() - t0) / FIT_ITERS;
+}
+
+/* kc_fit_count_on as a fleet or sizing loop uses it: each host (with its policy) prepared
+ * once, then FIT_SHAPES_PER_HOST shapes counted on it; the preparation is in the time. */
+#define FIT_SHAPES_PER_HOST 8
+static double time_count_on(const kc_host *hosts, const kc_shape *shapes,
+                            const kc_policy *policies)
+{
+    double t0 = now_ns();
+
+    for (int i = 0; i < FIT_ITERS; i += FIT_SHAPES_PER_HOST) {
+        int k = i % N_INPUTS;
+        kc_fit_host fh;
+
+        kc_fit_host_prepare(&hosts[k % N_FIT_HOSTS], &policies[k], &fh);
+        for (int j = 0; j < FIT_SHAPES_PER_HOST; j++) {
+            kc_fit_summary sum;
+
+            if (kc_fit_count_on(&fh, &shapes[(k + j) % N_INPUTS], &sum, NULL) == 0)
+                checksum += sum.count + sum.bottleneck;
+            else
+                checksum += 7;
+        }
     }
     return (now_ns() - t0) / FIT_ITERS;
 }
@@ -200,32 +250,41 @@ static double time_floor(const kc_fit *fits)
     return (now_ns() - t0) / FIT_ITERS;
 }
 
-/* kc_fit_compute and, interleaved with it so that a busy machine slows both alike,
- * kc_fit_compute_reference (the plain implementation: the "before" of the fast path). */
-static void bench_fit(int numa, stat3 *fast, stat3 *ref, stat3 *floor_ns)
+/* kc_fit_compute and, interleaved with it so that a busy machine slows all alike,
+ * kc_fit_compute_reference (the plain implementation: the "before" of the fast path), the
+ * division floor and (@count non-NULL) kc_fit_count. */
+static void bench_fit(int numa, stat3 *fast, stat3 *ref, stat3 *floor_ns, stat3 *count,
+                      stat3 *count_on)
 {
-    kc_host *hosts = xcalloc(N_INPUTS, sizeof(*hosts));
+    kc_host *hosts = xcalloc(N_FIT_HOSTS, sizeof(*hosts)), spare;
     kc_shape *shapes = xcalloc(N_INPUTS, sizeof(*shapes));
     kc_policy *policies = xcalloc(N_INPUTS, sizeof(*policies));
-    int reps = quick ? 3 : 15;
-    double t[15], tr[15], tf[15];
+    int reps = fit_only ? 1 : quick ? 3 : 15;
+    double t[15], tr[15], tf[15], tc[15], to[15];
     uint64_t s = numa ? 4242 : 42;
     kc_fit *fits = xcalloc(N_INPUTS, sizeof(*fits));
 
     for (int i = 0; i < N_INPUTS; i++) {
-        make_host(&hosts[i], &s, numa ? 8 : 0);
-        hosts[i].used = (kc_usage){ .vms = rng(&s) % 8, .vcpus = rng(&s) % 16,
-                                    .mem_mib = rng(&s) % 8192, .disk_mib = rng(&s) % 100000 };
+        kc_host *h = i < N_FIT_HOSTS ? &hosts[i] : &spare;    /* same random stream */
+
+        make_host(h, &s, numa ? 8 : 0);
+        h->used = (kc_usage){ .vms = rng(&s) % 8, .vcpus = rng(&s) % 16,
+                              .mem_mib = rng(&s) % 8192, .disk_mib = rng(&s) % 100000 };
         make_shape(&shapes[i], &s, 4);
         make_policy(&policies[i], &s, numa ? KC_NUMA_STRICT : KC_NUMA_SPREAD);
     }
     for (int i = 0; i < N_INPUTS; i++)
-        if (kc_fit_compute(&hosts[i], &shapes[i], &policies[i], &fits[i], NULL) < 0)
+        if (kc_fit_compute(&hosts[i % N_FIT_HOSTS], &shapes[i], &policies[i], &fits[i],
+                           NULL) < 0)
             memset(&fits[i], 0, sizeof(fits[i]));
     for (int r = 0; r < reps; r++) {
         t[r] = time_fit(kc_fit_compute, hosts, shapes, policies);
         tr[r] = time_fit(kc_fit_compute_reference, hosts, shapes, policies);
         tf[r] = time_floor(fits);
+        if (count) {
+            tc[r] = time_count(hosts, shapes, policies);
+            to[r] = time_count_on(hosts, shapes, policies);
+        }
     }
     free(fits);
     free(hosts);
@@ -234,6 +293,10 @@ static void bench_fit(int numa, stat3 *fast, stat3 *ref, stat3 *floor_ns)
     *fast = summarize(t, reps);
     *ref = summarize(tr, reps);
     *floor_ns = summarize(tf, reps);
+    if (count) {
+        *count = summarize(tc, reps);
+        *count_on = summarize(to, reps);
+    }
 }
 
 /* ---- packing ---- */
@@ -549,7 +612,7 @@ int main(int argc, char **argv)
     const char *json_path = "build/bench.json", *flags = "unknown";
     char cpu[256];
     double rss = 0, t_start = now_ns(), load = loadavg();
-    stat3 fit, fit_numa, fit_ref, fit_numa_ref, fit_floor, numa_floor, pack8, pack1000, size;
+    stat3 fit, fit_count, fit_count_on, fit_numa, fit_ref, fit_numa_ref, fit_floor, numa_floor, pack8, pack1000, size;
     scaling sc;
     kc_vbp_result vbp;
     FILE *f;
@@ -559,28 +622,42 @@ int main(int argc, char **argv)
             quick = 1;
         } else if (strcmp(argv[i], "--vbp-only") == 0) {
             vbp_only = 1;
+        } else if (strcmp(argv[i], "--fit-only") == 0) {
+            fit_only = 1;
         } else if (strcmp(argv[i], "--flags") == 0 && i + 1 < argc) {
             flags = argv[++i];
         } else if (argv[i][0] == '-') {
             fprintf(stderr, "bench: unknown option '%s'\n"
-                    "usage: bench-core [--quick] [--vbp-only] [--flags 'CFLAGS'] "
+                    "usage: bench-core [--quick] [--vbp-only] [--fit-only] [--flags 'CFLAGS'] "
                     "[JSON_PATH]\n", argv[i]);
             return 2;
         } else {
             json_path = argv[i];
         }
     }
+    if (fit_only) {
+        /* one repetition of each fit entry point on the same inputs: for an instruction
+         * count (valgrind --tool=callgrind), which a loaded machine does not disturb */
+        bench_fit(0, &fit, &fit_ref, &fit_floor, &fit_count, &fit_count_on);
+        row("fit_count_ns", fit_count, "ns", -1);
+        row("fit_count_on_ns", fit_count_on, "ns", -1);
+        row("fit_ns", fit, "ns", -1);
+        row("fit_reference_ns", fit_ref, "ns", -1);
+        row("fit_division_floor_ns", fit_floor, "ns", -1);
+        printf("(checksum %llu)\n", (unsigned long long)checksum);
+        return 0;
+    }
     if (!vbp_only)
         rss = size_peak_rss_mib();   /* first: the forked child inherits nothing big */
     /* the classic vector packing classes: 10 seeds per class and size (the literature's
      * count), 2 in a quick run */
-    kc_vbp_run(quick ? 2 : 10, &vbp);
+    kc_vbp_run(quick ? 2 : 10, quick ? 1 : 5, &vbp);
     if (vbp_only) {
         kc_vbp_print(&vbp);
         return 0;
     }
-    bench_fit(0, &fit, &fit_ref, &fit_floor);
-    bench_fit(1, &fit_numa, &fit_numa_ref, &numa_floor);
+    bench_fit(0, &fit, &fit_ref, &fit_floor, &fit_count, &fit_count_on);
+    bench_fit(1, &fit_numa, &fit_numa_ref, &numa_floor, NULL, NULL);
     pack8 = bench_pack(1, 8, 1000000, quick ? 3 : 15);
     pack1000 = bench_pack(100, 1000, 100000, quick ? 1 : 5);
     size = bench_size(quick ? 1 : 7);
@@ -597,7 +674,9 @@ int main(int argc, char **argv)
            flags);
     printf("%-26s %11s %11s %11s %4s  %-9s\n", "metric", "median", "min", "max", "unit",
            "target");
-    row("fit_ns", fit, "ns", 20);
+    row("fit_count_ns", fit_count, "ns", 20);
+    row("fit_count_on_ns", fit_count_on, "ns", 20);
+    row("fit_ns", fit, "ns", -1);
     row("fit_numa_ns", fit_numa, "ns", -1);
     row("fit_reference_ns", fit_ref, "ns", -1);
     row("fit_numa_reference_ns", fit_numa_ref, "ns", -1);
@@ -637,7 +716,9 @@ int main(int argc, char **argv)
     fputs(", \"flags\": ", f);
     json_str(f, flags);
     fprintf(f, " },\n  \"quick\": %s,\n", quick ? "true" : "false");
-    json_stat(f, "fit_ns", fit, "ns", 20, ",");
+    json_stat(f, "fit_count_ns", fit_count, "ns", 20, ",");
+    json_stat(f, "fit_count_on_ns", fit_count_on, "ns", 20, ",");
+    json_stat(f, "fit_ns", fit, "ns", -1, ",");
     json_stat(f, "fit_numa_ns", fit_numa, "ns", -1, ",");
     json_stat(f, "fit_reference_ns", fit_ref, "ns", -1, ",");
     json_stat(f, "fit_numa_reference_ns", fit_numa_ref, "ns", -1, ",");

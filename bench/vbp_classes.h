@@ -28,10 +28,16 @@ typedef struct kc_vbp_cell {
     double ms_sum, ms_max;
 } kc_vbp_cell;
 
+/* Vector triplets (class 10's construction in more dimensions): d = 3 and 5, n = 249 and 501
+ * VMs, the optimum n/3 known. */
+#define KC_VBP_TRIP_DIMS 2
+#define KC_VBP_TRIP_SIZES 2
+
 typedef struct kc_vbp_result {
-    unsigned seeds;
+    unsigned seeds, trip_seeds;
     kc_vbp_cell cells[KC_VBP_CLASSES][KC_VBP_SIZES];
-    double total_ms;
+    kc_vbp_cell trip[KC_VBP_TRIP_DIMS][KC_VBP_TRIP_SIZES];
+    double total_ms, trip_ms;
 } kc_vbp_result;
 
 /* Generate class @cls (1..10) with about @n items from @seed: *cap (2 entries) and up to
@@ -40,9 +46,9 @@ typedef struct kc_vbp_result {
 size_t kc_vbp_generate(unsigned cls, unsigned n, uint64_t seed, uint64_t *cap,
                        kc_pack_item *items);
 
-/* Run every class at n = 25, 50, 100, 200 over @seeds seeds; each packing is verified with
- * kc_pack_verify (exit 5 if one is wrong). */
-void kc_vbp_run(unsigned seeds, kc_vbp_result *out);
+/* Run every class at n = 25, 50, 100, 200 over @seeds seeds, and the vector triplets over
+ * @trip_seeds; each packing is verified with kc_pack_verify (exit 5 if one is wrong). */
+void kc_vbp_run(unsigned seeds, unsigned trip_seeds, kc_vbp_result *out);
 void kc_vbp_print(const kc_vbp_result *r);
 /* The "vbp_classes" member of bench.json (no trailing comma or newline). */
 void kc_vbp_json(FILE *f, const kc_vbp_result *r);

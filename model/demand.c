@@ -44,11 +44,14 @@ int kc_demand_compute(const kc_host *host, const kc_policy *policy, const kc_sha
             d->per_vm[r] = rf->per_vm;
         }
         if (policy->numa == KC_NUMA_STRICT && host->n_numa > 1 && !d->too_big) {
-            /* A VM bigger than every NUMA node cannot be placed at all under strict NUMA. */
-            if (kc_fit_compute(host, &shapes[i], policy, &fit, err) < 0)
+            /* A VM bigger than every NUMA node cannot be placed at all under strict NUMA
+             * (only the physical rule is wanted here: the count alone). */
+            kc_fit_summary sum;
+
+            if (kc_fit_count(host, &shapes[i], policy, &sum, err) < 0)
                 return -1;
-            d->too_big = fit.too_big;
-            d->too_big_res = fit.too_big_res;
+            d->too_big = sum.too_big;
+            d->too_big_res = sum.too_big_res;
         }
     }
     cap->unknown &= ~cap->planned;

@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* fit.c: how many more VMs of one shape fit on one host (pure, no I/O). */
+/* fit.c: how many more VMs of one shape fit on one host, the plain way: the reference
+ * (specification) of the rules, which the fast path (fit_fast.c) must match field for field,
+ * and the helpers both share. Pure, no I/O. */
 #include <string.h>
 
 #include "fit.h"
+#include "fit_impl.h"
+#include "fit_reference.h"
 
 /*
  * Every capacity here is floor(base x factor / divisor) with factors in basis points or
@@ -48,16 +52,6 @@ static int mul_u64(uint64_t a, uint64_t b, const char *what, uint64_t *out, kc_e
     return 0;
 }
 
-static uint64_t div_up(uint64_t a, uint64_t b)
-{
-    return a / b + (a % b != 0);
-}
-
-static uint64_t sub_sat(uint64_t a, uint64_t b)
-{
-    return a > b ? a - b : 0;
-}
-
 /* ceil(total x part / whole): an existing load split over NUMA nodes in proportion, rounded
  * up so that the split never hides usage. */
 static uint64_t share_up(uint64_t total, uint64_t part, uint64_t whole)
@@ -78,7 +72,7 @@ uint64_t kc_fit_overhead_mib(const kc_shape *shape, const kc_policy *policy)
     if (policy->overhead_mode == KC_OVERHEAD_AUTO) {
         /* After oVirt's estimate of QEMU/KVM's own memory per guest: 64 MiB fixed, plus
          * guest RAM / 512 (page tables and shadow structures), plus 8 MiB per vCPU. */
-        return 64 + div_up(shape->mem_mib, 512) + 8 * (uint64_t)shape->vcpus;
+        return 64 + kc_fit_div_up(shape->mem_mib, 512) + 8 * (uint64_t)shape->vcpus;
     }
     return policy->overhead_mib;
 }
@@ -89,7 +83,7 @@ static uint64_t existing_overhead(const kc_usage *u, const kc_policy *policy, bo
     kc_u128 v;
 
     if (policy->overhead_mode == KC_OVERHEAD_AUTO)
-        v = (kc_u128)64 * u->vms + div_up(u->mem_mib + u->hugepages_mib < u->mem_mib ?
+        v = (kc_u128)64 * u->vms + kc_fit_div_up(u->mem_mib + u->hugepages_mib < u->mem_mib ?
                                           UINT64_MAX : u->mem_mib + u->hugepages_mib, 512) +
             (kc_u128)8 * u->vcpus;
     else
@@ -107,7 +101,7 @@ static void bound(kc_res_fit *r, uint64_t capacity, uint64_t used, uint64_t per_
     r->capacity = capacity;
     r->used = used;
     r->per_vm = per_vm;
-    r->limit = sub_sat(capacity, used) / per_vm;
+    r->limit = kc_fit_sub_sat(capacity, used) / per_vm;
 }
 
 static void unbounded(kc_res_fit *r, uint64_t capacity, uint64_t used)
@@ -117,7 +111,7 @@ static void unbounded(kc_res_fit *r, uint64_t capacity, uint64_t used)
     r->used = used;
 }
 
-static void too_big(kc_fit *out, kc_resource res)
+void kc_fit_too_big(kc_fit *out, kc_resource res)
 {
     if (!out->too_big) {
         out->too_big = true;
@@ -127,7 +121,7 @@ static void too_big(kc_fit *out, kc_resource res)
 }
 
 /* Hugepage-backed guest RAM is allocated in whole pages. */
-static uint64_t round_to_page(uint64_t mem_mib, uint64_t page_kib)
+uint64_t kc_fit_round_to_page(uint64_t mem_mib, uint64_t page_kib)
 {
     uint64_t page_mib = page_kib / 1024;
 
@@ -136,80 +130,158 @@ static uint64_t round_to_page(uint64_t mem_mib, uint64_t page_kib)
     if (page_mib <= 1)
         return mem_mib;
     /* saturate: a VM within a page of 2^64 MiB fits nowhere (a wrapped 0 would divide by 0) */
-    if (__builtin_mul_overflow(div_up(mem_mib, page_mib), page_mib, &rounded))
+    if (__builtin_mul_overflow(kc_fit_div_up(mem_mib, page_mib), page_mib, &rounded))
         return UINT64_MAX;
     return rounded;
 }
 
+/* One node's part of @total split over the nodes in proportion to a weight: the nodes are
+ * taken in order, @before is the weight of those before it, @weight its own, @whole that
+ * of all; *@up carries ceil(total x before / whole) from the node before (0 for the
+ * first). The part is the difference of two rounded-up cumulative shares, so that the
+ * parts are integers adding up to @total exactly (none hides usage, none invents it), at
+ * one division per node. Without any weight the first node takes it all. */
+static uint64_t prop_share(uint64_t total, uint64_t before, uint64_t weight, uint64_t whole,
+                           uint64_t *up)
+{
+    uint64_t next, part;
+
+    if (total == 0)
+        return 0;    /* nothing to split (*up stays 0) */
+    /* no weight at all (all weights 0): the first node takes it all, *up remembers it */
+    next = whole == 0 ? total : share_up(total, before + weight, whole);
+    part = next - *up;
+    *up = next;
+    return part;
+}
+
+/* Node @i's part of a host-wide reserve: @left (what the nodes before it did not take) over
+ * the @nodes_left nodes from it on, rounded up, and no more than the node has (@room); what
+ * it cannot hold goes on to the next nodes. The parts add up to the reserve whenever the
+ * nodes can hold it. */
+static uint64_t reserve_share(uint64_t left, uint64_t nodes_left, uint64_t room)
+{
+    uint64_t part = kc_fit_div_up(left, nodes_left);
+
+    return part < room ? part : room;
+}
+
 /* Per-node capacities for --numa strict: a VM must fit inside one node. The host-wide
- * reserve and reserved CPUs are split evenly over the nodes (rounded up per node), and the
- * existing VMs' usage in proportion to each node's size (rounded up), since the placement of
- * existing guests on nodes is not part of the facts. Each node takes min(its limits) VMs;
- * the host takes the sum. The memory/cpu/hugepages rows show sums over the nodes. */
+ * reserve and reserved CPUs are split over the nodes as integers that add up to them (the
+ * first nodes take the odd unit). What the VMs of known node hold (kc_host.node_used, VMs
+ * placed by kvmcap) counts on their node; the rest of the usage (existing guests, whose
+ * nodes the facts do not tell) is split in proportion to each node's size, again as
+ * integers adding up to it. Each node takes min(its limits) VMs, the host the sum. The
+ * memory, cpu and hugepages rows show sums over the nodes: capacity, usage, and the limit
+ * of that resource alone on each node (0 on a node one VM does not fit in that resource).
+ * numa_limited says that the count is below the host-wide one (spread_count). With
+ * @node_limits, each node's limit is written there (n_numa entries). */
 static int fit_numa(const kc_host *host, const kc_shape *shape, const kc_policy *policy,
-                    uint64_t used_mem, kc_fit *out, kc_error *err)
+                    uint64_t used_mem, kc_fit *out, uint64_t *node_limits, kc_error *err)
 {
     static const kc_resource dims[] = { KC_RES_MEMORY, KC_RES_CPU, KC_RES_HUGEPAGES };
     uint64_t n = host->n_numa;
-    uint64_t reserve_i = div_up(policy->reserve_mib, n);
-    uint64_t rcpus_i = div_up(policy->reserve_cpus, n);
-    uint64_t mem_total = 0, total = 0;
+    uint64_t mem_total = 0, total = 0, spread = UINT64_MAX, count;
+    uint64_t known_mem = 0, known_cpu = 0, known_hp = 0, node_mem[KC_NUMA_MAX];
+    uint64_t rest_mem, rest_cpu, rest_hp, res_left, rcpu_left;
+    uint64_t before_mem = 0, before_cpu = 0, before_hp = 0, up_mem = 0, up_cpu = 0, up_hp = 0;
     kc_res_fit sum[KC_RES_LAST];
     bool any_node = false;
     bool dim_fits[KC_RES_LAST] = { false };    /* fits some node in this dimension alone */
 
-    memset(sum, 0, sizeof(sum));
-    for (size_t i = 0; i < host->n_numa; i++)
-        mem_total += host->numa[i].mem_mib;    /* validated: cannot wrap */
+    /* the count host-wide, before the rows become sums over the nodes */
+    for (size_t r = 0; r < KC_RES_LAST; r++)
+        if (out->res[r].state == KC_RES_BOUNDED && out->res[r].limit < spread)
+            spread = out->res[r].limit;
+    if (out->too_big)
+        spread = 0;
 
-    for (size_t i = 0; i < host->n_numa; i++) {
+    memset(sum, 0, sizeof(sum));
+    for (size_t i = 0; i < n; i++) {
+        const kc_node_usage *nu = &host->node_used[i];
+        kc_usage u;
+        bool overflow = false;
+
+        mem_total += host->numa[i].mem_mib;    /* validated: cannot wrap */
+        node_mem[i] = 0;
+        if ((nu->vms | nu->vcpus | nu->mem_mib | nu->hugepages_mib) == 0)
+            continue;    /* the common case: no VM of known node here */
+        /* their memory with its overhead, as for the host's usage */
+        u = (kc_usage){ .vms = nu->vms, .vcpus = nu->vcpus, .mem_mib = nu->mem_mib,
+                        .hugepages_mib = nu->hugepages_mib };
+        node_mem[i] = existing_overhead(&u, policy, &overflow);
+        if (overflow || __builtin_add_overflow(node_mem[i], nu->mem_mib, &node_mem[i]) ||
+            __builtin_add_overflow(known_mem, node_mem[i], &known_mem))
+            return kc_error_set(err, KC_ERR_INVALID, "NUMA node usage does not fit in 64 bits");
+        known_cpu += nu->vcpus;                 /* validated: at most the host's usage */
+        known_hp += nu->hugepages_mib;
+    }
+    rest_mem = kc_fit_sub_sat(used_mem, known_mem);
+    rest_cpu = kc_fit_sub_sat(host->used.vcpus, known_cpu);
+    rest_hp = kc_fit_sub_sat(host->used.hugepages_mib, known_hp);
+    res_left = policy->reserve_mib;
+    rcpu_left = policy->reserve_cpus;
+
+    for (size_t i = 0; i < n; i++) {
         const kc_numa_node *node = &host->numa[i];
-        uint64_t base = sub_sat(sub_sat(node->mem_mib, reserve_i), node->hugepages_mib);
-        uint64_t usable = sub_sat(node->cpus, rcpus_i);
+        uint64_t reserve_i = reserve_share(res_left, n - i, node->mem_mib - node->hugepages_mib);
+        uint64_t rcpus_i = reserve_share(rcpu_left, n - i, node->cpus);
+        uint64_t base = node->mem_mib - node->hugepages_mib - reserve_i;
+        uint64_t usable = node->cpus - rcpus_i;
         uint64_t cap[KC_RES_LAST] = { 0 }, used[KC_RES_LAST] = { 0 }, lim[KC_RES_LAST];
+        bool fit_d[KC_RES_LAST];
         uint64_t node_limit = UINT64_MAX;
         bool fits = true;
 
-        for (size_t d = 0; d < KC_RES_LAST; d++)
-            lim[d] = UINT64_MAX;
+        res_left -= reserve_i;
+        rcpu_left -= rcpus_i;
+        for (size_t d = 0; d < sizeof(dims) / sizeof(dims[0]); d++) {
+            lim[dims[d]] = UINT64_MAX;    /* only these three are read */
+            fit_d[dims[d]] = true;
+        }
         if (out->res[KC_RES_MEMORY].state == KC_RES_BOUNDED) {
             uint64_t per_vm = out->res[KC_RES_MEMORY].per_vm;
 
             if (scale(base, KC_BP_ONE + (uint64_t)policy->overcommit_bp, policy->max_util_bp,
                       (uint64_t)KC_BP_ONE * KC_BP_ONE, "memory", &cap[KC_RES_MEMORY], err) < 0)
                 return -1;
-            used[KC_RES_MEMORY] = share_up(used_mem, node->mem_mib, mem_total);
-            lim[KC_RES_MEMORY] = sub_sat(cap[KC_RES_MEMORY], used[KC_RES_MEMORY]) / per_vm;
-            dim_fits[KC_RES_MEMORY] |= per_vm <= base;
-            fits = fits && per_vm <= base;
+            used[KC_RES_MEMORY] = node_mem[i] + prop_share(rest_mem, before_mem, node->mem_mib,
+                                                           mem_total, &up_mem);
+            lim[KC_RES_MEMORY] = kc_fit_sub_sat(cap[KC_RES_MEMORY], used[KC_RES_MEMORY]) / per_vm;
+            fit_d[KC_RES_MEMORY] = per_vm <= base;
         }
         if (scale(usable, policy->cpu_ratio_milli, policy->max_util_bp,
                   (uint64_t)KC_MILLI_ONE * KC_BP_ONE, "cpu", &cap[KC_RES_CPU], err) < 0)
             return -1;
-        used[KC_RES_CPU] = share_up(host->used.vcpus, node->cpus, host->cpus);
-        lim[KC_RES_CPU] = sub_sat(cap[KC_RES_CPU], used[KC_RES_CPU]) / shape->vcpus;
-        dim_fits[KC_RES_CPU] |= shape->vcpus <= usable;
-        fits = fits && shape->vcpus <= usable;
+        used[KC_RES_CPU] = host->node_used[i].vcpus +
+                           prop_share(rest_cpu, before_cpu, node->cpus, host->cpus, &up_cpu);
+        lim[KC_RES_CPU] = kc_fit_sub_sat(cap[KC_RES_CPU], used[KC_RES_CPU]) / shape->vcpus;
+        fit_d[KC_RES_CPU] = shape->vcpus <= usable;
         if (out->res[KC_RES_HUGEPAGES].state == KC_RES_BOUNDED) {
             uint64_t per_vm = out->res[KC_RES_HUGEPAGES].per_vm;
 
             if (scale(node->hugepages_mib, policy->max_util_bp, 1, KC_BP_ONE, "hugepages",
                       &cap[KC_RES_HUGEPAGES], err) < 0)
                 return -1;
-            used[KC_RES_HUGEPAGES] = share_up(host->used.hugepages_mib, node->hugepages_mib,
-                                              host->hugepages_mib);
-            lim[KC_RES_HUGEPAGES] = sub_sat(cap[KC_RES_HUGEPAGES],
+            used[KC_RES_HUGEPAGES] = host->node_used[i].hugepages_mib +
+                                     prop_share(rest_hp, before_hp, node->hugepages_mib,
+                                                host->hugepages_mib, &up_hp);
+            lim[KC_RES_HUGEPAGES] = kc_fit_sub_sat(cap[KC_RES_HUGEPAGES],
                                             used[KC_RES_HUGEPAGES]) / per_vm;
-            dim_fits[KC_RES_HUGEPAGES] |= per_vm <= node->hugepages_mib;
-            fits = fits && per_vm <= node->hugepages_mib;
+            fit_d[KC_RES_HUGEPAGES] = per_vm <= node->hugepages_mib;
         }
+        before_mem += node->mem_mib;
+        before_cpu += node->cpus;
+        before_hp += node->hugepages_mib;
         for (size_t d = 0; d < sizeof(dims) / sizeof(dims[0]); d++) {
             kc_resource r = dims[d];
 
             if (lim[r] == UINT64_MAX)
                 continue;
-            if (!fits)
-                lim[r] = 0;    /* the VM cannot live on this node at all */
+            if (!fit_d[r])
+                lim[r] = 0;    /* one VM does not fit this node in this resource */
+            dim_fits[r] |= fit_d[r];
+            fits = fits && fit_d[r];
             if (lim[r] < node_limit)
                 node_limit = lim[r];
             sum[r].capacity += cap[r];    /* each below 2^64 / 64 nodes in practice; */
@@ -218,6 +290,8 @@ static int fit_numa(const kc_host *host, const kc_shape *shape, const kc_policy 
         }
         any_node = any_node || fits;
         total += node_limit;
+        if (node_limits)
+            node_limits[i] = node_limit;
         for (size_t d = 0; d < sizeof(dims) / sizeof(dims[0]); d++)
             if (lim[dims[d]] == node_limit)
                 out->numa_binding |= 1u << dims[d];
@@ -240,10 +314,25 @@ static int fit_numa(const kc_host *host, const kc_shape *shape, const kc_policy 
             r = KC_RES_HUGEPAGES;
         else if (!dim_fits[KC_RES_CPU])
             r = KC_RES_CPU;
-        too_big(out, r);
+        kc_fit_too_big(out, r);
     }
     out->numa_limit = total;
+    /* the count the callers arrive at: min of the rows, of the nodes, 0 if too big */
+    count = total;
+    for (size_t r = 0; r < KC_RES_LAST; r++)
+        if (out->res[r].state == KC_RES_BOUNDED && out->res[r].limit < count)
+            count = out->res[r].limit;
+    if (out->too_big)
+        count = 0;
+    out->spread_count = spread;
+    out->numa_limited = count < spread;
     return 0;
+}
+
+int kc_fit_numa(const kc_host *host, const kc_shape *shape, const kc_policy *policy,
+                uint64_t used_mem, kc_fit *out, kc_error *err)
+{
+    return fit_numa(host, shape, policy, used_mem, out, NULL, err);
 }
 
 /* Sum of a storage figure over the groups: count x per-device figure, network groups
@@ -298,7 +387,7 @@ int kc_fit_compute_reference(const kc_host *host, const kc_shape *shape,
 
     /* memory: (RAM - reserve - hugepage pool) x (100 % + overcommit) x max util. A VM on
      * hugepages still needs its QEMU overhead from normal memory. */
-    mem_base = sub_sat(sub_sat(host->mem_mib, policy->reserve_mib), host->hugepages_mib);
+    mem_base = kc_fit_sub_sat(kc_fit_sub_sat(host->mem_mib, policy->reserve_mib), host->hugepages_mib);
     if (scale(mem_base, KC_BP_ONE + (uint64_t)policy->overcommit_bp, util,
               (uint64_t)KC_BP_ONE * KC_BP_ONE, "memory", &cap, err) < 0)
         return -1;
@@ -311,7 +400,7 @@ int kc_fit_compute_reference(const kc_host *host, const kc_shape *shape,
     if (per_vm > 0) {
         bound(&out->res[KC_RES_MEMORY], cap, used, per_vm);
         if (per_vm > mem_base)
-            too_big(out, KC_RES_MEMORY);
+            kc_fit_too_big(out, KC_RES_MEMORY);
     } else {
         unbounded(&out->res[KC_RES_MEMORY], cap, used);
     }
@@ -321,23 +410,23 @@ int kc_fit_compute_reference(const kc_host *host, const kc_shape *shape,
         if (scale(host->hugepages_mib, util, 1, KC_BP_ONE, "hugepages", &cap, err) < 0)
             return -1;
         if (shape->hugepages) {
-            per_vm = round_to_page(shape->mem_mib, host->hugepage_kib);
+            per_vm = kc_fit_round_to_page(shape->mem_mib, host->hugepage_kib);
             bound(&out->res[KC_RES_HUGEPAGES], cap, host->used.hugepages_mib, per_vm);
             if (per_vm > host->hugepages_mib)
-                too_big(out, KC_RES_HUGEPAGES);
+                kc_fit_too_big(out, KC_RES_HUGEPAGES);
         } else {
             unbounded(&out->res[KC_RES_HUGEPAGES], cap, host->used.hugepages_mib);
         }
     }
 
     /* cpu: (logical CPUs - reserved) x ratio x max util, time-sliced. */
-    usable_cpus = sub_sat(host->cpus, policy->reserve_cpus);
+    usable_cpus = kc_fit_sub_sat(host->cpus, policy->reserve_cpus);
     if (scale(usable_cpus, policy->cpu_ratio_milli, util, (uint64_t)KC_MILLI_ONE * KC_BP_ONE,
               "cpu", &cap, err) < 0)
         return -1;
     bound(&out->res[KC_RES_CPU], cap, host->used.vcpus, shape->vcpus);
     if (shape->vcpus > usable_cpus)
-        too_big(out, KC_RES_CPU);
+        kc_fit_too_big(out, KC_RES_CPU);
 
     /* cpu load (cpu=NN%): the busy share of each vCPU against real cores x max util. The
      * existing VMs whose load is not known are assumed to run at the shape's load. */
@@ -390,7 +479,7 @@ int kc_fit_compute_reference(const kc_host *host, const kc_shape *shape,
         } else {
             bound(&out->res[KC_RES_DISK], cap, host->used.disk_mib, shape->disk_mib);
             if (shape->disk_mib > storage_mib)
-                too_big(out, KC_RES_DISK);
+                kc_fit_too_big(out, KC_RES_DISK);
         }
     }
 
@@ -418,7 +507,7 @@ int kc_fit_compute_reference(const kc_host *host, const kc_shape *shape,
         }
     }
 
-    if (strict && fit_numa(host, shape, policy, used, out, err) < 0)
+    if (strict && kc_fit_numa(host, shape, policy, used, out, err) < 0)
         return -1;
 
     /* count = min of the bounded limits; the bottleneck is every resource at the min. */
@@ -428,10 +517,8 @@ int kc_fit_compute_reference(const kc_host *host, const kc_shape *shape,
             out->count = out->res[r].limit;
     if (out->too_big)
         out->count = 0;
-    if (strict && out->numa_limit < out->count) {
-        out->count = out->numa_limit;
-        out->numa_limited = true;
-    }
+    if (strict && out->numa_limit < out->count)
+        out->count = out->numa_limit;    /* numa_limited: set by kc_fit_numa */
     for (size_t r = 0; r < KC_RES_LAST; r++)
         if (out->res[r].state == KC_RES_BOUNDED && out->res[r].limit == out->count)
             out->bottleneck |= 1u << r;
@@ -440,308 +527,42 @@ int kc_fit_compute_reference(const kc_host *host, const kc_shape *shape,
     return 0;
 }
 
-/* ---- the fast path ----
- *
- * kc_fit_compute() is called once per host x shape (sizing derives every demand vector
- * through it, a fleet calls it per host), so it is written for speed; the rules are those of
- * kc_fit_compute_reference() above, which it must match field for field. It handles the
- * common case only: valid input (checked inline) and every product inside 64 bits. Anything
- * else (an invalid field, a figure that would overflow 64 bits anywhere, even one the
- * reference would carry in 128 bits) goes to the reference, which gives the same answer or
- * the same error. What makes it faster: no 400-byte memset (each row is written exactly
- * once), no validator calls, one pass over the storage groups instead of three, divisions by
- * the fixed-point constants turned into multiplications (inlined scale), and the per-row
- * limit divisions done in 32 bits when both operands fit (a shorter divide on x86-64). */
-
-/* floor(a / b), b > 0. */
-static inline uint64_t div64(uint64_t a, uint64_t b)
+int kc_fit_node_limits(const kc_host *host, const kc_shape *shape, const kc_policy *policy,
+                       uint64_t *limits, kc_error *err)
 {
-    if ((a | b) >> 32 == 0)
-        return (uint32_t)a / (uint32_t)b;
-    return a / b;
+    kc_fit fit;
+    bool overflow = false;
+    uint64_t used;
+
+    if (kc_fit_compute_reference(host, shape, policy, &fit, err) < 0)
+        return -1;
+    if (policy->numa != KC_NUMA_STRICT || host->n_numa <= 1) {
+        limits[0] = fit.count;
+        return 0;
+    }
+    /* the host's memory usage as the fit took it (it did not overflow there) */
+    used = host->used.mem_mib + existing_overhead(&host->used, policy, &overflow);
+    return fit_numa(host, shape, policy, used, &fit, limits, err);
 }
 
-/* floor(base x f1 x f2 / divisor) when the product fits 64 bits; false otherwise. */
-static inline bool scale64(uint64_t base, uint64_t f1, uint64_t f2, uint64_t divisor,
-                           uint64_t *out)
+int kc_fit_check_policy(const kc_host *host, const kc_policy *policy, kc_error *err)
 {
-    uint64_t p1, p2;
+    uint64_t normal = kc_fit_sub_sat(host->mem_mib, host->hugepages_mib);
 
-    if (__builtin_mul_overflow(base, f1, &p1) || __builtin_mul_overflow(p1, f2, &p2))
-        return false;
-    *out = p2 / divisor;
-    return true;
-}
-
-/* Each row is written whole, exactly once (no memset of the result beforehand). */
-__attribute__((always_inline))
-static inline void row_bounded(kc_res_fit *r, uint64_t capacity, uint64_t used, uint64_t per_vm)
-{
-    r->state = KC_RES_BOUNDED;
-    r->capacity = capacity;
-    r->used = used;
-    r->per_vm = per_vm;
-    r->limit = div64(sub_sat(capacity, used), per_vm);
-}
-
-static inline void row_unbounded(kc_res_fit *r, uint64_t capacity, uint64_t used)
-{
-    r->state = KC_RES_UNBOUNDED;
-    r->capacity = capacity;
-    r->used = used;
-    r->per_vm = 0;
-    r->limit = 0;
-}
-
-static inline void row_state(kc_res_fit *r, kc_res_state state)
-{
-    r->state = state;
-    r->capacity = 0;
-    r->used = 0;
-    r->per_vm = 0;
-    r->limit = 0;
-}
-
-/* What kc_policy_validate, kc_shape_validate and kc_host_validate accept (a subset is
- * enough: a rejection only sends the call to the reference, which names the problem). */
-static inline bool quick_valid(const kc_host *h, const kc_shape *v, const kc_policy *p)
-{
-    if (p->overcommit_bp > 1000000u || p->disk_overcommit_bp > 1000000u ||
-        p->cpu_ratio_milli - 1u >= 1000000u || p->max_util_bp - 1u >= KC_BP_ONE ||
-        p->nat_efficiency_bp - 1u >= KC_BP_ONE || (unsigned)p->numa >= KC_NUMA_LAST ||
-        (unsigned)p->net_mode >= KC_NET_LAST || (unsigned)p->overhead_mode >= KC_OVERHEAD_LAST)
-        return false;
-    if (v->vcpus == 0 || v->mem_mib == 0 || v->cpu_util_bp > KC_BP_ONE)
-        return false;
-    if (h->n_numa > KC_NUMA_MAX || h->n_nics > KC_NIC_MAX || h->n_storage > KC_STORAGE_MAX ||
-        h->cpus == 0 || h->mem_mib == 0 || h->hugepages_mib > h->mem_mib)
-        return false;
-    if (h->n_numa > 0) {
-        uint64_t cpus = 0, mem = 0, hp = 0;
-
-        for (size_t i = 0; i < h->n_numa; i++) {
-            const kc_numa_node *n = &h->numa[i];
-
-            if (n->hugepages_mib > n->mem_mib || __builtin_add_overflow(mem, n->mem_mib, &mem))
-                return false;
-            cpus += n->cpus;
-            hp += n->hugepages_mib;     /* each <= its node's memory: cannot wrap */
-        }
-        if (cpus != h->cpus || mem > h->mem_mib || hp != h->hugepages_mib)
-            return false;
-    }
-    return true;
-}
-
-/* Storage totals in one pass: size, and iops / throughput with network groups capped by
- * their link (what storage_sum computes). False on an invalid group or a 64-bit overflow. */
-typedef struct storage_totals {
-    uint64_t size_mib, iops, mbps;
-    bool iops_known, mbps_known;
-} storage_totals;
-
-static inline bool quick_storage(const kc_host *h, storage_totals *t)
-{
-    *t = (storage_totals){ 0 };
-    for (size_t i = 0; i < h->n_storage; i++) {
-        const kc_storage *s = &h->storage[i];
-        uint64_t v;
-
-        if (s->count == 0 || s->size_mib == 0 || (unsigned)s->kind >= KC_STORAGE_LAST ||
-            __builtin_mul_overflow(s->size_mib, (uint64_t)s->count, &v) ||
-            __builtin_add_overflow(t->size_mib, v, &t->size_mib))
-            return false;
-        if (s->iops != 0) {
-            if (__builtin_mul_overflow(s->iops, (uint64_t)s->count, &v))
-                return false;
-            if (s->kind == KC_STORAGE_NETWORK && s->link_iops != 0 && s->link_iops < v)
-                v = s->link_iops;
-            if (__builtin_add_overflow(t->iops, v, &t->iops))
-                return false;
-            t->iops_known = true;
-        }
-        if (s->mbps != 0) {
-            if (__builtin_mul_overflow(s->mbps, (uint64_t)s->count, &v))
-                return false;
-            if (s->kind == KC_STORAGE_NETWORK && s->link_mbps != 0 && s->link_mbps < v)
-                v = s->link_mbps;
-            if (__builtin_add_overflow(t->mbps, v, &t->mbps))
-                return false;
-            t->mbps_known = true;
-        }
-    }
-    return true;
-}
-
-/* The iops or throughput row: what the loop at the end of the reference computes. */
-static inline bool storage_row(const kc_host *h, uint64_t total, bool known, uint64_t want,
-                               uint64_t held, uint64_t util, kc_res_fit *row)
-{
-    uint64_t cap;
-
-    if (h->n_storage == 0 && want == 0) {
-        row_state(row, KC_RES_ABSENT);
-        return true;
-    }
-    if (!scale64(total, util, 1, KC_BP_ONE, &cap))
-        return false;
-    if (want == 0 && known)
-        row_unbounded(row, cap, held);
-    else if (want == 0)
-        row_state(row, KC_RES_ABSENT);
-    else if (known)
-        row_bounded(row, cap, held, want);
-    else
-        row_state(row, KC_RES_UNKNOWN);
-    return true;
-}
-
-int kc_fit_compute(const kc_host *host, const kc_shape *shape,
-                   const kc_policy *policy, kc_fit *out, kc_error *err)
-{
-    const kc_usage *u = &host->used;
-    uint64_t util = policy->max_util_bp;
-    uint64_t overhead, ex_ovh, mem_base, usable, used, per_vm, uplink = 0, load_used = 0;
-    uint64_t hp_cap = 0, cpu_cap, mem_cap, net_cap = 0, disk_cap = 0, lim;
-    kc_res_fit *res = out->res;
-    storage_totals st;
-    bool strict;
-    uint32_t bott = 0;
-
-    if (!quick_valid(host, shape, policy) || !quick_storage(host, &st))
-        goto slow;
-    for (size_t i = 0; i < host->n_nics; i++)
-        if (__builtin_add_overflow(uplink, host->nics[i].speed_kbps, &uplink))
-            goto slow;
-
-    /* overheads (kc_fit_overhead_mib and existing_overhead, without 128 bits) */
-    if (policy->overhead_mode == KC_OVERHEAD_AUTO) {
-        uint64_t all_mem, a, b;
-
-        overhead = 64 + div_up(shape->mem_mib, 512) + 8 * (uint64_t)shape->vcpus;
-        if (shape->mem_mib > UINT64_MAX / 2 ||
-            __builtin_add_overflow(u->mem_mib, u->hugepages_mib, &all_mem) ||
-            __builtin_mul_overflow(u->vms, (uint64_t)64, &a) ||
-            __builtin_mul_overflow(u->vcpus, (uint64_t)8, &b) ||
-            __builtin_add_overflow(a, div_up(all_mem, 512), &a) ||
-            __builtin_add_overflow(a, b, &ex_ovh))
-            goto slow;
-    } else {
-        overhead = policy->overhead_mib;
-        if (__builtin_mul_overflow(policy->overhead_mib, u->vms, &ex_ovh))
-            goto slow;
-    }
-
-    /* every figure that can overflow, before anything is written */
-    mem_base = sub_sat(sub_sat(host->mem_mib, policy->reserve_mib), host->hugepages_mib);
-    usable = sub_sat(host->cpus, policy->reserve_cpus);
-    if (!scale64(mem_base, KC_BP_ONE + (uint64_t)policy->overcommit_bp, util,
-                 (uint64_t)KC_BP_ONE * KC_BP_ONE, &mem_cap) ||
-        __builtin_add_overflow(u->mem_mib, ex_ovh, &used) ||
-        __builtin_add_overflow(shape->hugepages ? 0 : shape->mem_mib, overhead, &per_vm) ||
-        !scale64(host->hugepages_mib, util, 1, KC_BP_ONE, &hp_cap) ||
-        !scale64(usable, policy->cpu_ratio_milli, util, (uint64_t)KC_MILLI_ONE * KC_BP_ONE,
-                 &cpu_cap) ||
-        u->load_vcpus > u->vcpus ||
-        (shape->cpu_util_bp > 0 &&
-         (__builtin_mul_overflow(u->vcpus - u->load_vcpus, (uint64_t)shape->cpu_util_bp,
-                                 &load_used) ||
-          __builtin_add_overflow(load_used, u->load_bp, &load_used))) ||
-        !scale64(uplink, policy->net_mode == KC_NET_NAT ? policy->nat_efficiency_bp : KC_BP_ONE,
-                 util, (uint64_t)KC_BP_ONE * KC_BP_ONE, &net_cap) ||
-        !scale64(st.size_mib, KC_BP_ONE + (uint64_t)policy->disk_overcommit_bp, util,
-                 (uint64_t)KC_BP_ONE * KC_BP_ONE, &disk_cap) ||
-        !storage_row(host, st.iops, st.iops_known, shape->iops, u->iops, util,
-                     &res[KC_RES_IOPS]) ||
-        !storage_row(host, st.mbps, st.mbps_known, shape->mbps, u->mbps, util,
-                     &res[KC_RES_THROUGHPUT]))
-        goto slow;
-
-    out->too_big = false;
-    out->too_big_res = KC_RES_MEMORY;
-    out->overhead_mib = overhead;
-    out->numa_limited = false;
-    out->numa_limit = 0;
-    out->numa_binding = 0;
-
-    /* memory */
-    if (per_vm > 0) {
-        row_bounded(&res[KC_RES_MEMORY], mem_cap, used, per_vm);
-        if (per_vm > mem_base)
-            too_big(out, KC_RES_MEMORY);
-    } else {
-        row_unbounded(&res[KC_RES_MEMORY], mem_cap, used);
-    }
-    /* hugepages */
-    if (shape->hugepages) {
-        per_vm = round_to_page(shape->mem_mib, host->hugepage_kib);
-        row_bounded(&res[KC_RES_HUGEPAGES], hp_cap, u->hugepages_mib, per_vm);
-        if (per_vm > host->hugepages_mib)
-            too_big(out, KC_RES_HUGEPAGES);
-    } else if (host->hugepages_mib > 0) {
-        row_unbounded(&res[KC_RES_HUGEPAGES], hp_cap, u->hugepages_mib);
-    } else {
-        row_state(&res[KC_RES_HUGEPAGES], KC_RES_ABSENT);
-    }
-    /* cpu, cpu load */
-    row_bounded(&res[KC_RES_CPU], cpu_cap, u->vcpus, shape->vcpus);
-    if (shape->vcpus > usable)
-        too_big(out, KC_RES_CPU);
-    if (shape->cpu_util_bp > 0)
-        row_bounded(&res[KC_RES_CPU_LOAD], usable * util, load_used,
-                    (uint64_t)shape->vcpus * shape->cpu_util_bp);
-    else
-        row_state(&res[KC_RES_CPU_LOAD], KC_RES_ABSENT);
-    /* network */
-    if (shape->net_kbps > 0 && uplink > 0)
-        row_bounded(&res[KC_RES_NETWORK], net_cap, u->net_kbps, shape->net_kbps);
-    else if (shape->net_kbps > 0)
-        row_state(&res[KC_RES_NETWORK], KC_RES_UNKNOWN);
-    else if (uplink > 0)
-        row_unbounded(&res[KC_RES_NETWORK], net_cap, u->net_kbps);
-    else
-        row_state(&res[KC_RES_NETWORK], KC_RES_ABSENT);
-    /* disk space */
-    if (shape->disk_mib > 0) {
-        if (st.size_mib > 0) {
-            row_bounded(&res[KC_RES_DISK], disk_cap, u->disk_mib, shape->disk_mib);
-            if (shape->disk_mib > st.size_mib)
-                too_big(out, KC_RES_DISK);
-        } else {
-            row_state(&res[KC_RES_DISK], KC_RES_UNKNOWN);
-        }
-    } else if (st.size_mib > 0) {
-        row_unbounded(&res[KC_RES_DISK], disk_cap, u->disk_mib);
-    } else {
-        row_state(&res[KC_RES_DISK], KC_RES_ABSENT);
-    }
-
-    strict = policy->numa == KC_NUMA_STRICT && host->n_numa > 1;
-    if (strict && fit_numa(host, shape, policy, used, out, err) < 0)
-        goto slow;
-
-    /* min and bottleneck without data-dependent branches (they mispredict on varied input) */
-    lim = UINT64_MAX;
-    for (size_t r = 0; r < KC_RES_LAST; r++) {
-        uint64_t l = res[r].state == KC_RES_BOUNDED ? res[r].limit : UINT64_MAX;
-
-        lim = l < lim ? l : lim;
-    }
-    if (out->too_big)
-        lim = 0;
-    if (strict && out->numa_limit < lim) {
-        lim = out->numa_limit;
-        out->numa_limited = true;
-    }
-    for (size_t r = 0; r < KC_RES_LAST; r++)
-        bott |= (uint32_t)((res[r].state == KC_RES_BOUNDED) & (res[r].limit == lim)) << r;
-    if (out->numa_limited)
-        bott |= out->numa_binding;
-    out->count = lim;
-    out->bottleneck = bott;
+    if (policy->reserve_cpus >= host->cpus)
+        return kc_error_set(err, KC_ERR_INVALID, "the reserved CPUs (%u) leave none of the "
+                            "host's %u CPUs for VMs", policy->reserve_cpus, host->cpus);
+    if (host->hugepages_mib > 0 && normal <= policy->reserve_mib)
+        return kc_error_set(err, KC_ERR_INVALID, "the hugepage pool (%llu MiB) and the reserve "
+                            "(%llu MiB) take all of the host's %llu MiB of memory",
+                            (unsigned long long)host->hugepages_mib,
+                            (unsigned long long)policy->reserve_mib,
+                            (unsigned long long)host->mem_mib);
+    if (normal <= policy->reserve_mib)
+        return kc_error_set(err, KC_ERR_INVALID, "the reserve (%llu MiB) takes all of the "
+                            "host's %llu MiB of memory", (unsigned long long)policy->reserve_mib,
+                            (unsigned long long)host->mem_mib);
     return 0;
- slow:
-    return kc_fit_compute_reference(host, shape, policy, out, err);
 }
 
 const char *kc_resource_name(kc_resource r)

@@ -39,9 +39,11 @@ typedef struct kc_fit {
     bool too_big;                 /* the physical rule fired: one VM exceeds the hardware */
     kc_resource too_big_res;      /* which hardware it exceeds (valid if too_big) */
     uint64_t overhead_mib;        /* per-VM overhead that was applied */
-    bool numa_limited;            /* strict NUMA: per-node packing is what stops the count */
+    bool numa_limited;            /* strict NUMA: the split into nodes lowers the count (it is
+                                     below spread_count) */
     uint64_t numa_limit;          /* strict NUMA: sum over nodes of min(node limits) */
     uint32_t numa_binding;        /* strict NUMA: resources that stop some node */
+    uint64_t spread_count;        /* strict NUMA: the count host-wide (as --numa spread) */
     kc_res_fit res[KC_RES_LAST];
 } kc_fit;
 
@@ -51,13 +53,17 @@ typedef struct kc_fit {
 int kc_fit_compute(const kc_host *host, const kc_shape *shape,
                    const kc_policy *policy, kc_fit *out, kc_error *err);
 
-/* The same answer as kc_fit_compute(), computed the plain way: validate, zero *out, then
- * every resource in 128-bit-safe arithmetic. kc_fit_compute() takes a fast path for the
- * common case (valid input, every product within 64 bits) and falls back to this for the
- * rest. This is the specification the fast path is tested against
- * (tests/unit/test_fit_fast.c) and the "before" of the benchmarks (bench/README.md). */
-int kc_fit_compute_reference(const kc_host *host, const kc_shape *shape,
-                             const kc_policy *policy, kc_fit *out, kc_error *err);
+/* How many more VMs of @shape each NUMA node of @host takes under @policy's --numa strict
+ * (the per-node minimum that kc_fit_compute sums into numa_limit): @limits gets n_numa
+ * entries. Under spread, or on a host of one node or none, one entry: the count.
+ * Returns 0, or -1 with @err as kc_fit_compute. */
+int kc_fit_node_limits(const kc_host *host, const kc_shape *shape, const kc_policy *policy,
+                       uint64_t *limits, kc_error *err);
+
+/* Whether @policy leaves anything of @host to plan: no reserve of every CPU, and some normal
+ * memory after the reserve and the hugepage pool. Returns 0, or -1 with KC_ERR_INVALID
+ * naming what takes it all (a fit would blame every VM for it). */
+int kc_fit_check_policy(const kc_host *host, const kc_policy *policy, kc_error *err);
 
 /* Per-VM memory overhead in MiB for @shape under @policy (0 unless set). */
 uint64_t kc_fit_overhead_mib(const kc_shape *shape, const kc_policy *policy);
@@ -65,5 +71,47 @@ uint64_t kc_fit_overhead_mib(const kc_shape *shape, const kc_policy *policy);
 /* Stable names ("memory", "cpu", ...) and units ("MiB", "vCPU", ...) for reports. */
 const char *kc_resource_name(kc_resource r);
 const char *kc_resource_unit(kc_resource r);
+
+/* What a loop over many hosts or shapes needs of a fit: kc_fit without the per-resource
+ * table. Every field means what it means in kc_fit. */
+typedef struct kc_fit_summary {
+    uint64_t count;
+    uint32_t bottleneck;
+    bool too_big;
+    kc_resource too_big_res;      /* valid if too_big */
+    bool numa_limited;
+} kc_fit_summary;
+
+/* The count of kc_fit_compute() without building the table (no per-resource division):
+ * the entry point for loops (sweep, fleet, sizing); the same answer, the same errors.
+ * Borrows all three; writes *out. Returns 0, or -1 with @err as kc_fit_compute(). */
+int kc_fit_count(const kc_host *host, const kc_shape *shape, const kc_policy *policy,
+                 kc_fit_summary *out, kc_error *err);
+
+/* A host under a policy, prepared once for counting many shapes on it (a fleet's hosts,
+ * sizing's candidates): the host-wide figures of the fit, validated and derived. Borrows
+ * @host and @policy, which must stay unchanged while it is used. The fields are the fit's
+ * own; read none of them. */
+typedef struct kc_fit_host {
+    const kc_host *host;
+    const kc_policy *policy;
+    bool fast;                    /* the figures below are valid (else every count goes the
+                                     plain way, which gives the answer or the error) */
+    bool iops_known, mbps_known;
+    uint64_t mem_base, usable, used, uplink, size_mib;
+    uint64_t mem_cap, hp_cap, cpu_cap, load_cap, net_cap, disk_cap, iops_cap, mbps_cap;
+} kc_fit_host;
+
+/* Prepare @out for kc_fit_count_on(). Cannot fail: an invalid host or policy is reported by
+ * each count, with kc_fit_compute()'s error. */
+void kc_fit_host_prepare(const kc_host *host, const kc_policy *policy, kc_fit_host *out);
+
+/* kc_fit_count(@fh's host, @shape, @fh's policy, @out, @err), without repeating the host's
+ * part of the work. */
+int kc_fit_count_on(const kc_fit_host *fh, const kc_shape *shape, kc_fit_summary *out,
+                    kc_error *err);
+
+/* The summary of a full fit (what kc_fit_count gives for the same input). */
+void kc_fit_summarize(const kc_fit *fit, kc_fit_summary *out);
 
 #endif /* KC_FIT_H */

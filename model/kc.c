@@ -88,6 +88,23 @@ int kc_host_validate(const kc_host *host, kc_error *err)
                             (unsigned long long)numa_hp, host->cpus,
                             (unsigned long long)host->mem_mib,
                             (unsigned long long)host->hugepages_mib);
+    {
+        kc_node_usage sum = { 0 };
+
+        for (size_t i = 0; i < host->n_numa; i++) {
+            const kc_node_usage *u = &host->node_used[i];
+
+            if (__builtin_add_overflow(sum.vms, u->vms, &sum.vms) ||
+                __builtin_add_overflow(sum.vcpus, u->vcpus, &sum.vcpus) ||
+                __builtin_add_overflow(sum.mem_mib, u->mem_mib, &sum.mem_mib) ||
+                __builtin_add_overflow(sum.hugepages_mib, u->hugepages_mib, &sum.hugepages_mib))
+                return kc_error_set(err, KC_ERR_INVALID, "NUMA node usage overflows");
+        }
+        if (sum.vms > host->used.vms || sum.vcpus > host->used.vcpus ||
+            sum.mem_mib > host->used.mem_mib || sum.hugepages_mib > host->used.hugepages_mib)
+            return kc_error_set(err, KC_ERR_INVALID, "the VMs placed on NUMA nodes hold more "
+                                "than the host's usage");
+    }
     if (host->used.load_vcpus > host->used.vcpus)
         return kc_error_set(err, KC_ERR_INVALID, "VMs of known load (%llu vCPUs) outnumber "
                             "the existing vCPUs (%llu)",

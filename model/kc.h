@@ -111,6 +111,15 @@ typedef struct kc_usage {
     uint64_t load_bp;         /* their load, basis points of one core */
 } kc_usage;
 
+/* What VMs known to sit on one NUMA node hold there (VMs placed by kvmcap under --numa
+ * strict; see kc_place_add). Part of kc_host.used, not in addition to it. */
+typedef struct kc_node_usage {
+    uint64_t vms;
+    uint64_t vcpus;
+    uint64_t mem_mib;         /* normal memory */
+    uint64_t hugepages_mib;   /* hugepage-backed memory, in whole pages */
+} kc_node_usage;
+
 /* A host as the core sees it: numbers only, wherever they came from. */
 typedef struct kc_host {
     uint32_t cpus;            /* logical CPUs (threads) */
@@ -124,6 +133,10 @@ typedef struct kc_host {
     size_t n_storage;
     kc_storage storage[KC_STORAGE_MAX];
     kc_usage used;
+    /* used[] of each NUMA node (n_numa entries): the VMs whose node is known. The rest of
+     * `used` (existing VMs from facts, whose nodes are not known) is spread over the nodes
+     * by their size. */
+    kc_node_usage node_used[KC_NUMA_MAX];
 } kc_host;
 
 /* One VM shape. Optional demands are 0 when not given. */

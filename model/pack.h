@@ -27,6 +27,10 @@ typedef enum kc_pack_heuristic {
     KC_PACK_EXACT,         /* branch and bound (small instances only) */
     KC_PACK_MIN_SLACK,     /* each host filled by a bounded search for the fullest one that
                               holds the largest VM left (Gupta-Ho's minimum bin slack) */
+    KC_PACK_FFD_SCARCE,    /* first-fit decreasing by demand weighted with each dimension's
+                              remaining total, re-weighted at every new host */
+    KC_PACK_MULTI,         /* multi-bin: k hosts open at once, the best (VM, host) pair by a
+                              scarcity-weighted dot product first, binary search on k */
     KC_PACK_HEURISTIC_LAST
 } kc_pack_heuristic;
 
@@ -62,13 +66,19 @@ typedef struct kc_pack_opts {
     uint64_t exact_nodes;          /* node budget of the exact search; 0 = default (200000) */
     uint64_t exact_max_items;      /* try the exact search up to this many VMs; 0 = default (60) */
     bool no_exact;                 /* heuristics only */
+    uint32_t effort;               /* search effort, a multiple of the default work budget of
+                                      the minimum-bin-slack and multi-bin searches (0 = 1: about
+                                      0.1 s for 500 distinct VMs on this project's reference
+                                      machine, see bench/README.md); work, not time, so that
+                                      a packing never depends on the machine's speed */
 } kc_pack_opts;
 
 /* Pack @n_items @items into hosts of capacity @cap (@n_dims <= KC_PACK_DIM_MAX entries).
  * @opts may be NULL. On success *out is a new kc_pack (caller frees). Returns -1 with @err:
  * KC_ERR_INVALID when an item does not fit an empty host (the message names the item's
  * index and dimension), when there are no items, or when a total exceeds 64 bits;
- * KC_ERR_INTERNAL on out-of-memory. */
+ * KC_ERR_INTERNAL on out-of-memory, or if the packing fails kc_pack_verify (it is checked
+ * before it is returned). */
 int kc_pack_solve(const uint64_t *cap, size_t n_dims, const kc_pack_item *items,
                   size_t n_items, const kc_pack_opts *opts, kc_pack **out, kc_error *err);
 void kc_pack_free(kc_pack *pack);
@@ -98,7 +108,7 @@ int kc_pack_fit_mixed(const uint64_t *cap, size_t n_dims, const kc_pack_item *pl
                       kc_error *err);
 
 /* Stable names for reports: "ffd-l1", "ffd-l2", "ffd-max", "dot-product", "best-fit",
- * "exact", "min-slack"; "volume", "l2", "clique", "dff". */
+ * "exact", "min-slack", "ffd-scarce", "multi-bin"; "volume", "l2", "clique", "dff". */
 const char *kc_pack_heuristic_name(kc_pack_heuristic h);
 const char *kc_pack_bound_name(kc_pack_bound b);
 

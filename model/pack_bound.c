@@ -6,6 +6,7 @@
 #include "pack_impl.h"
 
 #define CLIQUE_EXACT_TYPES 24u
+#define CLIQUE_ROTATE_TYPES 256u     /* greedy from every start: types^2 x clique */
 
 typedef kc_pack_inst inst;
 
@@ -154,15 +155,101 @@ static uint64_t clique_rec(const uint64_t *w, const uint32_t *adj, uint32_t cand
     return clique_rec(w, adj, cand & ~(1u << i), cur, best);
 }
 
+/* Sort keys for the greedy clique: the normalized demand in dimension @key (< nd), or the
+ * largest (nd) or the sum (nd + 1) over the dimensions. */
+static uint64_t size_key(const inst *in, size_t i, size_t key)
+{
+    const uint64_t *x = in->norm + i * KC_PACK_DIM_MAX;
+    uint64_t k = 0;
+
+    if (key < in->nd)
+        return x[key];
+    for (size_t d = 0; d < in->nd; d++)
+        k = key == in->nd ? (x[d] > k ? x[d] : k) : k + x[d];
+    return k;
+}
+
+typedef struct keyed {
+    uint64_t key;
+    size_t i;
+} keyed;
+
+static int cmp_keyed(const void *a, const void *b)
+{
+    const keyed *x = a, *y = b;
+
+    if (x->key != y->key)
+        return x->key < y->key ? 1 : -1;     /* larger first */
+    return (x->i > y->i) - (x->i < y->i);    /* then by index: deterministic */
+}
+
+/* Greedy cliques, uncapped: the types in decreasing size (by each dimension, the largest
+ * and the sum of the normalized demands), each added when it conflicts with every type
+ * chosen so far. Any clique is a valid bound; large VMs are the ones that cannot share, so
+ * size orders find big cliques (hundreds of VMs on 500-VM instances). O(types x clique) per
+ * order; up to CLIQUE_ROTATE_TYPES types also from every type in index order. Returns 0 when out of memory (0 is always a valid bound). */
+static uint64_t clique_greedy(const inst *in)
+{
+    keyed *ord = calloc(in->ni + 1, sizeof(*ord));
+    size_t *chosen = calloc(in->ni + 1, sizeof(*chosen));
+    uint64_t best = 0;
+
+    if (!ord || !chosen)
+        goto out;
+    for (size_t key = 0; key < in->nd + 2; key++) {
+        uint64_t sum = 0;
+        size_t n = 0;
+
+        for (size_t i = 0; i < in->ni; i++)
+            ord[i] = (keyed){ size_key(in, i, key), i };
+        qsort(ord, in->ni, sizeof(*ord), cmp_keyed);
+        for (size_t t = 0; t < in->ni; t++) {
+            size_t i = ord[t].i;
+            bool ok = in->items[i].count > 0;
+
+            for (size_t c = 0; ok && c < n; c++)
+                ok = conflict(in, i, chosen[c]);
+            if (!ok)
+                continue;
+            chosen[n++] = i;
+            sum += conflict(in, i, i) ? in->items[i].count : 1;
+        }
+        if (sum > best)
+            best = sum;
+    }
+    /* and, while types are few enough, from each type in index order (rotated) */
+    for (size_t s0 = 0; in->ni <= CLIQUE_ROTATE_TYPES && s0 < in->ni; s0++) {
+        uint64_t sum = 0;
+        size_t n = 0;
+
+        for (size_t t = 0; t < in->ni; t++) {
+            size_t i = (s0 + t) % in->ni;
+            bool ok = in->items[i].count > 0;
+
+            for (size_t c = 0; ok && c < n; c++)
+                ok = conflict(in, i, chosen[c]);
+            if (!ok)
+                continue;
+            chosen[n++] = i;
+            sum += conflict(in, i, i) ? in->items[i].count : 1;
+        }
+        if (sum > best)
+            best = sum;
+    }
+ out:
+    free(ord);
+    free(chosen);
+    return best;
+}
+
 /* Items no two of which fit one host together need a host each. An item type conflicting
  * with itself (over half a host in some dimension) contributes all its copies, any other
  * type one copy. Maximum-weight clique, exact for up to CLIQUE_EXACT_TYPES types, else
- * greedy (still a valid bound: any clique is). */
+ * greedy by size (still a valid bound: any clique is). */
 static uint64_t bound_clique(const inst *in)
 {
     uint64_t w[CLIQUE_EXACT_TYPES];
     uint32_t adj[CLIQUE_EXACT_TYPES];
-    uint64_t best = 0;
 
     if (in->ni <= CLIQUE_EXACT_TYPES) {
         uint32_t cand = 0;
@@ -179,27 +266,7 @@ static uint64_t bound_clique(const inst *in)
         }
         return clique_rec(w, adj, cand, 0, 0);
     }
-    /* Greedy: start from each type, add the following types that conflict with all chosen. */
-    for (size_t s = 0; s < in->ni; s++) {
-        uint64_t sum = 0;
-        size_t chosen[64];
-        size_t n = 0;
-
-        for (size_t t = 0; t < in->ni && n < 64; t++) {
-            size_t i = (s + t) % in->ni;
-            bool ok = in->items[i].count > 0;
-
-            for (size_t c = 0; ok && c < n; c++)
-                ok = conflict(in, i, chosen[c]);
-            if (!ok)
-                continue;
-            chosen[n++] = i;
-            sum += conflict(in, i, i) ? in->items[i].count : 1;
-        }
-        if (sum > best)
-            best = sum;
-    }
-    return best;
+    return clique_greedy(in);
 }
 
 /* ---- dual-feasible functions, on one dimension and on surrogate sums ---- */

@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* pack_impl.h: what pack.c and pack_bound.c share (internal to the core, not an API). */
+/* pack_impl.h: what the packer's files share (pack.c, pack_heur.c, pack_exact.c,
+ * pack_local.c, pack_bound.c): internal to the core, not an API. */
 #ifndef KC_PACK_IMPL_H
 #define KC_PACK_IMPL_H
+
+#include <stdbool.h>
+#include <string.h>
 
 #include "pack.h"
 
@@ -21,6 +25,81 @@ static inline kc_u128 kc_pack_div_up128(kc_u128 a, kc_u128 b)
 {
     return a / b + (a % b != 0);
 }
+
+#define KC_PACK_EXACT_MAX_TYPES 24u   /* the exact search recurses once per item type */
+#define KC_PACK_MBS_MAX_TYPES 4096u   /* minimum bin slack: up to this many item types (its
+                                         budget, not the type count, bounds the work) */
+#define KC_PACK_LS_MAX_VMS 2000u      /* the local search expands up to this many VMs */
+#define KC_PACK_SCARCE_MAX_TYPES 256u /* ffd-scarce re-sorts the types at every host; above
+                                         this many types minimum bin slack also needs
+                                         few VMs (KC_PACK_MULTI_MAX_VMS) */
+#define KC_PACK_MULTI_MAX_VMS 20000u  /* multi-bin places VMs one by one: up to this many */
+#define KC_PACK_MULTI_MAX_CELLS (1u << 21)  /* and hosts x types up to this (its tables) */
+
+/* A packing under construction: patterns with repetitions (pack.c). */
+/* A packing under construction: patterns with repetitions. */
+typedef struct kc_pack_sol {
+    size_t n_pat, cap_pat;
+    uint64_t *reps;
+    uint64_t *counts;            /* n_pat x ni */
+    uint64_t hosts;
+    kc_pack_heuristic how;
+} kc_pack_sol;
+
+void kc_pack_sol_clear(kc_pack_sol *s);
+/* Append @reps hosts of pattern @p (@ni counts). -1 with @err on out-of-memory. */
+int kc_pack_sol_push(kc_pack_sol *s, size_t ni, uint64_t reps, const uint64_t *p, kc_error *err);
+
+/* How many of @dem fit into @left (UINT64_MAX if it asks nothing). */
+static inline uint64_t kc_pack_fit_count(const uint64_t *left, const uint64_t *dem, size_t nd)
+{
+    uint64_t n = UINT64_MAX;
+
+    for (size_t d = 0; d < nd; d++)
+        if (dem[d] > 0 && left[d] / dem[d] < n)
+            n = left[d] / dem[d];
+    return n;
+}
+
+/* fit_count(left, dem, nd) > 0, without dividing: the packing loops ask this of every item
+ * type at every step and need the count itself only for the one they pick. */
+static inline bool kc_pack_fits_once(const uint64_t *left, const uint64_t *dem, size_t nd)
+{
+    bool ok = true;
+
+    for (size_t d = 0; d < nd; d++)
+        ok &= dem[d] <= left[d];
+    return ok;
+}
+
+static inline void kc_pack_take(uint64_t *left, const uint64_t *dem, size_t nd, uint64_t n)
+{
+    for (size_t d = 0; d < nd; d++)
+        left[d] -= dem[d] * n;   /* n <= left[d] / dem[d]: no wrap */
+}
+
+static inline uint64_t kc_pack_norm_of(uint64_t v, uint64_t cap)
+{
+    return cap ? (uint64_t)(((kc_u128)v << KC_PACK_NORM_BITS) / cap) : 0;
+}
+
+/* Item order of heuristic @h (static key, descending) into @order (pack_heur.c). */
+void kc_pack_sort_items(const kc_pack_inst *in, kc_pack_heuristic h, size_t *order);
+/* One bin-centric heuristic, or minimum bin slack, into @s (pack_heur.c). -1 on OOM. */
+int kc_pack_run_heuristic(const kc_pack_inst *in, kc_pack_heuristic h, kc_pack_sol *s,
+                          kc_error *err);
+int kc_pack_run_mbs(const kc_pack_inst *in, uint64_t budget, uint64_t effort, bool deep,
+                    kc_pack_sol *s, uint64_t *spent, kc_error *err);
+/* Multi-bin with a binary search on k in [@lb, @ub - 1] (pack_multi.c): the best packing
+ * found into @s (s->hosts == UINT64_MAX if none beats @ub); @spent gets the work done, at
+ * most about @budget. -1 on OOM only. */
+int kc_pack_run_multi(const kc_pack_inst *in, uint64_t lb, uint64_t ub, bool weighted,
+                      uint64_t budget, kc_pack_sol *s, uint64_t *spent, kc_error *err);
+/* Try to beat @s with a bounded exact search, or prove it optimal (pack_exact.c). */
+int kc_pack_exact(const kc_pack_inst *in, uint64_t lb, uint64_t budget, kc_pack_sol *s,
+                  bool *proven, kc_error *err);
+/* Improve @s in place by emptying hosts (pack_local.c). -1 on OOM only. */
+int kc_pack_improve(const kc_pack_inst *in, uint64_t lb, kc_pack_sol *s, kc_error *err);
 
 /* The strongest lower bound on hosts for @in (volume on reachable load, Martello-Toth L2,
  * VMs that cannot share a host, dual-feasible functions): pack_bound.c. */

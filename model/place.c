@@ -3,74 +3,63 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fit_impl.h"
 #include "place.h"
 
-/* Resources the host's usage record has no field for: placed demand is tracked here. */
-static bool shared_res(int r)
+/* @a x @b + @c into *out; false when it leaves 64 bits. */
+static bool mul_add(uint64_t a, uint64_t b, uint64_t c, uint64_t *out)
 {
-    return r == KC_RES_NETWORK || r == KC_RES_IOPS || r == KC_RES_THROUGHPUT;
+    kc_u128 v = (kc_u128)a * b + c;
+
+    if (v > UINT64_MAX)
+        return false;
+    *out = (uint64_t)v;
+    return true;
 }
 
-/* How many more of @s fit on @h with @extra[r] of the shared resources already placed.
- * *why gets the resources at that count; *fit the core's answer. */
-static int limit_on(const kc_host *h, const uint64_t *extra, const kc_shape *s,
-                    const kc_policy *policy, uint64_t *n, uint32_t *why, kc_fit *fit,
-                    kc_error *err)
+int kc_place_add(kc_host *host, const kc_shape *shape, const kc_policy *policy, uint64_t n,
+                 kc_error *err)
 {
-    uint64_t lim[KC_RES_LAST];
-
-    if (kc_fit_compute(h, s, policy, fit, err) < 0)
-        return -1;
-    *n = fit->count;
-    for (int r = 0; r < KC_RES_LAST; r++) {
-        const kc_res_fit *rf = &fit->res[r];
-
-        lim[r] = UINT64_MAX;
-        if (rf->state != KC_RES_BOUNDED || !shared_res(r))
-            continue;
-        lim[r] = (rf->capacity > extra[r] ? rf->capacity - extra[r] : 0) / rf->per_vm;
-        if (lim[r] < *n)
-            *n = lim[r];
-    }
-    *why = *n == fit->count ? fit->bottleneck : 0;
-    for (int r = 0; r < KC_RES_LAST; r++)
-        if (lim[r] == *n)
-            *why |= 1u << r;
-    return 0;
-}
-
-/* Add @n VMs of @s to @h's usage and @extra; -1 if a total leaves 64 bits. */
-static int add_usage(kc_host *h, uint64_t *extra, const kc_shape *s, const kc_fit *fit,
-                     uint64_t n, kc_error *err)
-{
-    kc_usage *u = &h->used;
-    kc_u128 mem = (kc_u128)(s->hugepages ? 0 : s->mem_mib) * n + u->mem_mib;
+    const kc_usage *u = &host->used;
+    kc_usage next;
     /* hugepage RAM is held in whole pages: the fit's per-VM figure, not the raw size */
-    kc_u128 hp = (kc_u128)(s->hugepages && fit->res[KC_RES_HUGEPAGES].state == KC_RES_BOUNDED ?
-                           fit->res[KC_RES_HUGEPAGES].per_vm : 0) * n + u->hugepages_mib;
-    kc_u128 vcpus = (kc_u128)s->vcpus * n + u->vcpus;
-    kc_u128 disk = (kc_u128)s->disk_mib * n + u->disk_mib;
-    kc_u128 vms = (kc_u128)n + u->vms;
-    kc_u128 sh[KC_RES_LAST];
+    uint64_t hp = shape->hugepages ? kc_fit_round_to_page(shape->mem_mib, host->hugepage_kib) : 0;
+    uint64_t mem = shape->hugepages ? 0 : shape->mem_mib;
+    uint64_t load_vcpus = shape->cpu_util_bp ? shape->vcpus : 0, load_bp;
+    uint64_t limits[KC_NUMA_MAX], left = n;
 
-    for (int r = 0; r < KC_RES_LAST; r++) {
-        sh[r] = extra[r];
-        if (shared_res(r) && fit->res[r].state == KC_RES_BOUNDED)
-            sh[r] += (kc_u128)fit->res[r].per_vm * n;
-        if (sh[r] > UINT64_MAX)
-            return kc_error_set(err, KC_ERR_INVALID, "placed %s does not fit in 64 bits",
-                                kc_resource_name((kc_resource)r));
-    }
-    if (mem > UINT64_MAX || hp > UINT64_MAX || vcpus > UINT64_MAX || disk > UINT64_MAX ||
-        vms > UINT64_MAX)
+    if (n == 0)
+        return 0;
+    if (!mul_add(shape->vcpus, shape->cpu_util_bp, 0, &load_bp) ||
+        !mul_add(n, 1, u->vms, &next.vms) || !mul_add(shape->vcpus, n, u->vcpus, &next.vcpus) ||
+        !mul_add(mem, n, u->mem_mib, &next.mem_mib) ||
+        !mul_add(hp, n, u->hugepages_mib, &next.hugepages_mib) ||
+        !mul_add(shape->disk_mib, n, u->disk_mib, &next.disk_mib) ||
+        !mul_add(shape->net_kbps, n, u->net_kbps, &next.net_kbps) ||
+        !mul_add(shape->iops, n, u->iops, &next.iops) ||
+        !mul_add(shape->mbps, n, u->mbps, &next.mbps) ||
+        !mul_add(load_vcpus, n, u->load_vcpus, &next.load_vcpus) ||
+        !mul_add(load_bp, n, u->load_bp, &next.load_bp))
         return kc_error_set(err, KC_ERR_INVALID, "placed VMs do not fit in 64 bits");
-    u->mem_mib = (uint64_t)mem;
-    u->hugepages_mib = (uint64_t)hp;
-    u->vcpus = (uint64_t)vcpus;
-    u->disk_mib = (uint64_t)disk;
-    u->vms = (uint64_t)vms;
-    for (int r = 0; r < KC_RES_LAST; r++)
-        extra[r] = (uint64_t)sh[r];
+    if (policy->numa == KC_NUMA_STRICT && host->n_numa > 1) {
+        /* each VM whole on one node: the nodes in order, each as many as fit there (the
+         * nodes' limits do not move each other: a VM placed on a node is usage taken off
+         * the host's usage of unknown node). What no node takes stays of unknown node. */
+        if (kc_fit_node_limits(host, shape, policy, limits, err) < 0)
+            return -1;
+        for (size_t i = 0; i < host->n_numa && left; i++) {
+            kc_node_usage *nu = &host->node_used[i];
+            uint64_t k = limits[i] < left ? limits[i] : left;
+
+            /* a node's part is below the host's total, which did not overflow */
+            nu->vms += k;
+            nu->vcpus += k * shape->vcpus;
+            nu->mem_mib += k * mem;
+            nu->hugepages_mib += k * hp;
+            left -= k;
+        }
+    }
+    host->used = next;
     return 0;
 }
 
@@ -90,6 +79,7 @@ void kc_place_free(kc_place *place)
         return;
     free(place->shapes);
     free(place->counts);
+    free(place->hosts);
     free(place);
 }
 
@@ -98,8 +88,7 @@ int kc_place_solve(const kc_host *hosts, size_t n_hosts, const kc_shape *shapes,
                    kc_place **out, kc_error *err)
 {
     kc_place *p = calloc(1, sizeof(*p));
-    kc_host *work = NULL;
-    uint64_t (*extra)[KC_RES_LAST] = NULL;
+    kc_host *work;
     size_t *order = NULL;
     int ret = -1;
 
@@ -113,10 +102,9 @@ int kc_place_solve(const kc_host *hosts, size_t n_hosts, const kc_shape *shapes,
     p->complete = true;
     p->shapes = calloc(n_shapes ? n_shapes : 1, sizeof(*p->shapes));
     p->counts = calloc(n_shapes * n_hosts + 1, sizeof(*p->counts));
-    work = calloc(n_hosts ? n_hosts : 1, sizeof(*work));
-    extra = calloc(n_hosts ? n_hosts : 1, sizeof(*extra));
+    p->hosts = work = calloc(n_hosts ? n_hosts : 1, sizeof(*work));
     order = calloc(n_shapes ? n_shapes : 1, sizeof(*order));
-    if (!p->shapes || !p->counts || !work || !extra || !order) {
+    if (!p->shapes || !p->counts || !work || !order) {
         kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
         goto out;
     }
@@ -142,15 +130,13 @@ int kc_place_solve(const kc_host *hosts, size_t n_hosts, const kc_shape *shapes,
 
         ps->requested = counts[s];
         for (size_t h = 0; h < n_hosts && left; h++) {
-            uint64_t n;
-            uint32_t why;
             kc_fit fit;
+            uint64_t n;
 
-            if (limit_on(&work[h], extra[h], &shapes[s], policy, &n, &why, &fit, err) < 0)
+            if (kc_fit_compute(&work[h], &shapes[s], policy, &fit, err) < 0)
                 goto out;
-            if (n > left)
-                n = left;
-            if (n && add_usage(&work[h], extra[h], &shapes[s], &fit, n, err) < 0)
+            n = fit.count < left ? fit.count : left;
+            if (kc_place_add(&work[h], &shapes[s], policy, n, err) < 0)
                 goto out;
             p->counts[s * n_hosts + h] = n;
             left -= n;
@@ -162,17 +148,15 @@ int kc_place_solve(const kc_host *hosts, size_t n_hosts, const kc_shape *shapes,
         p->complete = false;
         /* why the rest fits nowhere: every host as the placement left it */
         for (size_t h = 0; h < n_hosts; h++) {
-            uint64_t n;
-            uint32_t why;
             kc_fit fit;
 
-            if (limit_on(&work[h], extra[h], &shapes[s], policy, &n, &why, &fit, err) < 0)
+            if (kc_fit_compute(&work[h], &shapes[s], policy, &fit, err) < 0)
                 goto out;
             if (fit.too_big) {
                 ps->hosts_too_big++;
                 ps->too_big |= 1u << fit.too_big_res;
             } else {
-                ps->full |= why;
+                ps->full |= fit.bottleneck;
             }
         }
     }
@@ -181,8 +165,6 @@ int kc_place_solve(const kc_host *hosts, size_t n_hosts, const kc_shape *shapes,
     p = NULL;
  out:
     kc_place_free(p);
-    free(work);
-    free(extra);
     free(order);
     return ret;
 }

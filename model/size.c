@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* size.c: which host model to buy for a workload: packing per candidate, HA, price, ranking. */
+#include <stdio.h>     /* snprintf: formatting a label, no I/O */
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,48 +35,128 @@ static int prefix_error(kc_error *err, const char *what, const char *name)
                         "%s '%s': %s", what, name, inner);
 }
 
-/* Merge duplicates, drop zero counts, apply growth. */
+/* Add @name to the label of a merged line (@len: its length so far, @omitted: names left
+ * out for want of room; the label is finished by finish_label). */
+#define LABEL_ROOM (KC_NAME_MAX - 1 - 16)    /* leaves room for " +N more" */
+static void add_label(kc_size_line *l, size_t *len, size_t *omitted, const char *name)
+{
+    size_t n = strnlen(name, KC_NAME_MAX - 1);
+
+    if (*len == 0) {
+        memcpy(l->name, name, n);
+        l->name[n] = '\0';
+        *len = n;
+    } else if (*omitted == 0 && *len + 1 + n <= LABEL_ROOM) {
+        l->name[(*len)++] = '+';
+        memcpy(l->name + *len, name, n);
+        *len += n;
+        l->name[*len] = '\0';
+    } else {
+        (*omitted)++;
+    }
+}
+
+/* Whether @name is one of the '+'-joined names of @label already. */
+static bool in_label(const char *label, const char *name)
+{
+    size_t n = strnlen(name, KC_NAME_MAX - 1);
+
+    for (const char *p = label; *p;) {
+        size_t t = strcspn(p, "+");
+
+        if (t == n && strncmp(p, name, n) == 0)
+            return true;
+        p += t + (p[t] == '+');
+    }
+    return false;
+}
+
+static void finish_label(kc_size_line *l, size_t len, size_t omitted)
+{
+    char more[24];
+    int m;
+
+    if (omitted == 0)
+        return;
+    m = snprintf(more, sizeof(more), " +%zu more", omitted);
+    if (len + (size_t)m > KC_NAME_MAX - 1)
+        len = KC_NAME_MAX - 1 - (size_t)m;    /* a long first name is cut */
+    memcpy(l->name + len, more, (size_t)m + 1);
+}
+
+/* Merge lines of the same shape (the packing works on shapes), keeping every name in the
+ * merged line's name ("web+db", or "... +N more" past KC_NAME_MAX), drop zero counts,
+ * apply growth. */
 static int build_lines(kc_sizing *sz, const kc_workload_line *lines, size_t n_lines,
                        uint32_t growth_bp, kc_error *err)
 {
+    size_t *last = calloc(n_lines + 1, sizeof(*last));    /* last name added, per line */
+    size_t *len = calloc(n_lines + 1, sizeof(*len)), *omitted = calloc(n_lines + 1,
+                                                                        sizeof(*omitted));
+    int ret = -1;
+
     sz->lines = calloc(n_lines + 1, sizeof(*sz->lines));
-    if (!sz->lines)
-        return kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
+    if (!sz->lines || !last || !len || !omitted) {
+        kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
+        goto out;
+    }
     for (size_t i = 0; i < n_lines; i++) {
         const kc_workload_line *l = &lines[i];
         size_t j;
 
         if (l->count == 0)
             continue;
-        if (kc_shape_validate(&l->shape, err) < 0)
-            return prefix_error(err, "vm", l->name);
+        if (kc_shape_validate(&l->shape, err) < 0) {
+            prefix_error(err, "vm", l->name);
+            goto out;
+        }
         for (j = 0; j < sz->n_lines; j++)
             if (same_shape(&sz->lines[j].shape, &l->shape))
                 break;
         if (j == sz->n_lines) {
-            copy_name(sz->lines[j].name, l->name);
             sz->lines[j].shape = l->shape;
             sz->n_lines++;
+            add_label(&sz->lines[j], &len[j], &omitted[j], l->name);
+            sz->lines[j].n_names = 1;
+        } else if (strncmp(lines[last[j]].name, l->name, KC_NAME_MAX) != 0 &&
+                   !in_label(sz->lines[j].name, l->name)) {
+            /* a name of its own (a name given again is one name, as far as the label
+             * shows them) */
+            add_label(&sz->lines[j], &len[j], &omitted[j], l->name);
+            sz->lines[j].n_names++;
         }
-        if (sz->lines[j].requested > UINT64_MAX - l->count)
-            return kc_error_set(err, KC_ERR_INVALID, "vm '%s': count does not fit in 64 bits",
-                                l->name);
+        last[j] = i;
+        if (sz->lines[j].requested > UINT64_MAX - l->count) {
+            kc_error_set(err, KC_ERR_INVALID, "vm '%s': count does not fit in 64 bits",
+                         l->name);
+            goto out;
+        }
         sz->lines[j].requested += l->count;
     }
-    if (sz->n_lines == 0)
-        return kc_error_set(err, KC_ERR_INVALID, "the workload has no VMs");
+    if (sz->n_lines == 0) {
+        kc_error_set(err, KC_ERR_INVALID, "the workload has no VMs");
+        goto out;
+    }
     for (size_t j = 0; j < sz->n_lines; j++) {
         kc_size_line *l = &sz->lines[j];
         kc_u128 num = (kc_u128)l->requested * (KC_BP_ONE + (uint64_t)growth_bp);
         kc_u128 grown = num / KC_BP_ONE + (num % KC_BP_ONE != 0);
 
-        if (grown > UINT64_MAX || sz->total_vms > UINT64_MAX - (uint64_t)grown)
-            return kc_error_set(err, KC_ERR_INVALID,
-                                "vm '%s': count after growth does not fit in 64 bits", l->name);
+        finish_label(l, len[j], omitted[j]);
+        if (grown > UINT64_MAX || sz->total_vms > UINT64_MAX - (uint64_t)grown) {
+            kc_error_set(err, KC_ERR_INVALID,
+                         "vm '%s': count after growth does not fit in 64 bits", l->name);
+            goto out;
+        }
         l->count = (uint64_t)grown;
         sz->total_vms += l->count;
     }
-    return 0;
+    ret = 0;
+ out:
+    free(last);
+    free(len);
+    free(omitted);
+    return ret;
 }
 
 /* Pack the workload onto one candidate and fill @r. */
@@ -84,25 +165,52 @@ static uint64_t div_up_u64(uint64_t a, uint64_t b)
     return a / b + (a % b != 0);
 }
 
-/* Under --numa strict a VM lives inside one node, so the bins are the nodes: one node as a
- * host of its own. Each dimension takes the smallest node; what is host-wide (NICs, storage,
- * the reserve, existing usage) is split evenly, rounded against the plan. */
-static void node_view(const kc_host *h, const kc_policy *p, kc_host *n, kc_policy *np)
+/* What each NUMA node of @h offers after its part of the reserve: the host-wide reserve
+ * and reserved CPUs split over the nodes as integers that add up to them, as the fit splits
+ * them (the first nodes take the odd unit; what a node cannot hold goes on to the next). */
+static void node_room(const kc_host *h, const kc_policy *p, uint64_t *mem, uint64_t *cpus)
 {
-    uint64_t k = h->n_numa;
+    uint64_t k = h->n_numa, res_left = p->reserve_mib, rcpu_left = p->reserve_cpus;
 
-    kc_host_init(n);
-    n->cpus = UINT32_MAX;
-    n->mem_mib = UINT64_MAX;
-    n->hugepages_mib = UINT64_MAX;
     for (size_t i = 0; i < h->n_numa; i++) {
         const kc_numa_node *nd = &h->numa[i];
+        uint64_t room = nd->mem_mib - nd->hugepages_mib;
+        uint64_t r = div_up_u64(res_left, k - i), c = div_up_u64(rcpu_left, k - i);
 
-        n->cpus = nd->cpus < n->cpus ? nd->cpus : n->cpus;
-        n->mem_mib = nd->mem_mib < n->mem_mib ? nd->mem_mib : n->mem_mib;
-        n->hugepages_mib = nd->hugepages_mib < n->hugepages_mib ? nd->hugepages_mib
-                                                                : n->hugepages_mib;
+        r = r < room ? r : room;
+        c = c < nd->cpus ? c : nd->cpus;
+        res_left -= r;
+        rcpu_left -= c;
+        mem[i] = room - r;
+        cpus[i] = nd->cpus - c;
     }
+}
+
+/* Under --numa strict a VM lives inside one node, so the bins are the nodes: one node as a
+ * host of its own, the same for every node (the packing's bins are identical). Each
+ * dimension takes the smallest node after its part of the reserve (node_room); what is
+ * host-wide (NICs, storage, existing usage) is split evenly, rounded against the plan. */
+static void node_view(const kc_host *h, const kc_policy *p, kc_host *n, kc_policy *np)
+{
+    uint64_t k = h->n_numa, mem[KC_NUMA_MAX], cpus[KC_NUMA_MAX];
+    uint64_t min_mem = UINT64_MAX, min_cpus = UINT64_MAX, hp = UINT64_MAX;
+
+    node_room(h, p, mem, cpus);
+    kc_host_init(n);
+    for (size_t i = 0; i < h->n_numa; i++) {
+        min_mem = mem[i] < min_mem ? mem[i] : min_mem;
+        min_cpus = cpus[i] < min_cpus ? cpus[i] : min_cpus;
+        hp = h->numa[i].hugepages_mib < hp ? h->numa[i].hugepages_mib : hp;
+    }
+    /* The reserve is taken off already: the node view has none. A node with no CPU left
+     * is kept as one CPU fully reserved, so that the host stays valid and plans 0 vCPUs. */
+    *np = *p;
+    np->reserve_mib = 0;
+    np->reserve_cpus = min_cpus == 0;
+    np->numa = KC_NUMA_SPREAD;
+    n->cpus = (uint32_t)(min_cpus + np->reserve_cpus);
+    n->mem_mib = min_mem + hp;
+    n->hugepages_mib = hp;
     n->hugepage_kib = h->hugepage_kib;
     n->n_nics = h->n_nics;
     for (size_t i = 0; i < h->n_nics; i++)
@@ -128,49 +236,203 @@ static void node_view(const kc_host *h, const kc_policy *p, kc_host *n, kc_polic
     };
     if (n->used.load_vcpus > n->used.vcpus)
         n->used.load_vcpus = n->used.vcpus;
-    *np = *p;
-    np->reserve_mib = div_up_u64(p->reserve_mib, k);
-    np->reserve_cpus = (uint32_t)div_up_u64(p->reserve_cpus, k);
-    np->numa = KC_NUMA_SPREAD;
+}
+
+/* A lower bound on the hosts a strict packing needs, from the nodes alone: no real node
+ * offers more than the biggest one (after its smallest part of the reserve, no usage), and
+ * a host has n_numa nodes, so H hosts give at most H x n_numa such bins in memory,
+ * hugepages and vCPUs. 0 when the nodes give nothing to bound with. */
+static int node_bound(const kc_host *h, const kc_policy *p, const kc_shape *shapes,
+                      const kc_size_line *lines, size_t n_lines, kc_shape_demand *dem,
+                      uint64_t *bound, kc_error *err)
+{
+    static const kc_resource node_dims[] = { KC_RES_MEMORY, KC_RES_HUGEPAGES, KC_RES_CPU };
+    uint64_t mem[KC_NUMA_MAX], cpus[KC_NUMA_MAX], max_mem = 0, max_cpus = 0, hp = 0, lb;
+    uint64_t capv[KC_PACK_DIM_MAX];
+    kc_resource dims[KC_PACK_DIM_MAX];
+    kc_host_capacity cap;
+    kc_pack_item *items;
+    kc_policy bp = *p;
+    kc_host best;
+    size_t nd = 0;
+    int ret = -1;
+
+    *bound = 0;
+    node_room(h, p, mem, cpus);
+    for (size_t i = 0; i < h->n_numa; i++) {
+        max_mem = mem[i] > max_mem ? mem[i] : max_mem;
+        max_cpus = cpus[i] > max_cpus ? cpus[i] : max_cpus;
+        hp = h->numa[i].hugepages_mib > hp ? h->numa[i].hugepages_mib : hp;
+    }
+    if (max_cpus == 0 || max_mem + hp == 0)
+        return 0;
+    kc_host_init(&best);
+    best.cpus = (uint32_t)max_cpus;
+    best.mem_mib = max_mem + hp;
+    best.hugepages_mib = hp;
+    best.hugepage_kib = h->hugepage_kib;
+    bp.reserve_mib = 0;
+    bp.reserve_cpus = 0;
+    bp.numa = KC_NUMA_SPREAD;
+    if (kc_demand_compute(&best, &bp, shapes, n_lines, &cap, dem, err) < 0)
+        return -1;
+    for (size_t i = 0; i < n_lines; i++)
+        if (dem[i].too_big)
+            return 0;    /* cannot be: it fits the smallest node; no bound then */
+    for (size_t d = 0; d < sizeof(node_dims) / sizeof(node_dims[0]); d++)
+        if (cap.planned & (1u << node_dims[d])) {
+            dims[nd] = node_dims[d];
+            capv[nd++] = cap.free[node_dims[d]];
+        }
+    items = calloc(n_lines + 1, sizeof(*items));
+    if (!items)
+        return kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
+    for (size_t i = 0; i < n_lines; i++) {
+        items[i].count = lines[i].count;
+        for (size_t k = 0; k < nd; k++)
+            items[i].demand[k] = dem[i].per_vm[dims[k]];
+    }
+    if (nd > 0 && kc_pack_lower_bound(capv, nd, items, n_lines, &lb, NULL, err) < 0)
+        goto out;
+    *bound = nd > 0 ? div_up_u64(lb, h->n_numa) : 0;
+    ret = 0;
+ out:
+    free(items);
+    return ret;
+}
+
+/* Append a pattern of @hosts hosts with @counts (@ni entries) to @out (room for it is
+ * there), or add the hosts to the last pattern when its counts are the same. */
+static void emit_pattern(kc_pack *out, uint64_t *block, size_t ni, uint64_t hosts,
+                         const uint64_t *counts)
+{
+    kc_pack_pattern *last = out->n_patterns ? &out->patterns[out->n_patterns - 1] : NULL;
+
+    if (last && memcmp(last->counts, counts, ni * sizeof(*counts)) == 0) {
+        last->hosts += hosts;
+        return;
+    }
+    last = &out->patterns[out->n_patterns];
+    last->counts = block + out->n_patterns * ni;
+    memcpy(last->counts, counts, ni * sizeof(*counts));
+    last->hosts = hosts;
+    out->n_patterns++;
+}
+
+/* Under --numa strict the packing's bins are nodes: group them, in the packing's order, @k
+ * to a host (the last host may have empty nodes), so that every pattern describes hosts (a
+ * host lists the VMs of all its nodes) and pack->hosts counts hosts. */
+static int group_nodes(kc_pack *pack, uint64_t k, kc_error *err)
+{
+    size_t ni = pack->n_items, room = 3 * pack->n_patterns + 1;
+    kc_pack out = { .n_items = ni };
+    uint64_t *block = calloc(room * ni + 1, sizeof(*block));
+    uint64_t *part = calloc(ni + 1, sizeof(*part)), *full = calloc(ni + 1, sizeof(*full));
+    uint64_t part_bins = 0;
+
+    out.patterns = calloc(room, sizeof(*out.patterns));
+    if (!block || !part || !full || !out.patterns) {
+        free(block);
+        free(part);
+        free(full);
+        free(out.patterns);
+        return kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
+    }
+    for (size_t p = 0; p < pack->n_patterns; p++) {
+        const kc_pack_pattern *pat = &pack->patterns[p];
+        uint64_t left = pat->hosts;
+
+        if (part_bins) {    /* complete the host that the last pattern began */
+            uint64_t take = k - part_bins < left ? k - part_bins : left;
+
+            for (size_t i = 0; i < ni; i++)
+                part[i] += take * pat->counts[i];    /* VMs of the workload: within 64 bits */
+            part_bins += take;
+            left -= take;
+            if (part_bins == k) {
+                emit_pattern(&out, block, ni, 1, part);
+                memset(part, 0, ni * sizeof(*part));
+                part_bins = 0;
+            }
+        }
+        if (left >= k) {
+            for (size_t i = 0; i < ni; i++)
+                full[i] = k * pat->counts[i];
+            emit_pattern(&out, block, ni, left / k, full);
+            left %= k;
+        }
+        if (left) {
+            for (size_t i = 0; i < ni; i++)
+                part[i] = left * pat->counts[i];
+            part_bins = left;
+        }
+    }
+    if (part_bins)
+        emit_pattern(&out, block, ni, 1, part);
+    free(part);
+    free(full);
+    if (pack->n_patterns > 0)
+        free(pack->patterns[0].counts);
+    free(pack->patterns);
+    pack->patterns = out.patterns;
+    pack->n_patterns = out.n_patterns;
+    /* the first pattern's counts own the block, as kc_pack_free expects */
+    if (out.n_patterns == 0)
+        free(block);
+    pack->hosts = div_up_u64(pack->hosts, k);
+    return 0;
 }
 
 static int size_one(const kc_sizing *sz, const kc_candidate *cand, const kc_size_opts *opts,
                     const kc_shape *shapes, kc_shape_demand *dem, bool *fits_somewhere,
                     kc_size_result *r, kc_error *err)
 {
-    kc_host_capacity cap;
-    kc_pack_item *items = NULL;
-    uint64_t capv[KC_PACK_DIM_MAX];
-    kc_resource dims[KC_PACK_DIM_MAX];
-    size_t nd = 0;
+    kc_host_capacity cap, node_cap;
+    kc_pack_item *items = NULL, *host_items = NULL;
+    kc_shape_demand *node_dem = NULL;
+    uint64_t capv[KC_PACK_DIM_MAX], host_capv[KC_PACK_DIM_MAX];
+    kc_resource dims[KC_PACK_DIM_MAX], host_dims[KC_PACK_DIM_MAX];
+    size_t nd = 0, host_nd = 0;
     bool feasible = true;
     int ret = -1;
 
     const kc_host *host = &cand->host;
     const kc_policy *policy = &opts->policy;
+    const kc_host_capacity *pcap = &cap;    /* what the packing's bins are: hosts or nodes */
+    const kc_shape_demand *pdem = dem;
     kc_host node;
     kc_policy node_policy;
     uint64_t per_host = 1;    /* bins per host: its NUMA nodes under strict placement */
 
     if (kc_host_validate(host, err) < 0)
         return prefix_error(err, "host", cand->name);
+    /* host-wide vectors: what the report says of a host (capacity, utilization, bound) */
+    if (kc_demand_compute(host, policy, shapes, sz->n_lines, &cap, dem, err) < 0)
+        return prefix_error(err, "host", cand->name);
     if (policy->numa == KC_NUMA_STRICT && host->n_numa > 1) {
+        node_dem = calloc(sz->n_lines, sizeof(*node_dem));
+        if (!node_dem)
+            return kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
         node_view(host, policy, &node, &node_policy);
         per_host = host->n_numa;
-        host = &node;
-        policy = &node_policy;
+        if (kc_host_validate(&node, err) < 0 ||
+            kc_demand_compute(&node, &node_policy, shapes, sz->n_lines, &node_cap, node_dem,
+                              err) < 0) {
+            prefix_error(err, "host", cand->name);
+            goto out;
+        }
+        pcap = &node_cap;
+        pdem = node_dem;
     }
-    if (kc_host_validate(host, err) < 0 ||
-        kc_demand_compute(host, policy, shapes, sz->n_lines, &cap, dem, err) < 0)
-        return prefix_error(err, "host", cand->name);
-    r->planned = cap.planned;
-    r->unknown = cap.unknown;
+    r->unknown = cap.unknown | pcap->unknown;    /* not planned in the packing either */
+    r->planned = cap.planned & ~r->unknown;
     for (size_t d = 0; d < KC_RES_LAST; d++)
-        r->capacity[d] = (uint64_t)((kc_u128)cap.free[d] * per_host > UINT64_MAX ? UINT64_MAX :
-                                    cap.free[d] * per_host);
+        r->capacity[d] = cap.free[d];
     for (size_t i = 0; i < sz->n_lines; i++) {
         kc_resource res = kc_demand_misfit(&cap, &dem[i]);
 
+        if (res == KC_RES_LAST)
+            res = kc_demand_misfit(pcap, &pdem[i]);    /* the node bin too (strict) */
         if (res == KC_RES_LAST) {
             fits_somewhere[i] = true;
         } else if (feasible) {
@@ -181,32 +443,59 @@ static int size_one(const kc_sizing *sz, const kc_candidate *cand, const kc_size
     }
     if (!feasible) {
         r->rank = KC_SIZE_RANK_INFEASIBLE;
-        return 0;
+        ret = 0;
+        goto out;
     }
 
     items = calloc(sz->n_lines, sizeof(*items));
-    if (!items)
-        return kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
-    for (size_t d = 0; d < KC_RES_LAST; d++)
-        if (cap.planned & (1u << d)) {
+    host_items = calloc(sz->n_lines, sizeof(*host_items));
+    if (!items || !host_items) {
+        kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
+        goto out;
+    }
+    for (size_t d = 0; d < KC_RES_LAST; d++) {
+        if (pcap->planned & (1u << d)) {
             dims[nd] = (kc_resource)d;
-            capv[nd++] = cap.free[d];
+            capv[nd++] = pcap->free[d];
         }
+        if (cap.planned & (1u << d)) {
+            host_dims[host_nd] = (kc_resource)d;
+            host_capv[host_nd++] = cap.free[d];
+        }
+    }
     for (size_t i = 0; i < sz->n_lines; i++) {
-        items[i].count = sz->lines[i].count;
+        items[i].count = host_items[i].count = sz->lines[i].count;
         for (size_t k = 0; k < nd; k++)
-            items[i].demand[k] = dem[i].per_vm[dims[k]];
+            items[i].demand[k] = pdem[i].per_vm[dims[k]];
+        for (size_t k = 0; k < host_nd; k++)
+            host_items[i].demand[k] = dem[i].per_vm[host_dims[k]];
     }
     if (kc_pack_solve(capv, nd, items, sz->n_lines, &opts->pack, &r->pack, err) < 0) {
         prefix_error(err, "host", cand->name);
         goto out;
     }
+    if (per_host > 1) {
+        /* Node bins are a conservative view of a host (its smallest node, shared resources
+         * split evenly): grouped into hosts, and bounded by what holds for the real hosts:
+         * the host-wide instance (every strict packing satisfies it: the nodes and their
+         * reserves add up to the host) and the biggest node (node_bound), so that the bound
+         * and "proven optimal" are true of real hosts. (node_dem is reused as scratch.) */
+        uint64_t lb, nlb;
+
+        if (group_nodes(r->pack, per_host, err) < 0 ||
+            kc_pack_lower_bound(host_capv, host_nd, host_items, sz->n_lines, &lb,
+                                &r->pack->bound, err) < 0 ||
+            node_bound(host, policy, shapes, sz->lines, sz->n_lines, node_dem, &nlb, err) < 0) {
+            prefix_error(err, "host", cand->name);
+            goto out;
+        }
+        r->pack->lower_bound = lb > nlb ? lb : nlb;
+        r->pack->proven_optimal = r->pack->hosts == r->pack->lower_bound;
+    }
     r->rank = cand->price ? KC_SIZE_RANK_PRICE : KC_SIZE_RANK_HOSTS;
-    r->hosts_packed = div_up_u64(r->pack->hosts, per_host);
-    r->lower_bound = div_up_u64(r->pack->lower_bound, per_host);
-    /* Node bins are a conservative view of a host (its smallest node, shared resources
-     * split evenly): a packing of them is not proven minimal for the real hosts. */
-    r->proven_optimal = r->pack->proven_optimal && per_host == 1;
+    r->hosts_packed = r->pack->hosts;
+    r->lower_bound = r->pack->lower_bound;
+    r->proven_optimal = r->pack->proven_optimal;
     r->method = r->pack->heuristic;
     /*
      * N host failures: hosts = packed + N. Sufficient because the hosts are identical: after
@@ -222,12 +511,12 @@ static int size_one(const kc_sizing *sz, const kc_candidate *cand, const kc_size
         goto out;
     }
     r->hosts = r->hosts_packed + opts->ha;
-    for (size_t k = 0; k < nd; k++) {
-        kc_resource res = dims[k];
-        kc_u128 tot = 0, den = (kc_u128)r->hosts_packed * capv[k] * per_host;
+    for (size_t k = 0; k < host_nd; k++) {
+        kc_resource res = host_dims[k];
+        kc_u128 tot = 0, den = (kc_u128)r->hosts_packed * host_capv[k];
 
         for (size_t i = 0; i < sz->n_lines; i++)
-            tot += (kc_u128)items[i].count * items[i].demand[k];   /* each < 2^128 / 2^8 */
+            tot += (kc_u128)host_items[i].count * host_items[i].demand[k];   /* < 2^128 / 2^8 */
         if (tot > UINT64_MAX) {
             kc_error_set(err, KC_ERR_INVALID, "host '%s': total %s demand does not fit in "
                          "64 bits", cand->name, kc_resource_name(res));
@@ -238,14 +527,14 @@ static int size_one(const kc_sizing *sz, const kc_candidate *cand, const kc_size
         r->util_bp[res] = den ? (uint32_t)(tot * KC_BP_ONE / den) : 0;
     }
     /* bottleneck: highest demand / capacity, compared exactly by cross-multiplying */
-    for (size_t k = 0; k < nd; k++) {
-        kc_resource a = dims[k];
+    for (size_t k = 0; k < host_nd; k++) {
+        kc_resource a = host_dims[k];
         bool top = r->demand[a] > 0;
 
-        for (size_t j = 0; top && j < nd; j++) {
-            kc_resource b = dims[j];
+        for (size_t j = 0; top && j < host_nd; j++) {
+            kc_resource b = host_dims[j];
 
-            if ((kc_u128)r->demand[b] * capv[k] > (kc_u128)r->demand[a] * capv[j])
+            if ((kc_u128)r->demand[b] * host_capv[k] > (kc_u128)r->demand[a] * host_capv[j])
                 top = false;
         }
         if (top)
@@ -266,6 +555,8 @@ static int size_one(const kc_sizing *sz, const kc_candidate *cand, const kc_size
     ret = 0;
  out:
     free(items);
+    free(host_items);
+    free(node_dem);
     return ret;
 }
 

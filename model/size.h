@@ -29,9 +29,12 @@ typedef struct kc_size_opts {
     kc_pack_opts pack;           /* zero = defaults */
 } kc_size_opts;
 
-/* A merged workload line (duplicates merged, zero counts dropped). */
+/* A merged workload line: the lines of one shape (zero counts dropped). */
 typedef struct kc_size_line {
-    char name[KC_NAME_MAX];      /* the first line's name */
+    char name[KC_NAME_MAX];      /* every line's name, joined by '+' in the order given
+                                    ("web+db"); past KC_NAME_MAX "web+db +3 more" */
+    size_t n_names;              /* names merged here (a name given again counts once, as
+                                    far as the label holds them) */
     kc_shape shape;
     uint64_t requested;          /* sum of the merged lines' counts */
     uint64_t count;              /* after growth: what is packed */

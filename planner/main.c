@@ -6,14 +6,17 @@
 
 #include "cli/cli.h"
 #include "cli/cmd.h"
+#include "cli/check.h"
 #include "cli/cmd_demand.h"
+#include "cli/options.h"
+#include "cli/policy.h"
 #include "input/catalog.h"
 #include "input/catalog_load.h"
 
 typedef struct kc_command {
     const char *name;
     int (*run)(const kc_cli *cli, kc_catalog *cat, kc_error *err);
-    const char *help;
+    void (*help)(FILE *out);
 } kc_command;
 
 static const kc_command commands[] = {
@@ -65,6 +68,11 @@ int main(int argc, char **argv)
         return kc_cli_fail(&err);
     if (kc_catalog_find_datadir(datadir, sizeof(datadir), &err) < 0 ||
         !(cat = kc_catalog_load(datadir, &err))) {
+        status = kc_cli_fail(&err);
+        goto out;
+    }
+    /* every option value is checked before a command may contact a host */
+    if (kc_cli_check(&cli, cat, &err) < 0) {
         status = kc_cli_fail(&err);
         goto out;
     }

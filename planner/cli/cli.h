@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: MIT */
-/* cli.h: the command line shared by every command: options, policy, errors, exit. */
+/* cli.h: what the command line said (kc_cli), and what every command shares: usage errors,
+ * formats, the one message funnel and the exit. */
 #ifndef KC_CLI_H
 #define KC_CLI_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "facts/facts.h"
 #include "input/catalog.h"
 #include "input/config.h"
+#include "report/report_format.h"
+#include "util/names.h"
 #include "kc.h"
 
 #ifndef KC_VERSION
@@ -19,8 +23,8 @@
 #define KC_CLI_HOSTS_MAX 64
 #define KC_FILE_MAX (64u << 20)    /* input files above 64 MiB are not ours */
 
-/* Everything the command line said, as text until the catalog is loaded. Every command
- * accepts the same options; each command checks which ones it takes (kc_cmd_*). */
+/* Everything the command line said: the text of each option (where the option table of
+ * options.c stores it), then the values kc_cli_check() parsed from it. */
 typedef struct kc_cli {
     const char *command;                /* "fit", "facts", "size", ... */
     const char *uri;                    /* -c/--connect (last one) */
@@ -49,22 +53,14 @@ typedef struct kc_cli {
     const char *format, *config;
     bool json, quiet;
     kc_config conf;                     /* the policy files (kc_cli_load_config) */
+    /* parsed by kc_cli_check(), before any host is contacted */
+    unsigned timeout_s;                 /* --timeout, else the policy file's (default 10) */
+    uint64_t check_n;                   /* --check N */
+    uint32_t ha_n;                      /* --ha N */
+    uint32_t growth_bp;                 /* --growth PCT */
+    unsigned parallel_n;                /* --parallel N (0: the default) */
+    kc_fleet_sort sort_key;             /* --sort KEY */
 } kc_cli;
-
-/* Output formats (--format; --json is --format json). */
-typedef enum kc_format {
-    KC_FORMAT_TABLE,
-    KC_FORMAT_JSON,
-    KC_FORMAT_CSV,
-    KC_FORMAT_PROMETHEUS,
-    KC_FORMAT_LAST                      /* sentinel: keep last */
-} kc_format;
-
-#define KC_FORMAT_BIT(f) (1u << (f))
-
-/* Parse argv[first..] into @cli. Prints @help on --help and the version on --version.
- * Returns 0 to go on, 1 when help or version was printed, -1 with @err (KC_ERR_USAGE). */
-int kc_cli_parse(int argc, char **argv, int first, const char *help, kc_cli *cli, kc_error *err);
 
 /* Set @err to a usage error (exit 2) and return -1. */
 int kc_cli_usage_error(kc_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -72,36 +68,16 @@ int kc_cli_usage_error(kc_error *err, const char *fmt, ...) __attribute__((forma
 /* Turn the message in @err into a usage error "OPT: message" (bad option value). */
 int kc_cli_opt_error(kc_error *err, const char *opt);
 
-/* @value must be one of @n @words; *out gets its index. Else a usage error naming @opt. */
-int kc_cli_pick(const char *opt, const char *value, const char *const *words, int n, int *out,
-                kc_error *err);
-
-/* Read the policy files (--config FILE, else the default places: see config.h) into
- * cli->conf, and take the non-policy defaults they set (catalog, timeout) where the command
- * line gave none. Returns 0, or -1 with @err (KC_ERR_INVALID for a bad file, KC_ERR_HOST for
- * one that cannot be read). */
-int kc_cli_load_config(kc_cli *cli, kc_error *err);
-
-/* The policy: defaults, then the policy files' profile and values, then the command line's
- * profile and options (each layer's explicit values win over its profile). Every value of
- * the files is checked, used or not (KC_ERR_INVALID naming FILE:LINE); option values are
- * usage errors. Borrowed *profile_name points into @cat. */
-int kc_cli_build_policy(const kc_cli *cli, const kc_catalog *cat, kc_policy *policy,
-                        const char **profile_name, kc_existing *existing, kc_error *err);
-
-/* The same, and where each value came from (@source may be NULL; its strings are borrowed
- * from @cli). */
-int kc_cli_build_policy_source(const kc_cli *cli, const kc_catalog *cat, kc_policy *policy,
-                               const char **profile_name, kc_existing *existing,
-                               kc_policy_source *source, kc_error *err);
+/* @value must be one of the words of @t; *out gets its value. Else a usage error naming @opt
+ * and the words ("bad value 'x' for --numa (use spread, strict)"). */
+int kc_cli_pick(const char *opt, const char *value, const kc_names *t, int *out, kc_error *err);
 
 /* The output format: --format WORD or --json (both only if they agree), default table.
  * @allowed has KC_FORMAT_BIT() of the formats the command writes; another is a usage error. */
 int kc_cli_format(const kc_cli *cli, unsigned allowed, kc_format *format, kc_error *err);
-const char *kc_format_name(kc_format format);
 
-/* --timeout SECONDS (default 10, 1..3600). */
-int kc_cli_timeout(const kc_cli *cli, unsigned *timeout_s, kc_error *err);
+/* --timeout SECONDS @value (1..3600) into *timeout_s; a usage error naming --timeout. */
+int kc_cli_timeout(const char *value, unsigned *timeout_s, kc_error *err);
 
 /* Colour only on a terminal, without NO_COLOR, and not on TERM=dumb. */
 bool kc_cli_want_color(void);

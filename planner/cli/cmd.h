@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: MIT */
-/* cmd.h: the commands of kvmcap. Each checks the options it takes, runs, and prints its
- * report on stdout; main.c prints errors and maps them to exit codes. */
+/* cmd.h: the commands of kvmcap. Each runs on options the table has let through and checked
+ * (options.c, check.c) and prints its report on stdout; main.c prints errors and maps
+ * them to exit codes. */
 #ifndef KC_CMD_H
 #define KC_CMD_H
 
+#include <stdio.h>
+
 #include "cli/cli.h"
+#include "cli/policy.h"
 #include "input/catalog.h"
 
 /* Returns 0, or -1 with @err (its code is the exit status). */
@@ -14,10 +18,11 @@ int kc_cmd_size(const kc_cli *cli, kc_catalog *cat, kc_error *err);
 int kc_cmd_fleet(const kc_cli *cli, kc_catalog *cat, kc_error *err);
 int kc_cmd_sweep(const kc_cli *cli, kc_catalog *cat, kc_error *err);
 
-extern const char kc_help_fit[];
-extern const char kc_help_facts[];
-extern const char kc_help_size[];
-extern const char kc_help_fleet[];
-extern const char kc_help_sweep[];
+/* Print the command's --help on @out. */
+void kc_help_fit(FILE *out);
+void kc_help_facts(FILE *out);
+void kc_help_size(FILE *out);
+void kc_help_fleet(FILE *out);
+void kc_help_sweep(FILE *out);
 
 #endif /* KC_CMD_H */

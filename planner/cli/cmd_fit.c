@@ -6,18 +6,19 @@
 
 #include "cli/cmd.h"
 #include "cli/cmd_demand.h"
+#include "cli/options.h"
 #include "facts/facts_json.h"
 #include "facts/facts_libvirt.h"
 #include "input/facts_host.h"
 #include "input/spec.h"
-#include "report/report.h"
-#include "report/report_csv.h"
-#include "report/report_facts.h"
+#include "report/dispatch.h"
 #include "report/report_prom.h"
 #include "util/util.h"
 #include "fit.h"
+#include "place.h"
 
-const char kc_help_fit[] =
+/* The help of fit: its options come from the option table (options.c). */
+static const char help_fit_head[] =
     "Usage: kvmcap [fit] [HOST] --vm SPEC [--vm SPEC ...] [POLICY] [--json]\n"
     "                   [--check N]\n"
     "       kvmcap facts [HOST] [--json]\n"
@@ -25,49 +26,20 @@ const char kc_help_fit[] =
     "       kvmcap --version | --help\n"
     "\n"
     "How many more VMs of a shape fit on a host, and which resource stops them.\n"
-    "\n"
-    "Host (one of; default: the local libvirt daemon read-only, else libvirt's\n"
-    "embedded QEMU driver):\n"
-    "  -c, --connect URI      a libvirt URI, read-only (honours LIBVIRT_DEFAULT_URI)\n"
-    "      --host SPEC        a described host: 8c8g, or with keys:\n"
-    "                         32c256g,nic=2x10g,disk=4xssd:1.92t,\n"
-    "                         storage=iscsi-10g:20t,numa=2,hugepages=16g,name=X\n"
-    "      --facts FILE       a facts file written by 'kvmcap facts --json'\n"
-    "      --timeout S        deadline for libvirt, connecting included (default 10)\n"
-    "      --set KEYS         override what the host reports (each kind replaced):\n"
-    "                         nic=2x10g,disk=4xssd:1t,storage=iscsi-10g:20t,name=X\n"
-    "\n"
-    "VMs:\n"
-    "      --vm SPEC[:COUNT]  1c1g, 2c4g,disk=40g,iops=200,mbps=50,net=100m,cpu=25%,\n"
-    "                         8c32g,hugepages, or a flavor (m1.small); with :COUNT\n"
-    "                         the VMs are placed first, the others fit around them\n"
-    "\n"
-    "Policy (the same on fit, size and fleet):\n"
-    "      --profile P        server (overcommit 20 %, bridge) or desktop (50 %, nat)\n"
-    "      --overcommit PCT   memory overcommit (default 0)\n"
-    "      --reserve SIZE     memory kept by the hypervisor (default 512m)\n"
-    "      --reserve-cpus N   logical CPUs kept by the host (default 0)\n"
-    "      --cpu-ratio R      vCPUs per logical CPU (default 4.0)\n"
-    "      --vm-overhead X    per-VM memory overhead: SIZE or auto (default 0)\n"
-    "      --disk-overcommit PCT  thin provisioning of disk space (default 0)\n"
-    "      --max-util PCT     plan no resource above this share (default 100)\n"
-    "      --numa MODE        spread (default) or strict (a VM fits inside one node)\n"
-    "      --net-mode MODE    bridge (default) or nat\n"
-    "      --existing WHICH   existing VMs that count: running (default), all, none\n"
-    "\n"
-    "Output and configuration:\n"
-    "      --format F         table (default), json, csv or prometheus\n"
-    "      --json             the versioned JSON report (--format json)\n"
-    "      --check N          exit 1 if fewer than N VMs of any shape fit\n"
-    "      --config FILE      the policy file to read instead of /etc/kvmcap/kvmcap.conf\n"
-    "                         and ~/.config/kvmcap/kvmcap.conf (options win over both)\n"
-    "  -h, --help             this help\n"
-    "  -V, --version          the version\n"
-    "\n"
+    "\n";
+
+static const char help_fit_tail[] =
     "Exit status: 0 ok, 1 fewer fit than --check asked, 2 usage, 3 bad input (spec,\n"
     "file), 4 host, libvirt or I/O error, 5 internal error.\n";
 
-const char kc_help_facts[] =
+void kc_help_fit(FILE *out)
+{
+    fputs(help_fit_head, out);
+    kc_cli_print_options(out, KC_CMD_FIT);
+    fputs(help_fit_tail, out);
+}
+
+static const char help_facts[] =
     "Usage: kvmcap facts [-c URI | --host SPEC | --facts FILE] [--set KEYS]\n"
     "                    [--timeout S] [--json]\n"
     "\n"
@@ -78,25 +50,19 @@ const char kc_help_facts[] =
     "\n"
     "Exit status: 0 ok, 2 usage, 3 bad input, 4 host, libvirt or I/O error.\n";
 
-/* The output formats of fit and facts (--format). */
-#define FIT_FORMATS (KC_FORMAT_BIT(KC_FORMAT_TABLE) | KC_FORMAT_BIT(KC_FORMAT_JSON) | \
-                     KC_FORMAT_BIT(KC_FORMAT_CSV) | KC_FORMAT_BIT(KC_FORMAT_PROMETHEUS))
-#define FACTS_FORMATS (KC_FORMAT_BIT(KC_FORMAT_TABLE) | KC_FORMAT_BIT(KC_FORMAT_JSON))
-
-/* The options a one-host command takes. */
-static int check_host_options(const kc_cli *o, bool fit, kc_error *err)
+void kc_help_facts(FILE *out)
 {
-    const char *size_only = o->workload ? "--workload" : o->catalog ? "--catalog" :
-                            o->from_facts ? "--from-facts" : o->ha ? "--ha" :
-                            o->growth ? "--growth" : NULL;
+    fputs(help_facts, out);
+}
 
-    if (size_only)
-        return kc_cli_usage_error(err, "%s is for 'kvmcap size'", size_only);
-    if (o->hosts_file || o->parallel || o->save_facts || o->sort || o->strict)
-        return kc_cli_usage_error(err, "%s is for 'kvmcap fleet'",
-                                  o->hosts_file ? "--hosts" : o->parallel ? "--parallel" :
-                                  o->save_facts ? "--save-facts" : o->sort ? "--sort" :
-                                  "--strict");
+/* The output formats of fit and facts (--format): those their renderers write. */
+#define FIT_FORMATS KC_REPORT_FORMATS(kc_report_fit_by_format)
+#define FACTS_FORMATS KC_REPORT_FORMATS(kc_report_facts_by_format)
+
+/* One host source, and for fit the VMs to fit (which options each command takes, the
+ * option table says; their values are checked before the command runs). */
+static int check_host_source(const kc_cli *o, bool fit, kc_error *err)
+{
     if (o->n_hosts > 1)
         return kc_cli_usage_error(err, "give one --host (several are for 'kvmcap size')");
     if (o->n_uris > 1)
@@ -105,14 +71,6 @@ static int check_host_options(const kc_cli *o, bool fit, kc_error *err)
         return kc_cli_usage_error(err, "give one host source: -c URI, --host SPEC or --facts FILE");
     if (fit && o->n_vms == 0)
         return kc_cli_usage_error(err, "no VM shape given (use --vm SPEC, e.g. --vm 1c1g)");
-    if (o->timeout) {    /* checked even where no connection is made: a typo is a typo */
-        unsigned t;
-
-        if (kc_cli_timeout(o, &t, err) < 0)
-            return -1;
-    }
-    if (!fit && o->n_vms > 0)
-        return kc_cli_usage_error(err, "'facts' takes no --vm");
     return 0;
 }
 
@@ -138,10 +96,9 @@ static int load_facts(const kc_cli *o, const kc_catalog *cat, kc_facts *facts, k
         return ret;
     }
     {
-        kc_collect_opts co = { .uri = o->uri, .timeout_s = 10, .sysroot = getenv("KVMCAP_SYSROOT") };
+        kc_collect_opts co = { .uri = o->uri, .timeout_s = o->timeout_s,
+                               .sysroot = getenv("KVMCAP_SYSROOT") };
 
-        if (kc_cli_timeout(o, &co.timeout_s, err) < 0)
-            return -1;
         return kc_libvirt_collect(&co, facts, err);
     }
 }
@@ -155,41 +112,13 @@ static int load_facts_set(const kc_cli *o, const kc_catalog *cat, kc_facts *fact
     return o->set ? kc_spec_apply_set(o->set, cat, facts, err) : 0;
 }
 
-/* Place the counted shapes: their demand becomes existing usage of the host. Demands the
- * usage record has no place for (network, IOPS) are not subtracted: say so. */
-/* Place @count VMs of a counted row: what they hold becomes usage of the host, from the
- * per-VM figures the fit computed (hugepage RAM in whole pages, network, I/O, and a cpu=
- * load that is then known for their vCPUs). Their memory overhead is derived from the
- * usage by the core, as for existing VMs. */
-static int place(kc_host *host, const kc_fit_row *row, kc_error *err)
+/* Place @row's VMs (SPEC:COUNT) on @host: what they hold becomes usage of the host, by the
+ * core's one usage-adding function (the fleet's placement uses it too). */
+static int place(kc_host *host, const kc_fit_row *row, const kc_policy *policy, kc_error *err)
 {
-    const kc_shape *s = &row->shape;
-    uint64_t n = row->want;
-    kc_u128 add[9] = {
-        (kc_u128)(s->hugepages ? 0 : s->mem_mib) * n,
-        (kc_u128)(s->hugepages ? row->fit.res[KC_RES_HUGEPAGES].per_vm : 0) * n,
-        (kc_u128)s->vcpus * n,
-        (kc_u128)s->disk_mib * n,
-        (kc_u128)s->net_kbps * n,
-        (kc_u128)s->iops * n,
-        (kc_u128)s->mbps * n,
-        (kc_u128)(s->cpu_util_bp ? s->vcpus : 0) * n,
-        (kc_u128)s->vcpus * s->cpu_util_bp * n,
-    };
-    kc_usage *u = &host->used;
-    uint64_t *field[9] = { &u->mem_mib, &u->hugepages_mib, &u->vcpus, &u->disk_mib,
-                           &u->net_kbps, &u->iops, &u->mbps, &u->load_vcpus, &u->load_bp };
-
-    for (size_t i = 0; i < 9; i++)
-        if (add[i] + *field[i] > UINT64_MAX)
-            return kc_error_set(err, KC_ERR_INVALID, "placing '%s' overflows the host's usage",
-                                row->label);
-    if ((kc_u128)u->vms + n > UINT64_MAX)
-        return kc_error_set(err, KC_ERR_INVALID, "placing '%s' overflows the host's usage",
+    if (kc_place_add(host, &row->shape, policy, row->want, err) < 0)
+        return kc_error_set(err, err->code, "placing '%s' overflows the host's usage",
                             row->label);
-    for (size_t i = 0; i < 9; i++)
-        *field[i] += (uint64_t)add[i];
-    u->vms += n;
     return 0;
 }
 
@@ -227,6 +156,21 @@ static void add_warnings(kc_fit_report *rep, const kc_catalog *cat, const char *
     if (p->numa == KC_NUMA_STRICT && rep->host.n_numa <= 1)
         kc_report_warn(rep, "--numa strict on a host with one NUMA node (or none known): "
                             "the same as spread");
+    /* a host over its plannable capacity already (existing VMs): say by how much */
+    for (int r = 0; rep->n_rows > 0 && r < KC_RES_LAST; r++) {
+        const kc_res_fit *rf = &rep->rows[0].fit.res[r];
+
+        if (r == KC_RES_CPU_LOAD || rf->state == KC_RES_ABSENT ||
+            rf->state == KC_RES_UNKNOWN || rf->used <= rf->capacity)
+            continue;
+        kc_report_warn(rep, "the host is over its %s already: its VMs hold %llu %s of the "
+                            "%llu %s that may be planned, %llu %s over",
+                       kc_resource_name((kc_resource)r), (unsigned long long)rf->used,
+                       kc_resource_unit((kc_resource)r), (unsigned long long)rf->capacity,
+                       kc_resource_unit((kc_resource)r),
+                       (unsigned long long)(rf->used - rf->capacity),
+                       kc_resource_unit((kc_resource)r));
+    }
     for (size_t i = 0; i < rep->n_rows; i++) {
         const kc_fit_row *row = &rep->rows[i];
 
@@ -264,22 +208,19 @@ static int run_fit(const kc_cli *o, const kc_catalog *cat, const kc_facts *facts
         goto out;
     rep.profile = profile;
     rep.source = &source;
-    if (o->check && kc_spec_parse_uint(o->check, UINT64_MAX, &check, err) < 0) {
-        kc_cli_opt_error(err, "--check");
-        goto out;
-    }
+    check = o->check_n;
     for (size_t i = 0; i < o->n_vms; i++)
         if (kc_spec_parse_vm(o->vms[i], cat, &rows[i].shape, &rows[i].want, &rows[i].has_count,
                              rows[i].label, sizeof(rows[i].label), err) < 0)
             goto out;
-    /* Prometheus series are told apart by host and shape only: one row per shape label */
-    for (size_t i = 0; format == KC_FORMAT_PROMETHEUS && i < o->n_vms; i++)
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(rows[i].label, rows[j].label) == 0) {
-                kc_cli_usage_error(err, "--format prometheus: shape '%s' is given twice (each "
-                                   "series needs its own shape label)", rows[i].label);
-                goto out;
-            }
+    if (format == KC_FORMAT_PROMETHEUS) {
+        const char *labels[KC_CLI_VMS_MAX];
+
+        for (size_t i = 0; i < o->n_vms; i++)
+            labels[i] = rows[i].label;
+        if (kc_report_prometheus_shapes_unique(labels, o->n_vms, err) < 0)
+            goto out;
+    }
     if (kc_facts_to_host(facts, cat, rep.existing, &rep.host, err) < 0) {
         if (facts->source == KC_SOURCE_FACTS) {    /* name the file the bad facts came from */
             char inner[sizeof(err->msg)];
@@ -290,6 +231,9 @@ static int run_fit(const kc_cli *o, const kc_catalog *cat, const kc_facts *facts
         goto out;
     }
     rep.existing_used = rep.host.used;
+    /* a policy that leaves nothing to plan is the user's input, not the VM's fault */
+    if (kc_fit_check_policy(&rep.host, &rep.policy, err) < 0)
+        goto out;
 
     /* Counted shapes are placed first, in the order given; each must fit. */
     for (size_t i = 0; i < rep.n_rows; i++) {
@@ -306,7 +250,7 @@ static int run_fit(const kc_cli *o, const kc_catalog *cat, const kc_facts *facts
                          (unsigned long long)row->want);
             goto out;
         }
-        if (place(&rep.host, row, err) < 0)
+        if (place(&rep.host, row, &rep.policy, err) < 0)
             goto out;
     }
     for (size_t i = 0; i < rep.n_rows; i++) {
@@ -323,19 +267,9 @@ static int run_fit(const kc_cli *o, const kc_catalog *cat, const kc_facts *facts
     }
     add_warnings(&rep, cat, profile);
 
-    if (format == KC_FORMAT_JSON) {
-        char *text = kc_report_fit_json(&rep, KC_VERSION);
-
-        fputs(text, stdout);
-        fputc('\n', stdout);
-        free(text);
-    } else if (format == KC_FORMAT_CSV) {
-        kc_report_fit_csv(stdout, &rep);
-    } else if (format == KC_FORMAT_PROMETHEUS) {
-        kc_report_fit_prom(stdout, &rep);
-    } else {
-        kc_report_fit_text(stdout, &rep, kc_cli_want_color());
-    }
+    rep.color = kc_cli_want_color();
+    rep.version = KC_VERSION;
+    kc_report_fit_by_format[format](stdout, &rep);
     ret = 0;
     for (size_t i = 0; i < rep.n_rows && o->check; i++) {
         if (!rows[i].has_count && rows[i].fit.count < check) {
@@ -359,16 +293,8 @@ static int run_facts(const kc_cli *o, const kc_facts *facts, kc_error *err)
 
     if (kc_cli_format(o, FACTS_FORMATS, &format, err) < 0)
         return -1;
-    if (format == KC_FORMAT_JSON) {
-        char *text = kc_facts_to_json(facts, KC_VERSION);
-
-        if (!text)
-            return kc_error_set(err, KC_ERR_INTERNAL, "cannot write the facts as JSON");
-        fputs(text, stdout);    /* ends in a newline */
-        free(text);
-        return 0;
-    }
-    return kc_report_facts_text(stdout, facts, err);
+    return kc_report_facts_by_format[format](stdout, &(kc_facts_report){
+        .facts = facts, .version = KC_VERSION }, err);
 }
 
 
@@ -393,7 +319,7 @@ int kc_cmd_fit(const kc_cli *cli, kc_catalog *cat, kc_error *err)
 
     if (kc_fit_demand_wanted())
         return kc_fit_demand_run(cli, cat, err);
-    if (check_host_options(cli, true, err) < 0 ||
+    if (check_host_source(cli, true, err) < 0 ||
         kc_cli_format(cli, FIT_FORMATS, &format, err) < 0 || !(facts = host_facts(cli, cat, err)))
         return -1;
     ret = run_fit(cli, cat, facts, err);
@@ -407,9 +333,7 @@ int kc_cmd_facts(const kc_cli *cli, kc_catalog *cat, kc_error *err)
     kc_format format;
     int ret;
 
-    if (cli->check)
-        return kc_cli_usage_error(err, "'facts' takes no --check");
-    if (check_host_options(cli, false, err) < 0 ||
+    if (check_host_source(cli, false, err) < 0 ||
         kc_cli_format(cli, FACTS_FORMATS, &format, err) < 0 ||
         !(facts = host_facts(cli, cat, err)))
         return -1;

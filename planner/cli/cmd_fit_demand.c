@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cmd_demand.h"
+#include "cli/policy.h"
 #include "demand/plan.h"
 #include "input/facts_host.h"
 #include "input/spec.h"
@@ -13,10 +14,34 @@
 #include "report/report_demand.h"
 #include "util/util.h"
 
-/* The options taken out of argv (they live as long as argv). */
+/* The options taken out of argv (they live as long as argv), and each --vm's like=NAME, in
+ * the order of the --vm options (taken out of the spec: fit's parser checks every spec). */
 static struct {
     const char *file, *percentile, *hostname, *since, *until;
+    size_t n_vms;
+    char like[KC_CLI_VMS_MAX][KC_NAME_MAX];
+    char spec[KC_CLI_VMS_MAX][512];
 } dm;
+
+static int split_like(const char *spec, char *rest, size_t rest_size, char *like,
+                      size_t like_size, kc_error *err);
+
+/* --vm SPEC with --demand: keep like=NAME aside, give fit's parser the rest. */
+static int take_like(char **arg, kc_error *err)
+{
+    size_t i = dm.n_vms;
+
+    if (i == KC_CLI_VMS_MAX)
+        return 0;           /* fit's parser says "too many --vm" */
+    dm.n_vms++;
+    if (!strstr(*arg, "like="))
+        return 0;
+    if (split_like(*arg, dm.spec[i], sizeof(dm.spec[i]), dm.like[i], sizeof(dm.like[i]),
+                   err) < 0)
+        return -1;
+    *arg = dm.spec[i];
+    return 0;
+}
 
 int kc_fit_demand_take(int *argc, char **argv, int first, kc_error *err)
 {
@@ -54,6 +79,27 @@ int kc_fit_demand_take(int *argc, char **argv, int first, kc_error *err)
     }
     argv[out] = NULL;
     *argc = out;
+    for (int i = first; dm.file && i < *argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            break;
+        if (strcmp(argv[i], "--vm") == 0 && i + 1 < *argc) {
+            if (take_like(&argv[++i], err) < 0)
+                return -1;
+        } else if (strncmp(argv[i], "--vm=", 5) == 0) {
+            char *v = argv[i] + 5;
+
+            if (take_like(&v, err) < 0)
+                return -1;
+            if (v != argv[i] + 5) {
+                /* "--vm=" + the spec without like= */
+                static char opt[KC_CLI_VMS_MAX][520];
+                size_t k = dm.n_vms - 1;
+
+                snprintf(opt[k], sizeof(opt[k]), "--vm=%s", v);
+                argv[i] = opt[k];
+            }
+        }
+    }
     if (!dm.file && (dm.percentile || dm.hostname || dm.since || dm.until))
         return kc_cli_usage_error(err, "%s needs --demand FILE",
                                   dm.percentile ? "--percentile" : dm.hostname ? "--hostname"
@@ -140,6 +186,7 @@ int kc_fit_demand_run(const kc_cli *o, kc_catalog *cat, kc_error *err)
     drows = kc_xcalloc(o->n_vms, sizeof(*drows));
     rep.rows = rows;
     rep.n_rows = o->n_vms;
+    rep.version = KC_VERSION;
     if (kc_cli_build_policy(o, cat, &rep.policy, &profile, &rep.existing, err) < 0 ||
         kc_demand_load(dm.file, &dopts, &h, err) < 0)
         goto out;
@@ -156,15 +203,15 @@ int kc_fit_demand_run(const kc_cli *o, kc_catalog *cat, kc_error *err)
     if (kc_demand_plan_init(&h, &rep.host, &rep.policy, &plan, err) < 0)
         goto out;
     for (size_t i = 0; i < o->n_vms; i++) {
-        char spec[512], like[KC_NAME_MAX];
+        const char *like = i < dm.n_vms && dm.like[i][0] ? dm.like[i] : NULL;
 
-        if (split_like(o->vms[i], spec, sizeof(spec), like, sizeof(like), err) < 0 ||
-            kc_spec_parse_vm(spec, cat, &rows[i].shape, NULL, NULL, rows[i].label,
+        if (kc_spec_parse_vm(o->vms[i], cat, &rows[i].shape, NULL, NULL, rows[i].label,
                              sizeof(rows[i].label), err) < 0)
             goto out;
-        kc_strlcpy(rows[i].label, o->vms[i], sizeof(rows[i].label));
-        if (kc_demand_plan_shape(&plan, &h, &rep.host, &rep.policy, &rows[i].shape,
-                                 like[0] ? like : NULL, &drows[i], err) < 0)
+        if (like)
+            snprintf(rows[i].label, sizeof(rows[i].label), "%.80s,like=%s", o->vms[i], like);
+        if (kc_demand_plan_shape(&plan, &h, &rep.host, &rep.policy, &rows[i].shape, like,
+                                 &drows[i], err) < 0)
             goto out;
         rows[i].fit = drows[i].alloc;
     }

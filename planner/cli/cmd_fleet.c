@@ -8,15 +8,15 @@
 #include "cli/cmd.h"
 #include "fleet/fleet.h"
 #include "input/spec.h"
-#include "report/fleet_json.h"
-#include "report/report.h"
-#include "report/report_fleet.h"
+#include "report/dispatch.h"
+#include "report/report_prom.h"
+#include "util/names.h"
 #include "util/util.h"
 
-const char kc_help_fleet[] =
+static const char help_fleet[] =
     "Usage: kvmcap fleet (-c URI ... | --hosts FILE) [--vm SPEC[:COUNT] ...] [POLICY]\n"
     "                    [--parallel N] [--timeout S] [--sort KEY] [--strict]\n"
-    "                    [--save-facts DIR] [--json]\n"
+    "                    [--save-facts DIR] [--json | --format F]\n"
     "\n"
     "How many more VMs of each shape fit on each host of a fleet, and in total; with\n"
     "SPEC:COUNT, where that many VMs would go. Hosts are reached read-only through\n"
@@ -40,7 +40,9 @@ const char kc_help_fleet[] =
     "\n"
     "Output:\n"
     "      --sort KEY         name (default), free (most room first), bottleneck\n"
-    "      --json             the versioned JSON report\n"
+    "      --format F         table (default), json, csv (a line per host and shape)\n"
+    "                         or prometheus (node_exporter's textfile collector)\n"
+    "      --json             the versioned JSON report (--format json)\n"
     "  -q, --quiet            no progress on stderr (shown only on a terminal)\n"
     "\n"
     "Authentication is libvirt's (ssh agent or keys, TLS certificates). When standard\n"
@@ -50,15 +52,13 @@ const char kc_help_fleet[] =
     "Exit status: 0 ok (failed hosts are rows of the report), 1 SPEC:COUNT VMs do not\n"
     "all fit, 2 usage, 3 bad input, 4 a host failed with --strict, or I/O error.\n";
 
+void kc_help_fleet(FILE *out)
+{
+    fputs(help_fleet, out);
+}
+
 static int check_fleet_options(const kc_cli *o, kc_error *err)
 {
-    const char *bad = o->host_spec ? "--host" : o->facts_file ? "--facts" : o->set ? "--set" :
-                      o->check ? "--check" : o->workload ? "--workload" :
-                      o->catalog ? "--catalog" : o->from_facts ? "--from-facts" :
-                      o->ha ? "--ha" : o->growth ? "--growth" : NULL;
-
-    if (bad)
-        return kc_cli_usage_error(err, "'fleet' does not take %s", bad);
     if (!o->n_uris && !o->hosts_file)
         return kc_cli_usage_error(err, "no hosts given (use -c URI or --hosts FILE)");
     return 0;
@@ -104,13 +104,13 @@ static void progress(void *opaque, size_t done, size_t total, size_t failed)
 
 int kc_cmd_fleet(const kc_cli *o, kc_catalog *cat, kc_error *err)
 {
-    static const char *const sort_words[] = { "name", "free", "bottleneck" };
     kc_fleet_opts fo = { 0 };
-    kc_fleet_meta meta = { 0 };
+    kc_fleet_report meta = { 0 };
     kc_fleet *fleet = NULL;
     kc_policy policy;
     kc_policy_source source;
     kc_existing existing;
+    kc_format format;
     kc_shape shapes[KC_CLI_VMS_MAX];
     char labels[KC_CLI_VMS_MAX][160];
     const char *label_ptrs[KC_CLI_VMS_MAX];
@@ -118,31 +118,17 @@ int kc_cmd_fleet(const kc_cli *o, kc_catalog *cat, kc_error *err)
     bool any_count = false;
     char **uris = NULL;
     size_t n_uris = 0;
-    int sort = KC_FLEET_SORT_NAME, ret = -1;
+    int ret = -1;
 
-    if (check_fleet_options(o, err) < 0)
+    if (check_fleet_options(o, err) < 0 ||
+        kc_cli_format(o, KC_REPORT_FORMATS(kc_report_fleet_by_format), &format, err) < 0)
         goto out;
-    if (o->parallel) {
-        uint64_t v = 0;
-        int rc = kc_spec_parse_uint(o->parallel, KC_FLEET_PARALLEL_MAX, &v, err);
-
-        if (rc < 0 || v == 0) {
-            if (rc == 0)
-                kc_error_set(err, KC_ERR_USAGE, "'%s' must be at least 1", o->parallel);
-            kc_cli_opt_error(err, "--parallel");
-            goto out;
-        }
-        fo.parallel = (unsigned)v;
-    }
-    if (o->sort && kc_cli_pick("--sort", o->sort, sort_words, 3, &sort, err) < 0)
-        goto out;
-    if (kc_cli_timeout(o, &fo.timeout_s, err) < 0)
-        goto out;
+    fo.parallel = o->parallel_n;
+    fo.timeout_s = o->timeout_s;
     if (kc_cli_build_policy_source(o, cat, &policy, &meta.profile, &existing, &source,
                                    err) < 0)
         goto out;
     meta.source = &source;
-    meta.existing = kc_existing_name(existing);
     for (size_t i = 0; i < o->n_vms; i++) {
         bool has_count = false;
 
@@ -155,6 +141,9 @@ int kc_cmd_fleet(const kc_cli *o, kc_catalog *cat, kc_error *err)
         any_count = any_count || has_count;
         label_ptrs[i] = labels[i];
     }
+    if (format == KC_FORMAT_PROMETHEUS &&
+        kc_report_prometheus_shapes_unique(label_ptrs, o->n_vms, err) < 0)
+        goto out;
     if (gather_uris(o, &uris, &n_uris, err) < 0)
         goto out;
     if (o->save_facts) {
@@ -176,21 +165,15 @@ int kc_cmd_fleet(const kc_cli *o, kc_catalog *cat, kc_error *err)
     if (kc_fleet_plan(fleet, cat, shapes, label_ptrs, any_count ? counts : NULL, o->n_vms,
                       &policy, existing, err) < 0)
         goto out;
-    kc_fleet_sort_hosts(fleet, (kc_fleet_sort)sort);
+    kc_fleet_sort_hosts(fleet, o->sort_key);
     if (o->save_facts && kc_fleet_save_facts(fleet, o->save_facts, KC_VERSION, err) < 0)
         goto out;
     meta.timeout_s = fo.timeout_s;
     meta.parallel = fo.parallel;
-    meta.sort = sort_words[sort];
-    if (o->json) {
-        char *text = kc_fleet_to_json(fleet, &meta, KC_VERSION);
-
-        fputs(text, stdout);
-        fputc('\n', stdout);
-        free(text);
-    } else {
-        kc_report_fleet_text(stdout, fleet, &meta);
-    }
+    meta.sort = KC_NAME(sort, o->sort_key);
+    meta.fleet = fleet;
+    meta.version = KC_VERSION;
+    kc_report_fleet_by_format[format](stdout, &meta);
     if (o->strict && fleet->n_failed) {
         kc_error_set(err, KC_ERR_HOST, "%zu of %zu hosts failed (--strict)", fleet->n_failed,
                      fleet->n_hosts);

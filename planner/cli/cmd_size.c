@@ -10,13 +10,12 @@
 #include "input/facts_host.h"
 #include "input/spec.h"
 #include "input/workload.h"
-#include "report/report_csv.h"
-#include "report/report_size.h"
-#include "report/size_json.h"
+#include "report/dispatch.h"
+#include "util/names.h"
 #include "util/util.h"
 #include "size.h"
 
-const char kc_help_size[] =
+static const char help_size[] =
     "Usage: kvmcap size (--vm SPEC:COUNT ... | --workload FILE | --from-facts FILE)\n"
     "                   [--host SPEC ... | --catalog FILE] [--ha N] [--growth PCT]\n"
     "                   [POLICY] [--json | --format table|json|csv]\n"
@@ -39,16 +38,16 @@ const char kc_help_size[] =
     "Exit status: 0 ok, 2 usage, 3 bad input (spec, file, a VM that fits on no\n"
     "candidate), 4 I/O error.\n";
 
+void kc_help_size(FILE *out)
+{
+    fputs(help_size, out);
+}
+
+/* What the options mean together (the option table says which ones size takes). */
 static int check_size_options(const kc_cli *o, kc_error *err)
 {
-    if (o->uri || o->facts_file || o->check)
-        return kc_cli_usage_error(err, "'size' takes candidates (--host, --catalog), not %s",
-                                  o->uri ? "-c" : o->facts_file ? "--facts (use --from-facts)" :
-                                  "--check");
     if (o->existing && !o->from_facts)
         return kc_cli_usage_error(err, "--existing chooses the VMs of --from-facts");
-    if (o->hosts_file || o->parallel || o->save_facts || o->sort || o->strict)
-        return kc_cli_usage_error(err, "'size' does not take fleet options");
     if (o->n_hosts && o->catalog)
         return kc_cli_usage_error(err, "give candidates with --host or --catalog, not both");
     if (o->n_vms == 0 && !o->workload && !o->from_facts)
@@ -113,7 +112,7 @@ static int lines_from_facts(const char *path, kc_existing existing, kc_workload_
     if (taken == 0) {
         kc_error_set(err, KC_ERR_INVALID, "%s: no %sVMs to size for (--existing %s)", path,
                      existing == KC_EXISTING_RUNNING ? "running " : "",
-                     kc_existing_name(existing));
+                     KC_NAME(existing, existing));
         goto out;
     }
     ret = 0;
@@ -131,30 +130,19 @@ int kc_cmd_size(const kc_cli *o, kc_catalog *cat, kc_error *err)
     kc_size_opts so;
     const char *profile;
     kc_existing existing;
+    kc_policy_source source;
     kc_format format;
     size_t n_lines = 0, n_cands = 0;
     int ret = -1;
 
     memset(&so, 0, sizeof(so));
     if (check_size_options(o, err) < 0 ||
-        kc_cli_format(o, KC_FORMAT_BIT(KC_FORMAT_TABLE) | KC_FORMAT_BIT(KC_FORMAT_JSON) |
-                      KC_FORMAT_BIT(KC_FORMAT_CSV), &format, err) < 0)
+        kc_cli_format(o, KC_REPORT_FORMATS(kc_report_size_by_format), &format, err) < 0)
         return -1;
-    if (kc_cli_build_policy(o, cat, &so.policy, &profile, &existing, err) < 0)
+    if (kc_cli_build_policy_source(o, cat, &so.policy, &profile, &existing, &source, err) < 0)
         goto out;
-    if (o->growth && kc_spec_parse_percent_bp(o->growth, 1000000, &so.growth_bp, err) < 0) {
-        kc_cli_opt_error(err, "--growth");
-        goto out;
-    }
-    if (o->ha) {
-        uint64_t ha;
-
-        if (kc_spec_parse_uint(o->ha, 1000, &ha, err) < 0) {
-            kc_cli_opt_error(err, "--ha");
-            goto out;
-        }
-        so.ha = (uint32_t)ha;
-    }
+    so.growth_bp = o->growth_bp;
+    so.ha = o->ha_n;
     for (size_t i = 0; i < o->n_vms; i++) {
         kc_workload_line *l;
         char label[160];
@@ -220,17 +208,9 @@ int kc_cmd_size(const kc_cli *o, kc_catalog *cat, kc_error *err)
     }
     if (kc_size_run(lines, n_lines, cands, n_cands, &so, &sizing, err) < 0)
         goto out;
-    if (format == KC_FORMAT_CSV) {
-        kc_report_size_csv(stdout, sizing, cands);
-    } else if (format == KC_FORMAT_JSON) {
-        char *text = kc_report_size_json(sizing, cands, &so, KC_VERSION);
-
-        fputs(text, stdout);
-        fputc('\n', stdout);
-        free(text);
-    } else {
-        kc_report_size_text(stdout, sizing, &so);
-    }
+    kc_report_size_by_format[format](stdout, &(kc_size_report){
+        .sizing = sizing, .cands = cands, .opts = &so, .profile = profile,
+        .existing = existing, .source = &source, .version = KC_VERSION });
     ret = 0;
  out:
     kc_sizing_free(sizing);

@@ -104,17 +104,3 @@ void kc_facts_sort(kc_facts *facts)
     if (facts->n_storage > 1)
         qsort(facts->storage, facts->n_storage, sizeof(*facts->storage), cmp_storage);
 }
-
-const char *kc_source_name(kc_source source)
-{
-    static const char *const names[KC_SOURCE_LAST] = { "libvirt", "embedded", "spec", "facts" };
-
-    return (unsigned)source < KC_SOURCE_LAST ? names[source] : "unknown";
-}
-
-const char *kc_existing_name(kc_existing existing)
-{
-    static const char *const names[KC_EXISTING_LAST] = { "running", "all", "none" };
-
-    return (unsigned)existing < KC_EXISTING_LAST ? names[existing] : "unknown";
-}

@@ -8,29 +8,7 @@
 #include <stdint.h>
 
 #include "kc.h"
-
-/* Where the facts came from; the report's host.source. */
-typedef enum kc_source {
-    KC_SOURCE_LIBVIRT,     /* a libvirt daemon (local or remote URI) */
-    KC_SOURCE_EMBEDDED,    /* qemu:///embed: no daemon on this host */
-    KC_SOURCE_SPEC,        /* --host SPEC */
-    KC_SOURCE_FACTS,       /* --facts FILE */
-    KC_SOURCE_LAST
-} kc_source;
-
-typedef enum kc_vm_state {
-    KC_VM_RUNNING,         /* running, paused, blocked: holds its memory */
-    KC_VM_OFF,             /* defined but not running */
-    KC_VM_STATE_LAST
-} kc_vm_state;
-
-/* Which existing VMs count against the host (--existing). */
-typedef enum kc_existing {
-    KC_EXISTING_RUNNING,   /* default */
-    KC_EXISTING_ALL,       /* running and defined-but-off */
-    KC_EXISTING_NONE,
-    KC_EXISTING_LAST
-} kc_existing;
+#include "util/names.h"    /* kc_source, kc_vm_state, kc_existing */
 
 typedef struct kc_fact_vm {
     char name[KC_NAME_MAX];
@@ -107,8 +85,5 @@ void kc_facts_sort(kc_facts *facts);
 /* Whether the NUMA cells describe the host: they hold its CPUs and hugepages exactly and
  * 90-100 % of its memory. kc_facts_to_host() leaves inconsistent cells out. */
 bool kc_facts_numa_consistent(const kc_facts *facts);
-
-const char *kc_source_name(kc_source source);
-const char *kc_existing_name(kc_existing existing);
 
 #endif /* KC_FACTS_H */

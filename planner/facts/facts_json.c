@@ -47,17 +47,6 @@ static cJSON *push_object(cJSON *array)
     return item;
 }
 
-static int source_from_name(const char *name, kc_source *out)
-{
-    for (int i = 0; i < KC_SOURCE_LAST; i++) {
-        if (strcmp(name, kc_source_name((kc_source)i)) == 0) {
-            *out = (kc_source)i;
-            return 0;
-        }
-    }
-    return -1;
-}
-
 /* Recognize the provenance note "collected from <source> '<uri>'" the reader keeps
  * (see facts_json.h). Returns 0 and fills @source and @uri, or -1. */
 static int parse_provenance(const char *note, size_t note_size, const char **source,
@@ -66,7 +55,7 @@ static int parse_provenance(const char *note, size_t note_size, const char **sou
     char copy[256];
     size_t len = strnlen(note, note_size), plen = strlen(PROVENANCE_PREFIX), ulen;
     char *name, *space, *quote;
-    kc_source src;
+    int src;
 
     if (len >= sizeof(copy) || len <= plen || strncmp(note, PROVENANCE_PREFIX, plen) != 0)
         return -1;
@@ -77,7 +66,7 @@ static int parse_provenance(const char *note, size_t note_size, const char **sou
     if (!space || space[1] != '\'' || copy[len - 1] != '\'' || copy + len - 1 <= space + 1)
         return -1;
     *space = '\0';
-    if (source_from_name(name, &src) < 0 || src == KC_SOURCE_FACTS)
+    if ((src = kc_names_value(&kc_names_source, name)) < 0 || src == KC_SOURCE_FACTS)
         return -1;
     quote = space + 2;
     ulen = (size_t)(copy + len - 1 - quote);
@@ -85,7 +74,7 @@ static int parse_provenance(const char *note, size_t note_size, const char **sou
         return -1;
     memcpy(uri, quote, ulen);
     uri[ulen] = '\0';
-    *source = kc_source_name(src);
+    *source = KC_NAME(source, src);
     return 0;
 }
 
@@ -94,7 +83,7 @@ char *kc_facts_to_json(const kc_facts *facts, const char *version)
     cJSON *root = kc_json_must(cJSON_CreateObject());
     cJSON *host, *arr;
     char *printed = NULL, *text = NULL, uri[256];
-    const char *source = kc_source_name(facts->source);
+    const char *source = KC_NAME(source, facts->source);
     size_t first_note = 0, len;
     size_t n_numa = facts->n_numa < KC_NUMA_MAX ? facts->n_numa : KC_NUMA_MAX;
 
@@ -103,7 +92,7 @@ char *kc_facts_to_json(const kc_facts *facts, const char *version)
                          sizeof(uri)) == 0) {
         first_note = 1;
     } else {
-        source = kc_source_name(facts->source);
+        source = KC_NAME(source, facts->source);
         memcpy(uri, facts->uri, sizeof(uri));
         uri[sizeof(uri) - 1] = '\0';
     }
@@ -186,7 +175,7 @@ char *kc_facts_to_json(const kc_facts *facts, const char *version)
         kc_json_add_u64(o, "mem_mib", v->mem_mib);
         kc_json_add_u64(o, "disk_mib", v->disk_mib);
         kc_json_must(cJSON_AddBoolToObject(o, "hugepages", v->hugepages));
-        kc_json_must(cJSON_AddStringToObject(o, "state", v->state == KC_VM_OFF ? "off" : "running"));
+        kc_json_must(cJSON_AddStringToObject(o, "state", KC_NAME(vm_state, v->state)));
     }
 
     arr = add_array(root, "notes");
@@ -361,6 +350,7 @@ static int read_host(reader *r, const cJSON *root, kc_facts *facts, kc_source *s
 {
     const cJSON *host, *item;
     char name[32] = "";
+    int src = -1;
 
     if (lookup(r, root, NULL, "host", true, &host) < 0)
         return -1;
@@ -370,10 +360,11 @@ static int read_host(reader *r, const cJSON *root, kc_facts *facts, kc_source *s
     *has_source = false;
     if (lookup(r, host, "host", "source", false, &item) > 0) {
         if (get_str(r, host, "host", "source", false, name, sizeof(name)) < 0 ||
-            source_from_name(name, source) < 0)
+            (src = kc_names_value(&kc_names_source, name)) < 0)
             return kc_error_set(r->err, KC_ERR_INVALID,
                                 "%s: 'host.source' must be 'libvirt', 'embedded', 'spec' or "
                                 "'facts'", r->origin);
+        *source = (kc_source)src;
         *has_source = true;
     }
     if (get_str(r, host, "host", "uri", false, uri, uri_size) < 0 ||
@@ -507,7 +498,7 @@ static int read_storage(reader *r, const cJSON *arr, kc_facts *facts)
 
 static int read_vms(reader *r, const cJSON *arr, kc_facts *facts)
 {
-    int i = 0;
+    int i = 0, st;
     char prefix[32], state[16];
 
     for (const cJSON *e = arr->child; e; e = e->next, i++) {
@@ -522,10 +513,10 @@ static int read_vms(reader *r, const cJSON *arr, kc_facts *facts)
             get_bool(r, e, prefix, "hugepages", &vm->hugepages) < 0)
             return -1;
         if (get_str(r, e, prefix, "state", false, state, sizeof(state)) < 0 ||
-            (strcmp(state, "running") != 0 && strcmp(state, "off") != 0))
+            (st = kc_names_value(&kc_names_vm_state, state)) < 0)
             return kc_error_set(r->err, KC_ERR_INVALID,
                                 "%s: '%s.state' must be 'running' or 'off'", r->origin, prefix);
-        vm->state = strcmp(state, "off") == 0 ? KC_VM_OFF : KC_VM_RUNNING;
+        vm->state = (kc_vm_state)st;
     }
     return 0;
 }
@@ -623,11 +614,11 @@ int kc_facts_from_json(const char *text, const char *origin, kc_facts *facts, kc
     facts->source = KC_SOURCE_FACTS;
     kc_strlcpy(facts->uri, r.origin, sizeof(facts->uri));
     if (has_source && source != KC_SOURCE_FACTS) {
-        if (strlen(PROVENANCE_PREFIX) + strlen(kc_source_name(source)) + strlen(uri) + 4 <=
+        if (strlen(PROVENANCE_PREFIX) + strlen(KC_NAME(source, source)) + strlen(uri) + 4 <=
             sizeof(facts->notes[0]))
-            kc_facts_add_note(facts, PROVENANCE_PREFIX "%s '%s'", kc_source_name(source), uri);
+            kc_facts_add_note(facts, PROVENANCE_PREFIX "%s '%s'", KC_NAME(source, source), uri);
         else
-            kc_facts_add_note(facts, PROVENANCE_PREFIX "%s", kc_source_name(source));
+            kc_facts_add_note(facts, PROVENANCE_PREFIX "%s", KC_NAME(source, source));
     }
     if (notes && read_notes(&r, notes, facts) < 0)
         goto out;

@@ -284,12 +284,24 @@ int kc_fleet_collect(kc_fleet *fleet, const kc_fleet_opts *opts, kc_error *err)
 
 /* ------------------------------------------------------------------ planning */
 
+/* A host's row needs only the count and why (kc_fit_count_on: no per-resource table); the
+ * table of @fit stays zeroed (KC_RES_ABSENT), see fleet.h. */
+static void put_summary(kc_fit *fit, const kc_fit_summary *sum)
+{
+    fit->count = sum->count;
+    fit->bottleneck = sum->bottleneck;
+    fit->too_big = sum->too_big;
+    fit->too_big_res = sum->too_big_res;
+    fit->numa_limited = sum->numa_limited;
+}
+
 int kc_fleet_plan(kc_fleet *fleet, const kc_catalog *cat, const kc_shape *shapes,
                   const char *const *labels, const uint64_t *counts, size_t n_shapes,
                   const kc_policy *policy, kc_existing existing, kc_error *err)
 {
     kc_host *ok_hosts = NULL;
     size_t *ok_index = NULL, *by_given = NULL, n_ok = 0;
+    kc_fit_host fh;
     int ret = -1;
 
     fleet->shapes = shapes;
@@ -311,15 +323,21 @@ int kc_fleet_plan(kc_fleet *fleet, const kc_catalog *cat, const kc_shape *shapes
             fleet->n_failed++;
             continue;
         }
-        h->ok = kc_facts_to_host(h->facts, cat, existing, &h->host, &h->err) == 0;
+        /* a policy that leaves nothing of this host to plan: a row with that error */
+        h->ok = kc_facts_to_host(h->facts, cat, existing, &h->host, &h->err) == 0 &&
+                kc_fit_check_policy(&h->host, policy, &h->err) == 0;
         if (!h->ok) {
             fleet->n_failed++;
             continue;
         }
         h->fits = kc_xcalloc(n_shapes ? n_shapes : 1, sizeof(*h->fits));
+        kc_fit_host_prepare(&h->host, policy, &fh);
         for (size_t s = 0; s < n_shapes; s++) {
-            if (kc_fit_compute(&h->host, &shapes[s], policy, &h->fits[s], err) < 0)
+            kc_fit_summary sum;
+
+            if (kc_fit_count_on(&fh, &shapes[s], &sum, err) < 0)
                 goto out;
+            put_summary(&h->fits[s], &sum);
             if (fleet->total[s] > UINT64_MAX - h->fits[s].count) {
                 kc_error_set(err, KC_ERR_INVALID, "the fleet's total of '%s' does not fit in "
                              "64 bits", labels[s]);
@@ -352,13 +370,20 @@ int kc_fleet_plan(kc_fleet *fleet, const kc_catalog *cat, const kc_shape *shapes
     if (kc_place_solve(ok_hosts, n_ok, shapes, counts, n_shapes, policy, &fleet->place,
                        err) < 0)
         goto out;
+    /* each host's count is how many more fit after the placement, as in `kvmcap fit` */
+    memset(fleet->total, 0, (n_shapes ? n_shapes : 1) * sizeof(*fleet->total));
     for (size_t k = 0; k < n_ok; k++) {
         kc_fleet_host *h = &fleet->hosts[ok_index[k]];
 
         free(h->placed);
         h->placed = kc_xcalloc(n_shapes ? n_shapes : 1, sizeof(*h->placed));
-        for (size_t s = 0; s < n_shapes; s++)
+        for (size_t s = 0; s < n_shapes; s++) {
             h->placed[s] = fleet->place->counts[s * n_ok + k];
+            if (kc_fit_compute(&fleet->place->hosts[k], &shapes[s], policy, &h->fits[s],
+                               err) < 0)
+                goto out;
+            fleet->total[s] += h->fits[s].count;    /* at most the sum before placement */
+        }
     }
     ret = 0;
  out:

@@ -9,6 +9,7 @@
 
 #include "facts/facts.h"
 #include "input/catalog.h"
+#include "util/names.h"    /* kc_fleet_sort */
 #include "fit.h"
 #include "kc.h"
 #include "place.h"
@@ -18,13 +19,6 @@
 #define KC_FLEET_PARALLEL_DEFAULT 16u
 #define KC_FLEET_PARALLEL_MAX 256u
 
-typedef enum kc_fleet_sort {
-    KC_FLEET_SORT_NAME,        /* host name, then URI (default) */
-    KC_FLEET_SORT_FREE,        /* most VMs of the shapes first (free memory without shapes) */
-    KC_FLEET_SORT_BOTTLENECK,  /* by the first shape's bottleneck, then as FREE */
-    KC_FLEET_SORT_LAST
-} kc_fleet_sort;
-
 typedef struct kc_fleet_host {
     char uri[KC_FLEET_URI_MAX];    /* as the user gave it */
     size_t given;                  /* its position in the list given */
@@ -32,7 +26,10 @@ typedef struct kc_fleet_host {
     kc_error err;                  /* !ok: why */
     kc_facts *facts;               /* collected facts (owned; also set when planning failed) */
     kc_host host;                  /* ok: the core's view */
-    kc_fit *fits;                  /* ok: one per shape (owned) */
+    kc_fit *fits;                  /* ok: one per shape (owned): how many more fit, after the
+                                      placement when there is one (as in `kvmcap fit`); with
+                                      no placement only count, bottleneck, too_big,
+                                      too_big_res and numa_limited (kc_fit_count_on) */
     uint64_t *placed;              /* ok, with counted shapes: VMs of each shape placed here */
     char facts_file[4096];         /* --save-facts: the file written, "" = none */
 } kc_fleet_host;

@@ -14,6 +14,7 @@
 #include "input/catalog.h"
 #include "input/catalog_load.h"
 #include "input/spec.h"
+#include "util/names.h"
 #include "util/util.h"
 
 #ifndef KC_DATADIR
@@ -363,7 +364,7 @@ static int load_network(kc_catalog *cat, const char *dir, kc_error *err)
     cJSON *root, *arr, *it;
     size_t i = 0;
     bool have_bridge = false, have_nat = false;
-    int ret = -1;
+    int ret = -1, mode;
 
     set_file(path, sizeof(path), dir, "network.json");
     arr = load_array(&c, path, "modes", &root);
@@ -389,15 +390,14 @@ static int load_network(kc_catalog *cat, const char *dir, kc_error *err)
                          where);
             goto out;
         }
-        if (strcmp(name, "bridge") == 0)
-            have = &have_bridge;
-        else if (strcmp(name, "nat") == 0)
-            have = &have_nat;
-        else {
-            kc_error_set(err, KC_ERR_INVALID,
-                         "%s: unknown mode '%s' (modes: bridge, nat)", path, name);
+        if ((mode = kc_names_value(&kc_names_net, name)) < 0) {
+            char list[64];
+
+            kc_error_set(err, KC_ERR_INVALID, "%s: unknown mode '%s' (modes: %s)", path, name,
+                         kc_names_list(&kc_names_net, ~0u, list, sizeof(list)));
             goto out;
         }
+        have = mode == KC_NET_BRIDGE ? &have_bridge : &have_nat;
         if (*have) {
             kc_error_set(err, KC_ERR_INVALID, "%s: mode '%s' is listed twice", path, name);
             goto out;
@@ -478,7 +478,7 @@ static int load_profiles(kc_catalog *cat, const char *dir, kc_error *err)
     ctx c = { path, err };
     cJSON *root, *arr, *it;
     size_t i = 0;
-    int ret = -1;
+    int ret = -1, net;
 
     set_file(path, sizeof(path), dir, "profiles.json");
     arr = load_array(&c, path, "profiles", &root);
@@ -503,16 +503,13 @@ static int load_profiles(kc_catalog *cat, const char *dir, kc_error *err)
                          pr->name);
             goto out;
         }
-        if (strcmp(mode, "bridge") == 0) {
-            pr->net_mode = KC_NET_BRIDGE;
-        } else if (strcmp(mode, "nat") == 0) {
-            pr->net_mode = KC_NET_NAT;
-        } else {
+        if ((net = kc_names_value(&kc_names_net, mode)) < 0) {
             kc_error_set(err, KC_ERR_INVALID,
                          "%s: %s: 'net_mode' must be \"bridge\" or \"nat\", not '%s'", path,
                          where, mode);
             goto out;
         }
+        pr->net_mode = (kc_net_mode)net;
         cat->n_profiles = ++i;
     }
     ret = 0;

@@ -6,8 +6,10 @@
 #include <string.h>
 
 #include "report/fleet_json.h"
+#include "report/json_parts.h"
 #include "report/report.h"
 #include "util/json_out.h"
+#include "util/names.h"
 #include "util/util.h"
 
 static void add_str(cJSON *obj, const char *key, const char *s)
@@ -15,44 +17,9 @@ static void add_str(cJSON *obj, const char *key, const char *s)
     cJSON_AddItemToObject(obj, key, kc_json_must(s ? cJSON_CreateString(s) : cJSON_CreateNull()));
 }
 
-static void policy_json(cJSON *root, const kc_fleet *fleet, const kc_fleet_meta *meta)
-{
-    const kc_policy *p = &fleet->policy;
-    cJSON *pol = kc_json_add_obj(root, "policy");
-    char buf[32];
-
-    cJSON_AddItemToObject(pol, "overcommit_pct",
-                          kc_json_must(cJSON_CreateRaw(kc_fmt_bp(buf, sizeof(buf), p->overcommit_bp))));
-    kc_json_add_u64(pol, "reserve_mib", p->reserve_mib);
-    kc_json_add_u64(pol, "reserve_cpus", p->reserve_cpus);
-    cJSON_AddItemToObject(pol, "cpu_ratio",
-                          kc_json_must(cJSON_CreateRaw(kc_fmt_milli(buf, sizeof(buf), p->cpu_ratio_milli))));
-    if (p->overhead_mode == KC_OVERHEAD_AUTO)
-        add_str(pol, "vm_overhead", "auto");
-    else
-        kc_json_add_u64(pol, "vm_overhead", p->overhead_mib);
-    cJSON_AddItemToObject(pol, "disk_overcommit_pct",
-                          kc_json_must(cJSON_CreateRaw(kc_fmt_bp(buf, sizeof(buf), p->disk_overcommit_bp))));
-    cJSON_AddItemToObject(pol, "max_util_pct",
-                          kc_json_must(cJSON_CreateRaw(kc_fmt_bp(buf, sizeof(buf), p->max_util_bp))));
-    add_str(pol, "profile", meta->profile);
-    add_str(pol, "numa", p->numa == KC_NUMA_STRICT ? "strict" : "spread");
-    add_str(pol, "net_mode", p->net_mode == KC_NET_NAT ? "nat" : "bridge");
-    add_str(pol, "existing", kc_existing_name(fleet->existing));
-    if (meta->existing)
-        add_str(pol, "existing", meta->existing);
-    if (meta->source) {
-        /* "default", "option", "profile" or "FILE:LINE" of a policy file, per field */
-        cJSON *src = kc_json_add_obj(root, "policy_source");
-
-        for (int k = 0; k < KC_CONF_POLICY_LAST; k++)
-            add_str(src, kc_config_policy_field((kc_conf_key)k), meta->source->from[k]);
-    }
-}
-
 static void host_json(cJSON *hosts, const kc_fleet *fleet, const kc_fleet_host *h)
 {
-    cJSON *o = kc_json_must(cJSON_CreateObject()), *shapes, *ex;
+    cJSON *o = kc_json_must(cJSON_CreateObject()), *shapes;
     const kc_facts *f = h->facts;
 
     cJSON_AddItemToArray(hosts, o);
@@ -65,14 +32,8 @@ static void host_json(cJSON *hosts, const kc_fleet *fleet, const kc_fleet_host *
         return;
     }
     add_str(o, "hostname", f->hostname);
-    add_str(o, "source", kc_source_name(f->source));
-    kc_json_add_u64(o, "cpus", h->host.cpus);
-    kc_json_add_u64(o, "mem_mib", h->host.mem_mib);
-    kc_json_add_u64(o, "numa_nodes", h->host.n_numa ? h->host.n_numa : 1);
-    ex = kc_json_add_obj(o, "existing");
-    kc_json_add_u64(ex, "vms", h->host.used.vms);
-    kc_json_add_u64(ex, "vcpus", h->host.used.vcpus);
-    kc_json_add_u64(ex, "mem_mib", h->host.used.mem_mib);
+    kc_report_host_json(o, f, &h->host, false);    /* the URI is the one given, above */
+    kc_report_usage_json(o, "existing", &h->host.used);
     shapes = kc_json_add_arr(o, "shapes");
     for (size_t s = 0; s < fleet->n_shapes; s++) {
         const kc_fit *fit = &h->fits[s];
@@ -80,9 +41,7 @@ static void host_json(cJSON *hosts, const kc_fleet *fleet, const kc_fleet_host *
 
         cJSON_AddItemToArray(shapes, so);
         add_str(so, "vm", fleet->labels[s]);
-        kc_json_add_u64(so, "count", fit->count);
-        cJSON_AddItemToObject(so, "bottleneck", kc_json_resource_names(fit->bottleneck));
-        add_str(so, "too_big", fit->too_big ? kc_resource_name(fit->too_big_res) : NULL);
+        kc_report_answer_json(so, fit->count, fit->bottleneck, fit->too_big, fit->too_big_res);
         if (h->placed)
             kc_json_add_u64(so, "placed", h->placed[s]);
     }
@@ -143,16 +102,21 @@ static void placement_json(cJSON *root, const kc_fleet *fleet)
     }
 }
 
-char *kc_fleet_to_json(const kc_fleet *fleet, const kc_fleet_meta *meta, const char *version)
+void kc_report_fleet_json(FILE *out, const kc_fleet_report *rep)
 {
+    const kc_fleet *fleet = rep->fleet;
     cJSON *root = kc_json_must(cJSON_CreateObject()), *arr;
+    char *text;
 
-    add_str(root, "kvmcap", version);
+    add_str(root, "kvmcap", rep->version);
     add_str(root, "report", "fleet");
-    policy_json(root, fleet, meta);
-    kc_json_add_u64(root, "timeout_s", meta->timeout_s);
-    kc_json_add_u64(root, "parallel", meta->parallel);
-    add_str(root, "sort", meta->sort);
+    kc_report_policy_json(root, &(kc_policy_view){ .policy = &fleet->policy,
+                                                   .profile = rep->profile,
+                                                   .existing = fleet->existing,
+                                                   .source = rep->source });
+    kc_json_add_u64(root, "timeout_s", rep->timeout_s);
+    kc_json_add_u64(root, "parallel", rep->parallel);
+    add_str(root, "sort", rep->sort);
     kc_json_add_u64(root, "hosts_total", fleet->n_hosts);
     kc_json_add_u64(root, "hosts_ok", fleet->n_ok);
     kc_json_add_u64(root, "hosts_failed", fleet->n_failed);
@@ -169,5 +133,8 @@ char *kc_fleet_to_json(const kc_fleet *fleet, const kc_fleet_meta *meta, const c
     }
     if (fleet->place)
         placement_json(root, fleet);
-    return kc_json_print(root);
+    text = kc_json_print(root);
+    fputs(text, out);
+    fputc('\n', out);
+    free(text);
 }

@@ -33,19 +33,21 @@ typedef struct kc_fit_report {
     kc_fit_row *rows;          /* borrowed */
     size_t n_warnings;
     char warnings[KC_WARNINGS_MAX][256];
+    bool color;                /* text: ANSI bold and colour */
+    const char *version;       /* JSON: the "kvmcap" version */
 } kc_fit_report;
 
 /* Add a warning (one line, lowercase, no period); silently keeps the first KC_WARNINGS_MAX. */
 void kc_report_warn(kc_fit_report *report, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* The human report: host and policy lines, a table per shape with a bar per resource, and a
- * verdict sentence; a summary when there are several shapes. @color adds ANSI bold/colour. */
-void kc_report_fit_text(FILE *out, const kc_fit_report *report, bool color);
-
-/* The JSON report of DESIGN section 4 ("report": "fit"). Returns a string the caller frees
- * with free(); aborts on out-of-memory. */
-char *kc_report_fit_json(const kc_fit_report *report, const char *version);
+/* The renderers of the fit report, one per format (report/dispatch.h picks one).
+ * text: host and policy lines, a table per shape with a bar per resource, and a verdict
+ * sentence; a summary when there are several shapes; report->color adds ANSI bold/colour.
+ * json: the versioned JSON report ("report": "fit", README "JSON reports"), and a newline.
+ * Both abort on out-of-memory. (csv: report_csv.h; prometheus: report_prom.h.) */
+void kc_report_fit_text(FILE *out, const kc_fit_report *report);
+void kc_report_fit_json(FILE *out, const kc_fit_report *report);
 
 /* Uplink after the networking mode's efficiency, kbit/s (0 = unknown). */
 uint64_t kc_report_uplink_kbps(const kc_host *host, const kc_policy *policy);

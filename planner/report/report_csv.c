@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* report_csv.c: CSV reports (RFC 4180) of fit and size, for spreadsheets and plotting. */
+/* report_csv.c: CSV reports (RFC 4180) of fit, size and fleet, for spreadsheets and
+ * plotting. */
 #include <stdio.h>
 #include <string.h>
 
 #include "report/report_csv.h"
+#include "util/names.h"
 
 void kc_csv_field(FILE *out, const char *text)
 {
@@ -40,11 +42,6 @@ static void mask_field(FILE *out, uint32_t mask)
     }
 }
 
-static const char *state_name(kc_res_state s)
-{
-    return s == KC_RES_BOUNDED ? "bounded" : s == KC_RES_UNBOUNDED ? "unbounded" : "unknown";
-}
-
 void kc_report_fit_csv(FILE *out, const kc_fit_report *rep)
 {
     const char *host = rep->facts->name[0] ? rep->facts->name : rep->facts->hostname;
@@ -74,7 +71,7 @@ void kc_report_fit_csv(FILE *out, const kc_fit_report *rep)
             if (row->fit.too_big)
                 fputs(kc_resource_name(row->fit.too_big_res), out);
             fprintf(out, ",%s,%s,%s,", kc_resource_name((kc_resource)r),
-                    kc_resource_unit((kc_resource)r), state_name(rf->state));
+                    kc_resource_unit((kc_resource)r), KC_NAME(res_state, rf->state));
             if (rf->state != KC_RES_UNKNOWN) {
                 u64_field(out, rf->capacity);
                 fputc(',', out);
@@ -98,9 +95,10 @@ void kc_report_fit_csv(FILE *out, const kc_fit_report *rep)
     }
 }
 
-void kc_report_size_csv(FILE *out, const kc_sizing *s, const kc_candidate *cands)
+void kc_report_size_csv(FILE *out, const kc_size_report *rep)
 {
-    (void)cands;
+    const kc_sizing *s = rep->sizing;
+
     fputs("candidate,feasible,recommended,hosts,hosts_packed,lower_bound,price,price_total,"
           "price_per_vm,bottleneck", out);
     for (int r = 0; r < KC_RES_LAST; r++)
@@ -137,5 +135,56 @@ void kc_report_size_csv(FILE *out, const kc_sizing *s, const kc_candidate *cands
                 fprintf(out, "%u.%04u", res->util_bp[r] / KC_BP_ONE, res->util_bp[r] % KC_BP_ONE);
         }
         fputs("\r\n", out);
+    }
+}
+
+void kc_report_fleet_csv(FILE *out, const kc_fleet_report *rep)
+{
+    const kc_fleet *fleet = rep->fleet;
+
+    fputs("host,name,ok,error,host_cpus,host_mem_mib,existing_vms,vm,vcpus,mem_mib,count,"
+          "placed,bottleneck,too_big\r\n", out);
+    for (size_t i = 0; i < fleet->n_hosts; i++) {
+        const kc_fleet_host *h = &fleet->hosts[i];
+
+        for (size_t s = 0; s < fleet->n_shapes || (s == 0 && fleet->n_shapes == 0); s++) {
+            kc_csv_field(out, h->uri);
+            fputc(',', out);
+            if (h->ok) {
+                const kc_facts *f = h->facts;
+
+                kc_csv_field(out, f->name[0] ? f->name : f->hostname);
+                fprintf(out, ",true,,%u,%llu,%llu,", h->host.cpus,
+                        (unsigned long long)h->host.mem_mib,
+                        (unsigned long long)h->host.used.vms);
+            } else {
+                fputs(",false,", out);
+                kc_csv_field(out, h->err.msg);
+                fputs(",,,,", out);
+            }
+            if (fleet->n_shapes == 0) {
+                fputs(",,,,,,\r\n", out);
+                continue;
+            }
+            kc_csv_field(out, fleet->labels[s]);
+            fprintf(out, ",%u,%llu,", fleet->shapes[s].vcpus,
+                    (unsigned long long)fleet->shapes[s].mem_mib);
+            if (h->ok) {
+                const kc_fit *fit = &h->fits[s];
+
+                u64_field(out, fit->count);
+                fputc(',', out);
+                if (h->placed && fleet->counts && fleet->counts[s])
+                    u64_field(out, h->placed[s]);
+                fputc(',', out);
+                mask_field(out, fit->bottleneck);
+                fputc(',', out);
+                if (fit->too_big)
+                    fputs(kc_resource_name(fit->too_big_res), out);
+            } else {
+                fputs(",,,", out);
+            }
+            fputs("\r\n", out);
+        }
     }
 }

@@ -533,11 +533,22 @@ char *kc_report_fit_demand_json(const kc_fit_report *rep, const kc_demand_plan_r
                                 const kc_demand_host *h, const kc_demand_plan *plan,
                                 const kc_demand_meta *meta)
 {
-    char *alloc = kc_report_fit_json(rep, KC_VERSION);
-    cJSON *root = cJSON_Parse(alloc), *shapes, *d, *w, *typ;
-    char from[40], to[40];
-    size_t i = 0;
+    char *alloc = NULL, from[40], to[40];
+    size_t alloc_len = 0, i = 0;
+    FILE *mem = open_memstream(&alloc, &alloc_len);
+    cJSON *root, *shapes, *d, *w, *typ;
 
+    /* the allocation model's report as 'kvmcap fit' writes it, then the models added */
+    if (!mem) {
+        fputs("kvmcap: out of memory\n", stderr);
+        abort();
+    }
+    kc_report_fit_json(mem, rep);
+    if (fclose(mem) != 0 || !alloc) {
+        fputs("kvmcap: out of memory\n", stderr);
+        abort();
+    }
+    root = cJSON_Parse(alloc);
     free(alloc);
     kc_json_must(root);
     shapes = cJSON_GetObjectItemCaseSensitive(root, "shapes");

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* report_facts.c: the human text of `kvmcap facts`. */
+/* report_facts.c: what `kvmcap facts` shows: the human text, and the facts file's JSON. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "facts/facts_json.h"
 #include "report/report_facts.h"
+#include "util/names.h"
 #include "util/util.h"
 
 typedef unsigned long long ull;
@@ -33,15 +36,16 @@ static void count_text(uint32_t v, char *buf, size_t size)
         snprintf(buf, size, "?");
 }
 
-int kc_report_facts_text(FILE *out, const kc_facts *f, kc_error *err)
+int kc_report_facts_text(FILE *out, const kc_facts_report *rep, kc_error *err)
 {
+    const kc_facts *f = rep->facts;
     char a[32], b[32], c[32];
     uint64_t run_vms = 0, run_vcpus = 0, run_mem = 0, off_vms = 0;
 
     /* every string below comes from the host or a file: kc_term_str strips control chars */
     fprintf(out, "host       %s\n", kc_term_str(f->hostname[0] ? f->hostname : f->name[0] ? f->name
                                                                              : "unknown"));
-    fprintf(out, "source     %s%s%s\n", kc_source_name(f->source), f->uri[0] ? " " : "",
+    fprintf(out, "source     %s%s%s\n", KC_NAME(source, f->source), f->uri[0] ? " " : "",
             kc_term_str(f->uri));
     count_text(f->sockets, a, sizeof(a));
     count_text(f->cores, b, sizeof(b));
@@ -113,7 +117,7 @@ int kc_report_facts_text(FILE *out, const kc_facts *f, kc_error *err)
             (ull)run_vms, (ull)run_vcpus, (ull)run_mem, (ull)off_vms);
     for (size_t i = 0; i < f->n_vms; i++)
         fprintf(out, "  %-16s %-7s %u vcpus, %llu MiB%s\n", kc_term_str(f->vms[i].name),
-                f->vms[i].state == KC_VM_RUNNING ? "running" : "off", f->vms[i].vcpus,
+                KC_NAME(vm_state, f->vms[i].state), f->vms[i].vcpus,
                 (ull)f->vms[i].mem_mib, f->vms[i].hugepages ? ", hugepages" : "");
     if (f->n_notes) {
         fputs("notes\n", out);
@@ -123,5 +127,16 @@ int kc_report_facts_text(FILE *out, const kc_facts *f, kc_error *err)
     if (fflush(out) != 0 || ferror(out))
         return kc_error_set(err, KC_ERR_HOST, "cannot write the facts report: %s",
                             strerror(errno));
+    return 0;
+}
+
+int kc_report_facts_json(FILE *out, const kc_facts_report *rep, kc_error *err)
+{
+    char *text = kc_facts_to_json(rep->facts, rep->version);
+
+    if (!text)
+        return kc_error_set(err, KC_ERR_INTERNAL, "cannot write the facts as JSON");
+    fputs(text, out);    /* ends in a newline */
+    free(text);
     return 0;
 }

@@ -6,6 +6,7 @@
 #include "input/config.h"
 #include "report/report.h"
 #include "report/report_fleet.h"
+#include "util/names.h"
 #include "util/util.h"
 
 /* "memory+cpu", or "too big: memory", or "-". */
@@ -54,8 +55,9 @@ static int col_width(const char *label)
     return n < 6 ? 6 : n > 16 ? 16 : (int)n;
 }
 
-void kc_report_fleet_text(FILE *out, const kc_fleet *fleet, const kc_fleet_meta *meta)
+void kc_report_fleet_text(FILE *out, const kc_fleet_report *meta)
 {
+    const kc_fleet *fleet = meta->fleet;
     const kc_policy *p = &fleet->policy;
     char a[16], b[16], c[16];
     int uw = 4;
@@ -69,9 +71,9 @@ void kc_report_fleet_text(FILE *out, const kc_fleet *fleet, const kc_fleet_meta 
             kc_fmt_bp(c, sizeof(c), p->max_util_bp), meta->profile ? ", profile " : "",
             meta->profile ? meta->profile : "");
     fprintf(out, "        %s networking, numa %s, existing %s",
-            p->net_mode == KC_NET_NAT ? "nat" : "bridge",
-            p->numa == KC_NUMA_STRICT ? "strict" : "spread",
-            meta->existing ? meta->existing : "running");
+            KC_NAME(net, p->net_mode),
+            KC_NAME(numa, p->numa),
+            KC_NAME(existing, fleet->existing));
     if (p->overhead_mode == KC_OVERHEAD_AUTO)
         fputs(", VM overhead auto", out);
     else if (p->overhead_mib)
@@ -126,7 +128,8 @@ void kc_report_fleet_text(FILE *out, const kc_fleet *fleet, const kc_fleet_meta 
     }
     if (!fleet->place)
         return;
-    fprintf(out, "\nplacement (largest shapes first, each on the hosts in the order given)\n");
+    fprintf(out, "\nplacement (largest shapes first, each on the hosts in the order given;\n"
+                 "the counts above are how many more fit after it, as in 'kvmcap fit')\n");
     for (size_t s = 0; s < fleet->place->n_shapes; s++) {
         const kc_place_shape *ps = &fleet->place->shapes[s];
         bool first = true;

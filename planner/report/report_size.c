@@ -43,8 +43,8 @@ size_t kc_report_size_warnings(const kc_sizing *s, const kc_size_opts *opts,
     size_t n = 0;
 
     if (opts->policy.numa == KC_NUMA_STRICT && n < max)
-        snprintf(out[n++], sizeof(out[0]), "--numa strict: NUMA nodes are packed as bins of "
-                 "their own");
+        snprintf(out[n++], sizeof(out[0]), "--numa strict: packed node by node, as the "
+                 "host's smallest node");
     for (size_t i = 0; i < s->n_results && n < max; i++) {
         const kc_size_result *r = &s->results[i];
         char names[64];
@@ -58,8 +58,10 @@ size_t kc_report_size_warnings(const kc_sizing *s, const kc_size_opts *opts,
     return n;
 }
 
-void kc_report_size_text(FILE *out, const kc_sizing *s, const kc_size_opts *opts)
+void kc_report_size_text(FILE *out, const kc_size_report *rep)
 {
+    const kc_sizing *s = rep->sizing;
+    const kc_size_opts *opts = rep->opts;
     char warnings[16][256];
     size_t n_warnings = kc_report_size_warnings(s, opts, warnings, 16);
 

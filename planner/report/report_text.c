@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "report/report.h"
+#include "util/names.h"
 #include "util/util.h"
 
 void kc_report_warn(kc_fit_report *report, const char *fmt, ...)
@@ -164,7 +165,7 @@ static void print_host(FILE *out, const kc_fit_report *rep, const kc_fit_row *un
     /* names, URIs, notes and warnings may come from a host or a file: kc_term_str strips
      * terminal control characters */
     fprintf(out, "host    %s (%s%s%s): %u CPUs, %s memory",
-            kc_term_str(f->name[0] ? f->name : f->hostname), kc_source_name(f->source),
+            kc_term_str(f->name[0] ? f->name : f->hostname), KC_NAME(source, f->source),
             f->uri[0] ? " " : "", kc_term_str(f->uri), h->cpus,
             fmt_size(mem, sizeof(mem), h->mem_mib));
     if (h->n_numa > 1)
@@ -181,7 +182,7 @@ static void print_host(FILE *out, const kc_fit_report *rep, const kc_fit_row *un
                 (unsigned long long)u->vms, u->vms == 1 ? "" : "s",
                 (unsigned long long)u->vcpus,
                 fmt_size(mem, sizeof(mem), u->mem_mib + u->hugepages_mib),
-                kc_existing_name(rep->existing));
+                KC_NAME(existing, rep->existing));
     }
     if (h->used.vms > rep->existing_used.vms) {
         const kc_usage *u = &h->used, *e = &rep->existing_used;
@@ -207,8 +208,8 @@ static void print_policy(FILE *out, const kc_fit_report *rep, const kc_fit_row *
     if (rep->profile)
         fprintf(out, ", profile %s", rep->profile);
     fputc('\n', out);
-    fprintf(out, "        %s networking, numa %s", p->net_mode == KC_NET_NAT ? "nat" : "bridge",
-            p->numa == KC_NUMA_STRICT ? "strict" : "spread");
+    fprintf(out, "        %s networking, numa %s", KC_NAME(net, p->net_mode),
+            KC_NAME(numa, p->numa));
     if (p->reserve_cpus)
         fprintf(out, ", %u reserved CPUs", p->reserve_cpus);
     if (p->overhead_mode == KC_OVERHEAD_AUTO)
@@ -239,9 +240,10 @@ static void print_verdict(FILE *out, const kc_fit_report *rep, const kc_fit_row 
 
     bottleneck_names(names, sizeof(names), fit->bottleneck);
     if (row->has_count) {
-        fprintf(out, "%llu VM%s of %s placed; %llu more would fit (%s).\n",
+        fprintf(out, "%llu VM%s of %s placed; %llu more would fit (%s%s).\n",
                 (unsigned long long)row->want, row->want == 1 ? "" : "s", row->label,
-                (unsigned long long)fit->count, fit->too_big ? "too big" : names);
+                (unsigned long long)fit->count, fit->too_big ? "too big" : names,
+                fit->numa_limited ? " per NUMA node" : "");
         return;
     }
     if (fit->too_big) {
@@ -250,10 +252,13 @@ static void print_verdict(FILE *out, const kc_fit_report *rep, const kc_fit_row 
                 rep->policy.numa == KC_NUMA_STRICT && h->n_numa > 1 ? " in any NUMA node" : "");
         return;
     }
-    fprintf(out, "%llu VM%s of %s fit%s; %s %s the limit%s.", (unsigned long long)fit->count,
+    fprintf(out, "%llu VM%s of %s fit%s; %s %s the limit", (unsigned long long)fit->count,
             fit->count == 1 ? "" : "s", row->label, fit->count == 1 ? "s" : "", names,
-            strchr(names, ' ') ? "are" : "is",
-            fit->numa_limited ? " (per NUMA node)" : "");
+            strchr(names, ' ') ? "are" : "is");
+    if (fit->numa_limited)    /* the split into nodes costs VMs: say how many */
+        fprintf(out, " per NUMA node (%llu with --numa spread)",
+                (unsigned long long)fit->spread_count);
+    fputc('.', out);
     if (fit->count == 0) {
         fputc('\n', out);
         return;
@@ -393,8 +398,10 @@ static void print_row(FILE *out, const kc_fit_report *rep, const kc_fit_row *row
     print_rendered(out, print_verdict, rep, row, 0);
 }
 
-void kc_report_fit_text(FILE *out, const kc_fit_report *rep, bool color)
+void kc_report_fit_text(FILE *out, const kc_fit_report *rep)
 {
+    bool color = rep->color;
+
     print_rendered(out, print_host, rep, NULL, 8);
     print_rendered(out, print_policy, rep, NULL, 8);
     for (size_t i = 0; i < rep->n_rows; i++)

@@ -7,10 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/json_parts.h"
 #include "report/report.h"
 #include "report/report_size.h"
 #include "report/size_json.h"
 #include "util/json_out.h"
+#include "util/names.h"
 #include "util/util.h"
 
 /* ---- the size report -------------------------------------------------------------------- */
@@ -84,40 +86,23 @@ static void candidate_json(cJSON *arr, const kc_sizing *s, const kc_size_result 
     }
 }
 
-char *kc_report_size_json(const kc_sizing *s, const kc_candidate *cands,
-                          const kc_size_opts *opts, const char *version)
+void kc_report_size_json(FILE *out, const kc_size_report *rep)
 {
+    const kc_sizing *s = rep->sizing;
+    const kc_size_opts *opts = rep->opts;
     cJSON *root = kc_json_must(cJSON_CreateObject());
-    cJSON *workload, *policy, *arr;
-    char buf[32];
+    cJSON *workload, *pol, *arr;
+    char buf[32], *text;
 
-    (void)cands;
-    kc_json_must(cJSON_AddStringToObject(root, "kvmcap", version));
+    kc_json_must(cJSON_AddStringToObject(root, "kvmcap", rep->version));
     kc_json_must(cJSON_AddStringToObject(root, "report", "size"));
-    policy = kc_json_must(cJSON_AddObjectToObject(root, "policy"));
-    kc_json_must(cJSON_AddRawToObject(policy, "overcommit_pct",
-                              kc_fmt_bp(buf, sizeof(buf), opts->policy.overcommit_bp)));
-    kc_json_add_u64(policy, "reserve_mib", opts->policy.reserve_mib);
-    kc_json_must(cJSON_AddRawToObject(policy, "cpu_ratio",
-                              kc_fmt_milli(buf, sizeof(buf), opts->policy.cpu_ratio_milli)));
-    kc_json_must(cJSON_AddRawToObject(policy, "max_util_pct",
-                              kc_fmt_bp(buf, sizeof(buf), opts->policy.max_util_bp)));
-    kc_json_add_u64(policy, "reserve_cpus", opts->policy.reserve_cpus);
-    if (opts->policy.overhead_mode == KC_OVERHEAD_AUTO)
-        kc_json_must(cJSON_AddStringToObject(policy, "vm_overhead", "auto"));
-    else
-        kc_json_add_u64(policy, "vm_overhead", opts->policy.overhead_mib);
-    kc_json_must(cJSON_AddRawToObject(policy, "disk_overcommit_pct",
-                              kc_fmt_bp(buf, sizeof(buf), opts->policy.disk_overcommit_bp)));
-    kc_json_must(cJSON_AddStringToObject(policy, "numa",
-                                 opts->policy.numa == KC_NUMA_STRICT ? "strict" : "spread"));
-    kc_json_must(cJSON_AddStringToObject(policy, "net_mode",
-                                 opts->policy.net_mode == KC_NET_NAT ? "nat" : "bridge"));
-    kc_json_must(cJSON_AddRawToObject(policy, "net_efficiency_pct",
-                              kc_fmt_bp(buf, sizeof(buf), opts->policy.net_mode == KC_NET_NAT ?
-                                        opts->policy.nat_efficiency_bp : KC_BP_ONE)));
-    kc_json_must(cJSON_AddRawToObject(policy, "growth_pct", kc_fmt_bp(buf, sizeof(buf), opts->growth_bp)));
-    kc_json_add_u64(policy, "ha", opts->ha);
+    pol = kc_report_policy_json(root, &(kc_policy_view){ .policy = &opts->policy,
+                                                            .profile = rep->profile,
+                                                            .existing = rep->existing,
+                                                            .source = rep->source });
+    /* what only sizing has */
+    kc_json_must(cJSON_AddRawToObject(pol, "growth_pct", kc_fmt_bp(buf, sizeof(buf), opts->growth_bp)));
+    kc_json_add_u64(pol, "ha", opts->ha);
     workload = kc_json_must(cJSON_AddArrayToObject(root, "workload"));
     for (size_t i = 0; i < s->n_lines; i++) {
         cJSON *o = kc_json_must(cJSON_CreateObject());
@@ -145,5 +130,8 @@ char *kc_report_size_json(const kc_sizing *s, const kc_candidate *cands,
         for (size_t i = 0; i < n; i++)
             cJSON_AddItemToArray(wa, kc_json_must(cJSON_CreateString(warnings[i])));
     }
-    return kc_json_print(root);
+    text = kc_json_print(root);
+    fputs(text, out);
+    fputc('\n', out);
+    free(text);
 }

@@ -3,11 +3,12 @@
 #ifndef KC_SIZE_JSON_H
 #define KC_SIZE_JSON_H
 
-#include "size.h"
+#include <stdio.h>
 
-/* The "size" JSON report (DESIGN section 4). @cands are the candidates the sizing ran on.
- * Returns a string the caller frees with free(). */
-char *kc_report_size_json(const kc_sizing *sizing, const kc_candidate *cands,
-                          const kc_size_opts *opts, const char *version);
+#include "report/report_size.h"
+
+/* Write the "size" JSON report of @report, and a newline, to @out. Aborts on
+ * out-of-memory. */
+void kc_report_size_json(FILE *out, const kc_size_report *report);
 
 #endif /* KC_SIZE_JSON_H */

@@ -65,10 +65,17 @@ def main(root):
                 bad.append(f"{f}: {own}/ includes '{inc}' from {target_folder}/, a folder above it "
                            f"(order: {' <- '.join(ORDER)})")
     # cycles between modules (through any chain of includes)
-    # a module is a .c with its .h; "X_impl.h" is module X's private header
+    # a module is a .c with its .h; a header without a .c of its own ("pack_impl.h",
+    # "fit_reference.h") belongs to the module it is named after ("pack", "fit")
+    stems = {f[:-2] for f in files if f.endswith(".c")}
     def module(path):
         base = path[:-2]
-        return base[:-5] if base.endswith("_impl") else base
+        if path.endswith(".h") and base not in stems:
+            parts = base.split("_")
+            for k in range(len(parts) - 1, 0, -1):
+                if "_".join(parts[:k]) in stems:
+                    return "_".join(parts[:k])
+        return base
     mgraph = {}
     for f, deps in graph.items():
         mgraph.setdefault(module(f), set()).update(module(d) for d in deps if module(d) != module(f))

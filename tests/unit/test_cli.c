@@ -52,6 +52,11 @@
     X(fleet_failed_hosts, "fleet-failed-hosts") \
     X(fleet_failed_hosts_json, "fleet-failed-hosts-json") \
     X(fleet_help, "fleet-help") \
+    X(fleet_format_csv, "fleet-format-csv") \
+    X(fleet_format_csv_no_shapes, "fleet-format-csv-no-shapes") \
+    X(fleet_format_prometheus, "fleet-format-prometheus") \
+    X(err_fleet_bad_format, "err-fleet-bad-format") \
+    X(err_fleet_prometheus_duplicate_shape, "err-fleet-prometheus-duplicate-shape") \
     X(check_fails, "check-fails") \
     X(check_passes, "check-passes") \
     X(err_bad_facts_file, "err-bad-facts-file") \
@@ -84,6 +89,15 @@
     X(iscsi_storage, "iscsi-storage") \
     X(mixed_resources, "mixed-resources") \
     X(numa_strict, "numa-strict") \
+    X(numa_strict_reserve_cpus, "numa-strict-reserve-cpus") \
+    X(numa_strict_placed, "numa-strict-placed") \
+    X(numa_strict_too_big_json, "numa-strict-too-big-json") \
+    X(size_same_shape_two_names, "size-same-shape-two-names") \
+    X(size_numa_strict_hosts_json, "size-numa-strict-hosts-json") \
+    X(err_reserve_takes_all_memory, "err-reserve-takes-all-memory") \
+    X(err_reserve_cpus_all, "err-reserve-cpus-all") \
+    X(err_hugepages_take_all_memory, "err-hugepages-take-all-memory") \
+    X(host_over_capacity_warning, "host-over-capacity-warning") \
     X(overcommit_20_json, "overcommit-20-json") \
     X(overcommit_50, "overcommit-50") \
     X(overhead_auto, "overhead-auto") \
@@ -132,6 +146,16 @@
     X(sweep_nic_speed, "sweep-nic-speed") \
     X(sweep_overcommit, "sweep-overcommit") \
     X(sweep_reserve, "sweep-reserve") \
+    X(err_opt_facts_existing, "err-opt-facts-existing") \
+    X(err_opt_facts_overcommit, "err-opt-facts-overcommit") \
+    X(err_opt_fit_quiet, "err-opt-fit-quiet") \
+    X(err_opt_fleet_format_bogus, "err-opt-fleet-format-bogus") \
+    X(err_opt_set_before_host, "err-opt-set-before-host") \
+    X(err_opt_size_facts, "err-opt-size-facts") \
+    X(err_opt_size_set, "err-opt-size-set") \
+    X(err_opt_size_timeout, "err-opt-size-timeout") \
+    X(err_opt_value_before_host, "err-opt-value-before-host") \
+    X(err_opt_vm_before_host, "err-opt-vm-before-host") \
 
 #define CLI_TEST(ident, dir) Test(cli, ident) { kc_expect_cli(dir); }
 CLI_CASES(CLI_TEST)

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/policy.h"
 #include "input/catalog.h"
 #include "input/catalog_load.h"
 #include "input/config.h"

@@ -227,7 +227,7 @@ Test(extreme, a_million_line_workload_is_summed_exactly)
     cJSON_ArrayForEach(w, cJSON_GetObjectItemCaseSensitive(root, "workload")) {
         size_t s = 0;
 
-        /* lines of one shape are one entry, named after its first line */
+        /* lines of one shape are one entry, named after its lines ("w0+w4+... +N more") */
         while (s < 4 && (num(w, "vcpus") != vcpus[s] || num(w, "mem_mib") != mem[s]))
             s++;
         cr_assert(s < 4, "unexpected shape");

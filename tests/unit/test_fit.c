@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "fit.h"
+#include "fit_reference.h"
 #include "helpers.h"
 
 #define BIT(r) (1u << (r))
@@ -526,6 +527,177 @@ Test(fit, numa_strict_hugepages_per_node)
     cr_expect_eq(fit.too_big_res, KC_RES_HUGEPAGES);
     policy.numa = KC_NUMA_SPREAD;
     cr_expect_eq(fit_ok(&host, &vm, &policy).count, 1);
+}
+
+Test(fit, numa_strict_splits_reserved_cpus_as_integers_adding_up)
+{
+    /* 16 CPUs on 4 nodes, 1 reserved: 3 + 4 + 4 + 4 = 15 usable, not 4 x (4 - 1) = 12 */
+    kc_host host = kc_test_host(16, 65536);
+    kc_shape vm = { .vcpus = 1, .mem_mib = 1024 };
+    kc_policy policy = kc_test_policy();
+    kc_fit fit;
+
+    host.n_numa = 4;
+    for (size_t i = 0; i < 4; i++)
+        host.numa[i] = (kc_numa_node){ .cpus = 4, .mem_mib = 16384 };
+    policy.numa = KC_NUMA_STRICT;
+    policy.reserve_cpus = 1;
+    policy.cpu_ratio_milli = 1000;
+    fit = fit_ok(&host, &vm, &policy);
+    cr_expect_eq(fit.count, 15);
+    cr_expect_eq(fit.res[KC_RES_CPU].capacity, 15);
+    cr_expect_not(fit.numa_limited);    /* 15 host-wide too */
+    /* 5 reserved over 4 nodes: 2 + 1 + 1 + 1 */
+    policy.reserve_cpus = 5;
+    cr_expect_eq(fit_ok(&host, &vm, &policy).count, 11);
+}
+
+Test(fit, numa_strict_splits_the_memory_reserve_as_integers_adding_up)
+{
+    /* 513 MiB over 2 nodes: 257 + 256, not 2 x 257 */
+    kc_host host = two_node_host();
+    kc_shape vm = { .vcpus = 1, .mem_mib = 1 };
+    kc_policy policy = kc_test_policy();
+    kc_fit fit;
+
+    policy.numa = KC_NUMA_STRICT;
+    policy.reserve_mib = 513;
+    fit = fit_ok(&host, &vm, &policy);
+    cr_expect_eq(fit.res[KC_RES_MEMORY].capacity, 8192 - 513);
+    cr_expect_eq(fit.res[KC_RES_MEMORY].limit, 8192 - 513);
+    /* a reserve a node cannot hold goes on to the next node */
+    host.numa[0] = (kc_numa_node){ .cpus = 4, .mem_mib = 100 };
+    host.numa[1] = (kc_numa_node){ .cpus = 4, .mem_mib = 8092 };
+    policy.reserve_mib = 1000;
+    fit = fit_ok(&host, &vm, &policy);
+    cr_expect_eq(fit.res[KC_RES_MEMORY].capacity, 8192 - 1000);
+}
+
+Test(fit, numa_strict_splits_existing_usage_as_integers_adding_up)
+{
+    /* 3 existing vCPUs over 2 nodes: 2 + 1, not 2 + 2 */
+    kc_host host = two_node_host();
+    kc_shape vm = { .vcpus = 1, .mem_mib = 512 };
+    kc_policy policy = kc_test_policy();
+    kc_fit fit;
+
+    host.used = (kc_usage){ .vms = 3, .vcpus = 3, .mem_mib = 3 };
+    policy.numa = KC_NUMA_STRICT;
+    fit = fit_ok(&host, &vm, &policy);
+    cr_expect_eq(fit.res[KC_RES_CPU].used, 3);
+    cr_expect_eq(fit.res[KC_RES_MEMORY].used, 3);
+}
+
+Test(fit, numa_strict_too_big_in_memory_names_memory_and_keeps_the_cpu_limit)
+{
+    /* 4c40g on 2 x 32 GiB: memory fits no node; cpu alone takes 16 per node */
+    kc_host host = kc_test_host(16, 65536);
+    kc_shape vm = { .vcpus = 4, .mem_mib = 40960 };
+    kc_policy policy = kc_test_policy();
+    kc_fit fit;
+
+    host.n_numa = 2;
+    host.numa[0] = (kc_numa_node){ .cpus = 8, .mem_mib = 32768 };
+    host.numa[1] = (kc_numa_node){ .cpus = 8, .mem_mib = 32768 };
+    policy.numa = KC_NUMA_STRICT;
+    fit = fit_ok(&host, &vm, &policy);
+    cr_expect_eq(fit.count, 0);
+    cr_expect_eq(fit.too_big_res, KC_RES_MEMORY);
+    cr_expect_eq(fit.res[KC_RES_MEMORY].limit, 0);
+    cr_expect_eq(fit.res[KC_RES_CPU].limit, 16);
+    cr_expect_eq(fit.bottleneck, BIT(KC_RES_MEMORY));
+    cr_expect(fit.numa_limited);           /* host-wide 1 would fit */
+    cr_expect_eq(fit.spread_count, 1);
+}
+
+Test(fit, numa_strict_sets_numa_limited_when_the_split_lowers_the_count)
+{
+    kc_host host = two_node_host();
+    kc_shape vm = { .vcpus = 1, .mem_mib = 2048 };
+    kc_policy policy = kc_test_policy();
+    kc_fit fit;
+
+    policy.numa = KC_NUMA_STRICT;
+    fit = fit_ok(&host, &vm, &policy);
+    cr_expect_eq(fit.count, 2);            /* host-wide 3 */
+    cr_expect(fit.numa_limited);
+    cr_expect_eq(fit.spread_count, 3);
+    vm.mem_mib = 1920;                     /* 2 per node, 4 host-wide: no change */
+    fit = fit_ok(&host, &vm, &policy);
+    cr_expect_eq(fit.count, 4);
+    cr_expect_not(fit.numa_limited);
+}
+
+Test(fit, numa_strict_counts_vms_of_known_node_on_their_node)
+{
+    /* 3 x 1536 MiB placed whole: 2 on node 0, 1 on node 1; 1 more fits (on node 1) */
+    kc_host host = two_node_host();
+    kc_shape vm = { .vcpus = 1, .mem_mib = 1536 };
+    kc_policy policy = kc_test_policy();
+    kc_fit fit;
+
+    policy.numa = KC_NUMA_STRICT;
+    host.used = (kc_usage){ .vms = 3, .vcpus = 3, .mem_mib = 3 * 1536 };
+    host.node_used[0] = (kc_node_usage){ .vms = 2, .vcpus = 2, .mem_mib = 3072 };
+    host.node_used[1] = (kc_node_usage){ .vms = 1, .vcpus = 1, .mem_mib = 1536 };
+    fit = fit_ok(&host, &vm, &policy);
+    cr_expect_eq(fit.count, 1);
+    cr_expect_eq(fit.res[KC_RES_MEMORY].used, 3 * 1536);
+    cr_expect_eq(fit.res[KC_RES_CPU].used, 3);
+}
+
+Test(fit, node_usage_above_the_host_usage_is_invalid)
+{
+    kc_host host = two_node_host();
+    kc_shape vm = { .vcpus = 1, .mem_mib = 1536 };
+    kc_policy policy = kc_test_policy();
+    kc_error err = { 0 };
+    kc_fit fit;
+
+    host.node_used[1] = (kc_node_usage){ .vms = 1, .vcpus = 1, .mem_mib = 1536 };
+    cr_expect_eq(kc_fit_compute(&host, &vm, &policy, &fit, &err), -1);
+    cr_expect_eq(err.code, KC_ERR_INVALID);
+}
+
+Test(fit, numa_strict_hugepage_row_only_for_hugepage_vms_or_a_pool)
+{
+    kc_host host = two_node_host();
+    kc_shape vm = { .vcpus = 1, .mem_mib = 1024 };
+    kc_policy policy = kc_test_policy();
+
+    policy.numa = KC_NUMA_STRICT;
+    cr_expect_eq(fit_ok(&host, &vm, &policy).res[KC_RES_HUGEPAGES].state, KC_RES_ABSENT);
+    vm.hugepages = true;
+    cr_expect_eq(fit_ok(&host, &vm, &policy).res[KC_RES_HUGEPAGES].state, KC_RES_BOUNDED);
+    vm.hugepages = false;
+    host.hugepages_mib = 2048;
+    host.hugepage_kib = 2048;
+    host.numa[0].hugepages_mib = 1024;
+    host.numa[1].hugepages_mib = 1024;
+    cr_expect_eq(fit_ok(&host, &vm, &policy).res[KC_RES_HUGEPAGES].state, KC_RES_UNBOUNDED);
+}
+
+Test(fit, a_policy_that_leaves_nothing_to_plan_is_named)
+{
+    kc_host host = kc_test_host(8, 8192);
+    kc_policy policy = kc_test_policy();
+    kc_error err = { 0 };
+
+    cr_expect_eq(kc_fit_check_policy(&host, &policy, &err), 0, "%s", err.msg);
+    policy.reserve_mib = 8192;
+    cr_expect_eq(kc_fit_check_policy(&host, &policy, &err), -1);
+    cr_expect_eq(err.code, KC_ERR_INVALID);
+    cr_expect(strstr(err.msg, "reserve") != NULL, "%s", err.msg);
+    policy.reserve_mib = 8191;    /* 1 MiB left: a policy, if a tight one */
+    cr_expect_eq(kc_fit_check_policy(&host, &policy, &err), 0, "%s", err.msg);
+    policy = kc_test_policy();
+    policy.reserve_cpus = 8;
+    cr_expect_eq(kc_fit_check_policy(&host, &policy, &err), -1);
+    cr_expect(strstr(err.msg, "CPUs") != NULL, "%s", err.msg);
+    policy = kc_test_policy();
+    host.hugepages_mib = 8192;
+    cr_expect_eq(kc_fit_check_policy(&host, &policy, &err), -1);
+    cr_expect(strstr(err.msg, "hugepage") != NULL, "%s", err.msg);
 }
 
 /* ---- bad input and overflow ---- */

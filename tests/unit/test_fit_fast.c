@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* test_fit_fast.c: kc_fit_compute's fast path gives the reference's answer, field for field. */
+/* test_fit_fast.c: kc_fit_compute's fast path and kc_fit_count give the reference's answer,
+ * field for field. */
 #include <criterion/criterion.h>
 #include <string.h>
 
 #include "fit.h"
+#include "fit_reference.h"
 #include "helpers.h"
 
 /* Every field of two results (not memcmp: the fast path leaves padding as it finds it). */
@@ -87,6 +89,13 @@ static void random_case(uint64_t *s, kc_host *h, kc_shape *v, kc_policy *p)
                           .mem_mib = pick(s, 0, 1ull << 20),
                           .hugepages_mib = pick(s, 0, 1ull << 16),
                           .disk_mib = pick(s, 0, 1ull << 24) };
+    /* VMs of known node (placed under --numa strict): now and then more than the host's
+     * usage, which both paths must reject */
+    for (size_t n = 0; n < h->n_numa && kc_test_rand(s) % 3 == 0; n++)
+        h->node_used[n] = (kc_node_usage){
+            .vms = h->used.vms / 2, .vcpus = pick(s, 0, h->used.vcpus / 2 + 1),
+            .mem_mib = pick(s, 0, h->used.mem_mib / 2 + 1),
+            .hugepages_mib = h->used.hugepages_mib / 4 };
     *v = (kc_shape){ .vcpus = (uint32_t)pick(s, 1, 64), .mem_mib = pick(s, 1, 1ull << 18),
                      .hugepages = kc_test_rand(s) % 4 == 0 };
     if (kc_test_rand(s) % 2)
@@ -144,6 +153,119 @@ Test(fit_fast, matches_the_reference_on_every_field_errors_included)
     cr_expect_gt(errors, 1000u, "only %u error cases", errors);
     cr_log_info("fit fast path: %u answers and %u errors identical to the reference", ok,
                 errors);
+}
+
+/* A summary against the reference's full fit (status, error and every summary field). */
+static void expect_same_count(int r1, const kc_fit_summary *c, const kc_error *e1, int r2,
+                              const kc_fit *ref, const kc_error *e2, int i)
+{
+    cr_assert_eq(r1, r2, "case %d: status %d vs %d (%s | %s)", i, r1, r2, e1->msg, e2->msg);
+    if (r1 < 0) {
+        cr_expect_eq(e1->code, e2->code, "case %d: error code", i);
+        cr_expect_str_eq(e1->msg, e2->msg, "case %d: error message", i);
+        return;
+    }
+    cr_expect_eq(c->count, ref->count, "case %d: count %llu vs %llu", i,
+                 (unsigned long long)c->count, (unsigned long long)ref->count);
+    cr_expect_eq(c->bottleneck, ref->bottleneck, "case %d: bottleneck %#x vs %#x", i,
+                 c->bottleneck, ref->bottleneck);
+    cr_expect_eq(c->too_big, ref->too_big, "case %d: too_big", i);
+    if (ref->too_big)
+        cr_expect_eq(c->too_big_res, ref->too_big_res, "case %d: too_big_res", i);
+    cr_expect_eq(c->numa_limited, ref->numa_limited, "case %d: numa_limited", i);
+}
+
+/* kc_fit_count, and kc_fit_count_on on a prepared host, against the reference: count,
+ * bottleneck, the physical rule and NUMA, and the same status and error. The prepared host
+ * also counts the previous case's shape (one host, several shapes: how loops use it). */
+Test(fit_fast, count_matches_the_reference_errors_included)
+{
+    uint64_t seed = 0x636f756e74ull;
+    unsigned ok = 0, errors = 0, too_big = 0, ties = 0, numa = 0;
+    kc_shape prev = { .vcpus = 1, .mem_mib = 1 };
+
+    for (int i = 0; i < 300000; i++) {
+        kc_host host;
+        kc_shape vm;
+        kc_policy policy;
+        kc_error e1 = { 0 }, e2 = { 0 };
+        kc_fit_summary c;
+        kc_fit_host fh;
+        kc_fit ref;
+        int r1, r2;
+
+        random_case(&seed, &host, &vm, &policy);
+        memset(&c, 0xa5, sizeof(c));    /* every field must be written */
+        r1 = kc_fit_count(&host, &vm, &policy, &c, &e1);
+        r2 = kc_fit_compute_reference(&host, &vm, &policy, &ref, &e2);
+        expect_same_count(r1, &c, &e1, r2, &ref, &e2, i);
+
+        kc_fit_host_prepare(&host, &policy, &fh);
+        memset(&c, 0xa5, sizeof(c));
+        memset(&e1, 0, sizeof(e1));
+        r1 = kc_fit_count_on(&fh, &vm, &c, &e1);
+        expect_same_count(r1, &c, &e1, r2, &ref, &e2, i);
+        if (r2 == 0) {
+            ok++;
+            too_big += ref.too_big;
+            ties += __builtin_popcount(ref.bottleneck) > 1;
+            numa += policy.numa == KC_NUMA_STRICT && host.n_numa > 1;
+        } else {
+            errors++;
+        }
+
+        memset(&c, 0xa5, sizeof(c));
+        memset(&e1, 0, sizeof(e1));
+        memset(&e2, 0, sizeof(e2));
+        r1 = kc_fit_count_on(&fh, &prev, &c, &e1);
+        r2 = kc_fit_compute_reference(&host, &prev, &policy, &ref, &e2);
+        expect_same_count(r1, &c, &e1, r2, &ref, &e2, i);
+        prev = vm;
+    }
+    /* each kind of answer well represented, or the test proves little */
+    cr_expect_gt(ok, 50000u, "only %u valid cases", ok);
+    cr_expect_gt(errors, 1000u, "only %u error cases", errors);
+    cr_expect_gt(too_big, 1000u, "only %u too-big cases", too_big);
+    cr_expect_gt(ties, 1000u, "only %u cases with several bottlenecks", ties);
+    cr_expect_gt(numa, 1000u, "only %u strict NUMA cases", numa);
+    cr_log_info("fit count: %u answers (%u too big, %u ties, %u strict NUMA) and %u errors "
+                "identical to the reference", ok, too_big, ties, numa, errors);
+}
+
+/* The limits are compared by cross products of terms far beyond 32 bits (memory up to 2^36
+ * MiB against iops up to 2^50: products near 2^86, where 64 bits would wrap and pick the
+ * wrong minimum), with the two limits close to each other or equal. */
+Test(fit_fast, count_compares_limits_exactly_beyond_64_bit_products)
+{
+    kc_host host = kc_test_host(1u << 31, 1ull << 36);
+    kc_policy policy = kc_test_policy();
+    uint64_t seed = 0x776964ull;
+    unsigned mem = 0, iops = 0;
+
+    policy.reserve_mib = 0;
+    host.n_storage = 1;
+    host.storage[0] = (kc_storage){ .kind = KC_STORAGE_LOCAL, .count = 1, .size_mib = 1,
+                                    .iops = 1ull << 50 };
+    for (int i = 0; i < 20000; i++) {
+        uint64_t k = kc_test_range(&seed, 2, 1ull << 16);
+        kc_shape vm = { .vcpus = 1, .mem_mib = (1ull << 36) / k };
+        kc_error err = { 0 };
+        kc_fit_summary c;
+        kc_fit ref;
+
+        /* an iops limit of k - 1, k or k + 1 against the memory limit k */
+        vm.iops = (1ull << 50) / (k + 1 - kc_test_rand(&seed) % 3) + kc_test_rand(&seed) % 2;
+        cr_assert_eq(kc_fit_count(&host, &vm, &policy, &c, &err), 0, "%s", err.msg);
+        cr_assert_eq(kc_fit_compute_reference(&host, &vm, &policy, &ref, &err), 0, "%s",
+                     err.msg);
+        cr_expect_eq(c.count, ref.count, "case %d: count %llu vs %llu", i,
+                     (unsigned long long)c.count, (unsigned long long)ref.count);
+        cr_expect_eq(c.bottleneck, ref.bottleneck, "case %d: bottleneck", i);
+        mem += (ref.bottleneck >> KC_RES_MEMORY) & 1;
+        iops += (ref.bottleneck >> KC_RES_IOPS) & 1;
+    }
+    cr_expect_gt(mem, 2000u, "memory the bottleneck only %u times", mem);
+    cr_expect_gt(iops, 2000u, "iops the bottleneck only %u times", iops);
 }
 
 Test(fit_fast, numa_strict_with_cpu_load_splits_existing_memory_not_cpu_load)

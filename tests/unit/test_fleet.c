@@ -354,17 +354,65 @@ Test(fleet_hosts, placement_goes_over_the_hosts_in_the_order_given)
     kc_fleet_free(fleet);
 }
 
+/* A host's count is how many more fit after what was placed there, as in `kvmcap fit`:
+ * not "count 6, placed 6" on a full host. */
+Test(fleet_hosts, per_host_counts_are_after_the_placement)
+{
+    uint64_t counts[1] = { 9 };
+    kc_fleet *fleet = collect_four(counts);
+    const kc_fleet_host *a = by_uri(fleet, uri_a), *b = by_uri(fleet, uri_b),
+                        *c = by_uri(fleet, uri_c);
+
+    cr_expect_eq(a->placed[0], 6);
+    cr_expect_eq(a->fits[0].count, 0);
+    cr_expect_eq(b->placed[0], 3);
+    cr_expect_eq(b->fits[0].count, 5);
+    cr_expect_eq(c->placed[0], 0);
+    cr_expect_eq(c->fits[0].count, 1);
+    cr_expect_eq(fleet->total[0], 6);
+    kc_fleet_free(fleet);
+}
+
+/* A policy that leaves nothing of a host to plan makes that host a row with the error. */
+Test(fleet_hosts, a_policy_that_leaves_a_host_nothing_is_that_hosts_error)
+{
+    const char *uris[2] = { uri_a, uri_c };
+    kc_fleet_opts opts = { .parallel = 2, .timeout_s = 30 };
+    kc_policy policy = kc_test_policy();
+    kc_error err = { 0 };
+    kc_fleet *fleet = kc_fleet_new(uris, 2, &err);
+
+    cr_assert_not_null(fleet, "%s", err.msg);
+    cr_assert_eq(kc_fleet_collect(fleet, &opts, &err), 0, "%s", err.msg);
+    policy.reserve_mib = 8192;    /* all of c's 8 GiB, a quarter of a's */
+    cr_assert_eq(kc_fleet_plan(fleet, cat, &shape_2c4g, label_2c4g, NULL, 1, &policy,
+                               KC_EXISTING_RUNNING, &err), 0, "%s", err.msg);
+    cr_expect(by_uri(fleet, uri_a)->ok);
+    cr_expect_not(by_uri(fleet, uri_c)->ok);
+    cr_expect(strstr(by_uri(fleet, uri_c)->err.msg, "reserve") != NULL, "%s",
+              by_uri(fleet, uri_c)->err.msg);
+    cr_expect_eq(fleet->n_failed, 1);
+    kc_fleet_free(fleet);
+}
+
 Test(fleet_hosts, json_report_holds_hosts_totals_and_placement)
 {
     uint64_t counts[1] = { 4 };
     kc_fleet *fleet = collect_four(counts);
-    kc_fleet_meta meta = { .timeout_s = 30, .parallel = 2, .sort = "name" };
-    char *text;
+    kc_fleet_report meta = { .timeout_s = 30, .parallel = 2, .sort = "name",
+                             .version = "0.1.0" };
+    char *text = NULL;
+    size_t text_len = 0;
+    FILE *out;
     cJSON *root, *hosts, *total, *pl;
     int ok = 0, failed = 0;
 
     kc_fleet_sort_hosts(fleet, KC_FLEET_SORT_NAME);
-    text = kc_fleet_to_json(fleet, &meta, "0.1.0");
+    meta.fleet = fleet;
+    out = open_memstream(&text, &text_len);
+    cr_assert_not_null(out);
+    kc_report_fleet_json(out, &meta);
+    cr_assert_eq(fclose(out), 0);
     root = cJSON_Parse(text);
     cr_assert_not_null(root, "%s", text);
     cr_expect_str_eq(cJSON_GetObjectItem(root, "report")->valuestring, "fleet");
@@ -386,7 +434,8 @@ Test(fleet_hosts, json_report_holds_hosts_totals_and_placement)
     cr_expect_eq(failed, 1);
     total = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "total"), 0);
     cr_expect_str_eq(cJSON_GetObjectItem(total, "vm")->valuestring, "2c4g");
-    cr_expect_eq(cJSON_GetObjectItem(total, "count")->valueint, 15);
+    /* how many more after the 4 placed (all on a): 6 + 8 + 1 - 4 */
+    cr_expect_eq(cJSON_GetObjectItem(total, "count")->valueint, 11);
     pl = cJSON_GetObjectItem(root, "placement");
     cr_expect(cJSON_IsTrue(cJSON_GetObjectItem(pl, "complete")));
     cr_expect_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(pl, "shapes"), 0),

@@ -468,3 +468,65 @@ Test(pack, mid_size_instances_are_valid_deterministic_and_above_the_bound)
         kc_pack_free(b);
     }
 }
+
+/* 70 VMs no two of which share a host (35 over half the host in dimension 0, 35 over half
+ * in dimension 1 and 450 of 1000 in dimension 0), on 3 dimensions where no single-dimension
+ * or surrogate bound sees it (~51): only a clique of all 70 proves the 70 hosts. The greedy
+ * clique used to stop at 64 VMs. */
+Test(pack, greedy_clique_bound_is_not_capped_at_64_vms)
+{
+    uint64_t cap[3] = { 1000, 1000, 1000 };
+    kc_pack_item items[70];
+    kc_pack *p;
+
+    memset(items, 0, sizeof(items));
+    for (size_t i = 0; i < 35; i++) {
+        items[i].demand[0] = 600 + i;
+        items[i].demand[2] = 1;
+        items[i].count = 1;
+        items[35 + i].demand[0] = 450;
+        items[35 + i].demand[1] = 600 + i;
+        items[35 + i].count = 1;
+    }
+    p = solve_ok(cap, 3, items, 70, NULL);
+    cr_expect_eq(p->lower_bound, 70);
+    cr_expect_eq(p->bound, KC_PACK_BOUND_CLIQUE);
+    cr_expect_eq(p->hosts, 70);
+    cr_expect(p->proven_optimal);
+    kc_pack_free(p);
+}
+
+/* Effort buys search: 249 VMs in 5 dimensions that fill 83 hosts exactly in groups of three
+ * (the vector triplets of bench/vbp_classes.c, seed 1). Effort 8 finds the 83 (the default
+ * leaves ~91); if effort were ignored it would not. Every packing is verified. */
+Test(pack, effort_buys_search_an_exact_triplet_packing)
+{
+    static kc_pack_item items[249];
+    uint64_t cap[5] = { 100, 100, 100, 100, 100 }, s = 1 * 1000003u + 100 + 5;
+    kc_pack_opts o1 = { .effort = 1 }, o8 = { .effort = 8 };
+    kc_pack *p1, *p8;
+    size_t ni = 0;
+
+    for (unsigned g = 0; g < 83; g++) {
+        uint64_t a[5], b[5];
+
+        for (unsigned d = 0; d < 5; d++) {
+            a[d] = 25 + kc_test_rand(&s) % 26;
+            b[d] = 25 + kc_test_rand(&s) % 26;
+        }
+        for (unsigned t = 0; t < 3; t++) {
+            memset(&items[ni], 0, sizeof(items[ni]));
+            for (unsigned d = 0; d < 5; d++)
+                items[ni].demand[d] = t == 0 ? a[d] : t == 1 ? b[d] : 100 - a[d] - b[d];
+            items[ni++].count = 1;
+        }
+    }
+    p1 = solve_ok(cap, 5, items, ni, &o1);
+    p8 = solve_ok(cap, 5, items, ni, &o8);
+    cr_expect_leq(p1->lower_bound, 83);
+    cr_expect_geq(p1->hosts, 83);
+    cr_expect_eq(p8->hosts, 83, "effort 8: %llu hosts, effort 1: %llu",
+                 (unsigned long long)p8->hosts, (unsigned long long)p1->hosts);
+    kc_pack_free(p1);
+    kc_pack_free(p8);
+}

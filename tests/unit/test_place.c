@@ -181,3 +181,87 @@ Test(place, hugepage_vms_hold_whole_pages)
     cr_expect_not(p->complete);
     kc_place_free(p);
 }
+
+/* The cpu= load of placed VMs is known usage: 6 x 1c at 100 % + 26 x 1c at 10 % is 8.6
+ * cores of load on 8 cores; `fit` on the same host says 20 of the 26 fit. */
+Test(place, the_cpu_load_of_placed_vms_counts)
+{
+    kc_host host = kc_test_host(8, 65536);
+    kc_shape shapes[2] = { { .vcpus = 1, .mem_mib = 2, .cpu_util_bp = 10000 },
+                           { .vcpus = 1, .mem_mib = 1, .cpu_util_bp = 1000 } };
+    uint64_t counts[2] = { 6, 26 };
+    kc_place *p = solve(&host, 1, shapes, counts, 2);
+
+    cr_expect_eq(p->shapes[0].placed, 6);
+    cr_expect_eq(p->shapes[1].placed, 20);    /* (80000 - 60000) / 1000 */
+    cr_expect_eq(p->shapes[1].full, 1u << KC_RES_CPU_LOAD);
+    cr_expect_eq(p->hosts[0].used.load_vcpus, 26);
+    cr_expect_eq(p->hosts[0].used.load_bp, 6 * 10000 + 20 * 1000);
+    kc_place_free(p);
+}
+
+/* The hosts after the placement: what a fleet's per-host counts are taken on. */
+Test(place, the_hosts_after_placement_hold_the_placed_vms)
+{
+    kc_host hosts[2] = { kc_test_host(8, 8192), kc_test_host(8, 8192) };
+    kc_shape shape = { .vcpus = 1, .mem_mib = 1024, .disk_mib = 10, .net_kbps = 5, .iops = 3,
+                       .mbps = 2 };
+    kc_policy policy = kc_test_policy();
+    uint64_t count = 9;
+    kc_place *p = solve(hosts, 2, &shape, &count, 1);
+    kc_error err = { 0 };
+    kc_fit fit;
+
+    cr_expect_eq(p->hosts[0].used.vms, 7);
+    cr_expect_eq(p->hosts[1].used.vms, 2);
+    cr_expect_eq(p->hosts[1].used.mem_mib, 2048);
+    cr_expect_eq(p->hosts[1].used.disk_mib, 20);
+    cr_expect_eq(p->hosts[1].used.net_kbps, 10);
+    cr_expect_eq(p->hosts[1].used.iops, 6);
+    cr_expect_eq(p->hosts[1].used.mbps, 4);
+    cr_assert_eq(kc_fit_compute(&p->hosts[1], &shape, &policy, &fit, &err), 0, "%s", err.msg);
+    cr_expect_eq(fit.count, 5);
+    kc_place_free(p);
+}
+
+/* --numa strict: a placed VM sits whole on one node, as a real one does. 8c8g on 2 nodes,
+ * 1536 MiB VMs: 2 per node. After 3 placed (2 + 1), 1 more fits, not 2. */
+Test(place, numa_strict_puts_each_vm_whole_on_one_node)
+{
+    kc_host host = kc_test_host(8, 8192);
+    kc_shape shape = { .vcpus = 1, .mem_mib = 1536 };
+    kc_policy policy = kc_test_policy();
+    kc_error err = { 0 };
+    kc_fit fit;
+
+    host.n_numa = 2;
+    host.numa[0] = (kc_numa_node){ .cpus = 4, .mem_mib = 4096 };
+    host.numa[1] = (kc_numa_node){ .cpus = 4, .mem_mib = 4096 };
+    policy.numa = KC_NUMA_STRICT;
+    cr_assert_eq(kc_place_add(&host, &shape, &policy, 3, &err), 0, "%s", err.msg);
+    cr_expect_eq(host.node_used[0].vms, 2);
+    cr_expect_eq(host.node_used[0].mem_mib, 3072);
+    cr_expect_eq(host.node_used[1].vms, 1);
+    cr_expect_eq(host.used.vms, 3);
+    cr_assert_eq(kc_fit_compute(&host, &shape, &policy, &fit, &err), 0, "%s", err.msg);
+    cr_expect_eq(fit.count, 1);
+    /* spread: the host-wide usage only */
+    policy.numa = KC_NUMA_SPREAD;
+    host = kc_test_host(8, 8192);
+    cr_assert_eq(kc_place_add(&host, &shape, &policy, 3, &err), 0, "%s", err.msg);
+    cr_expect_eq(host.node_used[0].vms, 0);
+    cr_expect_eq(host.used.mem_mib, 3 * 1536);
+}
+
+Test(place, a_placement_beyond_64_bits_is_an_error_and_changes_nothing)
+{
+    kc_host host = kc_test_host(8, 8192);
+    kc_shape shape = { .vcpus = 1, .mem_mib = 1024 };
+    kc_policy policy = kc_test_policy();
+    kc_error err = { 0 };
+
+    host.used.mem_mib = UINT64_MAX - 10;
+    cr_expect_eq(kc_place_add(&host, &shape, &policy, 1, &err), -1);
+    cr_expect_eq(err.code, KC_ERR_INVALID);
+    cr_expect_eq(host.used.vms, 0);
+}

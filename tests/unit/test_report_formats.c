@@ -1,15 +1,22 @@
 /* SPDX-License-Identifier: MIT */
-/* test_report_formats.c: CSV and Prometheus renderers: quoting, escaping, grouping, and
- * that the numbers are the fit's own. */
+/* test_report_formats.c: the renderers: CSV quoting and Prometheus escaping, that the
+ * numbers are the core's own, fleet CSV and Prometheus, one policy object everywhere, and
+ * the dispatch tables. */
+#include <cjson/cJSON.h>
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "facts/facts.h"
+#include "report/dispatch.h"
+#include "report/fleet_json.h"
+#include "report/json_parts.h"
 #include "report/report.h"
 #include "report/report_csv.h"
 #include "report/report_prom.h"
+#include "report/report_sweep.h"
+#include "report/size_json.h"
 #include "fit.h"
 #include "helpers.h"
 #include "size.h"
@@ -126,7 +133,7 @@ Test(formats, prometheus_counts_and_bottlenecks_are_the_fits)
     char *text = NULL;
 
     build(&fx, "kvm7", 8, 8192, shapes, labels, 2);
-    CAPTURE(text, kc_report_fit_prom(out, &fx.rep));
+    CAPTURE(text, kc_report_fit_prometheus(out, &fx.rep));
     cr_expect_eq(value_after(text, "kvmcap_vms_fit{host=\"kvm7\",shape=\"1c1g\"} "),
                  (long long)fx.rows[0].fit.count);
     cr_expect_eq(value_after(text, "kvmcap_vms_fit{host=\"kvm7\",shape=\"8c512m\"} "),
@@ -162,7 +169,7 @@ Test(formats, prometheus_families_are_whole_and_each_has_help_and_type)
 
     build(&fx, "a \"quoted\\\" host", 8, 8192, shapes, labels, 3);
     cr_assert(fx.rows[2].fit.too_big, "the 64-vCPU shape exceeds the host");
-    CAPTURE(text, kc_report_fit_prom(out, &fx.rep));
+    CAPTURE(text, kc_report_fit_prometheus(out, &fx.rep));
     for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         char name[64];
         size_t len;
@@ -252,7 +259,8 @@ Test(formats, size_csv_ranks_candidates_and_marks_the_recommendation)
     cands[1].host = kc_test_host(64, 262144);
     cands[1].price = 20000;
     cr_assert_eq(kc_size_run(&line, 1, cands, 2, &so, &s, &err), 0, "%s", err.msg);
-    CAPTURE(text, kc_report_size_csv(out, s, cands));
+    CAPTURE(text, kc_report_size_csv(out, &(kc_size_report){ .sizing = s, .cands = cands,
+                                                            .opts = &so }));
     l = strtok_r(text, "\n", &save);
     cr_expect(strncmp(l, "candidate,feasible,recommended,hosts,", 37) == 0, "%s", l);
     l = first = strtok_r(NULL, "\n", &save);
@@ -272,4 +280,262 @@ Test(formats, size_csv_ranks_candidates_and_marks_the_recommendation)
               "a name with a comma is quoted");
     free(text);
     kc_sizing_free(s);
+}
+
+/* ---- fleet ------------------------------------------------------------------------------ */
+
+/* A fleet of two answering hosts ("kvm1" 8c8g, "kvm2" 16c32g, both with test URIs) and one
+ * that failed, over @n shapes, planned by the core (no placement unless @counts). */
+typedef struct fleet_fixture {
+    kc_fleet fleet;
+    kc_fleet_host hosts[3];
+    kc_fit fits[2][3];
+    uint64_t placed[2][3];
+    uint64_t total[3];
+    kc_facts *facts[2];
+} fleet_fixture;
+
+static void build_fleet(fleet_fixture *fx, const kc_shape *shapes, const char *const *labels,
+                        const uint64_t *counts, size_t n)
+{
+    static const char *const names[2] = { "kvm1", "kvm2" };
+    static const uint32_t cpus[2] = { 8, 16 };
+    static const uint64_t mem[2] = { 8192, 32768 };
+    kc_error err = { 0 };
+
+    cr_assert_leq(n, 3);
+    memset(fx, 0, sizeof(*fx));
+    fx->fleet.hosts = fx->hosts;
+    fx->fleet.n_hosts = 3;
+    fx->fleet.shapes = shapes;
+    fx->fleet.labels = labels;
+    fx->fleet.n_shapes = n;
+    fx->fleet.counts = counts;
+    fx->fleet.policy = kc_test_policy();
+    fx->fleet.existing = KC_EXISTING_RUNNING;
+    for (size_t i = 0; i < 2; i++) {
+        kc_fleet_host *h = &fx->hosts[i];
+
+        fx->facts[i] = kc_facts_new();
+        snprintf(fx->facts[i]->hostname, sizeof(fx->facts[i]->hostname), "%s", names[i]);
+        snprintf(h->uri, sizeof(h->uri), "test:///%s.xml", names[i]);
+        h->ok = true;
+        h->facts = fx->facts[i];
+        h->host = kc_test_host(cpus[i], mem[i]);
+        h->fits = fx->fits[i];
+        if (counts)
+            h->placed = fx->placed[i];
+        for (size_t s = 0; s < n; s++)
+            cr_assert_eq(kc_fit_compute(&h->host, &shapes[s], &fx->fleet.policy, &h->fits[s],
+                                        &err), 0, "%s", err.msg);
+        for (size_t s = 0; s < n; s++)
+            fx->total[s] += h->fits[s].count;
+        fx->fleet.n_ok++;
+    }
+    fx->fleet.total = fx->total;
+    snprintf(fx->hosts[2].uri, sizeof(fx->hosts[2].uri), "qemu+ssh://dead/system");
+    kc_error_set(&fx->hosts[2].err, KC_ERR_HOST, "cannot connect, \"refused\"");
+    fx->fleet.n_failed = 1;
+}
+
+static void free_fleet(fleet_fixture *fx)
+{
+    kc_facts_free(fx->facts[0]);
+    kc_facts_free(fx->facts[1]);
+}
+
+Test(formats, fleet_csv_has_a_line_per_host_and_shape_and_the_error_of_a_failed_host)
+{
+    static const kc_shape shapes[] = { { .vcpus = 1, .mem_mib = 1024 },
+                                       { .vcpus = 4, .mem_mib = 16384 } };
+    static const char *const labels[] = { "1c1g", "4c16g" };
+    fleet_fixture fx;
+    char *text = NULL, *save = NULL, want[256];
+    size_t lines = 0;
+
+    build_fleet(&fx, shapes, labels, NULL, 2);
+    CAPTURE(text, kc_report_fleet_csv(out, &(kc_fleet_report){ .fleet = &fx.fleet }));
+    {
+        static const char header[] = "host,name,ok,error,host_cpus,host_mem_mib,existing_vms,vm,"
+                                     "vcpus,mem_mib,count,placed,bottleneck,too_big\r\n";
+
+        cr_expect(strncmp(text, header, strlen(header)) == 0, "%s", text);
+    }
+    snprintf(want, sizeof(want), "\r\ntest:///kvm2.xml,kvm2,true,,16,32768,0,1c1g,1,1024,%llu,,",
+             (unsigned long long)fx.fits[1][0].count);
+    cr_expect(strstr(text, want) != NULL, "missing '%s' in\n%s", want, text);
+    /* 4c16g is bigger than kvm1's memory: too big, count 0 */
+    cr_assert(fx.fits[0][1].too_big);
+    cr_expect(strstr(text, "\r\ntest:///kvm1.xml,kvm1,true,,8,8192,0,4c16g,4,16384,0,,") != NULL,
+              "%s", text);
+    cr_expect(strstr(text, ",memory\r\n") != NULL, "the too_big column names memory: %s", text);
+    /* the failed host: one line per shape, its error quoted (it holds a comma and quotes) */
+    cr_expect(strstr(text, "\r\nqemu+ssh://dead/system,,false,\"cannot connect, \"\"refused\"\"\""
+                           ",,,,1c1g,1,1024,,,,\r\n") != NULL, "%s", text);
+    for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+        cr_expect_eq(l[strlen(l) - 1], '\r', "CRLF line ends");
+        lines++;
+    }
+    cr_expect_eq(lines, 1 + 3 * 2, "a header and one line per host and shape");
+    free(text);
+    free_fleet(&fx);
+}
+
+Test(formats, fleet_prometheus_has_host_up_for_every_host_and_no_series_twice)
+{
+    static const kc_shape shapes[] = { { .vcpus = 1, .mem_mib = 1024 },
+                                       { .vcpus = 2, .mem_mib = 2048 } };
+    static const char *const labels[] = { "1c1g", "2c2g" };
+    static const uint64_t counts[] = { 0, 3 };
+    char series[64][200];
+    size_t n_series = 0;
+    fleet_fixture fx;
+    char *text = NULL, *save = NULL;
+
+    build_fleet(&fx, shapes, labels, counts, 2);
+    fx.placed[0][1] = 1;
+    fx.placed[1][1] = 2;
+    CAPTURE(text, kc_report_fleet_prometheus(out, &(kc_fleet_report){ .fleet = &fx.fleet }));
+    cr_expect_eq(value_after(text, "kvmcap_host_up{host=\"test:///kvm1.xml\"} "), 1);
+    cr_expect_eq(value_after(text, "kvmcap_host_up{host=\"test:///kvm2.xml\"} "), 1);
+    cr_expect_eq(value_after(text, "kvmcap_host_up{host=\"qemu+ssh://dead/system\"} "), 0);
+    cr_expect_eq(value_after(text, "kvmcap_vms_fit{host=\"test:///kvm2.xml\",shape=\"2c2g\"} "),
+                 (long long)fx.fits[1][1].count);
+    cr_expect_eq(value_after(text, "kvmcap_vms_placed{host=\"test:///kvm2.xml\",shape=\"2c2g\"} "),
+                 2);
+    cr_expect_eq(value_after(text, "kvmcap_vms_placed{host=\"test:///kvm1.xml\",shape=\"1c1g\"} "),
+                 -1, "a shape without :COUNT is not placed");
+    cr_expect(strstr(text, "shape=\"1c1g\"} ") != NULL);
+    cr_expect(strstr(text, "kvmcap_vms_fit{host=\"qemu+ssh") == NULL,
+              "a failed host has only kvmcap_host_up");
+    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        size_t len = strcspn(line, " ");
+
+        if (line[0] == '#')
+            continue;
+        /* the labels come before the value's blank: a line's series */
+        cr_assert_lt(len, sizeof(series[0]));
+        for (size_t i = 0; i < n_series; i++)
+            cr_expect(strncmp(series[i], line, len) != 0 || series[i][len] != '\0',
+                      "series twice: %s", line);
+        cr_assert_lt(n_series, 64);
+        memcpy(series[n_series], line, len);
+        series[n_series++][len] = '\0';
+    }
+    cr_expect_geq(n_series, 3 + 4 + 2);
+    free(text);
+    free_fleet(&fx);
+}
+
+Test(formats, prometheus_refuses_a_shape_label_given_twice)
+{
+    static const char *const twice[] = { "1c1g", "2c4g", "1c1g" };
+    kc_error err = { 0 };
+
+    cr_expect_eq(kc_report_prometheus_shapes_unique(twice, 2, &err), 0);
+    cr_expect_eq(kc_report_prometheus_shapes_unique(twice, 3, &err), -1);
+    cr_expect_eq(err.code, KC_ERR_USAGE);
+    cr_expect(strstr(err.msg, "'1c1g'") != NULL, "%s", err.msg);
+}
+
+/* ---- one policy object ------------------------------------------------------------------ */
+
+/* The keys of @root's "policy" object, joined by ',' into @buf. */
+static void policy_keys(const char *json, char *buf, size_t size)
+{
+    cJSON *root = cJSON_Parse(json);
+    const cJSON *pol, *k;
+
+    cr_assert_not_null(root, "%s", json);
+    pol = cJSON_GetObjectItemCaseSensitive(root, "policy");
+    cr_assert(cJSON_IsObject(pol), "%s", json);
+    buf[0] = '\0';
+    cJSON_ArrayForEach(k, pol) {
+        /* a key twice is a broken object, whatever the parser keeps */
+        for (const cJSON *j = pol->child; j != k; j = j->next)
+            cr_expect_str_neq(j->string, k->string, "policy key '%s' twice", k->string);
+        strncat(buf, k->string, size - strlen(buf) - 1);
+        strncat(buf, ",", size - strlen(buf) - 1);
+    }
+    cJSON_Delete(root);
+}
+
+Test(formats, fit_size_fleet_and_sweep_write_the_same_policy_keys)
+{
+    static const kc_shape shapes[] = { { .vcpus = 1, .mem_mib = 1024 } };
+    static const char *const labels[] = { "1c1g" };
+    static const char common[] = "overcommit_pct,reserve_mib,reserve_cpus,cpu_ratio,"
+                                 "vm_overhead,disk_overcommit_pct,max_util_pct,profile,numa,"
+                                 "net_mode,net_efficiency_pct,existing,";
+    kc_workload_line line = { .name = "1c1g", .shape = { .vcpus = 1, .mem_mib = 1024 },
+                              .count = 4 };
+    kc_candidate cand;
+    kc_size_opts so;
+    kc_sizing *sizing = NULL;
+    kc_sweep_point pt = { .value = 2000, .count = 7, .bottleneck = 1u << KC_RES_MEMORY };
+    kc_error err = { 0 };
+    fixture fx;
+    fleet_fixture ffx;
+    char *text = NULL, keys[1024], want[1024];
+
+    build(&fx, "kvm7", 8, 8192, shapes, labels, 1);
+    fx.rep.version = "0.1.0";
+    CAPTURE(text, kc_report_fit_json(out, &fx.rep));
+    policy_keys(text, keys, sizeof(keys));
+    cr_expect_str_eq(keys, common, "fit");
+    free(text);
+
+    text = NULL;
+    CAPTURE(text, kc_report_sweep_json(out, &(kc_sweep_report){
+        .fit = &fx.rep, .param = KC_SWEEP_OVERCOMMIT, .points = &pt, .n_points = 1 }));
+    policy_keys(text, keys, sizeof(keys));
+    cr_expect_str_eq(keys, common, "sweep");
+    cr_expect(strstr(text, "\"overcommit_pct\":\tnull") != NULL, "the swept value is null");
+    free(text);
+
+    build_fleet(&ffx, shapes, labels, NULL, 1);
+    text = NULL;
+    CAPTURE(text, kc_report_fleet_json(out, &(kc_fleet_report){ .fleet = &ffx.fleet,
+                                                                .version = "0.1.0" }));
+    policy_keys(text, keys, sizeof(keys));
+    cr_expect_str_eq(keys, common, "fleet");
+    free(text);
+    free_fleet(&ffx);
+
+    memset(&cand, 0, sizeof(cand));
+    memset(&so, 0, sizeof(so));
+    so.policy = kc_test_policy();
+    snprintf(cand.name, sizeof(cand.name), "h");
+    cand.host = kc_test_host(16, 32768);
+    cr_assert_eq(kc_size_run(&line, 1, &cand, 1, &so, &sizing, &err), 0, "%s", err.msg);
+    text = NULL;
+    CAPTURE(text, kc_report_size_json(out, &(kc_size_report){
+        .sizing = sizing, .cands = &cand, .opts = &so, .version = "0.1.0" }));
+    policy_keys(text, keys, sizeof(keys));
+    snprintf(want, sizeof(want), "%sgrowth_pct,ha,", common);
+    cr_expect_str_eq(keys, want, "size: the common keys, then its own");
+    free(text);
+    kc_sizing_free(sizing);
+    kc_facts_free(fx.facts);
+}
+
+/* ---- dispatch --------------------------------------------------------------------------- */
+
+Test(formats, each_command_writes_table_and_json_and_fleet_every_format)
+{
+    unsigned all = 0;
+
+    for (int f = 0; f < KC_FORMAT_LAST; f++)
+        all |= KC_FORMAT_BIT(f);
+    cr_expect_eq(KC_REPORT_FORMATS(kc_report_fit_by_format), all);
+    cr_expect_eq(KC_REPORT_FORMATS(kc_report_fleet_by_format), all,
+                 "fleet writes every format fit does");
+    cr_expect_eq(KC_REPORT_FORMATS(kc_report_facts_by_format),
+                 KC_FORMAT_BIT(KC_FORMAT_TABLE) | KC_FORMAT_BIT(KC_FORMAT_JSON));
+    cr_expect_eq(KC_REPORT_FORMATS(kc_report_size_by_format),
+                 all & ~KC_FORMAT_BIT(KC_FORMAT_PROMETHEUS));
+    cr_expect_eq(KC_REPORT_FORMATS(kc_report_sweep_by_format),
+                 all & ~KC_FORMAT_BIT(KC_FORMAT_PROMETHEUS));
+    cr_expect_eq(kc_report_fit_by_format[KC_FORMAT_PROMETHEUS], kc_report_fit_prometheus);
+    cr_expect_eq(kc_report_fleet_by_format[KC_FORMAT_CSV], kc_report_fleet_csv);
 }

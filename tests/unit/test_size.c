@@ -244,19 +244,43 @@ Test(size, candidate_too_small_for_one_shape_is_listed_last_not_recommended)
     kc_sizing_free(sz);
 }
 
-Test(size, zero_counts_ignored_and_duplicate_shapes_merged)
+Test(size, zero_counts_ignored_and_equal_shapes_merged_keeping_every_name)
 {
-    kc_workload_line w[4] = { line("web", 2, 4096, 100), line("huge", 512, 4194304, 0),
-                              line("2c4g", 2, 4096, 50), line("db", 8, 32768, 0) };
+    kc_workload_line w[5] = { line("web", 2, 4096, 100), line("huge", 512, 4194304, 0),
+                              line("db", 2, 4096, 50), line("db", 8, 32768, 0),
+                              line("web", 2, 4096, 30) };
     kc_candidate c = cand("h", 64, 262144, 0);
     kc_size_opts o = opts_default();
-    kc_sizing *sz = run_ok(w, 4, &c, 1, &o);
+    kc_sizing *sz = run_ok(w, 5, &c, 1, &o);
 
     cr_assert_eq(sz->n_lines, 1);
-    cr_expect_str_eq(sz->lines[0].name, "web");
-    cr_expect_eq(sz->lines[0].requested, 150);
-    cr_expect_eq(sz->total_vms, 150);
+    cr_expect_str_eq(sz->lines[0].name, "web+db");    /* not "web" alone */
+    cr_expect_eq(sz->lines[0].n_names, 2);
+    cr_expect_eq(sz->lines[0].requested, 180);
+    cr_expect_eq(sz->total_vms, 180);
     cr_expect_eq(sz->results[0].pack->n_items, 1);
+    kc_sizing_free(sz);
+}
+
+Test(size, a_merged_line_with_more_names_than_room_says_how_many_more)
+{
+    kc_workload_line w[40];
+    kc_candidate c = cand("h", 64, 262144, 0);
+    kc_size_opts o = opts_default();
+    kc_sizing *sz;
+
+    for (int i = 0; i < 40; i++) {
+        char name[16];
+
+        snprintf(name, sizeof(name), "n%02d", i);
+        w[i] = line(name, 1, 1024, 1);
+    }
+    sz = run_ok(w, 40, &c, 1, &o);
+    cr_assert_eq(sz->n_lines, 1);
+    cr_expect_eq(sz->lines[0].n_names, 40);
+    cr_expect(strncmp(sz->lines[0].name, "n00+n01+", 8) == 0, "%s", sz->lines[0].name);
+    cr_expect(strstr(sz->lines[0].name, " more") != NULL, "%s", sz->lines[0].name);
+    cr_expect_lt(strlen(sz->lines[0].name), (size_t)KC_NAME_MAX);
     kc_sizing_free(sz);
 }
 
@@ -452,6 +476,73 @@ Test(size, strict_numa_packs_nodes_and_agrees_with_fit)
     cr_assert_eq(fit.count, 2);               /* one per node */
     sz = run_ok(&l, 1, &c, 1, &o);
     cr_expect_eq(sz->results[0].hosts, 3);    /* 6 VMs at 2 per host */
-    cr_expect_not(sz->results[0].proven_optimal);
+    /* no node holds two: 6 nodes, 3 hosts at least */
+    cr_expect_eq(sz->results[0].lower_bound, 3);
+    cr_expect(sz->results[0].proven_optimal);
+    kc_sizing_free(sz);
+}
+
+/* The patterns describe hosts, not NUMA nodes: a host lists the VMs of all its nodes. */
+Test(size, strict_numa_patterns_describe_hosts)
+{
+    kc_workload_line l = line("4c20g", 4, 20480, 4);
+    kc_candidate c = cand("16c64g-2n", 16, 65536, 0);
+    kc_size_opts o = opts_default();
+    kc_sizing *sz;
+    const kc_size_result *r;
+    uint64_t hosts = 0, vms = 0;
+
+    c.host.n_numa = 2;
+    c.host.numa[0] = (kc_numa_node){ .cpus = 8, .mem_mib = 32768 };
+    c.host.numa[1] = (kc_numa_node){ .cpus = 8, .mem_mib = 32768 };
+    o.policy.numa = KC_NUMA_STRICT;
+    o.ha = 1;
+    sz = run_ok(&l, 1, &c, 1, &o);
+    r = &sz->results[0];
+    cr_expect_eq(r->hosts_packed, 2);
+    cr_expect_eq(r->hosts, 3);
+    cr_expect_eq(r->pack->hosts, 2);
+    for (size_t p = 0; p < r->pack->n_patterns; p++) {
+        hosts += r->pack->patterns[p].hosts;
+        vms += r->pack->patterns[p].hosts * r->pack->patterns[p].counts[0];
+    }
+    cr_expect_eq(hosts, 2);
+    cr_expect_eq(vms, 4);
+    cr_assert_eq(r->pack->n_patterns, 1);
+    cr_expect_eq(r->pack->patterns[0].counts[0], 2);
+    /* the bound and the gap agree with "proven optimal" */
+    cr_expect_eq(r->lower_bound, 2);
+    cr_expect(r->proven_optimal);
+    kc_sizing_free(sz);
+}
+
+/* Odd node counts: 3 bins of one pattern on 2-node hosts make a host and a half. */
+Test(size, strict_numa_groups_nodes_across_patterns)
+{
+    kc_workload_line w[2] = { line("big", 4, 24576, 3), line("small", 1, 8192, 3) };
+    kc_candidate c = cand("16c64g-2n", 16, 65536, 0);
+    kc_size_opts o = opts_default();
+    kc_sizing *sz;
+    const kc_size_result *r;
+    uint64_t hosts = 0, big = 0, small = 0;
+
+    c.host.n_numa = 2;
+    c.host.numa[0] = (kc_numa_node){ .cpus = 8, .mem_mib = 32768 };
+    c.host.numa[1] = (kc_numa_node){ .cpus = 8, .mem_mib = 32768 };
+    o.policy.numa = KC_NUMA_STRICT;
+    sz = run_ok(w, 2, &c, 1, &o);
+    r = &sz->results[0];
+    for (size_t p = 0; p < r->pack->n_patterns; p++) {
+        const kc_pack_pattern *pat = &r->pack->patterns[p];
+
+        hosts += pat->hosts;
+        big += pat->hosts * pat->counts[0];
+        small += pat->hosts * pat->counts[1];
+        cr_expect_leq(pat->counts[0], 2, "a host has two nodes, one big VM each");
+    }
+    cr_expect_eq(hosts, r->hosts_packed);
+    cr_expect_eq(big, 3);
+    cr_expect_eq(small, 3);
+    cr_expect_eq(r->hosts_packed, 2);
     kc_sizing_free(sz);
 }
