@@ -22,7 +22,7 @@ SANFLAGS  = $(if $(SAN),-fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-
 ALL_CFLAGS  = $(CSTD) $(WARN) $(OPT) $(SANFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 
-PKGS      = libvirt libcjson libxml-2.0
+PKGS      = libvirt libcjson libxml-2.0 sqlite3
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 CRIT_LIBS  = $(shell pkg-config --libs criterion 2>/dev/null)
@@ -39,9 +39,9 @@ BENCH_OBJ   = $(BENCH_SRC:%.c=$(BUILD)/%.o)
 
 # What kvmcap needs to build and run (RUN_PKGS), and what its test suite needs besides
 # (fuzzing with clang, static analysis, memory checks, the man page check, JSON checks).
-RUN_PKGS = build-essential pkg-config libvirt-dev libcjson-dev libxml2-dev \
+RUN_PKGS = build-essential pkg-config libvirt-dev libcjson-dev libxml2-dev libsqlite3-dev \
            libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86
-DEB_PKGS = $(RUN_PKGS) libcriterion-dev python3 clang libclang-rt-14-dev clang-tidy cppcheck \
+DEB_PKGS = $(RUN_PKGS) libcriterion-dev sqlite3 python3 clang libclang-rt-14-dev clang-tidy cppcheck \
            valgrind groff-base man-db
 # Prometheus as a demand source (planner/demand/prom*.c): libcurl to build; the server and
 # both exporters for tests/live/prometheus.sh.

@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "cli/cmd.h"
 #include "cli/check.h"
+#include "cli/cmd_demand.h"
 #include "cli/options.h"
 #include "cli/policy.h"
 #include "input/catalog.h"
@@ -39,6 +40,9 @@ int main(int argc, char **argv)
     int first = 1, ret, status;
 
     memset(&cli, 0, sizeof(cli));
+    /* the demand model's commands parse their own options */
+    if (argc > 1 && kc_cmd_demand_lookup(argv[1]))
+        return kc_cmd_demand_lookup(argv[1])(argc - 1, argv + 1);
     if (argc > 1 && argv[1][0] != '-') {
         char names[128] = "";
 
@@ -56,6 +60,8 @@ int main(int argc, char **argv)
         first = 2;
     }
     cli.command = cmd->name;
+    if (cmd->run == kc_cmd_fit && kc_fit_demand_take(&argc, argv, first, &err) < 0)
+        return kc_cli_fail(&err);
     ret = kc_cli_parse(argc, argv, first, cmd->help, &cli, &err);
     if (ret > 0)
         return kc_cli_finish_stdout();

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cmd.h"
+#include "cli/cmd_demand.h"
 #include "cli/options.h"
 #include "facts/facts_json.h"
 #include "facts/facts_libvirt.h"
@@ -311,6 +312,8 @@ int kc_cmd_fit(const kc_cli *cli, kc_catalog *cat, kc_error *err)
     kc_format format;
     int ret;
 
+    if (kc_fit_demand_wanted())
+        return kc_fit_demand_run(cli, cat, err);
     if (check_host_source(cli, true, err) < 0 ||
         kc_cli_format(cli, FIT_FORMATS, &format, err) < 0 || !(facts = host_facts(cli, cat, err)))
         return -1;
