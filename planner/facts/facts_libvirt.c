@@ -6,7 +6,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdbool.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -26,6 +25,7 @@
 
 #include "facts/facts_libvirt.h"
 #include "facts/sysfs.h"
+#include "facts/virt.h"
 #include "facts/xml_facts.h"
 #include "util/util.h"
 
@@ -70,38 +70,11 @@ typedef struct wire_header {
 
 /* ------------------------------------------------------------------ child side */
 
-static void quiet_handler(void *opaque, virErrorPtr error)
-{
-    (void)opaque;
-    (void)error;
-}
-
-/* libvirt's last message, on one line. */
-static const char *vir_msg(char *buf, size_t size)
-{
-    const char *m = virGetLastErrorMessage();
-
-    kc_strlcpy(buf, m ? m : "unknown libvirt error", size);
-    for (char *p = buf; *p; p++)
-        if (*p == '\n' || *p == '\r' || *p == '\t')
-            *p = ' ';
-    return buf;
-}
-
 static int vir_code(void)
 {
     virErrorPtr e = virGetLastError();
 
     return e ? e->code : VIR_ERR_OK;
-}
-
-static void *event_loop(void *arg)
-{
-    (void)arg;
-    for (;;)
-        if (virEventRunDefaultImpl() < 0)
-            break;
-    return NULL;
 }
 
 /* Whether the URI names this machine: no host part ("qemu:///system", "test:///x.xml").
@@ -151,7 +124,7 @@ static void fill_nodeinfo(virConnectPtr conn, kc_facts *facts, uint64_t *ni_mib,
 
     if (virNodeGetInfo(conn, &ni) < 0) {
         kc_error_set(err, KC_ERR_HOST, "cannot read node info of '%s': %s", facts->uri,
-                     vir_msg(msg, sizeof(msg)));
+                     kc_virt_msg(msg, sizeof(msg)));
         *rc = -1;
         return;
     }
@@ -199,7 +172,7 @@ static void fill_memory(virConnectPtr conn, kc_facts *facts, uint64_t ni_mib)
         facts->mem_mib = ni_mib;
         kc_strlcpy(facts->mem_source, "nodeinfo", sizeof(facts->mem_source));
         kc_facts_add_note(facts, "memory: no memory stats (%s): using virNodeGetInfo",
-                          have ? "total is 0" : vir_msg(msg, sizeof(msg)));
+                          have ? "total is 0" : kc_virt_msg(msg, sizeof(msg)));
     }
     free(st);
 }
@@ -212,7 +185,7 @@ static int fill_caps(virConnectPtr conn, kc_facts *facts, kc_error *err)
     int ret = -1;
 
     if (!xml) {
-        kc_facts_add_note(facts, "numa: no capabilities (%s)", vir_msg(msg, sizeof(msg)));
+        kc_facts_add_note(facts, "numa: no capabilities (%s)", kc_virt_msg(msg, sizeof(msg)));
         return 0;
     }
     caps = kc_xcalloc(1, sizeof(*caps));
@@ -254,7 +227,7 @@ static int fill_domains(virConnectPtr conn, kc_facts *facts, kc_error *err)
 
     if (n < 0)
         return kc_error_set(err, KC_ERR_HOST, "cannot list domains of '%s': %s", facts->uri,
-                            vir_msg(msg, sizeof(msg)));
+                            kc_virt_msg(msg, sizeof(msg)));
     if (n > 1)
         qsort(doms, (size_t)n, sizeof(*doms), cmp_dom);
     for (int i = 0; i < n; i++) {
@@ -268,7 +241,7 @@ static int fill_domains(virConnectPtr conn, kc_facts *facts, kc_error *err)
             if (vir_code() == VIR_ERR_NO_DOMAIN)
                 continue;
             kc_error_set(err, KC_ERR_HOST, "cannot read domain '%s': %s",
-                         virDomainGetName(doms[i]), vir_msg(msg, sizeof(msg)));
+                         virDomainGetName(doms[i]), kc_virt_msg(msg, sizeof(msg)));
             goto out;
         }
         if (kc_xml_parse_domain(xml, &dom, err) < 0) {
@@ -281,7 +254,7 @@ static int fill_domains(virConnectPtr conn, kc_facts *facts, kc_error *err)
             if (vir_code() == VIR_ERR_NO_DOMAIN)
                 continue;
             kc_error_set(err, KC_ERR_HOST, "cannot read state of domain '%s': %s", dom.name,
-                         vir_msg(msg, sizeof(msg)));
+                         kc_virt_msg(msg, sizeof(msg)));
             goto out;
         }
         vm = kc_facts_add_vm(facts);
@@ -351,7 +324,7 @@ static int fill_pools(virConnectPtr conn, kc_facts *facts, int local, const char
     int ret = -1;
 
     if (n < 0) {
-        kc_facts_add_note(facts, "storage: cannot list pools (%s)", vir_msg(msg, sizeof(msg)));
+        kc_facts_add_note(facts, "storage: cannot list pools (%s)", kc_virt_msg(msg, sizeof(msg)));
         return 0;
     }
     if (n > 1)
@@ -365,7 +338,7 @@ static int fill_pools(virConnectPtr conn, kc_facts *facts, int local, const char
             if (vir_code() == VIR_ERR_NO_STORAGE_POOL)
                 continue;
             kc_error_set(err, KC_ERR_HOST, "cannot read pool '%s': %s",
-                         virStoragePoolGetName(pools[i]), vir_msg(msg, sizeof(msg)));
+                         virStoragePoolGetName(pools[i]), kc_virt_msg(msg, sizeof(msg)));
             goto out;
         }
         if (kc_xml_parse_pool(xml, &pool, err) < 0) {
@@ -399,7 +372,7 @@ static int fill_networks(virConnectPtr conn, kc_facts *facts, kc_error *err)
     int ret = -1;
 
     if (n < 0) {
-        kc_facts_add_note(facts, "networks: cannot list (%s)", vir_msg(msg, sizeof(msg)));
+        kc_facts_add_note(facts, "networks: cannot list (%s)", kc_virt_msg(msg, sizeof(msg)));
         return 0;
     }
     if (n > 1)
@@ -413,7 +386,7 @@ static int fill_networks(virConnectPtr conn, kc_facts *facts, kc_error *err)
             if (vir_code() == VIR_ERR_NO_NETWORK)
                 continue;
             kc_error_set(err, KC_ERR_HOST, "cannot read network '%s': %s",
-                         virNetworkGetName(nets[i]), vir_msg(msg, sizeof(msg)));
+                         virNetworkGetName(nets[i]), kc_virt_msg(msg, sizeof(msg)));
             goto out;
         }
         if (kc_xml_parse_network(xml, &net, err) < 0) {
@@ -444,7 +417,7 @@ static int fill_nics(virConnectPtr conn, kc_facts *facts, kc_error *err)
 
     if (n < 0) {
         kc_facts_add_note(facts, "nics: cannot list node devices (%s)",
-                          vir_msg(msg, sizeof(msg)));
+                          kc_virt_msg(msg, sizeof(msg)));
         return 0;
     }
     if (n > 1)
@@ -510,30 +483,12 @@ static int collect_conn(virConnectPtr conn, const char *root, int local, kc_fact
     return 0;
 }
 
-static int write_all(int fd, const void *buf, size_t len)
-{
-    const char *p = buf;
-
-    while (len) {
-        ssize_t w = write(fd, p, len);
-
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        p += w;
-        len -= (size_t)w;
-    }
-    return 0;
-}
-
 static void child_main(int fd, const char *uri, const char *root, kc_source source,
                        pid_t parent)
 {
     wire_header *h = kc_xcalloc(1, sizeof(*h));
     kc_facts *facts = kc_facts_new();
     virConnectPtr conn = NULL;
-    pthread_t loop;
     int devnull = open("/dev/null", O_RDWR);
     char msg[200];
 
@@ -552,45 +507,32 @@ static void child_main(int fd, const char *uri, const char *root, kc_source sour
         close(devnull);
     }
     h->rc = -1;
-    virSetErrorFunc(NULL, quiet_handler);
-    if (virInitialize() < 0 || virEventRegisterDefaultImpl() < 0 ||
-        pthread_create(&loop, NULL, event_loop, NULL) != 0) {
-        kc_error_set(&h->err, KC_ERR_HOST, "cannot start libvirt's event loop: %s",
-                     vir_msg(msg, sizeof(msg)));
+    if (kc_virt_start(&h->err) < 0)
         goto send;
-    }
     facts->source = source;
     kc_strlcpy(facts->uri, source == KC_SOURCE_EMBEDDED ? EMBED_URI : uri, sizeof(facts->uri));
     conn = virConnectOpenReadOnly(uri);
     if (!conn) {
         h->connect_failed = 1;
         kc_error_set(&h->err, KC_ERR_HOST, "cannot connect to '%s': %s", facts->uri,
-                     vir_msg(msg, sizeof(msg)));
+                     kc_virt_msg(msg, sizeof(msg)));
         goto send;
     }
     h->rc = collect_conn(conn, root, uri_is_local(uri, root), facts, &h->err);
     virConnectClose(conn);
  send:
     h->facts = *facts;
-    if (write_all(fd, h, sizeof(*h)) < 0 ||
-        write_all(fd, facts->vms, facts->n_vms * sizeof(*facts->vms)) < 0 ||
-        write_all(fd, facts->nics, facts->n_nics * sizeof(*facts->nics)) < 0 ||
-        write_all(fd, facts->networks, facts->n_networks * sizeof(*facts->networks)) < 0 ||
-        write_all(fd, facts->storage, facts->n_storage * sizeof(*facts->storage)) < 0 ||
-        write_all(fd, facts->notes, facts->n_notes * sizeof(*facts->notes)) < 0)
+    if (kc_write_all(fd, h, sizeof(*h)) < 0 ||
+        kc_write_all(fd, facts->vms, facts->n_vms * sizeof(*facts->vms)) < 0 ||
+        kc_write_all(fd, facts->nics, facts->n_nics * sizeof(*facts->nics)) < 0 ||
+        kc_write_all(fd, facts->networks, facts->n_networks * sizeof(*facts->networks)) < 0 ||
+        kc_write_all(fd, facts->storage, facts->n_storage * sizeof(*facts->storage)) < 0 ||
+        kc_write_all(fd, facts->notes, facts->n_notes * sizeof(*facts->notes)) < 0)
         _exit(1);
     _exit(0);
 }
 
 /* ------------------------------------------------------------------ parent side */
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Move the child's records into @facts; -1 if the buffer is not what the child sends. */
 static int unpack(const char *buf, size_t len, kc_facts *facts, wire_header *h)
@@ -804,7 +746,7 @@ static int run_child(const char *uri, const char *shown_uri, const char *root, k
         return -1;
     for (;;) {
         struct pollfd pfd = { .fd = job->fd, .events = POLLIN };
-        int64_t left = deadline - now_ms();
+        int64_t left = deadline - kc_now_ms();
         int r;
 
         if (caught_signal) {
@@ -975,7 +917,7 @@ static int collect(const kc_collect_opts *opts, kc_facts *facts, kc_error *err)
     unsigned timeout_s = opts && opts->timeout_s ? opts->timeout_s : KC_COLLECT_TIMEOUT_DEFAULT;
     const char *root = opts ? opts->sysroot : NULL;
     const char *uri = opts ? opts->uri : NULL;
-    int64_t deadline = now_ms() + (int64_t)timeout_s * 1000;
+    int64_t deadline = kc_now_ms() + (int64_t)timeout_s * 1000;
     int connect_failed = 0, ret;
     kc_error first;
 

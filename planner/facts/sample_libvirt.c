@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +18,7 @@
 #include <libvirt/virterror.h>
 
 #include "facts/sample_libvirt.h"
+#include "facts/virt.h"
 #include "util/util.h"
 
 #define SYSTEM_URI "qemu:///system"
@@ -164,55 +164,12 @@ void kc_sample_clear(kc_sample *s)
 
 /* ------------------------------------------------------------------ child side */
 
-static void quiet_handler(void *opaque, virErrorPtr error)
-{
-    (void)opaque;
-    (void)error;
-}
-
-static const char *vir_msg(char *buf, size_t size)
-{
-    const char *m = virGetLastErrorMessage();
-
-    kc_strlcpy(buf, m ? m : "unknown libvirt error", size);
-    for (char *p = buf; *p; p++)
-        if (*p == '\n' || *p == '\r' || *p == '\t')
-            *p = ' ';
-    return buf;
-}
-
-static void *event_loop(void *arg)
-{
-    (void)arg;
-    for (;;)
-        if (virEventRunDefaultImpl() < 0)
-            break;
-    return NULL;
-}
-
 static uint64_t clock_ns(clockid_t id)
 {
     struct timespec ts;
 
     clock_gettime(id, &ts);
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static int write_all(int fd, const void *buf, size_t len)
-{
-    const char *p = buf;
-
-    while (len) {
-        ssize_t w = write(fd, p, len);
-
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        p += w;
-        len -= (size_t)w;
-    }
-    return 0;
 }
 
 static int cmp_vm(const void *a, const void *b)
@@ -316,7 +273,7 @@ static int take(virConnectPtr conn, const char *root, kc_sample *s, kc_error *er
     s->mono_ns = t0 + (clock_ns(CLOCK_MONOTONIC) - t0) / 2;
     if (n < 0)
         return kc_error_set(err, KC_ERR_HOST, "cannot read domain statistics: %s",
-                            vir_msg(msg, sizeof(msg)));
+                            kc_virt_msg(msg, sizeof(msg)));
     if ((unsigned)n > VMS_MAX) {
         virDomainStatsRecordListFree(recs);
         return kc_error_set(err, KC_ERR_HOST, "the host lists %d domains (at most %u)", n,
@@ -361,8 +318,8 @@ static void send_frame(int fd, frame *f, const kc_sample *s)
 {
     if (s)
         f->s = *s;
-    if (write_all(fd, f, sizeof(*f)) < 0 ||
-        (s && write_all(fd, s->vms, s->n_vms * sizeof(*s->vms)) < 0))
+    if (kc_write_all(fd, f, sizeof(*f)) < 0 ||
+        (s && kc_write_all(fd, s->vms, s->n_vms * sizeof(*s->vms)) < 0))
         _exit(1);
 }
 
@@ -370,7 +327,6 @@ static void child_main(int req, int ans, const char *uri, const char *sysroot)
 {
     frame *f = kc_xcalloc(1, sizeof(*f));
     virConnectPtr conn = NULL;
-    pthread_t loop;
     int devnull = open("/dev/null", O_RDWR);
     const char *root = local_root(uri, sysroot);
     char msg[200], *host;
@@ -386,18 +342,14 @@ static void child_main(int req, int ans, const char *uri, const char *sysroot)
         close(devnull);
     }
     f->rc = -1;
-    virSetErrorFunc(NULL, quiet_handler);
-    if (virInitialize() < 0 || virEventRegisterDefaultImpl() < 0 ||
-        pthread_create(&loop, NULL, event_loop, NULL) != 0) {
-        kc_error_set(&f->err, KC_ERR_HOST, "cannot start libvirt's event loop: %s",
-                     vir_msg(msg, sizeof(msg)));
+    if (kc_virt_start(&f->err) < 0) {
         send_frame(ans, f, NULL);
         _exit(0);
     }
     conn = virConnectOpenReadOnly(uri);
     if (!conn) {
         kc_error_set(&f->err, KC_ERR_HOST, "cannot connect to '%s': %s", uri,
-                     vir_msg(msg, sizeof(msg)));
+                     kc_virt_msg(msg, sizeof(msg)));
         send_frame(ans, f, NULL);
         _exit(0);
     }
@@ -430,11 +382,6 @@ static void child_main(int req, int ans, const char *uri, const char *sysroot)
 
 /* ------------------------------------------------------------------ parent side */
 
-static int64_t now_ms(void)
-{
-    return (int64_t)(clock_ns(CLOCK_MONOTONIC) / 1000000);
-}
-
 /* Read @len bytes by @deadline (monotonic ms): 0, or -1 (1 on expiry, 2 on end of file). */
 static int read_by(int fd, void *buf, size_t len, int64_t deadline, int *why)
 {
@@ -442,7 +389,7 @@ static int read_by(int fd, void *buf, size_t len, int64_t deadline, int *why)
 
     while (len) {
         struct pollfd pfd = { .fd = fd, .events = POLLIN };
-        int64_t left = deadline - now_ms();
+        int64_t left = deadline - kc_now_ms();
         ssize_t got;
         int r;
 
@@ -526,7 +473,7 @@ kc_sampler *kc_sampler_start(const char *uri, const char *sysroot, unsigned time
     s->ans = ans[0];
     s->timeout_s = timeout_s ? timeout_s : 10;
     kc_strlcpy(s->uri, uri, sizeof(s->uri));
-    if (read_by(s->ans, &f, sizeof(f), now_ms() + (int64_t)s->timeout_s * 1000, &why) < 0) {
+    if (read_by(s->ans, &f, sizeof(f), kc_now_ms() + (int64_t)s->timeout_s * 1000, &why) < 0) {
         read_error(s, why, err);
         kc_sampler_stop(s);
         return NULL;
@@ -543,13 +490,13 @@ kc_sampler *kc_sampler_start(const char *uri, const char *sysroot, unsigned time
 
 int kc_sampler_take(kc_sampler *s, kc_sample *out, kc_error *err)
 {
-    int64_t deadline = now_ms() + (int64_t)s->timeout_s * 1000;
+    int64_t deadline = kc_now_ms() + (int64_t)s->timeout_s * 1000;
     int why = 0;
     frame f;
     char c = 's';
 
     kc_sample_clear(out);
-    if (write_all(s->req, &c, 1) < 0)
+    if (kc_write_all(s->req, &c, 1) < 0)
         return read_error(s, 2, err);
     if (read_by(s->ans, &f, sizeof(f), deadline, &why) < 0)
         return read_error(s, why, err);

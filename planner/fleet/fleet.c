@@ -205,14 +205,6 @@ void kc_fleet_free(kc_fleet *fleet)
 
 /* ------------------------------------------------------------------ collection */
 
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 typedef struct slot {
     kc_libvirt_job *job;       /* NULL: free */
     size_t host;
@@ -268,7 +260,7 @@ int kc_fleet_collect(kc_fleet *fleet, const kc_fleet_opts *opts, kc_error *err)
             if (!(opts && opts->no_tty) || kc_fleet_uri_no_tty(h->uri, uri, sizeof(uri)) < 0)
                 kc_strlcpy(uri, h->uri, sizeof(uri));
             slots[i].host = next++;
-            slots[i].deadline = now_ms() + (int64_t)timeout_s * 1000;
+            slots[i].deadline = kc_now_ms() + (int64_t)timeout_s * 1000;
             slots[i].job = kc_libvirt_job_start(uri, opts ? opts->sysroot : NULL,
                                                 KC_SOURCE_LIBVIRT, &h->err);
             if (!slots[i].job) {
@@ -284,7 +276,7 @@ int kc_fleet_collect(kc_fleet *fleet, const kc_fleet_opts *opts, kc_error *err)
         }
         if (!running)
             continue;
-        now = now_ms();
+        now = kc_now_ms();
         for (unsigned i = 0; i < parallel; i++) {
             pfds[i].fd = slots[i].job ? kc_libvirt_job_fd(slots[i].job) : -1;
             pfds[i].events = POLLIN;
@@ -297,7 +289,7 @@ int kc_fleet_collect(kc_fleet *fleet, const kc_fleet_opts *opts, kc_error *err)
             kc_error_set(err, KC_ERR_HOST, "poll: %s", strerror(errno));
             goto out;
         }
-        now = now_ms();
+        now = kc_now_ms();
         for (unsigned i = 0; i < parallel; i++) {
             bool end = false, expired;
 

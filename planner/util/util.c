@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* util.c: allocation that aborts on out-of-memory, bounded string copy, file reading,
- * the JSON NUL-escape check (text that reaches a reader: util/sanitize.c). */
+ * writing a whole buffer, monotonic milliseconds, the JSON NUL-escape check (text that reaches a reader: util/sanitize.c). */
 #define _XOPEN_SOURCE 700      /* O_CLOEXEC, S_ISSOCK */
 #include <errno.h>
 #include <fcntl.h>
@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util/util.h"
@@ -157,4 +158,29 @@ bool kc_json_has_nul_escape(const char *text)
         p++;    /* skip the escaped character, so "\\u0000" is not a NUL */
     }
     return false;
+}
+
+int kc_write_all(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+
+    while (len) {
+        ssize_t w = write(fd, p, len);
+
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        p += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+int64_t kc_now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }

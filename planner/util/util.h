@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "kc.h"
@@ -19,6 +20,12 @@ char *kc_xstrdup(const char *s);
 
 /* Copy @src into @dst of @size bytes, always NUL-terminated. Returns -1 if it was cut. */
 int kc_strlcpy(char *dst, const char *src, size_t size);
+
+/* Write all @len bytes of @buf to @fd, again after EINTR. Returns 0, or -1 (errno set). */
+int kc_write_all(int fd, const void *buf, size_t len);
+
+/* Monotonic time in milliseconds (deadlines; never the wall clock). */
+int64_t kc_now_ms(void);
 
 /* Read a whole file (at most @max bytes) into a NUL-terminated buffer the caller frees;
  * "-" is standard input. Returns NULL with @err naming @path: KC_ERR_INVALID for a file

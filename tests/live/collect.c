@@ -6,6 +6,7 @@
 
 #include "facts/facts_libvirt.h"
 #include "report/report_facts.h"
+#include "util/names.h"
 
 /* collect [--text] [--timeout S] [URI]: key=value lines (or the text report) on stdout,
  * "kvmcap: <msg>" on stderr and the kc_error code as exit status on failure. */
@@ -31,12 +32,14 @@ int main(int argc, char **argv)
         goto out;
     }
     if (text) {
-        if (kc_report_facts_text(stdout, facts, &err) < 0)
+        kc_facts_report rep = { .facts = facts, .version = "live" };
+
+        if (kc_report_facts_text(stdout, &rep, &err) < 0)
             rc = (int)err.code;
         goto out;
     }
     printf("source=%s\nuri=%s\ncpus=%u\nmem_mib=%llu\nmem_source=%s\nnodeinfo_mem_mib=%llu\n"
-           "numa=%zu\nhugepages_mib=%llu\n", kc_source_name(facts->source), facts->uri,
+           "numa=%zu\nhugepages_mib=%llu\n", KC_NAME(source, facts->source), facts->uri,
            facts->cpus, (unsigned long long)facts->mem_mib, facts->mem_source,
            (unsigned long long)facts->nodeinfo_mem_mib, facts->n_numa,
            (unsigned long long)facts->hugepages_mib);

@@ -8,6 +8,8 @@
 #     kc_live_prepare                   # users/groups/dirs libvirt-daemon-system would make;
 #                                       # sets KC_DOMTYPE to kvm (or qemu without /dev/kvm)
 #     kc_live_tmpdir dir                # dir=a new temp dir, removed on exit
+#     kc_live_lib                       # KVMCAP_LIB (the program's objects, build/libkvmcap.a)
+#                                       # and KVMCAP_LIBS (what they link with) for a driver
 #     kc_live_start_virtlogd "$dir"     # only if no virtlogd runs (needed to start domains)
 #     kc_live_start_libvirtd "$dir" || exit 1
 #         # libvirtd --listen on 127.0.0.1:$KC_LIBVIRTD_PORT (a free port), own config, pid
@@ -120,6 +122,18 @@ kc_live_prepare() {
 }
 
 # kc_live_tmpdir NAME: sets the variable NAME (not a subshell: the dir must be registered)
+# The program's objects for a small test driver: `make test-live` passes KVMCAP_LIB and
+# KVMCAP_LIBS; run by hand, the archive is built here (from the repository root).
+kc_live_lib() {
+    if [ -z "${KVMCAP_LIB:-}" ]; then
+        make -s --no-print-directory build/libkvmcap.a >/dev/null || return 1
+        KVMCAP_LIB=$PWD/build/libkvmcap.a
+    fi
+    if [ -z "${KVMCAP_LIBS:-}" ]; then
+        KVMCAP_LIBS="$(pkg-config --libs libvirt libcjson libxml-2.0 sqlite3 libcurl) -lpthread -lm"
+    fi
+}
+
 kc_live_tmpdir() {
     local d
     d=$(mktemp -d "${TMPDIR:-/tmp}/kvmcap-live.XXXXXX") || return 1

@@ -41,10 +41,9 @@ CFLAGS_K="-std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wpedantic -Werror -W
 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
 export ASAN_OPTIONS=detect_leaks=1:exitcode=99 UBSAN_OPTIONS=halt_on_error=1:exitcode=99
 # shellcheck disable=SC2086
+kc_live_lib
 if ! ${CC:-cc} $CFLAGS_K -Imodel -Iplanner $(pkg-config --cflags libcurl libcjson) \
-    -o "$TMP/prom_query" tests/live/prom_query.c planner/demand/prom.c \
-    planner/demand/prom_json.c planner/demand/prom_map.c planner/util/util.c model/counter.c \
-    model/kc.c $(pkg-config --libs libcurl libcjson) -lm; then
+    -o "$TMP/prom_query" tests/live/prom_query.c "$KVMCAP_LIB" $KVMCAP_LIBS; then
     bad "the driver builds"
     finish
 fi

@@ -53,10 +53,9 @@ kc_live_tmpdir TMP
 CFLAGS_K="-std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wpedantic -Werror -Wshadow \
 -Wconversion -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wundef -O1 -g"
 # shellcheck disable=SC2086
+kc_live_lib
 ${CC:-cc} $CFLAGS_K -Imodel -Iplanner $(pkg-config --cflags libvirt libxml-2.0) \
-    -o "$TMP/collect" tests/live/collect.c planner/facts/facts_libvirt.c planner/facts/xml_facts.c \
-    planner/facts/sysfs.c planner/report/report_facts.c planner/facts/facts.c planner/util/util.c model/kc.c \
-    $(pkg-config --libs libvirt libxml-2.0) -lpthread
+    -o "$TMP/collect" tests/live/collect.c "$KVMCAP_LIB" $KVMCAP_LIBS
 COLLECT="$TMP/collect"
 
 # --- virtlogd and a private libvirtd on a free loopback port ---
