@@ -330,7 +330,7 @@ Test(malformed, every_word_option_refuses_a_word_it_does_not_know)
     /* words with a newline, an escape, a C1 CSI or a byte that is not UTF-8: the one
      * message line shows none of them (util/sanitize.h, in the error funnel) */
     static const char *const values[] = { "", "bogus", "SERVER", "spread ", "\xc3\xa9", "0",
-                                          "spread\n", "\x1b[31m", "\xc2\x9b" "31m", "\xff" };
+                                          "spread\n", "\x1b[31m", ("\xc2\x9b" "31m"), "\xff" };
 
     for (size_t o = 0; o < sizeof(options) / sizeof(options[0]); o++)
         for (size_t v = 0; v < sizeof(values) / sizeof(values[0]); v++) {
