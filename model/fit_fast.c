@@ -152,9 +152,7 @@ static inline bool quick_storage(const kc_host *h, storage_totals *t)
 static inline void storage_row(const kc_host *h, uint64_t cap, bool known, uint64_t want,
                                uint64_t held, kc_res_fit *row)
 {
-    if (h->n_storage == 0 && want == 0)
-        row_state(row, KC_RES_ABSENT);
-    else if (want == 0 && known)
+    if (want == 0 && known && h->n_storage > 0)
         row_unbounded(row, cap, held);
     else if (want == 0)
         row_state(row, KC_RES_ABSENT);
