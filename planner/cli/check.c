@@ -18,6 +18,18 @@ int kc_cli_check(kc_cli *o, const kc_catalog *cat, kc_error *err)
     if (cmd < 0)
         return kc_error_set(err, KC_ERR_INTERNAL, "'%s' has no options table", o->command);
     o->timeout_s = 10;
+    o->interval_ms = 10000;
+    o->p_bp = 9500;
+    o->margin_bp = 2000;
+    kc_rightsize_opts_init(&o->rs);
+    if (cmd == KC_CMD_RECORD && !o->out)
+        return kc_cli_usage_error(err, "record needs --out FILE");
+    /* the window, percentile and host of fit are those of its --demand FILE */
+    if (cmd == KC_CMD_FIT && !o->demand_file && (o->percentile || o->hostname || o->since ||
+                                                 o->until))
+        return kc_cli_usage_error(err, "%s needs --demand FILE",
+                                  o->percentile ? "--percentile" : o->hostname ? "--hostname"
+                                  : o->since ? "--since" : "--until");
     for (size_t i = 0; i < kc_options_n; i++) {
         const kc_option *opt = &kc_options[i];
 
@@ -40,6 +52,11 @@ int kc_cli_check(kc_cli *o, const kc_catalog *cat, kc_error *err)
                 return -1;
         }
     }
+    if ((cmd == KC_CMD_DEMAND || cmd == KC_CMD_RIGHTSIZE) && !o->recording)
+        return kc_cli_usage_error(err, "%s needs a recording FILE", o->command);
+    if ((cmd == KC_CMD_DEMAND || cmd == KC_CMD_RIGHTSIZE) && o->until_ns &&
+        o->since_ns > o->until_ns)
+        return kc_cli_usage_error(err, "--since is after --until");
     /* the format word and --json; which formats the command writes, it says itself */
     if (kc_cli_format(o, ~0u, &format, err) < 0)
         return -1;

@@ -14,6 +14,7 @@
 #include "report/report_format.h"
 #include "util/names.h"
 #include "kc.h"
+#include "stats.h"
 
 #ifndef KC_VERSION
 #define KC_VERSION "0.1.0"
@@ -50,6 +51,11 @@ typedef struct kc_cli {
     bool strict;
     /* sweep: the host's memory and NIC speed as START:END:STEP */
     const char *host_mem, *nic_speed;
+    /* record */
+    const char *interval, *duration, *out;
+    /* demand and rightsize (the recording, window, percentile and host also fit --demand) */
+    const char *recording, *demand_file, *since, *until, *percentile, *hostname, *margin;
+    const char *target, *headroom, *mem_floor, *idle_cpu, *undersized, *steal;
     /* output and configuration */
     const char *format, *config;
     bool json, quiet;
@@ -61,6 +67,12 @@ typedef struct kc_cli {
     uint32_t growth_bp;                 /* --growth PCT */
     unsigned parallel_n;                /* --parallel N (0: the default) */
     kc_fleet_sort sort_key;             /* --sort KEY */
+    uint32_t interval_ms;               /* --interval S (default 10 s) */
+    uint64_t duration_ms;               /* --duration D (0: until stopped) */
+    uint64_t since_ns, until_ns;        /* --since T, --until T (0: open) */
+    uint32_t p_bp;                      /* --percentile P (default 95 %) */
+    uint32_t margin_bp;                 /* --margin PCT (default 20 %) */
+    kc_rightsize_opts rs;               /* --target ... --steal (the core's defaults) */
 } kc_cli;
 
 /* Set @err to a usage error (exit 2) and return -1. */

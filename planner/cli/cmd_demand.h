@@ -1,28 +1,27 @@
 /* SPDX-License-Identifier: MIT */
-/* cmd_demand.h: the demand model's commands (record, demand, rightsize), each parsing its
- * own options; each returns the exit status. */
+/* cmd_demand.h: the demand model's commands (record, demand, rightsize) and fit --demand. */
 #ifndef KC_CMD_DEMAND_H
 #define KC_CMD_DEMAND_H
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "cli/cli.h"
 #include "input/catalog.h"
 #include "kc.h"
 
-/* argv[0] is the command's name ("record"); the options follow. */
-int kc_cmd_record_main(int argc, char **argv);
-int kc_cmd_demand_main(int argc, char **argv);
-int kc_cmd_rightsize_main(int argc, char **argv);
+/* The commands, run on what the option table parsed into @cli (their options are rows of
+ * options.c); each returns 0, or -1 with @err. */
+int kc_cmd_record(const kc_cli *cli, kc_catalog *cat, kc_error *err);
+int kc_cmd_demand(const kc_cli *cli, kc_catalog *cat, kc_error *err);
+int kc_cmd_rightsize(const kc_cli *cli, kc_catalog *cat, kc_error *err);
+void kc_help_record(FILE *out);
+void kc_help_demand(FILE *out);
+void kc_help_rightsize(FILE *out);
 
-/* demand (@rightsize false) or rightsize: parse, load, print; returns the exit status. */
-int kc_cmd_demand_run(int argc, char **argv, bool rightsize);
-extern const char kc_help_rightsize[];
-
-/* The entry point of one of these commands for @name, or NULL. */
-typedef int (*kc_cmd_main_fn)(int argc, char **argv);
-kc_cmd_main_fn kc_cmd_demand_lookup(const char *name);
+/* demand (@rightsize false) or rightsize. */
+int kc_cmd_demand_run(const kc_cli *cli, bool rightsize, kc_error *err);
 
 /* A time span: a decimal number of seconds with up to 3 decimals and an optional unit
  * s, m, h or d ("10", "0.5", "90s", "24h", "7d"), into milliseconds (> 0). Returns 0, or -1
@@ -34,14 +33,10 @@ int kc_cmd_parse_span_ms(const char *opt, const char *text, uint64_t max_ms, uin
  * or "@SECONDS" since the epoch, into ns since the epoch. */
 int kc_cmd_parse_time_ns(const char *opt, const char *text, uint64_t *ns, kc_error *err);
 
-/* kvmcap [fit] --demand FILE: take --demand FILE (or --demand=FILE), --percentile P,
- * --hostname H, --since T and --until T out of argv[@first..] (*@argc shrinks), so that the
- * rest is parsed as for fit. Returns 0, or -1 with a usage error (one of them without
- * --demand). */
-int kc_fit_demand_take(int *argc, char **argv, int first, kc_error *err);
-
-/* Whether --demand was given. */
-bool kc_fit_demand_wanted(void);
+/* "2c4g,like=web1,disk=40g" -> "2c4g,disk=40g" in @rest and "web1" in @like (--vm SPEC
+ * with --demand). Returns 0, or -1 with @err. */
+int kc_fit_demand_split_like(const char *spec, char *rest, size_t rest_size, char *like,
+                             size_t like_size, kc_error *err);
 
 /* Fit every --vm of @cli on the recorded host under the allocation and the demand model
  * and print both (text or JSON). Returns 0, or -1 with @err. */

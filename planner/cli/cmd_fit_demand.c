@@ -14,107 +14,8 @@
 #include "report/report_demand.h"
 #include "util/util.h"
 
-/* The options taken out of argv (they live as long as argv), and each --vm's like=NAME, in
- * the order of the --vm options (taken out of the spec: fit's parser checks every spec). */
-static struct {
-    const char *file, *percentile, *hostname, *since, *until;
-    size_t n_vms;
-    char like[KC_CLI_VMS_MAX][KC_NAME_MAX];
-    char spec[KC_CLI_VMS_MAX][512];
-} dm;
-
-static int split_like(const char *spec, char *rest, size_t rest_size, char *like,
-                      size_t like_size, kc_error *err);
-
-/* --vm SPEC with --demand: keep like=NAME aside, give fit's parser the rest. */
-static int take_like(char **arg, kc_error *err)
-{
-    size_t i = dm.n_vms;
-
-    if (i == KC_CLI_VMS_MAX)
-        return 0;           /* fit's parser says "too many --vm" */
-    dm.n_vms++;
-    if (!strstr(*arg, "like="))
-        return 0;
-    if (split_like(*arg, dm.spec[i], sizeof(dm.spec[i]), dm.like[i], sizeof(dm.like[i]),
-                   err) < 0)
-        return -1;
-    *arg = dm.spec[i];
-    return 0;
-}
-
-int kc_fit_demand_take(int *argc, char **argv, int first, kc_error *err)
-{
-    static const struct { const char *name; const char **slot; } opts[] = {
-        { "--demand", &dm.file }, { "--percentile", &dm.percentile },
-        { "--hostname", &dm.hostname }, { "--since", &dm.since }, { "--until", &dm.until },
-    };
-    int out = first;
-
-    for (int i = first; i < *argc; i++) {
-        bool taken = false;
-
-        if (strcmp(argv[i], "--") == 0) {
-            while (i < *argc)
-                argv[out++] = argv[i++];
-            break;
-        }
-        for (size_t k = 0; k < sizeof(opts) / sizeof(opts[0]) && !taken; k++) {
-            size_t n = strlen(opts[k].name);
-
-            if (strncmp(argv[i], opts[k].name, n) != 0)
-                continue;
-            if (argv[i][n] == '=') {
-                *opts[k].slot = argv[i] + n + 1;
-                taken = true;
-            } else if (argv[i][n] == '\0') {
-                if (i + 1 >= *argc)
-                    return kc_cli_usage_error(err, "option '%s' needs a value", opts[k].name);
-                *opts[k].slot = argv[++i];
-                taken = true;
-            }
-        }
-        if (!taken)
-            argv[out++] = argv[i];
-    }
-    argv[out] = NULL;
-    *argc = out;
-    for (int i = first; dm.file && i < *argc; i++) {
-        if (strcmp(argv[i], "--") == 0)
-            break;
-        if (strcmp(argv[i], "--vm") == 0 && i + 1 < *argc) {
-            if (take_like(&argv[++i], err) < 0)
-                return -1;
-        } else if (strncmp(argv[i], "--vm=", 5) == 0) {
-            char *v = argv[i] + 5;
-
-            if (take_like(&v, err) < 0)
-                return -1;
-            if (v != argv[i] + 5) {
-                /* "--vm=" + the spec without like= */
-                static char opt[KC_CLI_VMS_MAX][520];
-                size_t k = dm.n_vms - 1;
-
-                snprintf(opt[k], sizeof(opt[k]), "--vm=%s", v);
-                argv[i] = opt[k];
-            }
-        }
-    }
-    if (!dm.file && (dm.percentile || dm.hostname || dm.since || dm.until))
-        return kc_cli_usage_error(err, "%s needs --demand FILE",
-                                  dm.percentile ? "--percentile" : dm.hostname ? "--hostname"
-                                  : dm.since ? "--since" : "--until");
-    return 0;
-}
-
-bool kc_fit_demand_wanted(void)
-{
-    return dm.file != NULL;
-}
-
-/* "2c4g,like=web1,disk=40g" -> "2c4g,disk=40g" and "web1". */
-static int split_like(const char *spec, char *rest, size_t rest_size, char *like,
-                      size_t like_size, kc_error *err)
+int kc_fit_demand_split_like(const char *spec, char *rest, size_t rest_size, char *like,
+                             size_t like_size, kc_error *err)
 {
     const char *p = spec;
     size_t n = 0;
@@ -149,7 +50,8 @@ static int split_like(const char *spec, char *rest, size_t rest_size, char *like
 
 int kc_fit_demand_run(const kc_cli *o, kc_catalog *cat, kc_error *err)
 {
-    kc_demand_opts dopts = { .p_bp = 9500, .hostname = dm.hostname };
+    kc_demand_opts dopts = { .since_ns = o->since_ns, .until_ns = o->until_ns,
+                             .p_bp = o->p_bp, .hostname = o->hostname };
     kc_demand_host h;
     kc_demand_plan plan;
     kc_demand_advice adv;
@@ -173,14 +75,6 @@ int kc_fit_demand_run(const kc_cli *o, kc_catalog *cat, kc_error *err)
     if (kc_cli_format(o, KC_FORMAT_BIT(KC_FORMAT_TABLE) | KC_FORMAT_BIT(KC_FORMAT_JSON), &format,
                       err) < 0)
         return -1;
-    {
-        if ((dm.since && kc_cmd_parse_time_ns("--since", dm.since, &dopts.since_ns, err) < 0) ||
-            (dm.until && kc_cmd_parse_time_ns("--until", dm.until, &dopts.until_ns, err) < 0))
-            return -1;
-    }
-    if (dm.percentile && (kc_spec_parse_percent_bp(dm.percentile, KC_BP_ONE, &dopts.p_bp,
-                                                   err) < 0))
-        return kc_cli_opt_error(err, "--percentile");
     memset(&rep, 0, sizeof(rep));
     rows = kc_xcalloc(o->n_vms, sizeof(*rows));
     drows = kc_xcalloc(o->n_vms, sizeof(*drows));
@@ -188,12 +82,12 @@ int kc_fit_demand_run(const kc_cli *o, kc_catalog *cat, kc_error *err)
     rep.n_rows = o->n_vms;
     rep.version = KC_VERSION;
     if (kc_cli_build_policy(o, cat, &rep.policy, &profile, &rep.existing, err) < 0 ||
-        kc_demand_load(dm.file, &dopts, &h, err) < 0)
+        kc_demand_load(o->demand_file, &dopts, &h, err) < 0)
         goto out;
     rep.profile = profile;
     if (!h.facts) {
         kc_error_set(err, KC_ERR_INVALID, "'%s': no host facts were recorded for '%s'; cannot "
-                     "plan it", dm.file, h.hostname);
+                     "plan it", o->demand_file, h.hostname);
         goto out;
     }
     rep.facts = h.facts;
@@ -203,20 +97,28 @@ int kc_fit_demand_run(const kc_cli *o, kc_catalog *cat, kc_error *err)
     if (kc_demand_plan_init(&h, &rep.host, &rep.policy, &plan, err) < 0)
         goto out;
     for (size_t i = 0; i < o->n_vms; i++) {
-        const char *like = i < dm.n_vms && dm.like[i][0] ? dm.like[i] : NULL;
+        char spec[512], name[KC_NAME_MAX];
+        const char *like = NULL, *vm = o->vms[i];
 
-        if (kc_spec_parse_vm(o->vms[i], cat, &rows[i].shape, NULL, NULL, rows[i].label,
+        /* like=NAME is the demand model's, the rest a VM spec as for fit */
+        if (strstr(vm, "like=")) {
+            if (kc_fit_demand_split_like(vm, spec, sizeof(spec), name, sizeof(name), err) < 0)
+                goto out;
+            vm = spec;
+            like = name[0] ? name : NULL;
+        }
+        if (kc_spec_parse_vm(vm, cat, &rows[i].shape, NULL, NULL, rows[i].label,
                              sizeof(rows[i].label), err) < 0)
             goto out;
         if (like)
-            snprintf(rows[i].label, sizeof(rows[i].label), "%.80s,like=%s", o->vms[i], like);
+            snprintf(rows[i].label, sizeof(rows[i].label), "%.80s,like=%s", vm, like);
         if (kc_demand_plan_shape(&plan, &h, &rep.host, &rep.policy, &rows[i].shape, like,
                                  &drows[i], err) < 0)
             goto out;
         rows[i].fit = drows[i].alloc;
     }
     kc_demand_advise(&h, 2000, rep.policy.reserve_mib, &adv);
-    meta.file = dm.file;
+    meta.file = o->demand_file;
     meta.p_bp = dopts.p_bp;
     meta.advice = &adv;
     if (format == KC_FORMAT_JSON) {

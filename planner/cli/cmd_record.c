@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 /* cmd_record.c: kvmcap record: sample a host's load into a recording file (read-only). */
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,7 +9,6 @@
 #include "cli/cli.h"
 #include "cli/cmd_demand.h"
 #include "demand/record.h"
-#include "input/spec.h"
 
 static const char help_record[] =
     "Usage: kvmcap record [-c URI] [--interval S] [--duration D] --out FILE\n"
@@ -99,96 +97,25 @@ int kc_cmd_parse_span_ms(const char *opt, const char *text, uint64_t max_ms, uin
                               "24h, 7d)", opt, text);
 }
 
-enum { OPT_INTERVAL = 256, OPT_DURATION, OPT_OUT, OPT_TIMEOUT };
-
-static const struct option record_options[] = {
-    { "connect", required_argument, NULL, 'c' },
-    { "interval", required_argument, NULL, OPT_INTERVAL },
-    { "duration", required_argument, NULL, OPT_DURATION },
-    { "out", required_argument, NULL, OPT_OUT },
-    { "timeout", required_argument, NULL, OPT_TIMEOUT },
-    { "quiet", no_argument, NULL, 'q' },
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 },
-};
-
-int kc_cmd_record_main(int argc, char **argv)
+void kc_help_record(FILE *out)
 {
-    kc_record_opts o = { .interval_ms = 10000, .timeout_s = 10 };
-    kc_record_result res;
-    kc_error err = { 0 };
-    const char *interval = NULL, *duration = NULL, *timeout = NULL;
-    bool quiet = false;
-    struct sigaction sa;
-    uint64_t v;
-    int c;
+    fputs(help_record, out);
+}
 
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":c:qh", record_options, NULL)) != -1) {
-        switch (c) {
-        case 'c': o.uri = optarg; break;
-        case OPT_INTERVAL: interval = optarg; break;
-        case OPT_DURATION: duration = optarg; break;
-        case OPT_OUT: o.out = optarg; break;
-        case OPT_TIMEOUT: timeout = optarg; break;
-        case 'q': quiet = true; break;
-        case 'h':
-            fputs(help_record, stdout);
-            return kc_cli_finish_stdout();
-        case ':':
-            if (optopt && optopt < 256)
-                kc_cli_usage_error(&err, "option '-%c' needs a value", optopt);
-            else
-                kc_cli_usage_error(&err, "option '%s' needs a value", argv[optind - 1]);
-            return kc_cli_fail(&err);
-        default:
-            if (optopt && optopt < 256 && optopt > ' ' && optopt < 0x7f)
-                kc_cli_usage_error(&err, "unknown option '-%c'", optopt);
-            else
-                kc_cli_usage_error(&err, "unknown option '%s'", argv[optind - 1]);
-            return kc_cli_fail(&err);
-        }
-    }
-    if (optind < argc) {
-        kc_cli_usage_error(&err, "unexpected argument '%s'", argv[optind]);
-        return kc_cli_fail(&err);
-    }
-    if (!o.out) {
-        kc_cli_usage_error(&err, "record needs --out FILE");
-        return kc_cli_fail(&err);
-    }
-    /* at least 10 ms between samples, at most a day; a duration of at most 10 years */
-    if (interval) {
-        if (kc_cmd_parse_span_ms("--interval", interval, 86400000ull, &v, &err) < 0)
-            return kc_cli_fail(&err);
-        if (v < 10) {
-            kc_cli_usage_error(&err, "--interval: '%s' is below 0.01 s", interval);
-            return kc_cli_fail(&err);
-        }
-        o.interval_ms = (uint32_t)v;
-    }
-    if (duration &&
-        kc_cmd_parse_span_ms("--duration", duration, 3650ull * 86400000ull, &o.duration_ms,
-                             &err) < 0)
-        return kc_cli_fail(&err);
-    if (timeout) {
-        if (kc_spec_parse_uint(timeout, 3600, &v, &err) < 0 || v == 0) {
-            if (v == 0)
-                kc_error_set(&err, KC_ERR_USAGE, "'%s' must be at least 1", timeout);
-            kc_cli_opt_error(&err, "--timeout");
-            return kc_cli_fail(&err);
-        }
-        o.timeout_s = (unsigned)v;
-    }
-    o.progress = !quiet && isatty(STDERR_FILENO);
+int kc_cmd_record(const kc_cli *cli, kc_catalog *cat, kc_error *err)
+{
+    kc_record_opts o = { .uri = cli->uri, .out = cli->out, .interval_ms = cli->interval_ms,
+                         .duration_ms = cli->duration_ms, .timeout_s = cli->timeout_s };
+    kc_record_result res;
+    struct sigaction sa;
+
+    (void)cat;
+    o.progress = !cli->quiet && isatty(STDERR_FILENO);
     o.stop = &stop_flag;
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_signal;     /* no SA_RESTART: a signal wakes the sleep */
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
-    if (kc_record_run(&o, &res, &err) < 0)
-        return kc_cli_fail(&err);
-    return kc_cli_finish_stdout();
+    return kc_record_run(&o, &res, err);
 }

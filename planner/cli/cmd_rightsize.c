@@ -5,7 +5,7 @@
  * (stats.h). */
 #include "cli/cmd_demand.h"
 
-const char kc_help_rightsize[] =
+static const char help_rightsize[] =
     "Usage: kvmcap rightsize FILE [--since T] [--until T] [--percentile P] [--hostname H]\n"
     "                             [--target PCT] [--headroom PCT] [--mem-floor SIZE]\n"
     "                             [--idle-cpu CORES] [--undersized PCT] [--steal PCT]\n"
@@ -33,7 +33,13 @@ const char kc_help_rightsize[] =
     "\n"
     "Exit status: 0 ok, 2 usage, 3 FILE is not a kvmcap recording or is damaged, 4 I/O.\n";
 
-int kc_cmd_rightsize_main(int argc, char **argv)
+void kc_help_rightsize(FILE *out)
 {
-    return kc_cmd_demand_run(argc, argv, true);
+    fputs(help_rightsize, out);
+}
+
+int kc_cmd_rightsize(const kc_cli *cli, kc_catalog *cat, kc_error *err)
+{
+    (void)cat;
+    return kc_cmd_demand_run(cli, true, err);
 }

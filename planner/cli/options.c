@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cmd_demand.h"
 #include "cli/options.h"
 #include "facts/facts.h"
 #include "fleet/fleet.h"
@@ -14,7 +15,8 @@
 
 static const char *const command_words[] = {
     [KC_CMD_FIT] = "fit", [KC_CMD_FACTS] = "facts", [KC_CMD_SIZE] = "size",
-    [KC_CMD_FLEET] = "fleet", [KC_CMD_SWEEP] = "sweep",
+    [KC_CMD_FLEET] = "fleet", [KC_CMD_SWEEP] = "sweep", [KC_CMD_RECORD] = "record",
+    [KC_CMD_DEMAND] = "demand", [KC_CMD_RIGHTSIZE] = "rightsize",
 };
 _Static_assert(sizeof(command_words) / sizeof(command_words[0]) == KC_CMD_LAST,
                "one name per command");
@@ -43,9 +45,14 @@ static int check_vm(kc_cli *o, const kc_catalog *cat, const char *v, kc_error *e
     kc_shape shape;
     uint64_t count = 0;
     bool has_count = false;
-    char label[160];
+    char label[160], rest[512], like[KC_NAME_MAX];
 
-    (void)o;
+    /* with --demand a spec may name a recorded VM (like=NAME) */
+    if (o->demand_file && strstr(v, "like=")) {
+        if (kc_fit_demand_split_like(v, rest, sizeof(rest), like, sizeof(like), err) < 0)
+            return -1;
+        v = rest;
+    }
     return kc_spec_parse_vm(v, cat, &shape, &count, &has_count, label, sizeof(label), err);
 }
 
@@ -102,6 +109,109 @@ static int check_sort(kc_cli *o, const kc_catalog *cat, const char *v, kc_error 
     return 0;
 }
 
+/* at least 10 ms between samples, at most a day */
+static int check_interval(kc_cli *o, const kc_catalog *cat, const char *v, kc_error *err)
+{
+    uint64_t ms;
+
+    (void)cat;
+    if (kc_cmd_parse_span_ms("--interval", v, 86400000ull, &ms, err) < 0)
+        return -1;
+    if (ms < 10)
+        return kc_cli_usage_error(err, "--interval: '%s' is below 0.01 s", v);
+    o->interval_ms = (uint32_t)ms;
+    return 0;
+}
+
+/* at most 10 years */
+static int check_duration(kc_cli *o, const kc_catalog *cat, const char *v, kc_error *err)
+{
+    (void)cat;
+    return kc_cmd_parse_span_ms("--duration", v, 3650ull * 86400000ull, &o->duration_ms, err);
+}
+
+static int check_since(kc_cli *o, const kc_catalog *cat, const char *v, kc_error *err)
+{
+    (void)cat;
+    return kc_cmd_parse_time_ns("--since", v, &o->since_ns, err);
+}
+
+static int check_until(kc_cli *o, const kc_catalog *cat, const char *v, kc_error *err)
+{
+    (void)cat;
+    return kc_cmd_parse_time_ns("--until", v, &o->until_ns, err);
+}
+
+/* A percentage in bp, at most @max, into *@out; a usage error naming @opt. */
+static int check_pct(const char *opt, const char *v, uint32_t max, uint32_t *out,
+                     kc_error *err)
+{
+    if (kc_spec_parse_percent_bp(v, max, out, err) < 0)
+        return kc_cli_opt_error(err, opt);
+    return 0;
+}
+
+static int check_percentile(kc_cli *o, const kc_catalog *cat, const char *v, kc_error *err)
+{
+    (void)cat;
+    return check_pct("--percentile", v, KC_BP_ONE, &o->p_bp, err);
+}
+
+static int check_margin(kc_cli *o, const kc_catalog *cat, const char *v, kc_error *err)
+{
+    (void)cat;
+    return check_pct("--margin", v, 9900, &o->margin_bp, err);
+}
+
+static int check_target(kc_cli *o, const kc_catalog *cat, const char *v, kc_error *err)
+{
+    (void)cat;
+    if (check_pct("--target", v, KC_BP_ONE, &o->rs.target_bp, err) < 0)
+        return -1;
+    if (!o->rs.target_bp)
+        return kc_cli_usage_error(err, "--target: '%s' must be above 0", v);
+    return 0;
+}
+
+static int check_headroom(kc_cli *o, const kc_catalog *cat, const char *v, kc_error *err)
+{
+    (void)cat;
+    return check_pct("--headroom", v, 1000000, &o->rs.headroom_bp, err);
+}
+
+static int check_mem_floor(kc_cli *o, const kc_catalog *cat, const char *v, kc_error *err)
+{
+    (void)cat;
+    if (kc_spec_parse_size_mib(v, true, true, &o->rs.mem_floor_mib, err) < 0)
+        return kc_cli_opt_error(err, "--mem-floor");
+    return 0;
+}
+
+static int check_idle_cpu(kc_cli *o, const kc_catalog *cat, const char *v, kc_error *err)
+{
+    uint64_t bp;
+
+    (void)cat;
+    /* cores with up to 4 decimals, in bp of a core (ratio parser: thousandths) */
+    if (kc_spec_parse_ratio_milli(v, &o->rs.idle_cpu_bp, err) < 0)
+        return kc_cli_opt_error(err, "--idle-cpu");
+    bp = (uint64_t)o->rs.idle_cpu_bp * 10;
+    o->rs.idle_cpu_bp = bp > UINT32_MAX ? UINT32_MAX : (uint32_t)bp;
+    return 0;
+}
+
+static int check_undersized(kc_cli *o, const kc_catalog *cat, const char *v, kc_error *err)
+{
+    (void)cat;
+    return check_pct("--undersized", v, KC_BP_ONE, &o->rs.undersized_bp, err);
+}
+
+static int check_steal(kc_cli *o, const kc_catalog *cat, const char *v, kc_error *err)
+{
+    (void)cat;
+    return check_pct("--steal", v, KC_BP_ONE, &o->rs.steal_bp, err);
+}
+
 /* ---- the table ---- */
 
 #define FIT KC_CMD_BIT(KC_CMD_FIT)
@@ -109,7 +219,12 @@ static int check_sort(kc_cli *o, const kc_catalog *cat, const char *v, kc_error 
 #define SIZE KC_CMD_BIT(KC_CMD_SIZE)
 #define FLEET KC_CMD_BIT(KC_CMD_FLEET)
 #define SWEEP KC_CMD_BIT(KC_CMD_SWEEP)
-#define ALL (FIT | FACTS | SIZE | FLEET | SWEEP)
+#define RECORD KC_CMD_BIT(KC_CMD_RECORD)
+#define DEMAND KC_CMD_BIT(KC_CMD_DEMAND)
+#define RIGHTSIZE KC_CMD_BIT(KC_CMD_RIGHTSIZE)
+#define RECORDED (DEMAND | RIGHTSIZE)            /* the commands that read a recording */
+#define PLANNER (FIT | FACTS | SIZE | FLEET | SWEEP)    /* the commands of a host's facts */
+#define ALL (PLANNER | RECORD | RECORDED)
 #define POLICY (FIT | SIZE | FLEET | SWEEP)      /* the commands that plan */
 
 #define AT(f) offsetof(kc_cli, f)
@@ -125,7 +240,7 @@ static int check_sort(kc_cli *o, const kc_catalog *cat, const char *v, kc_error 
 const kc_option kc_options[] = {
     /* the host */
     { "connect", .short_name = 'c', LIST(AT(uri), uris, n_uris, "URI"),
-      .commands = FIT | FACTS | FLEET | SWEEP, .conf = -1, .other = "hosts",
+      .commands = FIT | FACTS | FLEET | SWEEP | RECORD, .conf = -1, .other = "hosts",
       .group = KC_GROUP_HOST,
       .help = "a libvirt URI, read-only (honours LIBVIRT_DEFAULT_URI)" },
     { "host", LIST(AT(host_spec), hosts, n_hosts, "SPEC"),
@@ -136,7 +251,7 @@ const kc_option kc_options[] = {
     { "facts", VALUE(facts_file, "FILE"), .commands = FIT | FACTS | SWEEP, .conf = -1,
       .other = "from-facts", .group = KC_GROUP_HOST,
       .help = "a facts file written by 'kvmcap facts --json'" },
-    { "timeout", VALUE(timeout, "S"), .commands = FIT | FACTS | FLEET | SWEEP,
+    { "timeout", VALUE(timeout, "S"), .commands = FIT | FACTS | FLEET | SWEEP | RECORD,
       CONF(KC_CONF_TIMEOUT), .check = check_timeout, .group = KC_GROUP_HOST,
       .help = "deadline for libvirt, connecting included (default 10)" },
     { "set", VALUE(set, "KEYS"), .commands = FIT | FACTS | SWEEP, .conf = -1,
@@ -181,13 +296,13 @@ const kc_option kc_options[] = {
       .group = KC_GROUP_POLICY,
       .help = "existing VMs that count: running (default), all, none" },
     /* output and configuration */
-    { "format", VALUE(format, "F"), .commands = ALL, .conf = -1, .group = KC_GROUP_OUTPUT,
+    { "format", VALUE(format, "F"), .commands = PLANNER | RECORDED, .conf = -1, .group = KC_GROUP_OUTPUT,
       .help = "table (default), json, csv or prometheus" },
-    { "json", FLAG(json), .commands = ALL, .conf = -1, .group = KC_GROUP_OUTPUT,
+    { "json", FLAG(json), .commands = PLANNER | RECORDED, .conf = -1, .group = KC_GROUP_OUTPUT,
       .help = "the versioned JSON report (--format json)" },
     { "check", VALUE(check, "N"), .commands = FIT, .conf = -1, .check = check_check,
       .group = KC_GROUP_OUTPUT, .help = "exit 1 if fewer than N VMs of any shape fit" },
-    { "config", VALUE(config, "FILE"), .commands = ALL, .conf = -1, .group = KC_GROUP_OUTPUT,
+    { "config", VALUE(config, "FILE"), .commands = PLANNER, .conf = -1, .group = KC_GROUP_OUTPUT,
       .help = "the policy file to read instead of /etc/kvmcap/kvmcap.conf\n"
               "and ~/.config/kvmcap/kvmcap.conf (options win over both)" },
     /* kvmcap size */
@@ -215,7 +330,7 @@ const kc_option kc_options[] = {
       .group = KC_GROUP_OUTPUT, .help = "name (default), free (most room first), bottleneck" },
     { "strict", FLAG(strict), .commands = FLEET, .conf = -1, .group = KC_GROUP_HOST,
       .help = "exit 4 when any host fails (default: report it, exit 0)" },
-    { "quiet", .short_name = 'q', FLAG(quiet), .commands = FLEET, .conf = -1,
+    { "quiet", .short_name = 'q', FLAG(quiet), .commands = FLEET | RECORD, .conf = -1,
       .group = KC_GROUP_OUTPUT,
       .help = "no progress on stderr (shown only on a terminal)" },
     /* kvmcap sweep: ranges the command checks before it contacts the host */
@@ -223,6 +338,51 @@ const kc_option kc_options[] = {
       .group = KC_GROUP_HOST, .help = "the host's memory, e.g. 8g:64g:8g" },
     { "nic-speed", VALUE(nic_speed, "BW:BW:BW"), .commands = SWEEP, .conf = -1,
       .group = KC_GROUP_HOST, .help = "the host's uplink (one NIC), e.g. 1g:25g:1g" },
+    /* kvmcap record */
+    { "interval", VALUE(interval, "S"), .commands = RECORD, .conf = -1,
+      .check = check_interval, .group = KC_GROUP_HOST,
+      .help = "seconds between samples (default 10; decimals allowed)" },
+    { "duration", VALUE(duration, "D"), .commands = RECORD, .conf = -1,
+      .check = check_duration, .group = KC_GROUP_HOST,
+      .help = "how long to record: 90s, 30m, 24h, 7d (default: until stopped)" },
+    { "out", VALUE(out, "FILE"), .commands = RECORD, .conf = -1, .group = KC_GROUP_OUTPUT,
+      .help = "the recording (required)" },
+    /* kvmcap fit --demand FILE, kvmcap demand and kvmcap rightsize */
+    { "demand", VALUE(demand_file, "FILE"), .commands = FIT, .conf = -1,
+      .group = KC_GROUP_DEMAND,
+      .help = "plan the host of a recording ('kvmcap record') under the\n"
+              "allocation and the demand model; --vm SPEC,like=NAME\n"
+              "takes the observed use of the recorded VM NAME" },
+    { "since", VALUE(since, "T"), .commands = FIT | RECORDED, .conf = -1,
+      .check = check_since, .group = KC_GROUP_DEMAND,
+      .help = "the window's start: 2026-12-03T08:00:00Z (UTC) or @EPOCH" },
+    { "until", VALUE(until, "T"), .commands = FIT | RECORDED, .conf = -1,
+      .check = check_until, .group = KC_GROUP_DEMAND,
+      .help = "the window's end (default: the whole recording)" },
+    { "percentile", VALUE(percentile, "P"), .commands = FIT | RECORDED, .conf = -1,
+      .check = check_percentile, .group = KC_GROUP_DEMAND,
+      .help = "the demand planned for (default 95)" },
+    { "hostname", VALUE(hostname, "H"), .commands = FIT | RECORDED, .conf = -1,
+      .group = KC_GROUP_DEMAND,
+      .help = "which host of a recording that holds several" },
+    { "margin", VALUE(margin, "PCT"), .commands = DEMAND, .conf = -1, .check = check_margin,
+      .group = KC_GROUP_POLICY, .help = "spare capacity kept by the advice (default 20)" },
+    { "target", VALUE(target, "PCT"), .commands = RIGHTSIZE, .conf = -1,
+      .check = check_target, .group = KC_GROUP_POLICY,
+      .help = "CPU utilisation to size for (default 80)" },
+    { "headroom", VALUE(headroom, "PCT"), .commands = RIGHTSIZE, .conf = -1,
+      .check = check_headroom, .group = KC_GROUP_POLICY, .help = "memory headroom (default 20)" },
+    { "mem-floor", VALUE(mem_floor, "SIZE"), .commands = RIGHTSIZE, .conf = -1,
+      .check = check_mem_floor, .group = KC_GROUP_POLICY,
+      .help = "smallest memory recommended (default 256m)" },
+    { "idle-cpu", VALUE(idle_cpu, "CORES"), .commands = RIGHTSIZE, .conf = -1,
+      .check = check_idle_cpu, .group = KC_GROUP_POLICY,
+      .help = "idle below this CPU demand (default 0.05)" },
+    { "undersized", VALUE(undersized, "PCT"), .commands = RIGHTSIZE, .conf = -1,
+      .check = check_undersized, .group = KC_GROUP_POLICY,
+      .help = "undersized at this share of its vCPUs (default 90)" },
+    { "steal", VALUE(steal, "PCT"), .commands = RIGHTSIZE, .conf = -1, .check = check_steal,
+      .group = KC_GROUP_POLICY, .help = "undersized above this steal share (default 10)" },
     /* everywhere */
     { "help", .short_name = 'h', .kind = KC_OPT_HELP, .commands = ALL, .conf = -1,
       .group = KC_GROUP_OUTPUT,
@@ -240,6 +400,7 @@ static const char *const group_headings[] = {
     [KC_GROUP_VMS] = "VMs:",
     [KC_GROUP_POLICY] = "Policy (the same on fit, size and fleet):",
     [KC_GROUP_OUTPUT] = "Output and configuration:",
+    [KC_GROUP_DEMAND] = "Demand (a recorded host, see 'kvmcap demand --help'):",
 };
 _Static_assert(sizeof(group_headings) / sizeof(group_headings[0]) == KC_GROUP_LAST,
                "one heading per section");
@@ -417,6 +578,9 @@ int kc_cli_parse(int argc, char **argv, int first, void (*help)(FILE *out), kc_c
         if (store(opt, spelled, o, optarg, err) < 0)
             return -1;
     }
+    /* demand and rightsize read one recording; kc_cli_check() says when it is missing */
+    if ((cmd == KC_CMD_DEMAND || cmd == KC_CMD_RIGHTSIZE) && optind < argc)
+        o->recording = argv[optind++];
     if (optind < argc)
         return kc_cli_usage_error(err, "unexpected argument '%s'", argv[optind]);
     return 0;

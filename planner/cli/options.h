@@ -25,12 +25,15 @@ typedef enum kc_cmd_id {
     KC_CMD_SIZE,
     KC_CMD_FLEET,
     KC_CMD_SWEEP,
+    KC_CMD_RECORD,
+    KC_CMD_DEMAND,
+    KC_CMD_RIGHTSIZE,
     KC_CMD_LAST                 /* sentinel: keep last */
 } kc_cmd_id;
 
 #define KC_CMD_BIT(c) (1u << (c))
 
-/* Their names: "fit", "facts", "size", "fleet", "sweep". */
+/* Their names: "fit", "facts", "size", "fleet", "sweep", "record", "demand", "rightsize". */
 extern const kc_names kc_cli_commands;
 
 typedef enum kc_opt_kind {
@@ -51,6 +54,7 @@ typedef enum kc_opt_group {
     KC_GROUP_VMS,
     KC_GROUP_POLICY,
     KC_GROUP_OUTPUT,
+    KC_GROUP_DEMAND,            /* fit --demand FILE */
     KC_GROUP_LAST
 } kc_opt_group;
 
@@ -87,7 +91,8 @@ void kc_cli_print_options(FILE *out, kc_cmd_id cmd);
 /* Parse argv[first..] into @cli, whose ->command names the command. Prints help() on --help
  * and the version on --version. An option the command does not take is a usage error
  * ("--timeout is for fit, facts, fleet and sweep"). Returns 0 to go on, 1 when help or
- * version was printed, -1 with @err (KC_ERR_USAGE). */
+ * version was printed, -1 with @err (KC_ERR_USAGE). demand and rightsize take one argument,
+ * the recording (->recording). */
 int kc_cli_parse(int argc, char **argv, int first, void (*help)(FILE *out), kc_cli *cli,
                  kc_error *err);
 

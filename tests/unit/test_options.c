@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli/cmd.h"
+#include "cli/cmd_demand.h"
 #include "cli/options.h"
 #include "input/config.h"
 #include "util/names.h"
@@ -219,7 +220,8 @@ Test(options, help_names_only_table_options_and_each_where_it_is_taken)
     void (*const helps[KC_CMD_LAST])(FILE *) = {
         [KC_CMD_FIT] = kc_help_fit, [KC_CMD_FACTS] = kc_help_facts,
         [KC_CMD_SIZE] = kc_help_size, [KC_CMD_FLEET] = kc_help_fleet,
-        [KC_CMD_SWEEP] = kc_help_sweep,
+        [KC_CMD_SWEEP] = kc_help_sweep, [KC_CMD_RECORD] = kc_help_record,
+        [KC_CMD_DEMAND] = kc_help_demand, [KC_CMD_RIGHTSIZE] = kc_help_rightsize,
     };
     char *lists[KC_CMD_LAST];
 
@@ -334,10 +336,14 @@ static const struct {
     { "max-util", "0" }, { "numa", "tight" }, { "net-mode", "wifi" }, { "existing", "some" },
     { "format", "yaml" }, { "check", "many" }, { "ha", "-1" }, { "growth", "abc" },
     { "parallel", "0" }, { "sort", "cheap" }, { "host-mem", "8g" }, { "nic-speed", "10g" },
+    { "interval", "0.001" }, { "duration", "3x" }, { "since", "yesterday" },
+    { "until", "2026-13-01T00:00:00Z" }, { "percentile", "101" }, { "margin", "99.5" },
+    { "target", "0" }, { "headroom", "abc" }, { "mem-floor", "1q" }, { "idle-cpu", "x" },
+    { "undersized", "-1" }, { "steal", "abc" },
 };
 static const char *const not_checked[] = {
     "connect", "host", "facts", "config", "workload", "catalog", "from-facts", "hosts",
-    "save-facts",
+    "save-facts", "out", "demand", "hostname",
 };
 
 Test(options, every_option_value_is_checked_before_any_host_is_contacted)
@@ -368,11 +374,23 @@ Test(options, every_option_value_is_checked_before_any_host_is_contacted)
 
             if (!(o->commands & KC_CMD_BIT(c)))
                 continue;
-            if (c != KC_CMD_SIZE) {
+            if (c == KC_CMD_DEMAND || c == KC_CMD_RIGHTSIZE) {
+                /* a recording that is not there: exit 4 once it is opened */
+                args[n++] = "/nonexistent/recording.db";
+            } else if (c == KC_CMD_RECORD) {
+                args[n++] = "-c";
+                args[n++] = "test:///nonexistent";
+                args[n++] = "--out";
+                args[n++] = "/nonexistent/recording.db";
+            } else if (c == KC_CMD_FIT && o->group == KC_GROUP_DEMAND) {
+                args[n++] = "--demand";
+                args[n++] = "/nonexistent/recording.db";
+            } else if (c != KC_CMD_SIZE) {
                 args[n++] = "-c";
                 args[n++] = "test:///nonexistent";
             }
-            if (c != KC_CMD_FACTS && strcmp(o->name, "vm") != 0) {
+            if (c != KC_CMD_FACTS && c != KC_CMD_RECORD && c != KC_CMD_DEMAND &&
+                c != KC_CMD_RIGHTSIZE && strcmp(o->name, "vm") != 0) {
                 args[n++] = "--vm";
                 args[n++] = c == KC_CMD_SIZE ? "1c1g:1" : "1c1g";
             }
