@@ -247,11 +247,18 @@ samples=$(json "$TMP/demand.json" "d['demand']['samples']")
 # slowly): at least a third of them
 check "samples at most one per second ($samples)" test "$samples" -ge $((SECONDS_REC / 3)) -a "$samples" -le $((SECONDS_REC + 1))
 ref() { json "$TMP/proc.json" "d['$1']['$2']"; }
+# A sample's counters are read at some moment during the stats call, stamped with its middle:
+# an interval's rate can be off by up to (took[k-1] + took[k]) / 2 of the interval for each
+# busy core. Means cancel that out (checked to 0.05 core); one interval's rate, and so a
+# percentile, may not: its tolerance adds the 95th-percentile call over the 1 s interval.
+took_s=$(sqlite3 "$TMP/rec.db" 'SELECT took_ns / 1e9 FROM samples ORDER BY took_ns
+    LIMIT 1 OFFSET (SELECT count(*) * 95 / 100 FROM samples)' 2>/dev/null || echo 0)
+p95_tol=$(python3 -c "import sys; print(round(0.15 + float(sys.argv[1] or 0), 3))" "$took_s")
 for d in spin halt wide; do
     near "$d: mean CPU = /proc's at the same samples" \
         "$(vm "$TMP/demand.json" "$d" "['cpu_cores_mean']")" "$(ref "$d" cpu_mean)" 0.05
-    near "$d: CPU p95 within 0.15 core of /proc's" \
-        "$(vm "$TMP/demand.json" "$d" "['cpu_cores_p95']")" "$(ref "$d" cpu_p95)" 0.15
+    near "$d: CPU p95 within 0.15 core + the p95 sample call ($took_s s) of /proc's" \
+        "$(vm "$TMP/demand.json" "$d" "['cpu_cores_p95']")" "$(ref "$d" cpu_p95)" "$p95_tol"
     near "$d: steal p95 within 0.15 core of the vCPU threads' run delay" \
         "$(vm "$TMP/demand.json" "$d" "['steal_cores_p95']")" "$(ref "$d" steal_p95)" 0.15
 done
