@@ -41,6 +41,17 @@ void kc_host_init(kc_host *host)
     memset(host, 0, sizeof(*host));
 }
 
+uint64_t kc_host_nic_kbps(const kc_host *host, kc_nic_role role)
+{
+    uint64_t sum = 0;
+
+    for (size_t i = 0; i < host->n_nics && i < KC_NIC_MAX; i++)
+        if (host->nics[i].role == role &&
+            __builtin_add_overflow(sum, host->nics[i].speed_kbps, &sum))
+            return UINT64_MAX;
+    return sum;
+}
+
 /* Bounds that keep every product in the core inside 128 bits and every result inside 64. */
 #define KC_PCT_MAX_BP 1000000u        /* 10000 % */
 #define KC_RATIO_MAX_MILLI 1000000u   /* 1000 vCPU per CPU */
@@ -55,6 +66,9 @@ int kc_host_validate(const kc_host *host, kc_error *err)
     if (host->n_nics > KC_NIC_MAX)
         return kc_error_set(err, KC_ERR_INVALID, "host has %zu NICs (at most %d)",
                             host->n_nics, KC_NIC_MAX);
+    for (size_t i = 0; i < host->n_nics; i++)
+        if ((unsigned)host->nics[i].role >= KC_NIC_LAST)
+            return kc_error_set(err, KC_ERR_INVALID, "NIC %zu has an unknown role", i);
     if (host->n_storage > KC_STORAGE_MAX)
         return kc_error_set(err, KC_ERR_INVALID, "host has %zu storage groups (at most %d)",
                             host->n_storage, KC_STORAGE_MAX);

@@ -72,8 +72,18 @@ typedef struct kc_numa_node {
     uint64_t hugepages_mib;   /* the node's part of the hugepage pool */
 } kc_numa_node;
 
+/* What a NIC carries (README "Model"): only KC_NIC_VM ports are the VMs' uplink; KC_NIC_STORAGE
+ * ports carry network storage (iSCSI); KC_NIC_MGMT ports carry neither. */
+typedef enum kc_nic_role {
+    KC_NIC_VM,                /* default */
+    KC_NIC_MGMT,
+    KC_NIC_STORAGE,
+    KC_NIC_LAST
+} kc_nic_role;
+
 typedef struct kc_nic {
     uint64_t speed_kbps;      /* link speed; 0 = unknown */
+    kc_nic_role role;
 } kc_nic;
 
 typedef enum kc_storage_kind {
@@ -168,6 +178,9 @@ typedef struct kc_policy {
 /* Fill @policy with the defaults of doc/model.md 4.1 (512 MiB reserve, ratio 4.0, 100 % util,
  * bridge networking; NAT efficiency 100 % until the planner sets the catalog's figure). */
 void kc_policy_init(kc_policy *policy);
+
+/* The summed link speed of @host's NICs of @role, saturating at UINT64_MAX. */
+uint64_t kc_host_nic_kbps(const kc_host *host, kc_nic_role role);
 
 /* Zero @host. A host with no NUMA, NIC or storage entries is valid. */
 void kc_host_init(kc_host *host);

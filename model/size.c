@@ -213,8 +213,10 @@ static void node_view(const kc_host *h, const kc_policy *p, kc_host *n, kc_polic
     n->hugepages_mib = hp;
     n->hugepage_kib = h->hugepage_kib;
     n->n_nics = h->n_nics;
-    for (size_t i = 0; i < h->n_nics; i++)
+    for (size_t i = 0; i < h->n_nics; i++) {
         n->nics[i].speed_kbps = h->nics[i].speed_kbps / k;
+        n->nics[i].role = h->nics[i].role;
+    }
     n->n_storage = h->n_storage;
     for (size_t i = 0; i < h->n_storage; i++) {
         kc_storage *st = &n->storage[i];
