@@ -17,31 +17,99 @@
 void kc_pack_sol_clear(kc_pack_sol *s)
 {
     free(s->reps);
-    free(s->counts);
+    free(s->start);
+    free(s->uses);
     memset(s, 0, sizeof(*s));
 }
 
-int kc_pack_sol_push(kc_pack_sol *s, size_t ni, uint64_t reps, const uint64_t *p, kc_error *err)
+/* Room for one more pattern of @n uses. */
+static int sol_reserve(kc_pack_sol *s, size_t n, kc_error *err)
 {
-    if (s->n_pat == s->cap_pat) {
-        size_t n = s->cap_pat ? 2 * s->cap_pat : 8;
-        uint64_t *r = realloc(s->reps, n * sizeof(*r));
+    if (s->n_pat + 1 >= s->cap_pat) {
+        size_t c = s->cap_pat ? 2 * s->cap_pat : 8;
+        uint64_t *r = realloc(s->reps, c * sizeof(*r));
+        size_t *st;
 
         if (!r)
             return kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
         s->reps = r;
-        r = realloc(s->counts, n * ni * sizeof(*r) + 1);
-        if (!r)
+        st = realloc(s->start, c * sizeof(*st));
+        if (!st)
             return kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
-        s->counts = r;
-        s->cap_pat = n;
+        if (!s->start)
+            st[0] = 0;
+        s->start = st;
+        s->cap_pat = c;
     }
-    s->reps[s->n_pat] = reps;
-    if (ni)
-        memcpy(s->counts + s->n_pat * ni, p, ni * sizeof(*p));
-    s->n_pat++;
-    s->hosts += reps;
+    if (n > s->cap_uses - s->n_uses) {
+        size_t c = s->cap_uses ? 2 * s->cap_uses : 64;
+        kc_pack_use *u;
+
+        while (c - s->n_uses < n)
+            c *= 2;
+        u = realloc(s->uses, c * sizeof(*u));
+        if (!u)
+            return kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
+        s->uses = u;
+        s->cap_uses = c;
+    }
     return 0;
+}
+
+static void sol_close(kc_pack_sol *s, uint64_t reps)
+{
+    s->reps[s->n_pat] = reps;
+    s->start[++s->n_pat] = s->n_uses;
+    s->hosts += reps;
+}
+
+int kc_pack_sol_push(kc_pack_sol *s, size_t ni, uint64_t reps, const uint64_t *p, kc_error *err)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < ni; i++)
+        n += p[i] != 0;
+    if (sol_reserve(s, n, err) < 0)
+        return -1;
+    for (size_t i = 0; i < ni; i++)
+        if (p[i])
+            s->uses[s->n_uses++] = (kc_pack_use){ i, p[i] };
+    sol_close(s, reps);
+    return 0;
+}
+
+int kc_pack_sol_push_uses(kc_pack_sol *s, uint64_t reps, const kc_pack_use *u, size_t n,
+                          kc_error *err)
+{
+    if (sol_reserve(s, n, err) < 0)
+        return -1;
+    if (n)
+        memcpy(s->uses + s->n_uses, u, n * sizeof(*u));
+    s->n_uses += n;
+    sol_close(s, reps);
+    return 0;
+}
+
+int kc_pack_sol_push_merge(kc_pack_sol *s, size_t ni, uint64_t reps, const uint64_t *p,
+                           kc_error *err)
+{
+    if (s->n_pat > 0) {
+        size_t a = s->start[s->n_pat - 1], b = s->start[s->n_pat], j = a;
+        bool same = true;
+
+        for (size_t i = 0; same && i < ni; i++) {
+            if (p[i] == 0)
+                continue;
+            same = j < b && s->uses[j].item == i && s->uses[j].count == p[i];
+            j++;
+        }
+        if (same && j == b) {
+            s->reps[s->n_pat - 1] += reps;
+            s->hosts += reps;
+            return 0;
+        }
+    }
+    return kc_pack_sol_push(s, ni, reps, p, err);
 }
 
 /* ---- public API ---- */
@@ -104,18 +172,15 @@ int kc_pack_lower_bound(const uint64_t *cap, size_t n_dims, const kc_pack_item *
 static kc_pack *pack_from_sol(const kc_pack_inst *in, const kc_pack_sol *s, kc_error *err)
 {
     kc_pack *p = calloc(1, sizeof(*p));
-    uint64_t *counts;
 
     if (!p)
         goto oom;
     p->patterns = calloc(s->n_pat + 1, sizeof(*p->patterns));
-    counts = calloc(s->n_pat * in->ni + 1, sizeof(*counts));
-    if (!p->patterns || !counts) {
-        free(counts);
+    p->use_pool = calloc(s->n_uses + 1, sizeof(*p->use_pool));
+    if (!p->patterns || !p->use_pool)
         goto oom;
-    }
-    if (s->n_pat > 0 && in->ni > 0)
-        memcpy(counts, s->counts, s->n_pat * in->ni * sizeof(*counts));
+    if (s->n_uses > 0)
+        memcpy(p->use_pool, s->uses, s->n_uses * sizeof(*p->use_pool));
     p->n_items = in->ni;
     p->n_dims = in->nd;
     p->hosts = s->hosts;
@@ -123,11 +188,9 @@ static kc_pack *pack_from_sol(const kc_pack_inst *in, const kc_pack_sol *s, kc_e
     p->n_patterns = s->n_pat;
     for (size_t k = 0; k < s->n_pat; k++) {
         p->patterns[k].hosts = s->reps[k];
-        p->patterns[k].counts = counts + k * in->ni;
+        p->patterns[k].uses = p->use_pool + s->start[k];
+        p->patterns[k].n_uses = s->start[k + 1] - s->start[k];
     }
-    /* The first pattern's counts own the block (see kc_pack_free). */
-    if (s->n_pat == 0)
-        free(counts);
     return p;
  oom:
     kc_pack_free(p);
@@ -238,48 +301,77 @@ void kc_pack_free(kc_pack *pack)
 {
     if (!pack)
         return;
-    if (pack->patterns && pack->n_patterns > 0)
-        free(pack->patterns[0].counts);
+    free(pack->use_pool);
     free(pack->patterns);
     free(pack);
+}
+
+uint64_t kc_pack_pattern_count(const kc_pack_pattern *pat, size_t item)
+{
+    size_t lo = 0, hi = pat->n_uses;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (pat->uses[mid].item < item)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < pat->n_uses && pat->uses[lo].item == item ? pat->uses[lo].count : 0;
 }
 
 int kc_pack_verify(const kc_pack *pack, const uint64_t *cap, size_t n_dims,
                    const kc_pack_item *items, size_t n_items, kc_error *err)
 {
-    kc_u128 hosts = 0;
+    kc_u128 hosts = 0, *placed;
+    int ret = -1;
 
     if (pack->n_items != n_items || pack->n_dims != n_dims)
         return kc_error_set(err, KC_ERR_INTERNAL, "packing is for another instance");
+    placed = calloc(n_items + 1, sizeof(*placed));
+    if (!placed)
+        return kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
     for (size_t k = 0; k < pack->n_patterns; k++) {
         const kc_pack_pattern *pt = &pack->patterns[k];
+        kc_u128 sum[KC_PACK_DIM_MAX] = { 0 };
 
-        if (pt->hosts == 0)
-            return kc_error_set(err, KC_ERR_INTERNAL, "pattern %zu is used on no host", k);
-        hosts += pt->hosts;
-        for (size_t d = 0; d < n_dims; d++) {
-            kc_u128 sum = 0;
-
-            for (size_t i = 0; i < n_items; i++)
-                sum += (kc_u128)pt->counts[i] * items[i].demand[d];
-            if (sum > cap[d])
-                return kc_error_set(err, KC_ERR_INTERNAL,
-                                    "pattern %zu exceeds dimension %zu", k, d);
+        if (pt->hosts == 0) {
+            kc_error_set(err, KC_ERR_INTERNAL, "pattern %zu is used on no host", k);
+            goto out;
         }
-    }
-    if (hosts != pack->hosts)
-        return kc_error_set(err, KC_ERR_INTERNAL, "patterns do not add up to the host count");
-    for (size_t i = 0; i < n_items; i++) {
-        kc_u128 placed = 0;
+        hosts += pt->hosts;
+        for (size_t j = 0; j < pt->n_uses; j++) {
+            const kc_pack_use *u = &pt->uses[j];
 
-        for (size_t k = 0; k < pack->n_patterns; k++)
-            placed += (kc_u128)pack->patterns[k].hosts * pack->patterns[k].counts[i];
-        if (placed != items[i].count)
-            return kc_error_set(err, KC_ERR_INTERNAL, "item %zu is placed %llu times, not %llu",
-                                i, (unsigned long long)placed,
-                                (unsigned long long)items[i].count);
+            if (u->item >= n_items || u->count == 0 || (j > 0 && u->item <= pt->uses[j - 1].item)) {
+                kc_error_set(err, KC_ERR_INTERNAL, "pattern %zu lists its items wrongly", k);
+                goto out;
+            }
+            placed[u->item] += (kc_u128)pt->hosts * u->count;
+            for (size_t d = 0; d < n_dims; d++)
+                sum[d] += (kc_u128)u->count * items[u->item].demand[d];
+        }
+        for (size_t d = 0; d < n_dims; d++)
+            if (sum[d] > cap[d]) {
+                kc_error_set(err, KC_ERR_INTERNAL, "pattern %zu exceeds dimension %zu", k, d);
+                goto out;
+            }
     }
-    return 0;
+    if (hosts != pack->hosts) {
+        kc_error_set(err, KC_ERR_INTERNAL, "patterns do not add up to the host count");
+        goto out;
+    }
+    for (size_t i = 0; i < n_items; i++)
+        if (placed[i] != items[i].count) {
+            kc_error_set(err, KC_ERR_INTERNAL, "item %zu is placed %llu times, not %llu", i,
+                         (unsigned long long)placed[i], (unsigned long long)items[i].count);
+            goto out;
+        }
+    ret = 0;
+ out:
+    free(placed);
+    return ret;
 }
 
 int kc_pack_fit_mixed(const uint64_t *cap, size_t n_dims, const kc_pack_item *placed,

@@ -47,9 +47,18 @@ typedef enum kc_pack_bound {
     KC_PACK_BOUND_LAST
 } kc_pack_bound;
 
+/* One item type on a pattern's hosts. */
+typedef struct kc_pack_use {
+    size_t item;           /* index into the instance's items */
+    uint64_t count;        /* VMs of it on each of the pattern's hosts (> 0) */
+} kc_pack_use;
+
+/* A pattern lists only the item types its hosts hold (sparse: a packing of n distinct
+ * shapes takes memory in the VMs placed, not in patterns x shapes). */
 typedef struct kc_pack_pattern {
     uint64_t hosts;        /* hosts filled like this */
-    uint64_t *counts;      /* n_items entries: VMs of each item on each of those hosts */
+    size_t n_uses;
+    kc_pack_use *uses;     /* n_uses entries, by increasing item index, counts > 0 */
 } kc_pack_pattern;
 
 /* A packing. Owned by the caller; free with kc_pack_free(). */
@@ -63,6 +72,7 @@ typedef struct kc_pack {
     kc_pack_heuristic heuristic;   /* which method found this packing */
     size_t n_patterns;
     kc_pack_pattern *patterns;
+    kc_pack_use *use_pool;         /* owns every pattern's uses (kc_pack_free frees it) */
 } kc_pack;
 
 typedef struct kc_pack_opts {
@@ -85,6 +95,9 @@ typedef struct kc_pack_opts {
 int kc_pack_solve(const uint64_t *cap, size_t n_dims, const kc_pack_item *items,
                   size_t n_items, const kc_pack_opts *opts, kc_pack **out, kc_error *err);
 void kc_pack_free(kc_pack *pack);
+
+/* VMs of item @item on each host of @pat (0 if it holds none): a binary search. */
+uint64_t kc_pack_pattern_count(const kc_pack_pattern *pat, size_t item);
 
 /* The lower bound alone (same as kc_pack_solve's). Items must each fit an empty host.
  * Returns 0 with *bound (and *kind if non-NULL), or -1 with @err. */

@@ -39,7 +39,7 @@ static uint64_t gcd64(uint64_t a, uint64_t b)
 static uint64_t reduced_cap(const inst *in, size_t d)
 {
     uint64_t bits[REDUCE_UNITS / 64 + 1];
-    uint64_t c = in->cap[d], g = 0, m;
+    uint64_t c = in->cap[d], g = 0, m, *per = NULL;
     size_t words;
 
     for (size_t i = 0; i < in->ni; i++)
@@ -50,16 +50,26 @@ static uint64_t reduced_cap(const inst *in, size_t d)
     m = c / g;
     if (m > REDUCE_UNITS)
         return m * g;
-    words = (size_t)(m / 64 + 1);
-    memset(bits, 0, words * sizeof(*bits));
-    bits[0] = 1;
+    /* the VMs of each size in units, at most m / size of them count: many types of one
+     * size are one subset-sum step, so the work is O(types + m x distinct sizes / 64) */
+    per = calloc(m + 1, sizeof(*per));
+    if (!per)
+        return c;                /* the plain capacity is always valid */
     for (size_t i = 0; i < in->ni; i++) {
         uint64_t u = in->items[i].demand[d] / g, n = in->items[i].count;
 
-        if (n == 0 || u == 0)
+        if (n == 0 || u == 0 || u > m)
             continue;
         if (n > m / u)
             n = m / u;
+        per[u] = per[u] + n < m / u ? per[u] + n : m / u;
+    }
+    words = (size_t)(m / 64 + 1);
+    memset(bits, 0, words * sizeof(*bits));
+    bits[0] = 1;
+    for (uint64_t u = 1; u <= m && !(bits[m / 64] >> (m % 64) & 1); u++) {
+        uint64_t n = per[u];
+
         /* binary splitting of the count: chunks 1, 2, 4, ... and the rest */
         for (uint64_t chunk = 1; n > 0; chunk *= 2) {
             uint64_t take_n = chunk < n ? chunk : n;
@@ -77,6 +87,7 @@ static uint64_t reduced_cap(const inst *in, size_t d)
             }
         }
     }
+    free(per);
     for (uint64_t u = m + 1; u-- > 0;)
         if (bits[u / 64] >> (u % 64) & 1)
             return u * g;
@@ -85,41 +96,78 @@ static uint64_t reduced_cap(const inst *in, size_t d)
 
 /* Martello and Toth's L2 for one dimension (items with counts): for each threshold k <= C/2,
  * items above C-k and items above C/2 each need their own host, and the items in [k, C/2]
- * must fit in what the latter leave or open new hosts. */
+ * must fit in what the latter leave or open new hosts. The thresholds are the item sizes up
+ * to C/2 and 0. The sizes sorted, with prefix sums of counts and of demand, each threshold
+ * is three binary searches: O(n log n) (it was every item for every threshold). */
+typedef struct l2_size {
+    uint64_t w, n;
+} l2_size;
+
+static int cmp_l2_size(const void *a, const void *b)
+{
+    const l2_size *x = a, *y = b;
+
+    return (x->w > y->w) - (x->w < y->w);
+}
+
+/* The number of sizes in @v (@n, ascending) that are at most @w. */
+static size_t count_le(const l2_size *v, size_t n, uint64_t w)
+{
+    size_t lo = 0, hi = n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (v[mid].w <= w)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 static int bound_l2(const inst *in, size_t d, uint64_t c, kc_u128 *out, kc_error *err)
 {
-    kc_u128 best = 0;
+    kc_u128 best = 0, *cnt = NULL, *sum = NULL;   /* prefix sums: cnt[j], sum[j] over v[< j] */
+    l2_size *v = NULL;
+    size_t n = 0, half;
+    int ret = -1;
 
     *out = 0;
     if (c == 0)
         return 0;
-    for (size_t t = 0; t <= in->ni; t++) {
-        uint64_t k;
-        kc_u128 n1 = 0, n2 = 0, s2 = 0, s3 = 0, l, room;
+    v = calloc(in->ni + 1, sizeof(*v));
+    cnt = calloc(in->ni + 2, sizeof(*cnt));
+    sum = calloc(in->ni + 2, sizeof(*sum));
+    if (!v || !cnt || !sum) {
+        kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < in->ni; i++)
+        if (in->items[i].count > 0)
+            v[n++] = (l2_size){ in->items[i].demand[d], in->items[i].count };
+    qsort(v, n, sizeof(*v), cmp_l2_size);
+    for (size_t j = 0; j < n; j++) {
+        cnt[j + 1] = cnt[j] + v[j].n;
+        sum[j + 1] = sum[j];
+        if (add128(&sum[j + 1], (kc_u128)v[j].w * v[j].n, err) < 0)
+            goto out;
+    }
+    half = count_le(v, n, c / 2);            /* v[< half]: 2w <= C; v[>= half]: J1 or J2 */
+    for (size_t t = 0; t <= half; t++) {
+        /* t < half: the threshold v[t].w (each distinct size once); t == half: 0 */
+        uint64_t k = t < half ? v[t].w : 0;
+        size_t lo, hi;
+        kc_u128 n1, n2, s2, s3, room, l;
 
-        if (t == in->ni) {
-            k = 0;
-        } else {
-            k = in->items[t].demand[d];
-            if (in->items[t].count == 0 || (kc_u128)k * 2 > c)
-                continue;
-        }
-        for (size_t i = 0; i < in->ni; i++) {
-            uint64_t w = in->items[i].demand[d], n = in->items[i].count;
-
-            if (n == 0)
-                continue;
-            if (w > c - k)
-                n1 += n;
-            else if ((kc_u128)w * 2 > c) {
-                n2 += n;
-                if (add128(&s2, (kc_u128)w * n, err) < 0)
-                    return -1;
-            } else if (w >= k) {
-                if (add128(&s3, (kc_u128)w * n, err) < 0)
-                    return -1;
-            }
-        }
+        if (t < half && t > 0 && v[t - 1].w == k)
+            continue;
+        lo = k == 0 ? 0 : t;                 /* J3 = v[lo .. half): k <= w <= C/2 */
+        hi = count_le(v, n, c - k);          /* J2 = v[half .. hi): C/2 < w <= C-k */
+        n1 = cnt[n] - cnt[hi];
+        n2 = cnt[hi] - cnt[half];
+        s2 = sum[hi] - sum[half];
+        s3 = sum[half] - sum[lo];
         /* room = n2 * C - s2 <= n2 * C: no wrap since each J2 item is at most C. */
         room = n2 * c - s2;
         l = n1 + n2 + (s3 > room ? kc_pack_div_up128(s3 - room, c) : 0);
@@ -127,7 +175,12 @@ static int bound_l2(const inst *in, size_t d, uint64_t c, kc_u128 *out, kc_error
             best = l;
     }
     *out = best;
-    return 0;
+    ret = 0;
+ out:
+    free(v);
+    free(cnt);
+    free(sum);
+    return ret;
 }
 
 static bool conflict(const inst *in, size_t i, size_t j)
@@ -183,62 +236,85 @@ static int cmp_keyed(const void *a, const void *b)
     return (x->i > y->i) - (x->i < y->i);    /* then by index: deterministic */
 }
 
-/* Greedy cliques, uncapped: the types in decreasing size (by each dimension, the largest
- * and the sum of the normalized demands), each added when it conflicts with every type
- * chosen so far. Any clique is a valid bound; large VMs are the ones that cannot share, so
- * size orders find big cliques (hundreds of VMs on 500-VM instances). O(types x clique) per
- * order; up to CLIQUE_ROTATE_TYPES types also from every type in index order. Returns 0 when out of memory (0 is always a valid bound). */
+/* Greedy cliques: the types in decreasing size (by each dimension, the largest and the sum
+ * of the normalized demands), each added when it conflicts with every type chosen so far.
+ * Any clique is a valid bound; large VMs are the ones that cannot share, so size orders find
+ * big cliques (hundreds of VMs on 500-VM instances). A type that overflows some dimension
+ * next to the smallest chosen demand there conflicts with all of them (no pairwise test);
+ * else the chosen are tested newest first (the small ones, likeliest to share). Up to
+ * CLIQUE_ROTATE_TYPES types also from every type in index order. The pairwise tests are
+ * bounded by CLIQUE_WORK (work, not time: deterministic); past it the cliques found so far
+ * stand. Returns 0 when out of memory (0 is always a valid bound). */
+#define CLIQUE_WORK (1ull << 27)
+
+typedef struct clique_run {
+    const inst *in;
+    size_t *chosen;
+    size_t n;
+    uint64_t sum, minc[KC_PACK_DIM_MAX], work;
+} clique_run;
+
+static void clique_start(clique_run *r)
+{
+    r->n = 0;
+    r->sum = 0;
+    for (size_t d = 0; d < KC_PACK_DIM_MAX; d++)
+        r->minc[d] = UINT64_MAX;
+}
+
+static void clique_offer(clique_run *r, size_t i)
+{
+    const inst *in = r->in;
+    const uint64_t *w = in->items[i].demand;
+    bool ok = in->items[i].count > 0, all = r->n == 0;
+
+    if (!ok)
+        return;
+    for (size_t d = 0; !all && d < in->nd; d++)
+        all = (kc_u128)w[d] + r->minc[d] > in->cap[d];
+    for (size_t c = r->n; !all && ok && c-- > 0;) {
+        if (r->work >= CLIQUE_WORK)
+            return;
+        r->work++;
+        ok = conflict(in, i, r->chosen[c]);
+    }
+    if (!ok)
+        return;
+    r->chosen[r->n++] = i;
+    for (size_t d = 0; d < in->nd; d++)
+        r->minc[d] = w[d] < r->minc[d] ? w[d] : r->minc[d];
+    r->sum += conflict(in, i, i) ? in->items[i].count : 1;
+}
+
 static uint64_t clique_greedy(const inst *in)
 {
     keyed *ord = calloc(in->ni + 1, sizeof(*ord));
-    size_t *chosen = calloc(in->ni + 1, sizeof(*chosen));
+    clique_run r = { .in = in, .chosen = calloc(in->ni + 1, sizeof(size_t)) };
     uint64_t best = 0;
 
-    if (!ord || !chosen)
+    if (!ord || !r.chosen)
         goto out;
     for (size_t key = 0; key < in->nd + 2; key++) {
-        uint64_t sum = 0;
-        size_t n = 0;
-
         for (size_t i = 0; i < in->ni; i++)
             ord[i] = (keyed){ size_key(in, i, key), i };
         qsort(ord, in->ni, sizeof(*ord), cmp_keyed);
-        for (size_t t = 0; t < in->ni; t++) {
-            size_t i = ord[t].i;
-            bool ok = in->items[i].count > 0;
-
-            for (size_t c = 0; ok && c < n; c++)
-                ok = conflict(in, i, chosen[c]);
-            if (!ok)
-                continue;
-            chosen[n++] = i;
-            sum += conflict(in, i, i) ? in->items[i].count : 1;
-        }
-        if (sum > best)
-            best = sum;
+        clique_start(&r);
+        for (size_t t = 0; t < in->ni && r.work < CLIQUE_WORK; t++)
+            clique_offer(&r, ord[t].i);
+        if (r.sum > best)
+            best = r.sum;
     }
     /* and, while types are few enough, from each type in index order (rotated) */
     for (size_t s0 = 0; in->ni <= CLIQUE_ROTATE_TYPES && s0 < in->ni; s0++) {
-        uint64_t sum = 0;
-        size_t n = 0;
-
-        for (size_t t = 0; t < in->ni; t++) {
-            size_t i = (s0 + t) % in->ni;
-            bool ok = in->items[i].count > 0;
-
-            for (size_t c = 0; ok && c < n; c++)
-                ok = conflict(in, i, chosen[c]);
-            if (!ok)
-                continue;
-            chosen[n++] = i;
-            sum += conflict(in, i, i) ? in->items[i].count : 1;
-        }
-        if (sum > best)
-            best = sum;
+        clique_start(&r);
+        for (size_t t = 0; t < in->ni && r.work < CLIQUE_WORK; t++)
+            clique_offer(&r, (s0 + t) % in->ni);
+        if (r.sum > best)
+            best = r.sum;
     }
  out:
     free(ord);
-    free(chosen);
+    free(r.chosen);
     return best;
 }
 

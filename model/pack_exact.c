@@ -141,10 +141,7 @@ int kc_pack_exact(const kc_pack_inst *in, uint64_t lb, uint64_t budget, kc_pack_
         for (uint64_t h = 0; h < b.best; h++) {
             const uint64_t *p = b.best_path + h * ni;
 
-            if (n.n_pat > 0 && memcmp(n.counts + (n.n_pat - 1) * ni, p, ni * sizeof(*p)) == 0) {
-                n.reps[n.n_pat - 1]++;
-                n.hosts++;
-            } else if (kc_pack_sol_push(&n, ni, 1, p, err) < 0) {
+            if (kc_pack_sol_push_merge(&n, ni, 1, p, err) < 0) {
                 kc_pack_sol_clear(&n);
                 goto out;
             }

@@ -34,18 +34,50 @@ static uint64_t static_key(const kc_pack_inst *in, size_t i, kc_pack_heuristic h
     return k;
 }
 
-/* Item indices by decreasing @h key, ties by index: a stable insertion sort (few types). */
+/* Whether item @a goes before item @b: larger @h key first, then lower index. */
+static bool key_before(const kc_pack_inst *in, kc_pack_heuristic h, size_t a, size_t b)
+{
+    uint64_t ka = static_key(in, a, h), kb = static_key(in, b, h);
+
+    return ka != kb ? ka > kb : a < b;
+}
+
+static void sift_down(const kc_pack_inst *in, kc_pack_heuristic h, size_t *order, size_t root,
+                      size_t n)
+{
+    for (;;) {
+        size_t c = 2 * root + 1, t;
+
+        if (c >= n)
+            return;
+        /* a heap with the last item in the order on top */
+        if (c + 1 < n && key_before(in, h, order[c], order[c + 1]))
+            c++;
+        if (!key_before(in, h, order[root], order[c]))
+            return;
+        t = order[root];
+        order[root] = order[c];
+        order[c] = t;
+        root = c;
+    }
+}
+
+/* Item indices by decreasing @h key, ties by index (a total order, so the same as a stable
+ * sort): a heap sort, O(n log n) without allocating. */
 void kc_pack_sort_items(const kc_pack_inst *in, kc_pack_heuristic h, size_t *order)
 {
-    for (size_t i = 0; i < in->ni; i++) {
-        uint64_t k = static_key(in, i, h);
-        size_t j = i;
+    size_t n = in->ni;
 
-        while (j > 0 && static_key(in, order[j - 1], h) < k) {
-            order[j] = order[j - 1];
-            j--;
-        }
-        order[j] = i;
+    for (size_t i = 0; i < n; i++)
+        order[i] = i;
+    for (size_t i = n / 2; i-- > 0;)
+        sift_down(in, h, order, i, n);
+    for (size_t end = n; end-- > 1;) {
+        size_t t = order[0];
+
+        order[0] = order[end];
+        order[end] = t;
+        sift_down(in, h, order, 0, end);
     }
 }
 
@@ -92,43 +124,214 @@ static void sort_scarce(const kc_pack_inst *in, const uint64_t *rem, size_t *ord
         order[i] = tmp[i].i;
 }
 
-/* Dynamic choice for dot-product and best-fit: the fitting item with the best score. */
-static size_t pick_dynamic(const kc_pack_inst *in, kc_pack_heuristic h, const uint64_t *rem,
-                           const uint64_t *p, const uint64_t *left, uint64_t *n_out)
+/*
+ * First fit over a fixed order without scanning every type at every host: a segment tree
+ * over the order's positions keeps, per node, the smallest demand in each dimension among
+ * the types with VMs left below it. A subtree none of whose types could fit (some dimension's
+ * smallest demand exceeds what is left) is skipped whole, so a host costs about the types it
+ * takes times log(types), not the number of types (thousands of distinct shapes). The
+ * answer is the same as the plain scan's: the first type in the order that fits.
+ */
+typedef struct ffd_tree {
+    size_t leaves, nd;
+    uint64_t *min;               /* 2 x leaves x nd */
+    uint64_t *max;               /* the same layout: the largest normalized demand (dot-product
+                                    and best-fit only, else NULL) */
+} ffd_tree;
+
+/* Type at @pos has no VMs left: out of every node above it. */
+static void tree_kill(ffd_tree *t, size_t pos)
 {
-    uint64_t rl[KC_PACK_DIM_MAX];
-    size_t best = SIZE_MAX;
-    uint64_t best_score = 0;
+    size_t n = t->leaves + pos;
+
+    for (size_t d = 0; d < t->nd; d++) {
+        t->min[n * t->nd + d] = UINT64_MAX;
+        if (t->max)
+            t->max[n * t->nd + d] = 0;
+    }
+    for (n /= 2; n >= 1; n /= 2)
+        for (size_t d = 0; d < t->nd; d++) {
+            uint64_t a = t->min[2 * n * t->nd + d], b = t->min[(2 * n + 1) * t->nd + d];
+
+            t->min[n * t->nd + d] = a < b ? a : b;
+            if (t->max) {
+                a = t->max[2 * n * t->nd + d];
+                b = t->max[(2 * n + 1) * t->nd + d];
+                t->max[n * t->nd + d] = a > b ? a : b;
+            }
+        }
+}
+
+/* The tree over @order's positions (types with VMs left); with @with_max the largest
+ * normalized demands too. */
+static int tree_build(ffd_tree *t, const kc_pack_inst *in, const size_t *order,
+                      const uint64_t *rem, bool with_max, kc_error *err)
+{
+    size_t cells;
+
+    t->nd = in->nd;
+    for (t->leaves = 1; t->leaves < in->ni; t->leaves *= 2)
+        ;
+    cells = 2 * t->leaves * t->nd;
+    t->min = malloc(cells * sizeof(*t->min) + 1);
+    t->max = with_max ? calloc(cells + 1, sizeof(*t->max)) : NULL;
+    if (!t->min || (with_max && !t->max))
+        return kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
+    for (size_t n = 0; n < cells; n++)
+        t->min[n] = UINT64_MAX;
+    for (size_t pos = 0; pos < in->ni; pos++) {
+        if (rem[order[pos]] == 0)
+            continue;
+        memcpy(t->min + (t->leaves + pos) * t->nd, in->items[order[pos]].demand,
+               t->nd * sizeof(*t->min));
+        if (with_max)
+            memcpy(t->max + (t->leaves + pos) * t->nd, in->norm + order[pos] * KC_PACK_DIM_MAX,
+                   t->nd * sizeof(*t->max));
+    }
+    for (size_t n = t->leaves; n-- > 1;)
+        for (size_t d = 0; d < t->nd; d++) {
+            uint64_t a = t->min[2 * n * t->nd + d], b = t->min[(2 * n + 1) * t->nd + d];
+
+            t->min[n * t->nd + d] = a < b ? a : b;
+            if (with_max) {
+                a = t->max[2 * n * t->nd + d];
+                b = t->max[(2 * n + 1) * t->nd + d];
+                t->max[n * t->nd + d] = a > b ? a : b;
+            }
+        }
+    return 0;
+}
+
+/* The first position >= @pos in node @n (covering [lo, lo + len)) whose type has VMs left
+ * and fits @left; SIZE_MAX if none. */
+static size_t tree_first(const ffd_tree *t, const kc_pack_inst *in, const size_t *order,
+                         const uint64_t *rem, size_t n, size_t lo, size_t len, size_t pos,
+                         const uint64_t *left)
+{
+    size_t r;
+
+    if (lo + len <= pos || !kc_pack_fits_once(left, t->min + n * t->nd, t->nd))
+        return SIZE_MAX;
+    if (len == 1)
+        return lo < in->ni && rem[order[lo]] > 0 ? lo : SIZE_MAX;
+    r = tree_first(t, in, order, rem, 2 * n, lo, len / 2, pos, left);
+    return r != SIZE_MAX ? r : tree_first(t, in, order, rem, 2 * n + 1, lo + len / 2, len / 2,
+                                          pos, left);
+}
+
+/*
+ * Dot-product and best-fit choose the fitting type with the best score (ties: the lowest
+ * index), which a scan finds by scoring every type. The same choice by branch and
+ * bound over the tree in index order: a node whose types cannot fit (its smallest demands)
+ * or cannot beat the best so far (its score bound from the largest normalized demands:
+ * dot-product's score grows with each demand, best-fit's falls) is skipped.
+ */
+typedef struct dyn_pick {
+    const ffd_tree *t;
+    const kc_pack_inst *in;
+    kc_pack_heuristic h;
+    const uint64_t *rem, *p, *left, *rl;
+    size_t best;
+    uint64_t best_score;
+} dyn_pick;
+
+static uint64_t node_score(const dyn_pick *q, const uint64_t *x)
+{
+    uint64_t score = 0;
+
+    for (size_t d = 0; d < q->in->nd; d++) {
+        if (q->h == KC_PACK_DOT) {
+            score += x[d] * q->rl[d];
+        } else {
+            uint64_t r = q->rl[d] > x[d] ? q->rl[d] - x[d] : 0;
+
+            score += r * r;
+        }
+    }
+    return score;
+}
+
+/* Whether @score at index @i beats the best so far. */
+static bool dyn_better(const dyn_pick *q, uint64_t score, size_t i)
+{
+    if (q->best == SIZE_MAX)
+        return true;
+    if (score != q->best_score)
+        return q->h == KC_PACK_DOT ? score > q->best_score : score < q->best_score;
+    return i < q->best;
+}
+
+/* Whether node @n (first index @lo) may hold a fitting type that beats the best; its bound
+ * into @bound. */
+static bool dyn_open(const dyn_pick *q, size_t n, size_t lo, uint64_t *bound)
+{
+    const ffd_tree *t = q->t;
+
+    if (lo >= q->in->ni || !kc_pack_fits_once(q->left, t->min + n * t->nd, t->nd))
+        return false;
+    /* the bound at the node's first index: no type below it scores better or ties lower */
+    *bound = node_score(q, t->max + n * t->nd);
+    return dyn_better(q, *bound, lo);
+}
+
+static void dyn_search(dyn_pick *q, size_t n, size_t lo, size_t len)
+{
+    uint64_t b0 = 0, b1 = 0;
+    bool o0, o1, second_first;
+
+    if (len == 1) {
+        if (q->rem[lo] - q->p[lo] == 0 ||
+            !kc_pack_fits_once(q->left, q->in->items[lo].demand, q->in->nd))
+            return;
+        q->best = lo;     /* its bound is its score, and it was open: it beats the best */
+        q->best_score = node_score(q, q->in->norm + lo * KC_PACK_DIM_MAX);
+        return;
+    }
+    o0 = dyn_open(q, 2 * n, lo, &b0);
+    o1 = dyn_open(q, 2 * n + 1, lo + len / 2, &b1);
+    /* the more promising child first: the best is found early and prunes more */
+    second_first = o0 && o1 && (q->h == KC_PACK_DOT ? b1 > b0 : b1 < b0);
+    for (int c = 0; c < 2; c++) {
+        size_t k = (size_t)(c ^ second_first);
+        size_t clo = lo + k * (len / 2);
+
+        /* open again: the best may have moved since */
+        if ((k ? o1 : o0) && dyn_open(q, 2 * n + k, clo, k ? &b1 : &b0))
+            dyn_search(q, 2 * n + k, clo, len / 2);
+    }
+}
+
+static size_t pick_tree(const ffd_tree *t, const kc_pack_inst *in, kc_pack_heuristic h,
+                        const uint64_t *rem, const uint64_t *p, const uint64_t *left,
+                        uint64_t *n_out)
+{
+    uint64_t rl[KC_PACK_DIM_MAX], f;
+    dyn_pick q = { t, in, h, rem, p, left, rl, SIZE_MAX, 0 };
 
     for (size_t d = 0; d < in->nd; d++)
         rl[d] = kc_pack_norm_of(left[d], in->cap[d]);
-    for (size_t i = 0; i < in->ni; i++) {
-        const uint64_t *x = in->norm + i * KC_PACK_DIM_MAX;
-        uint64_t avail = rem[i] - p[i], f, score = 0;
+    {
+        uint64_t b;
 
-        if (avail == 0 || !kc_pack_fits_once(left, in->items[i].demand, in->nd))
-            continue;
-        for (size_t d = 0; d < in->nd; d++) {
-            if (h == KC_PACK_DOT) {
-                score += x[d] * rl[d];
-            } else {
-                uint64_t r = rl[d] > x[d] ? rl[d] - x[d] : 0;
-
-                score += r * r;
-            }
-        }
-        if (best == SIZE_MAX || (h == KC_PACK_DOT ? score > best_score : score < best_score)) {
-            best = i;
-            best_score = score;
-            f = kc_pack_fit_count(left, in->items[i].demand, in->nd);
-            /* Add a batch: half of what fits keeps the choice dynamic while a host holding
-             * thousands of small VMs still takes only a logarithmic number of steps. */
-            *n_out = f / 2 > 1 ? f / 2 : 1;
-            if (*n_out > avail)
-                *n_out = avail;
-        }
+        if (dyn_open(&q, 1, 0, &b))
+            dyn_search(&q, 1, 0, t->leaves);
     }
-    return best;
+    if (q.best == SIZE_MAX)
+        return SIZE_MAX;
+    /* Add a batch: half of what fits keeps the choice dynamic while a host holding
+     * thousands of small VMs still takes only a logarithmic number of steps. */
+    f = kc_pack_fit_count(left, in->items[q.best].demand, in->nd);
+    *n_out = f / 2 > 1 ? f / 2 : 1;
+    if (*n_out > rem[q.best] - p[q.best])
+        *n_out = rem[q.best] - p[q.best];
+    return q.best;
+}
+
+static int cmp_use(const void *a, const void *b)
+{
+    const kc_pack_use *x = a, *y = b;
+
+    return (x->item > y->item) - (x->item < y->item);
 }
 
 int kc_pack_run_heuristic(const kc_pack_inst *in, kc_pack_heuristic h, kc_pack_sol *s, kc_error *err)
@@ -138,54 +341,79 @@ int kc_pack_run_heuristic(const kc_pack_inst *in, kc_pack_heuristic h, kc_pack_s
     uint64_t *p = calloc(ni + 1, sizeof(*p));
     size_t *order = calloc(ni + 1, sizeof(*order));
     keyed *key = calloc(ni + 1, sizeof(*key));
+    kc_pack_use *use = calloc(ni + 1, sizeof(*use));   /* the types this host takes */
+    size_t *pos_of = calloc(ni + 1, sizeof(*pos_of));  /* a type's position in @order */
     uint64_t left_vms = in->total;
     bool ffd = h <= KC_PACK_FFD_LINF || h == KC_PACK_FFD_SCARCE;
+    ffd_tree tree = { 0 };
     int ret = -1;
 
     memset(s, 0, sizeof(*s));
     s->how = h;
-    if (!rem || !p || !order || !key) {
+    if (!rem || !p || !order || !key || !use || !pos_of) {
         kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
         goto out;
     }
     for (size_t i = 0; i < ni; i++)
         rem[i] = in->items[i].count;
-    if (h <= KC_PACK_FFD_LINF)
+    if (h <= KC_PACK_FFD_LINF) {
         kc_pack_sort_items(in, h, order);
+        for (size_t j = 0; j < ni; j++)
+            pos_of[order[j]] = j;
+        if (tree_build(&tree, in, order, rem, false, err) < 0)
+            goto out;
+    } else if (!ffd) {
+        for (size_t j = 0; j < ni; j++)
+            order[j] = pos_of[j] = j;
+        if (tree_build(&tree, in, order, rem, true, err) < 0)
+            goto out;
+    }
 
     while (left_vms > 0) {
         uint64_t left[KC_PACK_DIM_MAX];
         uint64_t k = UINT64_MAX, placed = 0;
+        size_t nu = 0;
 
         memcpy(left, in->cap, nd * sizeof(*left));
-        memset(p, 0, ni * sizeof(*p));
         if (h == KC_PACK_FFD_SCARCE)
             sort_scarce(in, rem, order, key);
         if (ffd) {
             for (size_t j = 0; j < ni; j++) {
-                size_t i = order[j];
-                uint64_t n = rem[i] == 0 || !kc_pack_fits_once(left, in->items[i].demand, nd) ? 0 :
-                             kc_pack_fit_count(left, in->items[i].demand, nd);
+                size_t i;
+                uint64_t n;
 
+                if (tree.min) {
+                    j = tree_first(&tree, in, order, rem, 1, 0, tree.leaves, j, left);
+                    if (j == SIZE_MAX)
+                        break;
+                } else if (rem[order[j]] == 0 ||
+                           !kc_pack_fits_once(left, in->items[order[j]].demand, nd)) {
+                    continue;
+                }
+                i = order[j];
+                n = kc_pack_fit_count(left, in->items[i].demand, nd);
                 if (n > rem[i])
                     n = rem[i];
                 p[i] = n;
+                use[nu++].item = i;
                 kc_pack_take(left, in->items[i].demand, nd, n);
             }
         } else {
             for (;;) {
                 uint64_t n = 0;
-                size_t i = pick_dynamic(in, h, rem, p, left, &n);
+                size_t i = pick_tree(&tree, in, h, rem, p, left, &n);
 
                 if (i == SIZE_MAX)
                     break;
+                if (p[i] == 0)
+                    use[nu++].item = i;
                 p[i] += n;
                 kc_pack_take(left, in->items[i].demand, nd, n);
             }
         }
-        for (size_t i = 0; i < ni; i++) {
-            if (p[i] == 0)
-                continue;
+        for (size_t u = 0; u < nu; u++) {
+            size_t i = use[u].item;
+
             placed += p[i];
             if (rem[i] / p[i] < k)
                 k = rem[i] / p[i];
@@ -194,10 +422,18 @@ int kc_pack_run_heuristic(const kc_pack_inst *in, kc_pack_heuristic h, kc_pack_s
             kc_error_set(err, KC_ERR_INTERNAL, "packing made no progress");
             goto out;
         }
-        for (size_t i = 0; i < ni; i++)
+        for (size_t u = 0; u < nu; u++) {
+            size_t i = use[u].item;
+
+            use[u].count = p[i];
             rem[i] -= k * p[i];
+            p[i] = 0;
+            if (rem[i] == 0 && tree.min)
+                tree_kill(&tree, pos_of[i]);
+        }
         left_vms -= k * placed;      /* k * placed <= left_vms: both count placed VMs */
-        if (kc_pack_sol_push(s, ni, k, p, err) < 0)
+        qsort(use, nu, sizeof(*use), cmp_use);
+        if (kc_pack_sol_push_uses(s, k, use, nu, err) < 0)
             goto out;
     }
     ret = 0;
@@ -208,6 +444,10 @@ int kc_pack_run_heuristic(const kc_pack_inst *in, kc_pack_heuristic h, kc_pack_s
     free(p);
     free(order);
     free(key);
+    free(use);
+    free(pos_of);
+    free(tree.min);
+    free(tree.max);
     return ret;
 }
 

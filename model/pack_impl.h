@@ -36,19 +36,27 @@ static inline kc_u128 kc_pack_div_up128(kc_u128 a, kc_u128 b)
 #define KC_PACK_MULTI_MAX_VMS 20000u  /* multi-bin places VMs one by one: up to this many */
 #define KC_PACK_MULTI_MAX_CELLS (1u << 21)  /* and hosts x types up to this (its tables) */
 
-/* A packing under construction: patterns with repetitions (pack.c). */
-/* A packing under construction: patterns with repetitions. */
+/* A packing under construction: patterns with repetitions (pack.c). Sparse: pattern k's
+ * item types are uses[start[k] .. start[k + 1]), by increasing item index. */
 typedef struct kc_pack_sol {
     size_t n_pat, cap_pat;
     uint64_t *reps;
-    uint64_t *counts;            /* n_pat x ni */
+    size_t *start;               /* n_pat + 1 offsets into uses */
+    kc_pack_use *uses;
+    size_t n_uses, cap_uses;
     uint64_t hosts;
     kc_pack_heuristic how;
 } kc_pack_sol;
 
 void kc_pack_sol_clear(kc_pack_sol *s);
-/* Append @reps hosts of pattern @p (@ni counts). -1 with @err on out-of-memory. */
+/* Append @reps hosts of the pattern @p (@ni dense counts). -1 with @err on out-of-memory. */
 int kc_pack_sol_push(kc_pack_sol *s, size_t ni, uint64_t reps, const uint64_t *p, kc_error *err);
+/* The same, or add the hosts to the last pattern when it is @p already. */
+int kc_pack_sol_push_merge(kc_pack_sol *s, size_t ni, uint64_t reps, const uint64_t *p,
+                           kc_error *err);
+/* Append @reps hosts of the pattern @u (@n uses, by increasing item index). */
+int kc_pack_sol_push_uses(kc_pack_sol *s, uint64_t reps, const kc_pack_use *u, size_t n,
+                          kc_error *err);
 
 /* How many of @dem fit into @left (UINT64_MAX if it asks nothing). */
 static inline uint64_t kc_pack_fit_count(const uint64_t *left, const uint64_t *dem, size_t nd)

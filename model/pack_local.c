@@ -207,14 +207,17 @@ int kc_pack_improve(const kc_pack_inst *in, uint64_t lb, kc_pack_sol *s, kc_erro
 
         for (size_t k = 0; k < s->n_pat; k++)
             for (uint64_t r = 0; r < s->reps[k]; r++, b++)
-                for (size_t i = 0; i < in->ni; i++)
-                    for (uint64_t c = 0; c < s->counts[k * in->ni + i]; c++, v++) {
+                for (size_t j = s->start[k]; j < s->start[k + 1]; j++) {
+                    size_t i = s->uses[j].item;
+
+                    for (uint64_t c = 0; c < s->uses[j].count; c++, v++) {
                         l.type[v] = i;
                         l.where[v] = LS_POOL;
                         for (size_t d = 0; d < in->nd; d++)
                             l.size[v] += in->norm[i * KC_PACK_DIM_MAX + d];
                         ls_move(&l, v, b);
                     }
+                }
     }
     live = l.nb;
     while (live > lb && fails < LS_TARGETS && l.work <= LS_WORK) {
@@ -272,11 +275,7 @@ int kc_pack_improve(const kc_pack_inst *in, uint64_t lb, kc_pack_sol *s, kc_erro
                 }
             if (!any)
                 continue;
-            if (n.n_pat > 0 && memcmp(n.counts + (n.n_pat - 1) * in->ni, cnt,
-                                      in->ni * sizeof(*cnt)) == 0) {
-                n.reps[n.n_pat - 1]++;
-                n.hosts++;
-            } else if (kc_pack_sol_push(&n, in->ni, 1, cnt, err) < 0) {
+            if (kc_pack_sol_push_merge(&n, in->ni, 1, cnt, err) < 0) {
                 kc_pack_sol_clear(&n);
                 goto out;
             }

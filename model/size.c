@@ -14,6 +14,35 @@ static bool same_shape(const kc_shape *a, const kc_shape *b)
            a->cpu_util_bp == b->cpu_util_bp && a->hugepages == b->hugepages;
 }
 
+/* A hash of the fields same_shape compares (a field it compares and this leaves out only
+ * makes the hash coarser: lookups still compare with same_shape). */
+static uint64_t shape_hash(const kc_shape *a)
+{
+    const uint64_t f[] = { a->vcpus, a->mem_mib, a->disk_mib, a->iops, a->mbps, a->net_kbps,
+                           a->cpu_util_bp, a->hugepages };
+    uint64_t x = 0x9e3779b97f4a7c15ull;
+
+    for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+        x ^= f[i];
+        x *= 0xff51afd7ed558ccdull;
+        x ^= x >> 33;
+    }
+    return x;
+}
+
+/* The line of @shape in @sz (an open-addressing table @slot of @mask + 1 entries, each a
+ * line index + 1 or 0), or sz->n_lines with its slot in *@at when it is new. */
+static size_t find_line(const kc_sizing *sz, const size_t *slot, size_t mask,
+                        const kc_shape *shape, size_t *at)
+{
+    size_t h = (size_t)shape_hash(shape) & mask;
+
+    while (slot[h] && !same_shape(&sz->lines[slot[h] - 1].shape, shape))
+        h = (h + 1) & mask;
+    *at = h;
+    return slot[h] ? slot[h] - 1 : sz->n_lines;
+}
+
 static void copy_name(char *dst, const char *src)
 {
     size_t n = strnlen(src, KC_NAME_MAX - 1);
@@ -93,16 +122,20 @@ static int build_lines(kc_sizing *sz, const kc_workload_line *lines, size_t n_li
     size_t *last = calloc(n_lines + 1, sizeof(*last));    /* last name added, per line */
     size_t *len = calloc(n_lines + 1, sizeof(*len)), *omitted = calloc(n_lines + 1,
                                                                         sizeof(*omitted));
+    size_t mask = 15, *slot;     /* the lines by shape: a hash table at most half full */
     int ret = -1;
 
+    while (mask / 2 < n_lines)
+        mask = mask * 2 + 1;
+    slot = calloc(mask + 1, sizeof(*slot));
     sz->lines = calloc(n_lines + 1, sizeof(*sz->lines));
-    if (!sz->lines || !last || !len || !omitted) {
+    if (!sz->lines || !last || !len || !omitted || !slot) {
         kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
         goto out;
     }
     for (size_t i = 0; i < n_lines; i++) {
         const kc_workload_line *l = &lines[i];
-        size_t j;
+        size_t j, at;
 
         if (l->count == 0)
             continue;
@@ -110,10 +143,9 @@ static int build_lines(kc_sizing *sz, const kc_workload_line *lines, size_t n_li
             prefix_error(err, "vm", l->name);
             goto out;
         }
-        for (j = 0; j < sz->n_lines; j++)
-            if (same_shape(&sz->lines[j].shape, &l->shape))
-                break;
+        j = find_line(sz, slot, mask, &l->shape, &at);
         if (j == sz->n_lines) {
+            slot[at] = j + 1;
             sz->lines[j].shape = l->shape;
             sz->n_lines++;
             add_label(&sz->lines[j], &len[j], &omitted[j], l->name);
@@ -156,6 +188,7 @@ static int build_lines(kc_sizing *sz, const kc_workload_line *lines, size_t n_li
     free(last);
     free(len);
     free(omitted);
+    free(slot);
     return ret;
 }
 
@@ -303,41 +336,58 @@ static int node_bound(const kc_host *h, const kc_policy *p, const kc_shape *shap
     return ret;
 }
 
-/* Append a pattern of @hosts hosts with @counts (@ni entries) to @out (room for it is
- * there), or add the hosts to the last pattern when its counts are the same. */
-static void emit_pattern(kc_pack *out, uint64_t *block, size_t ni, uint64_t hosts,
-                         const uint64_t *counts)
+/* Append a pattern of @hosts hosts with the @n uses @u (by item index) to @out (room for it
+ * and its uses in @pool is there), or add the hosts to the last pattern when its uses are
+ * the same. */
+static void emit_pattern(kc_pack *out, size_t *pooled, uint64_t hosts, const kc_pack_use *u,
+                         size_t n)
 {
     kc_pack_pattern *last = out->n_patterns ? &out->patterns[out->n_patterns - 1] : NULL;
 
-    if (last && memcmp(last->counts, counts, ni * sizeof(*counts)) == 0) {
+    if (last && last->n_uses == n && (n == 0 || memcmp(last->uses, u, n * sizeof(*u)) == 0)) {
         last->hosts += hosts;
         return;
     }
-    last = &out->patterns[out->n_patterns];
-    last->counts = block + out->n_patterns * ni;
-    memcpy(last->counts, counts, ni * sizeof(*counts));
+    last = &out->patterns[out->n_patterns++];
+    last->uses = out->use_pool + *pooled;
+    last->n_uses = n;
+    if (n)
+        memcpy(last->uses, u, n * sizeof(*u));
+    *pooled += n;
     last->hosts = hosts;
-    out->n_patterns++;
+}
+
+static int cmp_use_item(const void *a, const void *b)
+{
+    const kc_pack_use *x = a, *y = b;
+
+    return (x->item > y->item) - (x->item < y->item);
 }
 
 /* Under --numa strict the packing's bins are nodes: group them, in the packing's order, @k
  * to a host (the last host may have empty nodes), so that every pattern describes hosts (a
- * host lists the VMs of all its nodes) and pack->hosts counts hosts. */
+ * host lists the VMs of all its nodes) and pack->hosts counts hosts. Sparse: the work is in
+ * the patterns' uses, not patterns x shapes. */
 static int group_nodes(kc_pack *pack, uint64_t k, kc_error *err)
 {
-    size_t ni = pack->n_items, room = 3 * pack->n_patterns + 1;
+    size_t ni = pack->n_items, room = 3 * pack->n_patterns + 1, in_uses = 0, pooled = 0;
     kc_pack out = { .n_items = ni };
-    uint64_t *block = calloc(room * ni + 1, sizeof(*block));
-    uint64_t *part = calloc(ni + 1, sizeof(*part)), *full = calloc(ni + 1, sizeof(*full));
+    kc_pack_use *part = NULL, *full = NULL;   /* the host begun, and k full bins */
+    size_t *slot = calloc(ni + 1, sizeof(*slot)), n_part = 0;   /* item -> part index + 1 */
     uint64_t part_bins = 0;
 
+    for (size_t p = 0; p < pack->n_patterns; p++)
+        in_uses += pack->patterns[p].n_uses;
     out.patterns = calloc(room, sizeof(*out.patterns));
-    if (!block || !part || !full || !out.patterns) {
-        free(block);
+    out.use_pool = calloc(3 * in_uses + 1, sizeof(*out.use_pool));
+    part = calloc(in_uses + 1, sizeof(*part));
+    full = calloc(in_uses + 1, sizeof(*full));
+    if (!slot || !out.patterns || !out.use_pool || !part || !full) {
+        free(slot);
         free(part);
         free(full);
         free(out.patterns);
+        free(out.use_pool);
         return kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
     }
     for (size_t p = 0; p < pack->n_patterns; p++) {
@@ -347,40 +397,53 @@ static int group_nodes(kc_pack *pack, uint64_t k, kc_error *err)
         if (part_bins) {    /* complete the host that the last pattern began */
             uint64_t take = k - part_bins < left ? k - part_bins : left;
 
-            for (size_t i = 0; i < ni; i++)
-                part[i] += take * pat->counts[i];    /* VMs of the workload: within 64 bits */
+            for (size_t u = 0; u < pat->n_uses; u++) {
+                size_t i = pat->uses[u].item;
+
+                if (!slot[i]) {
+                    part[n_part] = (kc_pack_use){ i, 0 };
+                    slot[i] = ++n_part;
+                }
+                part[slot[i] - 1].count += take * pat->uses[u].count;   /* within 64 bits */
+            }
             part_bins += take;
             left -= take;
             if (part_bins == k) {
-                emit_pattern(&out, block, ni, 1, part);
-                memset(part, 0, ni * sizeof(*part));
+                qsort(part, n_part, sizeof(*part), cmp_use_item);
+                emit_pattern(&out, &pooled, 1, part, n_part);
+                for (size_t u = 0; u < n_part; u++)
+                    slot[part[u].item] = 0;
+                n_part = 0;
                 part_bins = 0;
             }
         }
         if (left >= k) {
-            for (size_t i = 0; i < ni; i++)
-                full[i] = k * pat->counts[i];
-            emit_pattern(&out, block, ni, left / k, full);
+            for (size_t u = 0; u < pat->n_uses; u++)
+                full[u] = (kc_pack_use){ pat->uses[u].item, k * pat->uses[u].count };
+            emit_pattern(&out, &pooled, left / k, full, pat->n_uses);
             left %= k;
         }
         if (left) {
-            for (size_t i = 0; i < ni; i++)
-                part[i] = left * pat->counts[i];
+            for (size_t u = 0; u < pat->n_uses; u++) {
+                part[u] = (kc_pack_use){ pat->uses[u].item, left * pat->uses[u].count };
+                slot[part[u].item] = u + 1;
+            }
+            n_part = pat->n_uses;
             part_bins = left;
         }
     }
-    if (part_bins)
-        emit_pattern(&out, block, ni, 1, part);
+    if (part_bins) {
+        qsort(part, n_part, sizeof(*part), cmp_use_item);
+        emit_pattern(&out, &pooled, 1, part, n_part);
+    }
+    free(slot);
     free(part);
     free(full);
-    if (pack->n_patterns > 0)
-        free(pack->patterns[0].counts);
+    free(pack->use_pool);
     free(pack->patterns);
     pack->patterns = out.patterns;
     pack->n_patterns = out.n_patterns;
-    /* the first pattern's counts own the block, as kc_pack_free expects */
-    if (out.n_patterns == 0)
-        free(block);
+    pack->use_pool = out.use_pool;
     pack->hosts = div_up_u64(pack->hosts, k);
     return 0;
 }

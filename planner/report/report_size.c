@@ -151,11 +151,9 @@ void kc_report_size_text(FILE *out, const kc_size_report *rep)
         bool first = true;
 
         fprintf(out, "  %" PRIu64 " x [", pat->hosts);
-        for (size_t i = 0; i < s->n_lines; i++) {
-            if (!pat->counts[i])
-                continue;
-            fprintf(out, "%s%" PRIu64 " %s", first ? "" : ", ", pat->counts[i],
-                    kc_term_str(s->lines[i].name));
+        for (size_t u = 0; u < pat->n_uses; u++) {
+            fprintf(out, "%s%" PRIu64 " %s", first ? "" : ", ", pat->uses[u].count,
+                    kc_term_str(s->lines[pat->uses[u].item].name));
             first = false;
         }
         fputs("]\n", out);

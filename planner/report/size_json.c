@@ -73,15 +73,12 @@ static void candidate_json(cJSON *arr, const kc_sizing *s, const kc_size_result 
         cJSON_AddItemToArray(per_host, po);
         kc_json_add_u64(po, "hosts", pat->hosts);
         cJSON_AddItemToObject(po, "vms", vms);
-        for (size_t i = 0; i < s->n_lines; i++) {
-            cJSON *vo;
+        for (size_t u = 0; u < pat->n_uses; u++) {
+            cJSON *vo = kc_json_must(cJSON_CreateObject());
 
-            if (pat->counts[i] == 0)
-                continue;
-            vo = kc_json_must(cJSON_CreateObject());
             cJSON_AddItemToArray(vms, vo);
-            kc_json_must(cJSON_AddStringToObject(vo, "vm", s->lines[i].name));
-            kc_json_add_u64(vo, "count", pat->counts[i]);
+            kc_json_must(cJSON_AddStringToObject(vo, "vm", s->lines[pat->uses[u].item].name));
+            kc_json_add_u64(vo, "count", pat->uses[u].count);
         }
     }
 }

@@ -445,7 +445,8 @@ Test(size, a_million_vms_size_against_several_models)
         cr_assert_not_null(r->pack);
         for (size_t p = 0; p < r->pack->n_patterns; p++)
             for (size_t i = 0; i < 8; i++)
-                placed += r->pack->patterns[p].hosts * r->pack->patterns[p].counts[i];
+                placed += r->pack->patterns[p].hosts *
+                          kc_pack_pattern_count(&r->pack->patterns[p], i);
         cr_expect_eq(placed, 1100000);
         cr_expect_geq(r->hosts_packed, r->lower_bound);
         cr_expect_eq(r->hosts, r->hosts_packed + 1);
@@ -504,12 +505,12 @@ Test(size, strict_numa_patterns_describe_hosts)
     cr_expect_eq(r->pack->hosts, 2);
     for (size_t p = 0; p < r->pack->n_patterns; p++) {
         hosts += r->pack->patterns[p].hosts;
-        vms += r->pack->patterns[p].hosts * r->pack->patterns[p].counts[0];
+        vms += r->pack->patterns[p].hosts * kc_pack_pattern_count(&r->pack->patterns[p], 0);
     }
     cr_expect_eq(hosts, 2);
     cr_expect_eq(vms, 4);
     cr_assert_eq(r->pack->n_patterns, 1);
-    cr_expect_eq(r->pack->patterns[0].counts[0], 2);
+    cr_expect_eq(kc_pack_pattern_count(&r->pack->patterns[0], 0), 2);
     /* the bound and the gap agree with "proven optimal" */
     cr_expect_eq(r->lower_bound, 2);
     cr_expect(r->proven_optimal);
@@ -536,9 +537,9 @@ Test(size, strict_numa_groups_nodes_across_patterns)
         const kc_pack_pattern *pat = &r->pack->patterns[p];
 
         hosts += pat->hosts;
-        big += pat->hosts * pat->counts[0];
-        small += pat->hosts * pat->counts[1];
-        cr_expect_leq(pat->counts[0], 2, "a host has two nodes, one big VM each");
+        big += pat->hosts * kc_pack_pattern_count(pat, 0);
+        small += pat->hosts * kc_pack_pattern_count(pat, 1);
+        cr_expect_leq(kc_pack_pattern_count(pat, 0), 2, "a host has two nodes, one big VM each");
     }
     cr_expect_eq(hosts, r->hosts_packed);
     cr_expect_eq(big, 3);
