@@ -448,6 +448,13 @@ static int group_nodes(kc_pack *pack, uint64_t k, kc_error *err)
     return 0;
 }
 
+/* @r's answer does not fit in 64 bits: an error of this candidate alone (listed last). */
+static void candidate_error(kc_size_result *r, const char *what)
+{
+    r->rank = KC_SIZE_RANK_ERROR;
+    snprintf(r->error, sizeof(r->error), "%s", what);
+}
+
 static int size_one(const kc_sizing *sz, const kc_candidate *cand, const kc_size_opts *opts,
                     const kc_shape *shapes, kc_shape_demand *dem, bool *fits_somewhere,
                     kc_size_result *r, kc_error *err)
@@ -571,8 +578,8 @@ static int size_one(const kc_sizing *sz, const kc_candidate *cand, const kc_size
      * packed - 1 hosts, fewer than any packing of the workload needs.
      */
     if (r->hosts_packed > UINT64_MAX - opts->ha) {
-        kc_error_set(err, KC_ERR_INVALID, "host '%s': host count does not fit in 64 bits",
-                     cand->name);
+        candidate_error(r, "host count does not fit in 64 bits");
+        ret = 0;
         goto out;
     }
     r->hosts = r->hosts_packed + opts->ha;
@@ -609,8 +616,8 @@ static int size_one(const kc_sizing *sz, const kc_candidate *cand, const kc_size
         kc_u128 total = (kc_u128)cand->price * r->hosts;
 
         if (total > UINT64_MAX) {
-            kc_error_set(err, KC_ERR_INVALID, "host '%s': total price does not fit in 64 bits",
-                         cand->name);
+            candidate_error(r, "total price does not fit in 64 bits");
+            ret = 0;
             goto out;
         }
         r->price_total = (uint64_t)total;
@@ -634,7 +641,7 @@ static int compare_results(const void *pa, const void *pb)
         return a->rank < b->rank ? -1 : 1;
     if (a->rank == KC_SIZE_RANK_PRICE && a->price_total != b->price_total)
         return a->price_total < b->price_total ? -1 : 1;
-    if (a->rank != KC_SIZE_RANK_INFEASIBLE && a->hosts != b->hosts)
+    if (a->rank < KC_SIZE_RANK_INFEASIBLE && a->hosts != b->hosts)
         return a->hosts < b->hosts ? -1 : 1;
     c = strcmp(a->name, b->name);
     if (c)
@@ -702,6 +709,11 @@ int kc_size_run(const kc_workload_line *lines, size_t n_lines, const kc_candidat
             goto out;
         }
     qsort(sz->results, sz->n_results, sizeof(*sz->results), compare_results);
+    if (sz->results[0].rank == KC_SIZE_RANK_ERROR) {
+        kc_error_set(err, KC_ERR_INVALID, "host '%s': %s", sz->results[0].name,
+                     sz->results[0].error);
+        goto out;
+    }
     if (sz->results[0].rank == KC_SIZE_RANK_INFEASIBLE) {
         const kc_size_result *r = &sz->results[0];
 

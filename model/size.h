@@ -46,7 +46,10 @@ typedef struct kc_size_line {
 typedef enum kc_size_rank {
     KC_SIZE_RANK_PRICE,          /* cheapest total first */
     KC_SIZE_RANK_HOSTS,          /* no price: fewest hosts first */
-    KC_SIZE_RANK_INFEASIBLE,     /* does not hold the workload: listed last */
+    KC_SIZE_RANK_INFEASIBLE,     /* does not hold the workload: listed after the feasible */
+    KC_SIZE_RANK_ERROR,          /* packed, but an answer for it does not fit in 64 bits (its
+                                    total price or host count): kc_size_result.error says
+                                    which; listed last, the other candidates stand */
     KC_SIZE_RANK_LAST
 } kc_size_rank;
 
@@ -76,6 +79,8 @@ typedef struct kc_size_result {
     uint32_t util_bp[KC_RES_LAST];
     uint32_t bottleneck;         /* bits: resource(s) with the highest utilization (ties all) */
     kc_pack *pack;               /* owned: the patterns; item i is kc_sizing.lines[i] */
+    char error[128];             /* rank KC_SIZE_RANK_ERROR: what does not fit ("total price
+                                    does not fit in 64 bits"), else "" */
 } kc_size_result;
 
 typedef struct kc_sizing {
@@ -91,7 +96,9 @@ typedef struct kc_sizing {
  * *out is a new kc_sizing (caller frees with kc_sizing_free()). Returns -1 with @err
  * (KC_ERR_INVALID): an invalid shape, host or policy (naming it), an empty workload,
  * no candidates, a VM shape that fits on no candidate (naming the shape and the biggest
- * candidate), no candidate holding every shape, or a total beyond 64 bits. */
+ * candidate), no candidate holding every shape, or a total beyond 64 bits. A candidate
+ * whose own total price or host count exceeds 64 bits is that candidate's answer (rank
+ * KC_SIZE_RANK_ERROR, listed last), not the run's, unless no candidate is left. */
 int kc_size_run(const kc_workload_line *lines, size_t n_lines, const kc_candidate *cands,
                 size_t n_cands, const kc_size_opts *opts, kc_sizing **out, kc_error *err);
 void kc_sizing_free(kc_sizing *sizing);

@@ -111,7 +111,7 @@ void kc_report_size_csv(FILE *out, const kc_size_report *rep)
     fputs("\r\n", out);
     for (size_t i = 0; i < s->n_results; i++) {
         const kc_size_result *res = &s->results[i];
-        bool ok = res->rank != KC_SIZE_RANK_INFEASIBLE;
+        bool ok = res->rank < KC_SIZE_RANK_INFEASIBLE;
 
         kc_csv_field(out, res->name);
         fprintf(out, ",%s,%s,", ok ? "true" : "false",

@@ -49,7 +49,7 @@ size_t kc_report_size_warnings(const kc_sizing *s, const kc_size_opts *opts,
         const kc_size_result *r = &s->results[i];
         char names[64];
 
-        if (!r->unknown || r->rank == KC_SIZE_RANK_INFEASIBLE)
+        if (!r->unknown || r->rank >= KC_SIZE_RANK_INFEASIBLE)
             continue;
         names_of(names, sizeof(names), r->unknown);
         snprintf(out[n++], sizeof(out[0]), "%s: %s not planned (capacity unknown: give nic=, "
@@ -103,6 +103,10 @@ void kc_report_size_text(FILE *out, const kc_size_report *rep)
         if (r->rank == KC_SIZE_RANK_INFEASIBLE) {
             fprintf(out, "%-*s %5s  '%s' does not fit (%s)\n", w, name, "-",
                     kc_term_str(s->lines[r->misfit_line].name), kc_resource_name(r->misfit_res));
+            continue;
+        }
+        if (r->rank == KC_SIZE_RANK_ERROR) {
+            fprintf(out, "%-*s %5s  %s\n", w, name, "-", r->error);
             continue;
         }
         for (int d = 0; d < KC_RES_LAST; d++)

@@ -41,6 +41,11 @@ static void candidate_json(cJSON *arr, const kc_sizing *s, const kc_size_result 
         kc_json_must(cJSON_AddStringToObject(o, "misfit_resource", buf));
         return;
     }
+    if (r->rank == KC_SIZE_RANK_ERROR) {
+        kc_json_must(cJSON_AddBoolToObject(o, "feasible", false));
+        kc_json_must(cJSON_AddStringToObject(o, "error", r->error));
+        return;
+    }
     kc_json_must(cJSON_AddBoolToObject(o, "feasible", true));
     kc_json_add_u64(o, "hosts", r->hosts);
     kc_json_add_u64(o, "hosts_packed", r->hosts_packed);

@@ -547,3 +547,28 @@ Test(size, strict_numa_groups_nodes_across_patterns)
     cr_expect_eq(r->hosts_packed, 2);
     kc_sizing_free(sz);
 }
+
+/* Issue 14 item 8: a candidate whose total price overflows 64 bits is its own error, listed
+ * last; the other candidates are still sized and one is recommended. Alone, it is the run's
+ * error, naming the candidate. */
+Test(size, a_price_overflow_is_that_candidates_error)
+{
+    kc_workload_line l = line("web", 2, 4096, 1000000);
+    kc_candidate c[2] = { cand("dear", 4, 8192, UINT64_MAX / 1000), cand("cheap", 8, 32768, 100) };
+    kc_size_opts o = opts_default();
+    kc_sizing *sz = run_ok(&l, 1, c, 2, &o);
+    kc_error err = { 0 };
+
+    cr_assert_eq(sz->n_results, 2);
+    cr_expect_str_eq(sz->results[0].name, "cheap");
+    cr_expect_eq(sz->results[0].rank, KC_SIZE_RANK_PRICE);
+    cr_expect(sz->recommended);
+    cr_expect_str_eq(sz->results[1].name, "dear");
+    cr_expect_eq(sz->results[1].rank, KC_SIZE_RANK_ERROR);
+    cr_expect_str_eq(sz->results[1].error, "total price does not fit in 64 bits");
+    kc_sizing_free(sz);
+    sz = NULL;
+    cr_expect_eq(kc_size_run(&l, 1, c, 1, &o, &sz, &err), -1);
+    cr_expect_null(sz);
+    cr_expect_str_eq(err.msg, "host 'dear': total price does not fit in 64 bits");
+}
