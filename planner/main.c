@@ -82,8 +82,12 @@ int main(int argc, char **argv)
         goto out;
     }
     ret = cmd->run(&cli, cat, &err);
-    /* a failed command reports its own error, once; else stdout must have been written */
-    status = ret < 0 ? kc_cli_fail(&err) : kc_cli_finish_stdout();
+    /* a failed command reports its own error, once; stdout must have been written either
+     * way: a lost report is exit 4 even when the run also fell short (--check, a fleet's
+     * SPEC:COUNT), so the shortfall's exit 1 never hides it */
+    status = ret < 0 ? kc_cli_fail(&err) : 0;
+    if (kc_cli_finish_stdout() != 0)
+        status = KC_ERR_HOST;
  out:
     kc_catalog_free(cat);
     return status;

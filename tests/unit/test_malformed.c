@@ -721,9 +721,13 @@ Test(output, a_full_disk_or_closed_stdout_is_exit_4)
                                              "--json" };
     static const char *const help[] = { "--help" };
     static const char *const version[] = { "--version" };
+    /* a shortfall's exit 1 must not hide the lost report (issue 13, item 8) */
+    static const char *const check[] = { "--host", "8c8g", "--vm", "1c1g", "--check", "100" };
+    static const char *const fleet_short[] = { "fleet", "-c", "test:///default", "--vm",
+                                               "64c1g:100" };
     const char *const *cmds[] = { fit, fit_json, facts, facts_json, size, size_json, help,
-                                  version };
-    size_t ns[] = { 4, 5, 3, 4, 5, 6, 1, 1 };
+                                  version, check, fleet_short };
+    size_t ns[] = { 4, 5, 3, 4, 5, 6, 1, 1, 6, 5 };
 
     for (size_t c = 0; c < sizeof(cmds) / sizeof(cmds[0]); c++) {
         expect_write_failure(cmds[c], ns[c], false);
