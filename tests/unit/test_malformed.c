@@ -26,7 +26,10 @@
 #define ARGS_MAX 16
 #define CASE_SECONDS 30          /* a case that takes longer is killed: a hang fails */
 
-static const char usage_hint[] = "Try 'kvmcap --help' for more information.";
+/* "Try 'kvmcap --help' for more information." or, for a command, "Try 'kvmcap size
+ * --help' ..." */
+static const char usage_hint[] = "Try 'kvmcap ";
+static const char usage_hint_end[] = "--help' for more information.\n";
 
 typedef struct run_result {
     int status;                  /* exit status, or -signal */
@@ -169,8 +172,12 @@ static void expect_refused(const char *const *args, size_t n, int want, const ch
     if (nl) {
         *nl = '\0';
         second = nl + 1;
-        if (r.status == 2 && strncmp(second, usage_hint, strlen(usage_hint)) == 0)
-            second += strlen(usage_hint) + 1;
+        if (r.status == 2 && strncmp(second, usage_hint, strlen(usage_hint)) == 0) {
+            char *end = strstr(second, usage_hint_end);
+
+            if (end)
+                second = end + strlen(usage_hint_end);
+        }
         cr_expect(second >= r.err + r.err_len || *second == '\0',
                   "%s: %s: more than one line on stderr: '%s' then '%s'", where, cmd, r.err,
                   nl + 1);
