@@ -208,9 +208,20 @@ deps:
 MANDIR     = $(PREFIX)/share/man/man1
 BASHCOMPDIR = $(PREFIX)/share/bash-completion/completions
 .PHONY: check-install deb
+# uninstall removes the directories install created, when empty: without DESTDIR, those
+# install listed in $(DATADIR)/.installed-dirs (it never removes one that was there before);
+# with DESTDIR (a staging tree, a package) every empty one up to DESTDIR.
+INSTALL_DIRS = $(BINDIR) $(DATADIR) $(MANDIR) $(BASHCOMPDIR)
 install: $(BUILD)/kvmcap
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR) \
-	    $(DESTDIR)$(BASHCOMPDIR)
+	@new=; for d in $(INSTALL_DIRS); do \
+	    while [ ! -d "$(DESTDIR)$$d" ]; do new="$$new $$d"; d=$$(dirname "$$d"); done; \
+	done; \
+	install -d $(addprefix $(DESTDIR),$(INSTALL_DIRS)) || exit 1; \
+	if [ -z "$(DESTDIR)" ] && [ -n "$$new" ]; then \
+	    { cat $(DATADIR)/.installed-dirs 2>/dev/null; printf '%s\n' $$new; } | \
+	        sort -ru > $(DATADIR)/.installed-dirs.tmp && \
+	    mv $(DATADIR)/.installed-dirs.tmp $(DATADIR)/.installed-dirs; \
+	fi
 	install -m 0755 $(BUILD)/kvmcap $(DESTDIR)$(BINDIR)/kvmcap
 	install -m 0644 data/*.json data/README.md $(DESTDIR)$(DATADIR)/
 	install -m 0644 doc/kvmcap.1 $(DESTDIR)$(MANDIR)/kvmcap.1
@@ -219,7 +230,13 @@ install: $(BUILD)/kvmcap
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/kvmcap $(DESTDIR)$(MANDIR)/kvmcap.1 \
 	    $(DESTDIR)$(BASHCOMPDIR)/kvmcap
-	rm -rf $(DESTDIR)$(DATADIR)
+	@if [ -n "$(DESTDIR)" ]; then \
+	    dirs=$$(for d in $(INSTALL_DIRS); do \
+	        while [ "$$d" != / ] && [ "$$d" != . ]; do echo "$(DESTDIR)$$d"; d=$$(dirname "$$d"); done; \
+	    done | sort -ru); \
+	else dirs=$$(cat $(DATADIR)/.installed-dirs 2>/dev/null); fi; \
+	rm -rf $(DESTDIR)$(DATADIR); \
+	for d in $$dirs; do [ -d "$$d" ] && rmdir "$$d" 2>/dev/null; done; true
 
 # An install into a temporary DESTDIR, checked (tests/install/check.sh): the installed
 # binary run from elsewhere finds its data, the man page renders without warnings, the

@@ -31,11 +31,8 @@ static const kc_command commands[] = {
     { "rightsize", kc_cmd_rightsize, kc_help_rightsize },
 };
 
-/* The commands an unknown one names: those of the host's facts (the demand model's are
- * introduced by 'kvmcap record --help' and doc/recording.md). */
-#define N_LISTED 5
-
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+_Static_assert(N_COMMANDS == KC_CMD_LAST, "a row per command of options.h");
 
 int main(int argc, char **argv)
 {
@@ -48,20 +45,18 @@ int main(int argc, char **argv)
 
     memset(&cli, 0, sizeof(cli));
     if (argc > 1 && argv[1][0] != '-') {
-        char names[128] = "";
+        char names[256] = "";
 
         cmd = NULL;
         for (size_t i = 0; i < N_COMMANDS; i++) {
             if (strcmp(argv[1], commands[i].name) == 0)
                 cmd = &commands[i];
-            if (i < N_LISTED) {
-                strcat(names, i ? ", " : "");
-                strcat(names, commands[i].name);
-            }
+            strcat(names, i ? ", " : "");
+            strcat(names, commands[i].name);
         }
         if (!cmd) {
             kc_cli_usage_error(&err, "unknown command '%s' (commands: %s)", argv[1], names);
-            return kc_cli_fail(&err);
+            return kc_cli_fail(&err, cli.command);
         }
         first = 2;
     }
@@ -70,20 +65,24 @@ int main(int argc, char **argv)
     if (ret > 0)
         return kc_cli_finish_stdout();
     if (ret < 0 || kc_cli_load_config(&cli, &err) < 0)
-        return kc_cli_fail(&err);
+        return kc_cli_fail(&err, cli.command);
     if (kc_catalog_find_datadir(datadir, sizeof(datadir), &err) < 0 ||
         !(cat = kc_catalog_load(datadir, &err))) {
-        status = kc_cli_fail(&err);
+        status = kc_cli_fail(&err, cli.command);
         goto out;
     }
     /* every option value is checked before a command may contact a host */
     if (kc_cli_check(&cli, cat, &err) < 0) {
-        status = kc_cli_fail(&err);
+        status = kc_cli_fail(&err, cli.command);
         goto out;
     }
     ret = cmd->run(&cli, cat, &err);
-    /* a failed command reports its own error, once; else stdout must have been written */
-    status = ret < 0 ? kc_cli_fail(&err) : kc_cli_finish_stdout();
+    /* a failed command reports its own error, once; stdout must have been written either
+     * way: a lost report is exit 4 even when the run also fell short (--check, a fleet's
+     * SPEC:COUNT), so the shortfall's exit 1 never hides it */
+    status = ret < 0 ? kc_cli_fail(&err, cli.command) : 0;
+    if (kc_cli_finish_stdout() != 0)
+        status = KC_ERR_HOST;
  out:
     kc_catalog_free(cat);
     return status;

@@ -12,13 +12,14 @@
 #include "input/spec.h"
 #include "util/util.h"
 
-static const char usage_hint[] = "Try 'kvmcap --help' for more information.";
-
-int kc_cli_fail(const kc_error *err)
+int kc_cli_fail(const kc_error *err, const char *command)
 {
     fprintf(stderr, "kvmcap: %s\n", kc_term_str(err->msg));   /* C1, 8-bit bytes too */
-    if (err->code == KC_ERR_USAGE)
-        fprintf(stderr, "%s\n", usage_hint);
+    /* a command's mistake points at that command's help; fit's help is kvmcap --help */
+    if (err->code == KC_ERR_USAGE && command && strcmp(command, "fit") != 0)
+        fprintf(stderr, "Try 'kvmcap %s --help' for more information.\n", command);
+    else if (err->code == KC_ERR_USAGE)
+        fprintf(stderr, "Try 'kvmcap --help' for more information.\n");
     return err->code > KC_ERR_NONE && err->code < KC_ERR_LAST ? (int)err->code : KC_ERR_INTERNAL;
 }
 

@@ -95,9 +95,10 @@ int kc_cli_timeout(const char *value, unsigned *timeout_s, kc_error *err);
 /* Colour only on a terminal, without NO_COLOR, and not on TERM=dumb. */
 bool kc_cli_want_color(void);
 
-/* Print "kvmcap: <msg>" (and the --help hint for usage errors) on stderr; returns the exit
- * status for @err's code. */
-int kc_cli_fail(const kc_error *err);
+/* Print "kvmcap: <msg>" (and, for usage errors, the hint: 'kvmcap @command --help', or
+ * 'kvmcap --help' for fit or a NULL @command) on stderr; returns the exit status for @err's
+ * code. */
+int kc_cli_fail(const kc_error *err, const char *command);
 
 /* Flush stdout and check it: a full disk or closed pipe is exit 4. Returns 0 or 4. */
 int kc_cli_finish_stdout(void);

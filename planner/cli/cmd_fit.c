@@ -21,12 +21,26 @@
 static const char help_fit_head[] =
     "Usage: kvmcap [fit] [HOST] --vm SPEC [--vm SPEC ...] [POLICY] [--json]\n"
     "                   [--check N]\n"
-    "       kvmcap facts [HOST] [--json]\n"
-    "       kvmcap sweep [HOST] --vm SPEC RANGE [POLICY]   (see kvmcap sweep --help)\n"
+    "       kvmcap COMMAND [OPTIONS]   (each: kvmcap COMMAND --help)\n"
     "       kvmcap --version | --help\n"
     "\n"
     "How many more VMs of a shape fit on a host, and which resource stops them.\n"
-    "\n";
+    "\n"
+    "Commands:\n";
+
+/* One line per command for the main help: a new command needs its line (the assert). */
+static const char *const command_lines[] = {
+    [KC_CMD_FIT] = "how many more VMs of each shape fit on one host (the default)",
+    [KC_CMD_FACTS] = "what kvmcap sees of a host; --json writes a facts file",
+    [KC_CMD_SIZE] = "what to buy: how many hosts of each model hold a workload",
+    [KC_CMD_FLEET] = "what fits on each host of a fleet, and where SPEC:COUNT VMs go",
+    [KC_CMD_SWEEP] = "what if: the count while one value runs over a range",
+    [KC_CMD_RECORD] = "sample a host's load into a recording (SQLite)",
+    [KC_CMD_DEMAND] = "what the VMs of a recording used, beside what they were given",
+    [KC_CMD_RIGHTSIZE] = "which recorded VMs are oversized, undersized, idle or off",
+};
+_Static_assert(sizeof(command_lines) / sizeof(command_lines[0]) == KC_CMD_LAST,
+               "one help line per command");
 
 static const char help_fit_tail[] =
     "Exit status: 0 ok, 1 fewer fit than --check asked, 2 usage, 3 bad input (spec,\n"
@@ -35,6 +49,9 @@ static const char help_fit_tail[] =
 void kc_help_fit(FILE *out)
 {
     fputs(help_fit_head, out);
+    for (int c = 0; c < KC_CMD_LAST; c++)
+        fprintf(out, "  %-11s%s\n", kc_names_word(&kc_cli_commands, c), command_lines[c]);
+    fputc('\n', out);
     kc_cli_print_options(out, KC_CMD_FIT);
     fputs(help_fit_tail, out);
 }

@@ -257,7 +257,8 @@ const kc_option kc_options[] = {
     { "set", VALUE(set, "KEYS"), .commands = FIT | FACTS | SWEEP, .conf = -1,
       .check = check_set, .group = KC_GROUP_HOST,
       .help = "override what the host reports (each kind replaced):\n"
-              "nic=2x10g,disk=4xssd:1t,storage=iscsi-10g:20t,name=X" },
+              "nic=2x10g,disk=4xssd:1t,storage=iscsi-10g:20t,\n"
+              "name=X,price=N" },
     /* the VMs */
     { "vm", LIST(KC_OPT_NO_FIELD, vms, n_vms, "SPEC[:COUNT]"),
       .commands = FIT | SIZE | FLEET | SWEEP, .conf = -1, .check = check_vm,
@@ -398,7 +399,7 @@ static const char *const group_headings[] = {
     [KC_GROUP_HOST] = ("Host (one of; default: the local libvirt daemon read-only, else "
                        "libvirt's\nembedded QEMU driver):"),
     [KC_GROUP_VMS] = "VMs:",
-    [KC_GROUP_POLICY] = "Policy (the same on fit, size and fleet):",
+    [KC_GROUP_POLICY] = "Policy (the same on fit, size, fleet and sweep):",
     [KC_GROUP_OUTPUT] = "Output and configuration:",
     [KC_GROUP_DEMAND] = "Demand (a recorded host, see 'kvmcap demand --help'):",
 };

@@ -130,11 +130,24 @@ check "completion: fit --format" test "$(echo $out)" = "table json csv prometheu
 out=$(complete_words kvmcap sweep --format "")
 check "completion: sweep --format has no prometheus" test "$(echo $out)" = "table json csv"
 
-# 5. uninstall leaves no file behind
+# 5. uninstall leaves no file behind, nor a directory install created
 make --no-print-directory -C "$src" uninstall DESTDIR="$dest" PREFIX="$prefix" >/dev/null
 left=$(find "$dest" -type f)
 check "make uninstall removes every installed file" test -z "$left"
 [ -n "$left" ] && printf '%s\n' "$left" | sed 's/^/      /'
+left=$(find "$dest" -mindepth 1 -type d)
+check "make uninstall removes the directories install created" test -z "$left"
+[ -n "$left" ] && printf '%s\n' "$left" | sed 's/^/      /'
+
+# without DESTDIR: the directories install created go, those that were there stay
+p=$work/prefix
+mkdir -p "$p/share/man" && touch "$p/share/man/keep"
+make --no-print-directory -C "$src" install PREFIX="$p" >/dev/null &&
+    make --no-print-directory -C "$src" uninstall PREFIX="$p" >/dev/null
+left=$(cd "$p" && find . -mindepth 1 | sort | tr '\n' ' ')
+check "uninstall without DESTDIR keeps only what was there" \
+    test "$left" = "./share ./share/man ./share/man/keep "
+[ "$left" = "./share ./share/man ./share/man/keep " ] || echo "      left: $left"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
