@@ -12,3 +12,12 @@ bench: $(BUILD)/bench-core $(BUILD)/kvmcap
 
 bench-quick: $(BUILD)/bench-core
 	$(BUILD)/bench-core --quick --flags '$(strip $(ALL_CFLAGS))' $(BUILD)/bench-quick.json
+
+# Start-up (issue 17 item 1): `kvmcap --host 8c8g --vm 1c1g` and a 25-VM `size` against
+# `ls /`, 200 runs each interleaved, as ratios in one run (bench/startup/startup.c).
+.PHONY: bench-startup
+$(BUILD)/bench-startup: bench/startup/startup.c
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) -O2 -o $@ $<
+bench-startup: $(BUILD)/bench-startup $(BUILD)/kvmcap
+	$(BUILD)/bench-startup 200 $(abspath $(BUILD))/kvmcap
