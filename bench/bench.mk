@@ -18,3 +18,12 @@ bench-quick: $(BUILD)/bench-core
 # only the distinct-shapes sizing (KC_SIZE_SHAPES="10000 100000" for other sizes)
 bench-size-shapes: $(BUILD)/kvmcap
 	KVMCAP_BIN=$(abspath $(BUILD))/kvmcap bash bench/size_shapes.sh $(BUILD)/bench.json
+
+# Start-up (issue 17 item 1): `kvmcap --host 8c8g --vm 1c1g` and a 25-VM `size` against
+# `ls /`, 200 runs each interleaved, as ratios in one run (bench/startup/startup.c).
+.PHONY: bench-startup
+$(BUILD)/bench-startup: bench/startup/startup.c
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) -O2 -o $@ $<
+bench-startup: $(BUILD)/bench-startup $(BUILD)/kvmcap
+	$(BUILD)/bench-startup 200 $(abspath $(BUILD))/kvmcap
