@@ -60,15 +60,6 @@ EOF
 done
 
 if [ -f "$JSON" ]; then
-    python3 - "$JSON" "[$rows]" <<'EOF' || { echo "size_shapes: could not update $JSON"; exit 1; }
-import json, sys
-path, rows = sys.argv[1], json.loads(sys.argv[2])
-with open(path) as f:
-    doc = json.load(f)
-doc["size_shapes"] = rows
-with open(path, "w") as f:
-    json.dump(doc, f, indent=2)
-    f.write("\n")
-EOF
+    python3 bench/add_json.py "$JSON" size_shapes "[$rows]" || { echo "size_shapes: could not update $JSON"; exit 1; }
     echo "added \"size_shapes\" to $JSON"
 fi

@@ -129,15 +129,6 @@ whole="{ \"uri\": \"qemu+tcp (private libvirtd on loopback)\", \"runs\": $N,
     \"virsh_nodeinfo_ms\": { \"median\": $v_med, \"min\": $v_min, \"max\": $v_max },
     \"ratio\": $ratio, \"ratio_target\": 2, \"fleet\": $fleet_json }"
 if [ -f "$JSON" ]; then
-    python3 - "$JSON" "$whole" <<'EOF' || { echo "whole: could not update $JSON"; exit 1; }
-import json, sys
-path, whole = sys.argv[1], json.loads(sys.argv[2])
-with open(path) as f:
-    doc = json.load(f)
-doc["whole"] = whole
-with open(path, "w") as f:
-    json.dump(doc, f, indent=2)
-    f.write("\n")
-EOF
+    python3 bench/add_json.py "$JSON" whole "$whole" || { echo "whole: could not update $JSON"; exit 1; }
     echo "added \"whole\" to $JSON"
 fi

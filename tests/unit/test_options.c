@@ -39,6 +39,19 @@ static char *slurp(const char *path)
 
 /* The distinct option names of @text that match @pattern (its group 1 is the name after
  * the dashes), as a '\n'-separated list " name1\n name2\n" for strstr lookups. */
+/* What @help prints, as a string the caller frees. */
+static char *help_text(void (*help)(FILE *))
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+
+    cr_assert(f);
+    help(f);
+    cr_assert_eq(fclose(f), 0);
+    return text;
+}
+
 static char *options_in(const char *text, const char *pattern)
 {
     regex_t re;
@@ -194,13 +207,7 @@ Test(options, completion_offers_each_command_the_options_it_takes)
 /* kvmcap --help names every command, each on a line of its own (issue 13, item 16) */
 Test(options, main_help_lists_every_command_with_one_line)
 {
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-
-    cr_assert(f);
-    kc_help_fit(f);
-    cr_assert_eq(fclose(f), 0);
+    char *text = help_text(kc_help_fit);
     for (int c = 0; c < KC_CMD_LAST; c++) {
         char line[64];
         const char *at;
@@ -219,13 +226,7 @@ Test(options, main_help_lists_every_command_with_one_line)
 
 Test(options, main_help_lists_every_option_fit_takes)
 {
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-
-    cr_assert(f);
-    kc_help_fit(f);
-    cr_assert_eq(fclose(f), 0);
+    char *text = help_text(kc_help_fit);
     for (size_t i = 0; i < kc_options_n; i++) {
         char line[64];
 
@@ -252,13 +253,7 @@ Test(options, help_names_only_table_options_and_each_where_it_is_taken)
     char *lists[KC_CMD_LAST];
 
     for (int c = 0; c < KC_CMD_LAST; c++) {
-        char *text = NULL;
-        size_t len = 0;
-        FILE *f = open_memstream(&text, &len);
-
-        cr_assert(f);
-        helps[c](f);
-        cr_assert_eq(fclose(f), 0);
+        char *text = help_text(helps[c]);
         lists[c] = options_in(text, "--([a-z][a-z-]*)");
         expect_all_in_table(lists[c], "--help");
         free(text);
