@@ -45,7 +45,11 @@ typedef struct kc_cli {
     /* fit */
     const char *check, *timeout;
     /* size */
-    const char *workload, *catalog, *from_facts, *ha, *growth;
+    const char *workload, *catalog, *from_facts, *ha, *growth;   /* the last ones */
+    const char *workloads[KC_CLI_HOSTS_MAX];  /* every --workload: the workload is the sum */
+    size_t n_workloads;
+    const char *from_facts_files[KC_CLI_HOSTS_MAX];   /* every --from-facts, summed too */
+    size_t n_from_facts;
     /* fleet */
     const char *hosts_file, *parallel, *save_facts, *sort;
     bool strict;

@@ -52,7 +52,8 @@ static const char help_fleet[] =
     "host that would ask for a password fails instead of waiting.\n"
     "\n"
     "Exit status: 0 ok (failed hosts are rows of the report), 1 SPEC:COUNT VMs do not\n"
-    "all fit, 2 usage, 3 bad input, 4 a host failed with --strict, or I/O error.\n";
+    "all fit, 2 usage, 3 bad input, 4 no host answered, a host failed with --strict,\n"
+    "or I/O error.\n";
 
 void kc_help_fleet(FILE *out)
 {
@@ -179,6 +180,12 @@ int kc_cmd_fleet(const kc_cli *o, kc_catalog *cat, kc_error *err)
     kc_report_fleet_by_format[format](stdout, &meta);
     if (save_failed)
         goto out;
+    /* a fleet of which nothing answered has no answer: its total of 0 is not one */
+    if (fleet->n_hosts && fleet->n_failed == fleet->n_hosts) {
+        kc_error_set(err, KC_ERR_HOST, "no host answered (%zu of %zu failed)", fleet->n_failed,
+                     fleet->n_hosts);
+        goto out;
+    }
     if (o->strict && fleet->n_failed) {
         kc_error_set(err, KC_ERR_HOST, "%zu of %zu hosts failed (--strict)", fleet->n_failed,
                      fleet->n_hosts);

@@ -166,19 +166,21 @@ int kc_cmd_size(const kc_cli *o, kc_catalog *cat, kc_error *err)
         }
         n_lines++;
     }
-    if (o->workload) {
-        char *text = kc_cli_read_file(o->workload, err);
+    /* every --workload and --from-facts adds its VMs: the workload is the sum */
+    for (size_t i = 0; i < o->n_workloads; i++) {
+        char *text = kc_cli_read_file(o->workloads[i], err);
 
         if (!text)
             goto out;
-        ret = kc_workload_from_json(text, o->workload, cat, &lines, &n_lines, err);
+        ret = kc_workload_from_json(text, o->workloads[i], cat, &lines, &n_lines, err);
         free(text);
         if (ret < 0)
             goto out;
         ret = -1;
     }
-    if (o->from_facts && lines_from_facts(o->from_facts, existing, &lines, &n_lines, err) < 0)
-        goto out;
+    for (size_t i = 0; i < o->n_from_facts; i++)
+        if (lines_from_facts(o->from_facts_files[i], existing, &lines, &n_lines, err) < 0)
+            goto out;
 
     if (o->catalog && kc_catalog_load_hosts(cat, o->catalog, err) < 0)
         goto out;

@@ -307,12 +307,14 @@ const kc_option kc_options[] = {
       .help = "the policy file to read instead of /etc/kvmcap/kvmcap.conf\n"
               "and ~/.config/kvmcap/kvmcap.conf (options win over both)" },
     /* kvmcap size */
-    { "workload", VALUE(workload, "FILE"), .commands = SIZE, .conf = -1,
+    { "workload", LIST(AT(workload), workloads, n_workloads, "FILE"), .commands = SIZE,
+      .conf = -1,
       .group = KC_GROUP_VMS,
       .help = "{\"workload\": [{\"name\": .., \"vm\": \"2c4g\", \"count\": 200}]}" },
     { "catalog", VALUE(catalog, "FILE"), .commands = SIZE, CONF(KC_CONF_CATALOG),
       .group = KC_GROUP_HOST, .help = "candidate host models instead of data/hosts.json" },
-    { "from-facts", VALUE(from_facts, "FILE"), .commands = SIZE, .conf = -1,
+    { "from-facts", LIST(AT(from_facts), from_facts_files, n_from_facts, "FILE"),
+      .commands = SIZE, .conf = -1,
       .group = KC_GROUP_VMS, .help = "the VMs a host runs today (consolidation)" },
     { "ha", VALUE(ha, "N"), .commands = SIZE, .conf = -1, .check = check_ha,
       .group = KC_GROUP_POLICY, .help = "host failures tolerated: N spare hosts (default 0)" },
