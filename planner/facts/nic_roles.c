@@ -218,7 +218,14 @@ void kc_nic_roles_from_file(kc_facts *facts)
     }
     if (!derived)
         return;
-    if (!any && nat && candidates == 1) {
+    if (!facts->n_networks) {
+        /* a file without networks (written by hand) says nothing of how VMs connect */
+        for (size_t i = 0; i < facts->n_nics; i++)
+            if (facts->nics[i].role == KC_NIC_LAST) {
+                facts->nics[i].role = KC_NIC_VM;
+                set_why(&facts->nics[i], "the file lists no networks: counted");
+            }
+    } else if (!any && nat && candidates == 1) {
         only->role = KC_NIC_VM;
         set_why(only, "the only NIC, so the default route (NAT "
                  "network %s)", nat->name);

@@ -33,7 +33,8 @@ void kc_nic_roles_live(const char *root, const kc_vm_iface *ifaces, size_t n_ifa
  * "not given") gets one from what the file has. A port of a bridge is vm; where no NIC is
  * and an active NAT network exists, the one NIC of known speed is taken as the default
  * route (with several, none is: the file does not say which, and a note says so); the rest
- * are mgmt. Adds a note that the roles were derived.
+ * are mgmt. A file that lists no networks (one written by hand) says nothing of how VMs
+ * connect: its NICs are all vm. Adds a note that the roles were derived.
  */
 void kc_nic_roles_from_file(kc_facts *facts);
 
