@@ -442,9 +442,11 @@ int kc_fit_compute_reference(const kc_host *host, const kc_shape *shape,
               (uint64_t)shape->vcpus * shape->cpu_util_bp);
     }
 
-    /* network: the uplink (sum of known NIC speeds) x mode efficiency x max util. */
+    /* network: the uplink (sum of the known speeds of the VM NICs: mgmt and storage ports
+     * carry no VM traffic, README "Model") x mode efficiency x max util. */
     for (size_t i = 0; i < host->n_nics; i++)
-        if (add_u64(&uplink, host->nics[i].speed_kbps, "uplink", err) < 0)
+        if (host->nics[i].role == KC_NIC_VM &&
+            add_u64(&uplink, host->nics[i].speed_kbps, "uplink", err) < 0)
             return -1;
     if (uplink > 0 || shape->net_kbps > 0) {
         uint64_t eff = policy->net_mode == KC_NET_NAT ? policy->nat_efficiency_bp : KC_BP_ONE;

@@ -180,8 +180,13 @@ static inline bool prepare_host(const kc_host *host, const kc_policy *policy, kc
     f->iops_known = st.iops_known;
     f->mbps_known = st.mbps_known;
     f->uplink = 0;
-    for (size_t i = 0; i < host->n_nics; i++)
-        bad |= __builtin_add_overflow(f->uplink, host->nics[i].speed_kbps, &f->uplink);
+    for (size_t i = 0; i < host->n_nics; i++) {  /* VM NICs only (the reference's rule) */
+        kc_nic_role role = host->nics[i].role;
+
+        bad |= (unsigned)role >= KC_NIC_LAST;
+        bad |= __builtin_add_overflow(f->uplink, role == KC_NIC_VM ? host->nics[i].speed_kbps : 0,
+                                      &f->uplink);
+    }
 
     /* the existing VMs' overhead (existing_overhead in fit.c, without 128 bits) */
     if (policy->overhead_mode == KC_OVERHEAD_AUTO) {

@@ -104,3 +104,8 @@ void kc_facts_sort(kc_facts *facts)
     if (facts->n_storage > 1)
         qsort(facts->storage, facts->n_storage, sizeof(*facts->storage), cmp_storage);
 }
+
+bool kc_facts_nic_is_uplink(const kc_fact_nic *nic)
+{
+    return nic->role == KC_NIC_VM && nic->speed_kbps > 0 && !nic->standby;
+}

@@ -23,6 +23,10 @@ typedef struct kc_fact_nic {
     char name[KC_NAME_MAX];    /* "eth0"; "nic0" for spec hosts */
     uint64_t speed_kbps;       /* 0 = unknown */
     char bridge[KC_NAME_MAX];  /* the bridge it is a port of, "" = none */
+    kc_nic_role role;          /* what it carries (README "Model"; KC_NIC_VM for spec NICs) */
+    bool standby;              /* a standby slave of an active-backup bond: not counted */
+    char why[128];             /* why it has its role ("bond0 slave, 802.3ad; in bridge br0
+                                * of network br0"); "" for spec NICs */
 } kc_fact_nic;
 
 typedef struct kc_fact_network {
@@ -79,6 +83,9 @@ kc_fact_network *kc_facts_add_network(kc_facts *facts);
 kc_fact_storage *kc_facts_add_storage(kc_facts *facts);
 void kc_facts_add_note(kc_facts *facts, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* Whether @nic counts in the VM uplink: a vm NIC of known speed that is not a standby. */
+bool kc_facts_nic_is_uplink(const kc_fact_nic *nic);
 
 /* Sort VMs, NICs, networks and storage by name (libvirt lists them in varying order). */
 void kc_facts_sort(kc_facts *facts);

@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 
 #include "facts/facts_json.h"
+#include "facts/nic_roles.h"
 #include "util/json_in.h"
 #include "util/json_out.h"
 #include "util/util.h"
@@ -140,6 +141,9 @@ char *kc_facts_to_json(const kc_facts *facts, const char *version)
         else
             kc_json_add_u64(o, "speed_kbps", n->speed_kbps);   /* exact, not a rounded Mbit/s */
         ADD_STR(o, "bridge", n->bridge);
+        kc_json_must(cJSON_AddStringToObject(o, "role", KC_NAME(nic_role, n->role)));
+        ADD_STR(o, "why", n->why);
+        kc_json_must(cJSON_AddBoolToObject(o, "standby", n->standby));
     }
 
     arr = add_array(root, "networks");
@@ -417,6 +421,29 @@ static int read_numa(reader *r, const cJSON *arr, kc_facts *facts)
     return 0;
 }
 
+/* "role": "vm" | "mgmt" | "storage"; a file without it predates NIC roles: KC_NIC_LAST, for
+ * kc_nic_roles_from_file() to derive once the networks are read. */
+static int read_role(reader *r, const cJSON *obj, const char *prefix, kc_fact_nic *nic)
+{
+    char word[32], path[128], names[64];
+    const cJSON *item;
+    int v;
+
+    if (lookup(r, obj, prefix, "role", false, &item) == 0) {
+        nic->role = KC_NIC_LAST;
+        return 0;
+    }
+    if (get_str(r, obj, prefix, "role", false, word, sizeof(word)) < 0)
+        return -1;
+    v = kc_names_value(&kc_names_nic_role, word);
+    if (v < 0)
+        return kc_error_set(r->err, KC_ERR_INVALID, "%s: '%s' is '%s' (roles: %s)", r->origin,
+                            path_of(path, sizeof(path), prefix, "role"), word,
+                            kc_names_list(&kc_names_nic_role, ~0u, names, sizeof(names)));
+    nic->role = (kc_nic_role)v;
+    return 0;
+}
+
 static int read_nics(reader *r, const cJSON *arr, kc_facts *facts)
 {
     int i = 0;
@@ -430,7 +457,10 @@ static int read_nics(reader *r, const cJSON *arr, kc_facts *facts)
 
         snprintf(prefix, sizeof(prefix), "nics[%d]", i);
         if (get_str(r, e, prefix, "name", false, nic->name, sizeof(nic->name)) < 0 ||
-            get_str(r, e, prefix, "bridge", false, nic->bridge, sizeof(nic->bridge)) < 0)
+            get_str(r, e, prefix, "bridge", false, nic->bridge, sizeof(nic->bridge)) < 0 ||
+            get_str(r, e, prefix, "why", false, nic->why, sizeof(nic->why)) < 0 ||
+            get_bool(r, e, prefix, "standby", &nic->standby) < 0 ||
+            read_role(r, e, prefix, nic) < 0)
             return -1;
         if (mbps && kbps)
             return kc_error_set(r->err, KC_ERR_INVALID,
@@ -603,6 +633,7 @@ int kc_facts_from_json(const char *text, const char *origin, kc_facts *facts, kc
     }
     if (notes && read_notes(&r, notes, facts) < 0)
         goto out;
+    kc_nic_roles_from_file(facts);       /* NICs of a file that predates roles */
     ret = 0;
  out:
     cJSON_Delete(root);

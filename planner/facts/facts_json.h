@@ -34,10 +34,16 @@
  *   "numa": [ { "cpus": 64, "mem_mib": 262144, "hugepages_mib": 32768 } ],
  *                                    at most KC_NUMA_MAX (64) nodes; cpus and mem_mib
  *                                    required, hugepages_mib defaults to 0
- *   "nics": [ { "name": "eno1", "speed_mbps": 25000, "bridge": "br0" } ],
+ *   "nics": [ { "name": "eno1", "speed_mbps": 25000, "bridge": "br0", "role": "vm",
+ *               "why": "in bridge br0 of network br0", "standby": false } ],
  *                                    speed_mbps: Mbit/s, null = unknown; a speed that is not
  *                                    a whole Mbit/s is written as "speed_kbps" instead (give
- *                                    one of the two); bridge: the bridge it is a port of, ""
+ *                                    one of the two); bridge: the bridge it is a port of, "";
+ *                                    role: vm (the VM uplink), mgmt or storage; why: how the
+ *                                    collector knew (< 128 bytes); standby: a spare slave of
+ *                                    an active-backup bond, not counted. A file without
+ *                                    "role" (written before NIC roles) gets them derived from
+ *                                    bridges and networks (nic_roles.h).
  *   "networks": [ { "name": "default", "mode": "nat", "bridge": "virbr0", "active": true } ],
  *   "storage": [ { "name": "images", "pool_type": "dir", "disk_type": "nvme", "count": 1,
  *                  "size_mib": 3662109, "used_mib": 102400 } ],

@@ -24,6 +24,7 @@
 #include <libvirt/virterror.h>
 
 #include "facts/facts_libvirt.h"
+#include "facts/nic_roles.h"
 #include "facts/sysfs.h"
 #include "facts/virt.h"
 #include "facts/xml_facts.h"
@@ -218,7 +219,23 @@ static int fill_caps(virConnectPtr conn, kc_facts *facts, kc_error *err)
     return ret;
 }
 
-static int fill_domains(virConnectPtr conn, kc_facts *facts, kc_error *err)
+/* The domain's interfaces, for the NIC roles (nic_roles.h); *@ifs grows, caller frees. */
+static void keep_ifaces(const kc_xml_domain *dom, kc_vm_iface **ifs, size_t *n_ifs)
+{
+    if (!dom->n_ifaces)
+        return;
+    *ifs = kc_xreallocarray(*ifs, *n_ifs + dom->n_ifaces, sizeof(**ifs));
+    for (size_t i = 0; i < dom->n_ifaces; i++) {
+        kc_vm_iface *f = &(*ifs)[(*n_ifs)++];
+
+        kc_strlcpy(f->domain, dom->name, sizeof(f->domain));
+        kc_strlcpy(f->type, dom->ifaces[i].type, sizeof(f->type));
+        kc_strlcpy(f->source, dom->ifaces[i].source, sizeof(f->source));
+    }
+}
+
+static int fill_domains(virConnectPtr conn, kc_facts *facts, kc_vm_iface **ifs, size_t *n_ifs,
+                        kc_error *err)
 {
     virDomainPtr *doms = NULL;
     int n = virConnectListAllDomains(conn, &doms, 0);
@@ -257,6 +274,7 @@ static int fill_domains(virConnectPtr conn, kc_facts *facts, kc_error *err)
                          kc_virt_msg(msg, sizeof(msg)));
             goto out;
         }
+        keep_ifaces(&dom, ifs, n_ifs);
         vm = kc_facts_add_vm(facts);
         kc_strlcpy(vm->name, dom.name, sizeof(vm->name));
         vm->vcpus = dom.vcpus;
@@ -455,7 +473,8 @@ static int collect_conn(virConnectPtr conn, const char *root, int local, kc_fact
     char *host;
     uint64_t ni_mib = 0;
     int rc;
-    size_t nodedev_nics;
+    size_t nodedev_nics, n_ifs = 0;
+    kc_vm_iface *ifs = NULL;
 
     /* Keepalive needs the event loop; drivers without it (test, embed) just say no. */
     (void)virConnectSetKeepAlive(conn, 1, 2);
@@ -469,13 +488,20 @@ static int collect_conn(virConnectPtr conn, const char *root, int local, kc_fact
     if (rc < 0)
         return -1;
     fill_memory(conn, facts, ni_mib);
-    if (fill_caps(conn, facts, err) < 0 || fill_domains(conn, facts, err) < 0 ||
+    if (fill_caps(conn, facts, err) < 0 || fill_domains(conn, facts, &ifs, &n_ifs, err) < 0 ||
         fill_pools(conn, facts, local, root, err) < 0 || fill_networks(conn, facts, err) < 0 ||
-        fill_nics(conn, facts, err) < 0)
+        fill_nics(conn, facts, err) < 0) {
+        free(ifs);
         return -1;
+    }
     nodedev_nics = facts->n_nics;
-    if (local)
+    if (local) {
         kc_sysfs_add_nics(root, facts);
+        kc_nic_roles_live(root, ifs, n_ifs, facts);
+    } else {
+        kc_nic_roles_unknown(facts);
+    }
+    free(ifs);
     if (!facts->n_nics)
         kc_facts_add_note(facts, "nics: none found%s", nodedev_nics || local ? ""
                           : " (not a local host: only libvirt's node devices were asked)");

@@ -155,6 +155,96 @@ size_t kc_sysfs_add_nics(const char *root, kc_facts *facts)
     return found;
 }
 
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp((const char *)a, (const char *)b);
+}
+
+static void add_lower(kc_netdev *out, const char *name)
+{
+    if (safe_name(name) && out->n_lower < KC_NETDEV_LOWER_MAX)
+        kc_strlcpy(out->lower[out->n_lower++], name, sizeof(out->lower[0]));
+}
+
+void kc_sysfs_netdev(const char *root, const char *ifname, kc_netdev *out)
+{
+    char rel[KC_PATH_MAX], base[KC_PATH_MAX], path[KC_PATH_MAX], line[512];
+    DIR *d;
+    struct dirent *de;
+
+    memset(out, 0, sizeof(*out));
+    if (!safe_name(ifname))
+        return;
+    snprintf(rel, sizeof(rel), "/sys/class/net/%s", ifname);
+    if (!join(base, sizeof(base), root, rel) || !exists(base))
+        return;
+    if (cat3(path, sizeof(path), base, "/bonding", "") && exists(path)) {
+        char *save = NULL;
+
+        out->kind = KC_NETDEV_BOND;
+        /* "802.3ad 4", "active-backup 1": the word, not the number */
+        if (cat3(path, sizeof(path), base, "/bonding/mode", "") &&
+            read_line(path, line, sizeof(line)) == 0)
+            sscanf(line, "%31s", out->mode);
+        if (cat3(path, sizeof(path), base, "/bonding/active_slave", "") &&
+            read_line(path, line, sizeof(line)) == 0 && safe_name(line))
+            kc_strlcpy(out->active, line, sizeof(out->active));
+        if (cat3(path, sizeof(path), base, "/bonding/slaves", "") &&
+            read_line(path, line, sizeof(line)) == 0)
+            for (char *t = strtok_r(line, " \t", &save); t; t = strtok_r(NULL, " \t", &save))
+                add_lower(out, t);
+    } else if (cat3(path, sizeof(path), base, "/bridge", "") && exists(path)) {
+        out->kind = KC_NETDEV_BRIDGE;
+        if (cat3(path, sizeof(path), base, "/brif", "") && (d = opendir(path))) {
+            while ((de = readdir(d)))
+                add_lower(out, de->d_name);
+            closedir(d);
+        }
+    } else if (cat3(path, sizeof(path), base, "/device", "") && exists(path)) {
+        out->kind = KC_NETDEV_NIC;
+    } else {
+        out->kind = KC_NETDEV_OTHER;
+        if ((d = opendir(base))) {
+            while ((de = readdir(d)))
+                if (strncmp(de->d_name, "lower_", 6) == 0)
+                    add_lower(out, de->d_name + 6);
+            closedir(d);
+        }
+    }
+    if (out->n_lower > 1)
+        qsort(out->lower, out->n_lower, sizeof(out->lower[0]), cmp_name);
+}
+
+int kc_sysfs_default_route(const char *root, char *ifname, size_t size)
+{
+    char path[KC_PATH_MAX], line[512], best[KC_NAME_MAX] = "";
+    unsigned long best_metric = 0;
+    FILE *f;
+
+    if (!join(path, sizeof(path), root, "/proc/net/route") || !(f = fopen(path, "r")))
+        return -1;
+    /* Iface Destination Gateway Flags RefCnt Use Metric Mask ... (hex, after a header) */
+    while (fgets(line, sizeof(line), f)) {
+        char name[KC_NAME_MAX + 1];
+        unsigned long dest, gw, flags, refcnt, use, metric, mask;
+
+        if (sscanf(line, "%64s %lx %lx %lx %lu %lu %lu %lx", name, &dest, &gw, &flags, &refcnt,
+                   &use, &metric, &mask) != 8)
+            continue;
+        if (dest != 0 || mask != 0 || !(flags & 1u) || !safe_name(name))
+            continue;
+        if (!best[0] || metric < best_metric) {
+            kc_strlcpy(best, name, sizeof(best));
+            best_metric = metric;
+        }
+    }
+    fclose(f);
+    if (!best[0])
+        return -1;
+    kc_strlcpy(ifname, best, size);
+    return 0;
+}
+
 static void set_why(char *why, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static void set_why(char *why, size_t size, const char *fmt, ...)

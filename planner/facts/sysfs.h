@@ -21,6 +21,34 @@
  * of NICs found in /sys (0 when the directory is missing). */
 size_t kc_sysfs_add_nics(const char *root, kc_facts *facts);
 
+/* What an interface of <root>/sys/class/net is, and what lies below it (issue 12, NIC roles). */
+typedef enum kc_netdev_kind {
+    KC_NETDEV_MISSING,         /* not in /sys/class/net */
+    KC_NETDEV_NIC,             /* a physical NIC (it has a `device` link) */
+    KC_NETDEV_BRIDGE,          /* lower: its ports (brif/) */
+    KC_NETDEV_BOND,            /* lower: its slaves (bonding/slaves) */
+    KC_NETDEV_OTHER,           /* VLAN, macvlan, tap, veth...; lower: its lower_* links */
+    KC_NETDEV_LAST
+} kc_netdev_kind;
+
+#define KC_NETDEV_LOWER_MAX 16
+
+typedef struct kc_netdev {
+    kc_netdev_kind kind;
+    char mode[32];             /* a bond's mode: first word of bonding/mode ("802.3ad") */
+    char active[KC_NAME_MAX];  /* a bond's bonding/active_slave, "" when none */
+    size_t n_lower;            /* at most KC_NETDEV_LOWER_MAX, sorted by name */
+    char lower[KC_NETDEV_LOWER_MAX][KC_NAME_MAX];
+} kc_netdev;
+
+/* Describe the interface @ifname into *@out. Never fails: a missing or odd entry is
+ * KC_NETDEV_MISSING or has no lower devices. */
+void kc_sysfs_netdev(const char *root, const char *ifname, kc_netdev *out);
+
+/* The interface of the default route in <root>/proc/net/route (destination and mask 0, up;
+ * the lowest metric wins). Returns 0 with @ifname filled, or -1 (none, or no file). */
+int kc_sysfs_default_route(const char *root, char *ifname, size_t size);
+
 /* Classify the block device @block ("sda", "nvme0n1p2", "dm-0"): "nvme", "ssd" or "unknown".
  * Partitions are looked up on their disk, device-mapper devices on their slaves (all must
  * agree). rotational=1 is "unknown": virtual disks say 1 too (doc/libvirt.md 4.2). On "unknown"

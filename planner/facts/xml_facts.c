@@ -374,7 +374,7 @@ int kc_xml_parse_domain(const char *xml, kc_xml_domain *out, kc_error *err)
     int ret = -1, r;
     char buf[64];
     uint64_t bytes = 0;
-    xmlXPathObjectPtr hp = NULL;
+    xmlXPathObjectPtr hp = NULL, ifs = NULL;
 
     memset(out, 0, sizeof(*out));
     if (doc_open(&d, xml, "domain", err) < 0)
@@ -399,9 +399,25 @@ int kc_xml_parse_domain(const char *xml, kc_xml_domain *out, kc_error *err)
     out->mem_mib = bytes_to_mib_up(bytes);
     hp = xnodes(&d, NULL, "/domain/memoryBacking/hugepages");
     out->hugepages = nodeset_len(hp) > 0;
+    ifs = xnodes(&d, NULL, "/domain/devices/interface");
+    for (size_t i = 0; i < nodeset_len(ifs) && out->n_ifaces < KC_XML_IFACE_MAX; i++) {
+        static const char *const attr[][2] = { { "bridge", "source/@bridge" },
+                                                { "network", "source/@network" },
+                                                { "direct", "source/@dev" } };
+        xmlNodePtr node = ifs->nodesetval->nodeTab[i];
+        kc_xml_iface *f = &out->ifaces[out->n_ifaces];
+
+        if (!xstr(&d, node, "@type", f->type, sizeof(f->type)))
+            continue;
+        for (size_t a = 0; a < sizeof(attr) / sizeof(attr[0]); a++)
+            if (strcmp(f->type, attr[a][0]) == 0 &&
+                xstr(&d, node, attr[a][1], f->source, sizeof(f->source)))
+                out->n_ifaces++;
+    }
     ret = 0;
  out:
     xmlXPathFreeObject(hp);
+    xmlXPathFreeObject(ifs);
     doc_close(&d);
     return ret;
 }

@@ -32,12 +32,22 @@ typedef struct kc_xml_caps {
 
 int kc_xml_parse_caps(const char *xml, kc_xml_caps *out, kc_error *err);
 
+#define KC_XML_IFACE_MAX 16       /* interfaces kept per domain (the rest are left out) */
+
+/* One <interface> of a domain: how the VM reaches the network (issue 12, NIC roles). */
+typedef struct kc_xml_iface {
+    char type[16];               /* @type: "bridge", "network", "direct", ... */
+    char source[KC_NAME_MAX];    /* source/@bridge, source/@network or source/@dev by type */
+} kc_xml_iface;
+
 /* `virDomainGetXMLDesc()`. */
 typedef struct kc_xml_domain {
     char name[KC_NAME_MAX];
     uint32_t vcpus;              /* <vcpu> maximum (what the domain may run) */
     uint64_t mem_mib;            /* <memory> (maximum), rounded UP to MiB */
     bool hugepages;              /* <memoryBacking><hugepages/> */
+    size_t n_ifaces;             /* devices/interface of type bridge, network or direct */
+    kc_xml_iface ifaces[KC_XML_IFACE_MAX];
 } kc_xml_domain;
 
 int kc_xml_parse_domain(const char *xml, kc_xml_domain *out, kc_error *err);

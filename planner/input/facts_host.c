@@ -143,13 +143,17 @@ int kc_facts_to_host(const kc_facts *facts, const kc_catalog *catalog,
         memcpy(host->numa, facts->numa, facts->n_numa * sizeof(host->numa[0]));
     }
 
-    /* The facts list physical NICs (a bridge port still is one). One of unknown speed
-     * adds nothing to the uplink and stays out of the table. */
+    /* The facts list physical NICs (a bridge port still is one) with their roles: only vm
+     * NICs are the uplink, the core sees to that. One of unknown speed, or the standby slave
+     * of an active-backup bond, adds nothing and stays out of the table. */
     for (size_t i = 0; i < facts->n_nics; i++) {
         const kc_fact_nic *nic = &facts->nics[i];
 
-        if (nic->speed_kbps == 0)
+        if (nic->speed_kbps == 0 || nic->standby)
             continue;
+        if ((unsigned)nic->role >= KC_NIC_LAST)
+            return kc_error_set(err, KC_ERR_INVALID, "nic '%s': role '%d' is out of range",
+                                nic->name, (int)nic->role);
         if (host->n_nics >= KC_NIC_MAX)
             return kc_error_set(err, KC_ERR_INVALID,
                                 "host has more than %d NICs of known speed (at '%s')",
@@ -158,7 +162,8 @@ int kc_facts_to_host(const kc_facts *facts, const kc_catalog *catalog,
             return kc_error_set(err, KC_ERR_INVALID,
                                 "nic '%s': speed '%llu' kbit/s overflows the uplink total",
                                 nic->name, (unsigned long long)nic->speed_kbps);
-        host->nics[host->n_nics++].speed_kbps = nic->speed_kbps;
+        host->nics[host->n_nics++] = (kc_nic){ .speed_kbps = nic->speed_kbps,
+                                               .role = nic->role };
     }
 
     if (storage_to_host(facts, catalog, host, err) < 0 ||

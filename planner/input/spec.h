@@ -54,7 +54,8 @@ int kc_spec_parse_uint(const char *text, uint64_t max, uint64_t *out, kc_error *
  * A host spec: "CPUScMEMORY" then keys after commas:
  *   "32c256g,nic=2x10g,disk=4xssd:1.92t,storage=iscsi-10g:20t,numa=2,price=18000,name=r650,
  *    hugepages=16g"
- *   nic=[Nx]BANDWIDTH          repeatable; one kc_fact_nic per NIC, named nic0, nic1, ...
+ *   nic=[Nx]BANDWIDTH[:ROLE]   repeatable; one kc_fact_nic per NIC, named nic0, nic1, ...;
+ *                              ROLE vm (default: the VM uplink), mgmt or storage
  *   disk=[Nx]TYPE:SIZE         repeatable; TYPE a local device type of @catalog
  *   storage=[Nx]TYPE:SIZE      repeatable; TYPE a network device type of @catalog
  *                              (each disk=/storage= is one kc_fact_storage, named disk0, ...;

@@ -73,11 +73,24 @@ static int parse_storage_item(const char *key, char *val, kc_storage_kind kind,
     return 0;
 }
 
+/* nic=[Nx]SPEED[:ROLE], ROLE vm (default), mgmt or storage (README "Model") */
 static int parse_nic_item(char *val, kc_facts *facts, kc_error *err)
 {
     uint64_t count, kbps;
-    char *bw;
+    char *bw, *colon = strchr(val, ':');
+    int role = KC_NIC_VM;
 
+    if (colon) {
+        char names[64];
+
+        role = kc_names_value(&kc_names_nic_role, colon + 1);
+        if (role < 0) {
+            return kc_error_set(err, KC_ERR_INVALID, "unknown NIC role '%s' (roles: %s)",
+                                Q(colon + 1).s,
+                                kc_names_list(&kc_names_nic_role, ~0u, names, sizeof(names)));
+        }
+        *colon = '\0';
+    }
     if (kc_spec_count_prefix("nic", val, KC_NIC_MAX, &count, &bw, err) < 0)
         return -1;
     if (kc_spec_bw_detail(bw, &kbps, err) < 0)
@@ -89,6 +102,7 @@ static int parse_nic_item(char *val, kc_facts *facts, kc_error *err)
 
         snprintf(nic->name, sizeof(nic->name), "nic%zu", facts->n_nics - 1);
         nic->speed_kbps = kbps;
+        nic->role = (kc_nic_role)role;
     }
     return 0;
 }

@@ -43,8 +43,12 @@ int kc_spec_apply_set(const char *text, const kc_catalog *catalog, kc_facts *fac
     }
     if (set->n_nics) {
         facts->n_nics = 0;
-        for (size_t i = 0; i < set->n_nics; i++)
-            *kc_facts_add_nic(facts) = set->nics[i];
+        for (size_t i = 0; i < set->n_nics; i++) {
+            kc_fact_nic *nic = kc_facts_add_nic(facts);
+
+            *nic = set->nics[i];
+            kc_strlcpy(nic->why, "set by hand", sizeof(nic->why));
+        }
     }
     if (set->n_storage) {
         facts->n_storage = 0;

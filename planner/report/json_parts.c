@@ -68,6 +68,7 @@ cJSON *kc_report_policy_json(cJSON *root, const kc_policy_view *v)
 void kc_report_host_json(cJSON *obj, const kc_facts *f, const kc_host *h, bool with_uri)
 {
     kc_u128 storage = 0;
+    cJSON *nics;
 
     add_str(obj, "source", KC_NAME(source, f->source));
     if (with_uri)
@@ -82,6 +83,22 @@ void kc_report_host_json(cJSON *obj, const kc_facts *f, const kc_host *h, bool w
     for (size_t i = 0; i < h->n_storage; i++)
         storage += (kc_u128)h->storage[i].size_mib * h->storage[i].count;
     kc_json_add_u64(obj, "storage_mib", storage > UINT64_MAX ? UINT64_MAX : (uint64_t)storage);
+    /* which NICs the uplink counts, and why (README "Model") */
+    nics = kc_json_must(cJSON_AddArrayToObject(obj, "nics"));
+    for (size_t i = 0; i < f->n_nics; i++) {
+        const kc_fact_nic *n = &f->nics[i];
+        cJSON *o = kc_json_must(cJSON_CreateObject());
+
+        cJSON_AddItemToArray(nics, o);
+        add_str(o, "name", n->name);
+        if (n->speed_kbps)
+            kc_json_add_u64(o, "speed_kbps", n->speed_kbps);
+        else
+            kc_json_must(cJSON_AddNullToObject(o, "speed_kbps"));
+        add_str(o, "role", KC_NAME(nic_role, n->role));
+        kc_json_must(cJSON_AddBoolToObject(o, "counted", kc_facts_nic_is_uplink(n)));
+        add_str(o, "why", n->why[0] ? n->why : NULL);
+    }
 }
 
 cJSON *kc_report_usage_json(cJSON *obj, const char *key, const kc_usage *u)

@@ -85,6 +85,10 @@ int kc_report_facts_text(FILE *out, const kc_facts_report *rep, kc_error *err)
         fprintf(out, "  %-16s %s", kc_term_str(f->nics[i].name), a);
         if (f->nics[i].bridge[0])
             fprintf(out, ", port of %s", kc_term_str(f->nics[i].bridge));
+        fprintf(out, ", %s%s", KC_NAME(nic_role, f->nics[i].role),
+                kc_facts_nic_is_uplink(&f->nics[i]) ? " (uplink)" : "");
+        if (f->nics[i].why[0])
+            fprintf(out, ": %s", kc_term_str(f->nics[i].why));
         fputc('\n', out);
     }
     fprintf(out, "networks   %zu\n", f->n_networks);

@@ -54,10 +54,8 @@ char *kc_fmt_milli(char *buf, size_t size, uint64_t milli)
 
 uint64_t kc_report_uplink_kbps(const kc_host *host, const kc_policy *policy)
 {
-    kc_u128 sum = 0;
+    kc_u128 sum = kc_host_nic_kbps(host, KC_NIC_VM);    /* vm NICs only (README "Model") */
 
-    for (size_t i = 0; i < host->n_nics; i++)
-        sum += host->nics[i].speed_kbps;
     if (policy->net_mode == KC_NET_NAT)
         sum = sum * policy->nat_efficiency_bp / KC_BP_ONE;
     return sum > UINT64_MAX ? UINT64_MAX : (uint64_t)sum;
@@ -161,6 +159,13 @@ static void print_host(FILE *out, const kc_fit_report *rep, const kc_fit_row *un
     const kc_host *h = &rep->host;
     char mem[32], a[32], b[32];
     uint64_t uplink = kc_report_uplink_kbps(h, &rep->policy);
+    size_t counted = 0;
+    bool rows = false;    /* a NIC row each, where a NIC is not counted or says why */
+
+    for (size_t i = 0; i < f->n_nics; i++) {
+        counted += kc_facts_nic_is_uplink(&f->nics[i]);
+        rows |= !kc_facts_nic_is_uplink(&f->nics[i]) || f->nics[i].why[0];
+    }
 
     /* names, URIs, notes and warnings may come from a host or a file: kc_term_str strips
      * terminal control characters */
@@ -174,6 +179,8 @@ static void print_host(FILE *out, const kc_fit_report *rep, const kc_fit_row *un
         fprintf(out, ", %s hugepages", fmt_size(a, sizeof(a), h->hugepages_mib));
     if (uplink)
         fprintf(out, ", uplink %s", fmt_bandwidth(b, sizeof(b), uplink));
+    if (uplink && counted < f->n_nics)
+        fprintf(out, " (%zu of %zu NICs)", counted, f->n_nics);
     fputc('\n', out);
     if (rep->existing_used.vms) {
         const kc_usage *u = &rep->existing_used;
@@ -183,6 +190,14 @@ static void print_host(FILE *out, const kc_fit_report *rep, const kc_fit_row *un
                 (unsigned long long)u->vcpus,
                 fmt_size(mem, sizeof(mem), u->mem_mib + u->hugepages_mib),
                 KC_NAME(existing, rep->existing));
+    }
+    for (size_t i = 0; rows && i < f->n_nics; i++) {
+        const kc_fact_nic *n = &f->nics[i];
+
+        fprintf(out, "        nic %s %s %s, %s%s%s\n", kc_term_str(n->name),
+                n->speed_kbps ? fmt_bandwidth(b, sizeof(b), n->speed_kbps) : "(speed unknown)",
+                KC_NAME(nic_role, n->role), kc_facts_nic_is_uplink(n) ? "counted" : "not counted",
+                n->why[0] ? ": " : "", kc_term_str(n->why));
     }
     if (h->used.vms > rep->existing_used.vms) {
         const kc_usage *u = &h->used, *e = &rep->existing_used;

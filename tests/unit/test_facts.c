@@ -291,7 +291,13 @@ Test(facts_json, optional_fields_default_and_unknown_fields_are_ignored)
     cr_expect_eq(facts->cpus, 4);
     cr_expect_eq(facts->mem_mib, 2048);
     cr_expect_eq(facts->n_numa, 0);
-    cr_expect_eq(facts->n_notes, 0);        /* no host.source: no provenance note */
+    /* no host.source: no provenance note; the NIC has no role: derived, and said so */
+    cr_assert_eq(facts->n_notes, 1);
+    cr_expect_str_eq(facts->notes[0], "nics: roles derived from bridges and networks (the file "
+                     "predates NIC roles)");
+    cr_assert_eq(facts->n_nics, 1);
+    cr_expect_eq(facts->nics[0].role, KC_NIC_VM);
+    cr_expect_str_eq(facts->nics[0].why, "the file lists no networks: counted");
     cr_expect_str_eq(facts->uri, "min.json");
     cr_assert_eq(facts->n_storage, 1);
     cr_expect_eq(facts->storage[0].count, 1);

@@ -291,6 +291,46 @@ Test(fit, network_divides_uplink_by_vm_bandwidth_bridge_and_nat)
     cr_expect_eq(fit_ok(&host, &vm, &policy).count, 6);
 }
 
+/* issue 12: only vm NICs are the uplink; mgmt and storage ports carry no VM traffic */
+Test(fit, network_counts_only_vm_nics)
+{
+    kc_host host = kc_test_host(64, 1 << 20);
+    kc_shape vm = { .vcpus = 1, .mem_mib = 1024, .net_kbps = 1000000 };
+    kc_policy policy = kc_test_policy();
+    kc_fit fit;
+
+    host.n_nics = 3;
+    host.nics[0] = (kc_nic){ .speed_kbps = 10000000, .role = KC_NIC_VM };
+    host.nics[1] = (kc_nic){ .speed_kbps = 10000000, .role = KC_NIC_STORAGE };
+    host.nics[2] = (kc_nic){ .speed_kbps = 1000000, .role = KC_NIC_MGMT };
+    fit = fit_ok(&host, &vm, &policy);
+    cr_expect_eq(fit.res[KC_RES_NETWORK].capacity, 10000000);
+    cr_expect_eq(fit.count, 10);
+    cr_expect_eq(kc_host_nic_kbps(&host, KC_NIC_STORAGE), 10000000);
+    cr_expect_eq(kc_host_nic_kbps(&host, KC_NIC_MGMT), 1000000);
+    host.nics[1].role = KC_NIC_VM;
+    cr_expect_eq(fit_ok(&host, &vm, &policy).count, 20);
+    /* no vm NIC at all: the VMs' bandwidth is not known, as with a NIC of unknown speed */
+    host.nics[0].role = KC_NIC_MGMT;
+    host.nics[1].role = KC_NIC_STORAGE;
+    fit = fit_ok(&host, &vm, &policy);
+    cr_expect_eq(fit.res[KC_RES_NETWORK].state, KC_RES_UNKNOWN);
+}
+
+Test(fit, nic_role_out_of_range_is_invalid)
+{
+    kc_host host = kc_test_host(8, 8192);
+    kc_shape vm = { .vcpus = 1, .mem_mib = 1024 };
+    kc_policy policy = kc_test_policy();
+    kc_error err = { 0 };
+    kc_fit fit;
+
+    host.n_nics = 1;
+    host.nics[0] = (kc_nic){ .speed_kbps = 1000000, .role = KC_NIC_LAST };
+    cr_expect_eq(kc_fit_compute(&host, &vm, &policy, &fit, &err), -1);
+    cr_expect_str_eq(err.msg, "NIC 0 has an unknown role");
+}
+
 Test(fit, network_unbounded_without_net_and_unknown_without_nic_speed)
 {
     kc_host host = kc_test_host(8, 8192);

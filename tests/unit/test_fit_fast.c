@@ -75,9 +75,15 @@ static void random_case(uint64_t *s, kc_host *h, kc_shape *v, kc_policy *p)
         if (kc_test_rand(s) % 8 == 0)
             h->numa[0].cpus++;                          /* do not add up: invalid */
     }
-    h->n_nics = (size_t)(kc_test_rand(s) % 3);
-    for (size_t i = 0; i < h->n_nics; i++)
+    h->n_nics = (size_t)(kc_test_rand(s) % 4);
+    for (size_t i = 0; i < h->n_nics; i++) {
         h->nics[i].speed_kbps = kc_test_rand(s) % 4 ? pick(s, 0, 100000000) : 0;
+        /* every role (mostly vm), now and then one out of range, which both paths reject */
+        h->nics[i].role = kc_test_rand(s) % 64 == 0 ? KC_NIC_LAST
+                                                    : (kc_nic_role)(kc_test_rand(s) % 5 < 3
+                                                                        ? KC_NIC_VM
+                                                                        : kc_test_rand(s) % 3);
+    }
     h->n_storage = (size_t)(kc_test_rand(s) % 4);
     for (size_t i = 0; i < h->n_storage; i++)
         h->storage[i] = (kc_storage){
