@@ -139,6 +139,15 @@ static int place(kc_host *host, const kc_fit_row *row, const kc_policy *policy, 
     return 0;
 }
 
+/* Whether any NIC of @host has the vm role (a spec host's NICs are vm unless they say). */
+static bool host_has_vm_nic(const kc_host *host)
+{
+    for (size_t i = 0; i < host->n_nics; i++)
+        if (host->nics[i].role == KC_NIC_VM)
+            return true;
+    return false;
+}
+
 static void add_warnings(kc_fit_report *rep, const kc_catalog *cat, const char *profile)
 {
     const kc_policy *p = &rep->policy;
@@ -192,7 +201,13 @@ static void add_warnings(kc_fit_report *rep, const kc_catalog *cat, const char *
         const kc_fit_row *row = &rep->rows[i];
 
         for (int r = 0; r < KC_RES_LAST; r++)
-            if (row->fit.res[r].state == KC_RES_UNKNOWN)
+            if (row->fit.res[r].state != KC_RES_UNKNOWN)
+                continue;
+            else if (r == KC_RES_NETWORK && rep->host.n_nics > 0 && !host_has_vm_nic(&rep->host))
+                kc_report_warn(rep, "%s: network not planned: no NIC of the host carries VM "
+                                    "traffic (all are mgmt or storage; give nic=SPEED:vm)",
+                               row->label);
+            else
                 kc_report_warn(rep, "%s: %s not planned: the host's %s is unknown (%s)",
                                row->label, kc_resource_name((kc_resource)r),
                                r == KC_RES_NETWORK ? "NIC speed" :
