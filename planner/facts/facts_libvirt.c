@@ -333,8 +333,21 @@ static void pool_disk_type(const kc_xml_pool *pool, int local, const char *root,
         kc_facts_add_note(facts, "pool '%s': disk type unknown: %s", pool->name, why);
 }
 
+/* A network pool's source host, for the NIC that reaches it (nic_roles.h). */
+static void keep_target(const kc_xml_pool *pool, kc_storage_target **tg, size_t *n_tg)
+{
+    kc_storage_target *t;
+
+    if (!pool->source_host[0])
+        return;
+    *tg = kc_xreallocarray(*tg, *n_tg + 1, sizeof(**tg));
+    t = &(*tg)[(*n_tg)++];
+    snprintf(t->what, sizeof(t->what), "pool %s", pool->name);
+    kc_strlcpy(t->host, pool->source_host, sizeof(t->host));
+}
+
 static int fill_pools(virConnectPtr conn, kc_facts *facts, int local, const char *root,
-                      kc_error *err)
+                      kc_storage_target **tg, size_t *n_tg, kc_error *err)
 {
     virStoragePoolPtr *pools = NULL;
     int n = virConnectListAllStoragePools(conn, &pools, 0);
@@ -373,6 +386,7 @@ static int fill_pools(virConnectPtr conn, kc_facts *facts, int local, const char
         if (virStoragePoolIsActive(pools[i]) == 0)
             kc_facts_add_note(facts, "pool '%s': inactive, its sizes are not known", pool.name);
         pool_disk_type(&pool, local, root, st, facts);
+        keep_target(&pool, tg, n_tg);
     }
     ret = 0;
  out:
@@ -473,8 +487,9 @@ static int collect_conn(virConnectPtr conn, const char *root, int local, kc_fact
     char *host;
     uint64_t ni_mib = 0;
     int rc;
-    size_t nodedev_nics, n_ifs = 0;
+    size_t nodedev_nics, n_ifs = 0, n_tg = 0;
     kc_vm_iface *ifs = NULL;
+    kc_storage_target *tg = NULL;
 
     /* Keepalive needs the event loop; drivers without it (test, embed) just say no. */
     (void)virConnectSetKeepAlive(conn, 1, 2);
@@ -489,19 +504,22 @@ static int collect_conn(virConnectPtr conn, const char *root, int local, kc_fact
         return -1;
     fill_memory(conn, facts, ni_mib);
     if (fill_caps(conn, facts, err) < 0 || fill_domains(conn, facts, &ifs, &n_ifs, err) < 0 ||
-        fill_pools(conn, facts, local, root, err) < 0 || fill_networks(conn, facts, err) < 0 ||
-        fill_nics(conn, facts, err) < 0) {
+        fill_pools(conn, facts, local, root, &tg, &n_tg, err) < 0 ||
+        fill_networks(conn, facts, err) < 0 || fill_nics(conn, facts, err) < 0) {
         free(ifs);
+        free(tg);
         return -1;
     }
     nodedev_nics = facts->n_nics;
     if (local) {
         kc_sysfs_add_nics(root, facts);
         kc_nic_roles_live(root, ifs, n_ifs, facts);
+        kc_nic_roles_storage(root, tg, n_tg, facts);
     } else {
         kc_nic_roles_unknown(facts);
     }
     free(ifs);
+    free(tg);
     if (!facts->n_nics)
         kc_facts_add_note(facts, "nics: none found%s", nodedev_nics || local ? ""
                           : " (not a local host: only libvirt's node devices were asked)");

@@ -179,6 +179,84 @@ void kc_nic_roles_live(const char *root, const kc_vm_iface *ifaces, size_t n_ifa
     rest_not_uplink(facts);
 }
 
+/* Mark the mgmt NICs below @ifname as storage, @reason saying why (a route to a target). */
+static void mark_storage(const char *root, kc_facts *facts, const char *ifname, const char *via,
+                         const char *reason, unsigned depth)
+{
+    kc_netdev dev;
+    kc_fact_nic *nic;
+
+    if (depth > WALK_DEPTH_MAX)
+        return;
+    kc_sysfs_netdev(root, ifname, &dev);
+    switch (dev.kind) {
+    case KC_NETDEV_NIC:
+        nic = find_nic(facts, ifname);
+        if (!nic || nic->role == KC_NIC_STORAGE)
+            return;
+        if (nic->role == KC_NIC_VM) {
+            kc_facts_add_note(facts, "nic '%s': carries VM traffic and storage (%s): counted "
+                              "as VM uplink", ifname, reason);
+            return;
+        }
+        nic->role = KC_NIC_STORAGE;
+        nic->standby = false;
+        if (via[0])
+            set_why(nic, "%s; %s", via, reason);
+        else
+            set_why(nic, "%s", reason);
+        return;
+    case KC_NETDEV_BOND:
+        for (size_t i = 0; i < dev.n_lower; i++) {
+            char v[128];
+
+            snprintf(v, sizeof(v), "%s slave, %s", ifname, dev.mode[0] ? dev.mode : "mode unknown");
+            mark_storage(root, facts, dev.lower[i], v, reason, depth + 1);
+        }
+        return;
+    case KC_NETDEV_BRIDGE:
+    case KC_NETDEV_OTHER:
+        for (size_t i = 0; i < dev.n_lower; i++)
+            mark_storage(root, facts, dev.lower[i], via, reason, depth + 1);
+        return;
+    case KC_NETDEV_MISSING:
+    case KC_NETDEV_LAST:
+        return;
+    }
+}
+
+/* The route to one target; @what says whose it is ("pool san1"). */
+static void storage_route(const char *root, kc_facts *facts, const char *what, const char *host)
+{
+    char ifname[KC_NAME_MAX], reason[192];
+    int rc = kc_sysfs_route_to(root, host, ifname, sizeof(ifname));
+
+    if (rc == -2) {
+        kc_facts_add_note(facts, "nics: %s names its storage host '%s', not an IPv4 address: "
+                          "the NIC that reaches it is not known", what, host);
+        return;
+    }
+    if (rc < 0) {
+        kc_facts_add_note(facts, "nics: no route to %s's storage host %s in /proc/net/route",
+                          what, host);
+        return;
+    }
+    snprintf(reason, sizeof(reason), "route to %s (%s)", host, what);
+    mark_storage(root, facts, ifname, "", reason, 0);
+}
+
+void kc_nic_roles_storage(const char *root, const kc_storage_target *targets, size_t n_targets,
+                          kc_facts *facts)
+{
+    char sessions[16][64];
+    size_t n_sessions = kc_sysfs_iscsi_targets(root, sessions, 16);
+
+    for (size_t i = 0; i < n_targets; i++)
+        storage_route(root, facts, targets[i].what, targets[i].host);
+    for (size_t i = 0; i < n_sessions; i++)
+        storage_route(root, facts, "an iSCSI session", sessions[i]);
+}
+
 void kc_nic_roles_from_file(kc_facts *facts)
 {
     const kc_fact_network *nat = NULL;

@@ -38,6 +38,23 @@ void kc_nic_roles_live(const char *root, const kc_vm_iface *ifaces, size_t n_ifa
  */
 void kc_nic_roles_from_file(kc_facts *facts);
 
+/* One network storage target of a host: a libvirt pool's source host (an iSCSI portal, an NFS
+ * server, a Ceph monitor), as the collector found it. */
+typedef struct kc_storage_target {
+    char what[KC_NAME_MAX + 8];  /* "pool san1" */
+    char host[KC_NAME_MAX];      /* the address or name it gives */
+} kc_storage_target;
+
+/*
+ * A local host, after kc_nic_roles_live(): a mgmt NIC through which <root>/proc/net/route
+ * reaches a storage target (@targets, and the open-iSCSI sessions of <root>/sys) is storage,
+ * through bonds and VLANs as for the uplink. A NIC that carries VM traffic stays vm (a note
+ * says it carries storage too). A target given by name is not resolved, and IPv6 routes are
+ * not followed: notes say so.
+ */
+void kc_nic_roles_storage(const char *root, const kc_storage_target *targets, size_t n_targets,
+                          kc_facts *facts);
+
 /* A host whose /sys cannot be read (remote): every NIC stays vm, counted, and says why. */
 void kc_nic_roles_unknown(kc_facts *facts);
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* sysfs.c: NIC speed, bridge ports and disk kind from /sys, below an injectable root. */
 #define _XOPEN_SOURCE 700      /* realpath() */
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -243,6 +244,73 @@ int kc_sysfs_default_route(const char *root, char *ifname, size_t size)
         return -1;
     kc_strlcpy(ifname, best, size);
     return 0;
+}
+
+int kc_sysfs_route_to(const char *root, const char *addr, char *ifname, size_t size)
+{
+    char path[KC_PATH_MAX], line[512], best[KC_NAME_MAX] = "";
+    unsigned long best_metric = 0;
+    int best_bits = -1;
+    struct in_addr a;
+    FILE *f;
+
+    if (inet_pton(AF_INET, addr, &a) != 1)
+        return -2;
+    if (!join(path, sizeof(path), root, "/proc/net/route") || !(f = fopen(path, "r")))
+        return -1;
+    /* Destination and Mask are the network-order words printed as native hex: compare them
+     * with the address as it sits in memory (s_addr), as the kernel does. */
+    while (fgets(line, sizeof(line), f)) {
+        char name[KC_NAME_MAX + 1];
+        unsigned long dest, gw, flags, refcnt, use, metric, mask;
+        int bits;
+
+        if (sscanf(line, "%64s %lx %lx %lx %lu %lu %lu %lx", name, &dest, &gw, &flags, &refcnt,
+                   &use, &metric, &mask) != 8)
+            continue;
+        if (!(flags & 1u) || !safe_name(name) || dest > 0xffffffffUL || mask > 0xffffffffUL ||
+            ((unsigned long)a.s_addr & mask) != dest)
+            continue;
+        bits = __builtin_popcountl(mask);
+        if (bits > best_bits || (bits == best_bits && metric < best_metric)) {
+            kc_strlcpy(best, name, sizeof(best));
+            best_bits = bits;
+            best_metric = metric;
+        }
+    }
+    fclose(f);
+    if (!best[0])
+        return -1;
+    kc_strlcpy(ifname, best, size);
+    return 0;
+}
+
+static int cmp_addr(const void *a, const void *b)
+{
+    return strcmp((const char *)a, (const char *)b);
+}
+
+size_t kc_sysfs_iscsi_targets(const char *root, char (*addr)[64], size_t max)
+{
+    char path[KC_PATH_MAX], dir[KC_PATH_MAX], base[KC_PATH_MAX];
+    struct dirent *de;
+    size_t n = 0;
+    DIR *d;
+
+    if (!join(base, sizeof(base), root, "/sys/class/iscsi_connection") || !(d = opendir(base)))
+        return 0;
+    while (n < max && (de = readdir(d))) {
+        if (strncmp(de->d_name, "connection", 10) != 0 || !safe_name(de->d_name) ||
+            !cat3(dir, sizeof(dir), base, "/", de->d_name) ||
+            !cat3(path, sizeof(path), dir, "/persistent_address", "") ||
+            read_line(path, addr[n], sizeof(addr[n])) < 0 || !addr[n][0])
+            continue;
+        n++;
+    }
+    closedir(d);
+    if (n > 1)
+        qsort(addr, n, sizeof(addr[0]), cmp_addr);
+    return n;
 }
 
 static void set_why(char *why, size_t size, const char *fmt, ...)

@@ -49,6 +49,15 @@ void kc_sysfs_netdev(const char *root, const char *ifname, kc_netdev *out);
  * the lowest metric wins). Returns 0 with @ifname filled, or -1 (none, or no file). */
 int kc_sysfs_default_route(const char *root, char *ifname, size_t size);
 
+/* The interface that <root>/proc/net/route sends the IPv4 address @addr ("10.0.0.5") through:
+ * the up route of the longest mask, then the lowest metric. Returns 0 with @ifname filled,
+ * -1 (no route, or no file) or -2 (@addr is not an IPv4 address). */
+int kc_sysfs_route_to(const char *root, const char *addr, char *ifname, size_t size);
+
+/* The targets of the host's open-iSCSI sessions: persistent_address of every
+ * <root>/sys/class/iscsi_connection/connection*, at most @max, sorted. Returns how many. */
+size_t kc_sysfs_iscsi_targets(const char *root, char (*addr)[64], size_t max);
+
 /* Classify the block device @block ("sda", "nvme0n1p2", "dm-0"): "nvme", "ssd" or "unknown".
  * Partitions are looked up on their disk, device-mapper devices on their slaves (all must
  * agree). rotational=1 is "unknown": virtual disks say 1 too (doc/libvirt.md 4.2). On "unknown"

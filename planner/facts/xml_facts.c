@@ -454,6 +454,7 @@ int kc_xml_parse_pool(const char *xml, kc_xml_pool *out, kc_error *err)
     xstr(&d, NULL, "/pool/target/path", out->target_path, sizeof(out->target_path));
     xstr(&d, NULL, "/pool/source/device[1]/@path", out->source_device,
          sizeof(out->source_device));
+    xstr(&d, NULL, "/pool/source/host[1]/@name", out->source_host, sizeof(out->source_host));
     ret = 0;
  out:
     doc_close(&d);

@@ -59,6 +59,7 @@ typedef struct kc_xml_pool {
     uint64_t capacity_mib, allocation_mib, available_mib;
     char target_path[256];       /* target/path, "" if absent */
     char source_device[256];     /* first source/device/@path, "" if absent */
+    char source_host[KC_NAME_MAX];  /* first source/host/@name (iscsi, netfs, rbd...), "" */
 } kc_xml_pool;
 
 int kc_xml_parse_pool(const char *xml, kc_xml_pool *out, kc_error *err);

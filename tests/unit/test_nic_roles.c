@@ -230,3 +230,67 @@ Test(nic_roles, a_remote_host_counts_every_nic_and_says_so)
     cr_expect_str_eq(f->nics[0].why, "not a local host: bridges unknown, counted");
     kc_facts_free(f);
 }
+
+static bool has_note(const kc_facts *f, const char *part)
+{
+    for (size_t i = 0; i < f->n_notes; i++)
+        if (strstr(f->notes[i], part))
+            return true;
+    return false;
+}
+
+Test(sysfs_net, route_to_takes_the_longest_up_mask)
+{
+    char ifname[KC_NAME_MAX];
+
+    cr_assert_eq(kc_sysfs_route_to(ROOT, "10.20.5.9", ifname, sizeof(ifname)), 0);
+    cr_expect_str_eq(ifname, "eno5");                  /* the /24 beats eno6's /16 */
+    cr_assert_eq(kc_sysfs_route_to(ROOT, "10.20.9.1", ifname, sizeof(ifname)), 0);
+    cr_expect_str_eq(ifname, "eno6");                  /* eno5's /24 there is down */
+    cr_assert_eq(kc_sysfs_route_to(ROOT, "8.8.8.8", ifname, sizeof(ifname)), 0);
+    cr_expect_str_eq(ifname, "eno5");                  /* the default of lowest metric */
+    cr_expect_eq(kc_sysfs_route_to(ROOT, "nas.example", ifname, sizeof(ifname)), -2);
+    cr_expect_eq(kc_sysfs_route_to(ROOT, "fd00::1", ifname, sizeof(ifname)), -2);
+    cr_expect_eq(kc_sysfs_route_to("tests/fixtures/none", "10.0.0.1", ifname, sizeof(ifname)), -1);
+}
+
+Test(sysfs_net, iscsi_sessions)
+{
+    char addr[4][64];
+
+    cr_assert_eq(kc_sysfs_iscsi_targets(ROOT, addr, 4), 1);
+    cr_expect_str_eq(addr[0], "10.20.3.4");
+    cr_expect_eq(kc_sysfs_iscsi_targets("tests/fixtures/none", addr, 4), 0);
+}
+
+/* Storage NICs: the ones that reach the pools' hosts and the iSCSI sessions' targets. */
+Test(nic_roles, storage_targets_by_route)
+{
+    kc_facts *f = host(ROOT);
+    kc_storage_target tg[] = {
+        { "pool san1", "10.20.5.9" },        /* eno5, a more specific route than eno6's */
+        { "pool nas", "nas.example" },       /* a name: not resolved */
+        { "pool vmnet", "192.168.1.50" },    /* through br1, which carries VM traffic */
+    };
+
+    add_network(f, "host1", "bridge", "br1", true);
+    kc_nic_roles_live(ROOT, NULL, 0, f);
+    cr_expect_eq(nic(f, "eno6")->role, KC_NIC_MGMT);
+    kc_nic_roles_storage(ROOT, tg, 3, f);
+    cr_expect_eq(nic(f, "eno5")->role, KC_NIC_STORAGE);
+    cr_expect_str_eq(nic(f, "eno5")->why, "route to 10.20.5.9 (pool san1)");
+    /* the iSCSI session's target 10.20.3.4 is on eno6's /16 */
+    cr_expect_eq(nic(f, "eno6")->role, KC_NIC_STORAGE);
+    cr_expect_str_eq(nic(f, "eno6")->why, "route to 10.20.3.4 (an iSCSI session)");
+    /* a VM bridge's ports stay the uplink; the note says they carry storage too */
+    cr_expect_eq(nic(f, "eno4")->role, KC_NIC_VM);
+    cr_expect(kc_facts_nic_is_uplink(nic(f, "eno4")));
+    cr_expect(has_note(f, "nic 'eno4': carries VM traffic and storage (route to 192.168.1.50 "
+                          "(pool vmnet))"));
+    cr_expect(has_note(f, "pool nas names its storage host 'nas.example', not an IPv4"));
+    /* storage NICs are not the uplink */
+    cr_expect_eq(uplink_mbps(f), 10000);
+    /* the others keep their role */
+    cr_expect_eq(nic(f, "eno1")->role, KC_NIC_MGMT);
+    kc_facts_free(f);
+}

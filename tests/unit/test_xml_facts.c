@@ -209,6 +209,23 @@ Test(xml_pool, sizes_in_bytes_become_mib_and_devices_are_kept)
     cr_expect_eq(p.available_mib, 107373133823ull >> 20, "what is free rounds down");
     cr_expect_str_eq(p.source_device, "/dev/sdb");
     cr_expect_str_eq(p.target_path, "/dev/vg0");
+    cr_expect_str_eq(p.source_host, "", "a local pool names no storage host");
+}
+
+/* A network pool's source host: the NIC that reaches it is storage (nic_roles.h). */
+Test(xml_pool, network_pools_keep_their_first_source_host)
+{
+    kc_xml_pool p;
+    kc_error err = { 0 };
+
+    cr_assert_eq(kc_xml_parse_pool("<pool type='iscsi'><name>san1</name>"
+                                   "<capacity unit='bytes'>0</capacity>"
+                                   "<source><host name='10.20.5.9' port='3260'/>"
+                                   "<host name='10.20.5.10'/>"
+                                   "<device path='iqn.2026-01.com.example:lun1'/></source>"
+                                   "<target><path>/dev/disk/by-path</path></target></pool>",
+                                   &p, &err), 0, "%s", err.msg);
+    cr_expect_str_eq(p.source_host, "10.20.5.9");
 }
 
 Test(xml_pool, missing_type_or_bad_capacity_is_an_error)
