@@ -20,13 +20,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <libvirt/libvirt.h>
-#include <libvirt/virterror.h>
-
 #include "facts/facts_libvirt.h"
 #include "facts/sysfs.h"
 #include "facts/virt.h"
 #include "facts/xml_facts.h"
+#include "util/lib_virt.h"
 #include "util/util.h"
 
 /*
@@ -603,6 +601,9 @@ kc_libvirt_job *kc_libvirt_job_start(const char *uri, const char *sysroot, kc_so
     int fds[2];
     pid_t pid, self = getpid();
 
+    /* here, before the fork: the child must not dlopen (util/dynlib.h) */
+    if (kc_dynlib_load(KC_DYNLIB_VIRT, err) < 0)
+        return NULL;
     if (pipe(fds) < 0) {
         kc_error_set(err, KC_ERR_HOST, "cannot create a pipe: %s", strerror(errno));
         return NULL;
