@@ -7,7 +7,7 @@
 #include <time.h>
 
 #include "demand/prom.h"
-#include "util/lib_curl.h"
+#include "util/dynlib_curl.h"
 #include "util/util.h"
 
 #ifndef KC_VERSION

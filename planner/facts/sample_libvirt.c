@@ -16,7 +16,7 @@
 
 #include "facts/sample_libvirt.h"
 #include "facts/virt.h"
-#include "util/lib_virt.h"
+#include "util/dynlib_virt.h"
 #include "util/util.h"
 
 #define SYSTEM_URI "qemu:///system"

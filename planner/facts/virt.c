@@ -3,7 +3,7 @@
 #include <pthread.h>
 
 #include "facts/virt.h"
-#include "util/lib_virt.h"
+#include "util/dynlib_virt.h"
 #include "util/util.h"
 
 static void quiet_handler(void *opaque, virErrorPtr error)

@@ -6,7 +6,7 @@
 #include <strings.h>
 
 #include "facts/xml_facts.h"
-#include "util/lib_xml.h"
+#include "util/dynlib_xml.h"
 #include "util/util.h"
 
 /* libvirt's own documents are a few KiB; a cap keeps a hostile peer from making us parse

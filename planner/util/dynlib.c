@@ -6,9 +6,9 @@
 
 #define KC_DYNLIB_IMPL          /* the real names below, not the tables' */
 #include "util/dynlib.h"
-#include "util/lib_curl.h"
-#include "util/lib_virt.h"
-#include "util/lib_xml.h"
+#include "util/dynlib_curl.h"
+#include "util/dynlib_virt.h"
+#include "util/dynlib_xml.h"
 
 /* A table slot is written with memcpy() from dlsym()'s void * (ISO C has no cast between
  * object and function pointers; POSIX requires them to be the same size). */

@@ -10,8 +10,8 @@
  * at run time"): mapping libvirt's tree of ~58 libraries cost every run ~15 ms, also the
  * runs that never contact a host (`--host`, `size`, `sweep`, `--facts`). Each library is
  * dlopen()ed by its versioned name the first time a command needs it, and the functions
- * kvmcap calls are resolved into a table (util/lib_virt.h, util/lib_xml.h, util/lib_curl.h:
- * call sites keep the library's own names, typed by its own headers).
+ * kvmcap calls are resolved into a table (util/dynlib_virt.h, util/dynlib_xml.h,
+ * util/dynlib_curl.h: call sites keep the library's own names, typed by its own headers).
  */
 typedef enum kc_dynlib {
     KC_DYNLIB_VIRT,            /* libvirt.so.0 (and libxml2 with it: the collector parses) */

@@ -13,9 +13,9 @@
 /* the libraries' own names here, not the tables' (to compare the two) */
 #define KC_DYNLIB_IMPL
 #include "util/dynlib.h"
-#include "util/lib_curl.h"
-#include "util/lib_virt.h"
-#include "util/lib_xml.h"
+#include "util/dynlib_curl.h"
+#include "util/dynlib_virt.h"
+#include "util/dynlib_xml.h"
 
 /* Run `KVMCAP_BIN ARGS` under the shell with @env before it; its stdout and stderr. */
 static char *run(const char *env, const char *args)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* lib_virt.h: libvirt's functions as kvmcap calls them, through the table util/dynlib.c fills. */
-#ifndef KC_LIB_VIRT_H
-#define KC_LIB_VIRT_H
+/* dynlib_virt.h: libvirt's functions as kvmcap calls them, through util/dynlib.c's table. */
+#ifndef KC_DYNLIB_VIRT_H
+#define KC_DYNLIB_VIRT_H
 
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
@@ -73,4 +73,4 @@ extern kc_dynlib_virt_table kc_dynlib_virt;
 #define virStoragePoolIsActive (kc_dynlib_virt.virStoragePoolIsActive)
 #endif
 
-#endif /* KC_LIB_VIRT_H */
+#endif /* KC_DYNLIB_VIRT_H */

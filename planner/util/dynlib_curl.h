@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* lib_curl.h: libcurl's functions as kvmcap calls them, through the table util/dynlib.c fills. */
-#ifndef KC_LIB_CURL_H
-#define KC_LIB_CURL_H
+/* dynlib_curl.h: libcurl's functions as kvmcap calls them, through util/dynlib.c's table. */
+#ifndef KC_DYNLIB_CURL_H
+#define KC_DYNLIB_CURL_H
 
 #include <curl/curl.h>
 
 #include "util/dynlib.h"
 
-/* Every libcurl function kvmcap calls (see util/lib_virt.h); a new call site adds its name
+/* Every libcurl function kvmcap calls (see util/dynlib_virt.h); a new call site adds its name
  * here and a line below, and calls kc_dynlib_load(KC_DYNLIB_CURL) before its first use. */
 #define KC_CURL_FUNCTIONS(X) \
     X(curl_easy_cleanup) X(curl_easy_escape) X(curl_easy_getinfo) X(curl_easy_init) \
@@ -44,4 +44,4 @@ extern kc_dynlib_curl_table kc_dynlib_curl;
 #define curl_url_set (kc_dynlib_curl.curl_url_set)
 #endif
 
-#endif /* KC_LIB_CURL_H */
+#endif /* KC_DYNLIB_CURL_H */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* lib_xml.h: libxml2's functions as kvmcap calls them, through the table util/dynlib.c fills. */
-#ifndef KC_LIB_XML_H
-#define KC_LIB_XML_H
+/* dynlib_xml.h: libxml2's functions as kvmcap calls them, through util/dynlib.c's table. */
+#ifndef KC_DYNLIB_XML_H
+#define KC_DYNLIB_XML_H
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -9,7 +9,7 @@
 
 #include "util/dynlib.h"
 
-/* Every libxml2 function kvmcap calls (see util/lib_virt.h). */
+/* Every libxml2 function kvmcap calls (see util/dynlib_virt.h). */
 #define KC_XML_FUNCTIONS(X) \
     X(xmlDocGetRootElement) X(xmlFreeDoc) X(xmlGetLastError) X(xmlReadMemory) \
     X(xmlResetLastError) X(xmlXPathEvalExpression) X(xmlXPathFreeContext) \
@@ -35,4 +35,4 @@ extern kc_dynlib_xml_table kc_dynlib_xml;
 #define xmlXPathNewContext (kc_dynlib_xml.xmlXPathNewContext)
 #endif
 
-#endif /* KC_LIB_XML_H */
+#endif /* KC_DYNLIB_XML_H */
