@@ -67,7 +67,8 @@ Test(dynlib, only_a_host_contact_loads_libvirt)
     cr_assert_null(strstr(out, "libvirt.so.0"), "--host loaded libvirt");
     cr_assert_null(strstr(out, "libxml2.so.2"), "--host loaded libxml2");
     free(out);
-    out = run("LD_DEBUG=files", "size --vm 2c4g:25 --candidates 16c64g");
+    out = run("LD_DEBUG=files", "size --vm 2c4g:20 --vm 8c32g:5");
+    cr_assert(strstr(out, "25 VMs in 2 shapes"), "%s", out);
     cr_assert_null(strstr(out, "libvirt.so.0"), "size loaded libvirt");
     free(out);
     out = run("LD_DEBUG=files", "-c test:///default --vm 1c1g");
