@@ -6,9 +6,9 @@
 #include "kc.h"
 
 /*
- * kvmcap is not linked with libvirt, libxml2 or libcurl (doc/hacking.md, "Libraries loaded
- * at run time"): mapping libvirt's tree of ~58 libraries cost every run ~15 ms, also the
- * runs that never contact a host (`--host`, `size`, `sweep`, `--facts`). Each library is
+ * kvmcap is not linked with libvirt, libxml2 or libcurl (doc/hacking.md 8): mapping
+ * libvirt's tree of ~58 libraries cost every run ~15 ms, also the runs that never contact
+ * a host (`--host`, `size`, `sweep`, `--facts`). Each library is
  * dlopen()ed by its versioned name the first time a command needs it, and the functions
  * kvmcap calls are resolved into a table (util/dynlib_virt.h, util/dynlib_xml.h,
  * util/dynlib_curl.h: call sites keep the library's own names, typed by its own headers).
