@@ -16,7 +16,7 @@
     X(curl_url_set)
 
 typedef struct kc_dynlib_curl_table {
-#define KC_CURL_SLOT(name) __typeof__(name) *name;
+#define KC_CURL_SLOT(name) __typeof__(name) *(name);
     KC_CURL_FUNCTIONS(KC_CURL_SLOT)
 #undef KC_CURL_SLOT
 } kc_dynlib_curl_table;

@@ -26,7 +26,7 @@
 
 /* One pointer per function, of the type libvirt's header gives it. */
 typedef struct kc_dynlib_virt_table {
-#define KC_VIRT_SLOT(name) __typeof__(name) *name;
+#define KC_VIRT_SLOT(name) __typeof__(name) *(name);
     KC_VIRT_FUNCTIONS(KC_VIRT_SLOT)
 #undef KC_VIRT_SLOT
 } kc_dynlib_virt_table;

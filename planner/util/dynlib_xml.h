@@ -16,7 +16,7 @@
     X(xmlXPathFreeObject) X(xmlXPathNewContext)
 
 typedef struct kc_dynlib_xml_table {
-#define KC_XML_SLOT(name) __typeof__(name) *name;
+#define KC_XML_SLOT(name) __typeof__(name) *(name);
     KC_XML_FUNCTIONS(KC_XML_SLOT)
 #undef KC_XML_SLOT
 } kc_dynlib_xml_table;
