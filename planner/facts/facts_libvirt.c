@@ -45,14 +45,13 @@
  * its parent and its process group, so killing the collector alone would hand the probe to
  * init, where it runs forever. So: the embedded driver's collector leads its own process
  * group, and the whole group is killed when the job ends (a helper libvirt forked but has
- * not yet detached); the
- * embedded driver's private root is a fresh directory whose path is in every QEMU command
- * line libvirt builds for it, and every process that names it is killed before the root is
- * removed. (Making kvmcap a child subreaper does not work: libvirt waits for the probe it
+ * not yet detached); the embedded driver's root (facts/embed.h: a per-user cache, one run at
+ * a time) is in every QEMU command line libvirt builds for it, and every process that names
+ * it is killed when the run ends. (Making kvmcap a child subreaper does not work: libvirt waits for the probe it
  * killed to disappear, and a zombie that kvmcap has not reaped yet never does.) The
  * collector dies with kvmcap (PR_SET_PDEATHSIG); SIGINT, SIGTERM and SIGHUP during a
- * collection clean up first; a root left by a run killed outright is removed, with the
- * processes that name it, by the next run that falls back to the embedded driver.
+ * collection clean up first; a probe left by a run killed outright is killed by the next
+ * run that falls back to the embedded driver.
  */
 
 #define EMBED_URI "qemu:///embed"
