@@ -24,7 +24,11 @@ ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 
 PKGS      = libvirt libcjson libxml-2.0 sqlite3
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -ldl -lpthread -lm
+# kvmcap itself loads libvirt, libxml2 and libcurl when a command needs them
+# (planner/util/dynlib.c): it links only the small libraries every run uses. The tests and
+# the live drivers link them all ($(PKG_LIBS)): test code calls libvirt and SQLite itself.
+KVMCAP_LIBS = $(shell pkg-config --libs libcjson sqlite3 2>/dev/null) -ldl -lpthread -lm
 CRIT_LIBS  = $(shell pkg-config --libs criterion 2>/dev/null)
 
 MODEL_SRC   = $(wildcard model/*.c)
@@ -72,7 +76,7 @@ $(BUILD)/bench/%.o: bench/%.c
 	$(CC) $(ALL_CFLAGS) -Imodel -MMD -MP -c $< -o $@
 
 $(BUILD)/kvmcap: $(BUILD)/planner/main.o $(PLANNER_OBJ) $(MODEL_OBJ)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(KVMCAP_LIBS)
 
 $(BUILD)/unit-tests: $(TEST_OBJ) $(PLANNER_OBJ) $(MODEL_OBJ)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CRIT_LIBS)

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 /* prom.c: the Prometheus HTTP API client (libcurl), its option values, and the fleet read. */
-#include <curl/curl.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +7,7 @@
 #include <time.h>
 
 #include "demand/prom.h"
+#include "util/dynlib_curl.h"
 #include "util/util.h"
 
 #ifndef KC_VERSION
@@ -421,8 +421,11 @@ void kc_prom_client_free(kc_prom_client *c)
 kc_prom_client *kc_prom_client_new(const kc_prom_opts *o, kc_error *err)
 {
     static bool curl_ready;
-    kc_prom_client *c = kc_xcalloc(1, sizeof(*c));
+    kc_prom_client *c;
 
+    if (kc_dynlib_load(KC_DYNLIB_CURL, err) < 0)
+        return NULL;
+    c = kc_xcalloc(1, sizeof(*c));
     c->o = *o;
     clock_gettime(CLOCK_MONOTONIC, &c->deadline);
     c->deadline.tv_sec += o->timeout_ms / 1000;

@@ -20,14 +20,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <libvirt/libvirt.h>
-#include <libvirt/virterror.h>
-
+#include "facts/embed.h"
 #include "facts/facts_libvirt.h"
 #include "facts/nic_roles.h"
 #include "facts/sysfs.h"
 #include "facts/virt.h"
 #include "facts/xml_facts.h"
+#include "util/dynlib_virt.h"
 #include "util/util.h"
 
 /*
@@ -47,14 +46,13 @@
  * its parent and its process group, so killing the collector alone would hand the probe to
  * init, where it runs forever. So: the embedded driver's collector leads its own process
  * group, and the whole group is killed when the job ends (a helper libvirt forked but has
- * not yet detached); the
- * embedded driver's private root is a fresh directory whose path is in every QEMU command
- * line libvirt builds for it, and every process that names it is killed before the root is
- * removed. (Making kvmcap a child subreaper does not work: libvirt waits for the probe it
+ * not yet detached); the embedded driver's root (facts/embed.h: a per-user cache, one run at
+ * a time) is in every QEMU command line libvirt builds for it, and every process that names
+ * it is killed when the run ends. (Making kvmcap a child subreaper does not work: libvirt waits for the probe it
  * killed to disappear, and a zombie that kvmcap has not reaped yet never does.) The
  * collector dies with kvmcap (PR_SET_PDEATHSIG); SIGINT, SIGTERM and SIGHUP during a
- * collection clean up first; a root left by a run killed outright is removed, with the
- * processes that name it, by the next run that falls back to the embedded driver.
+ * collection clean up first; a probe left by a run killed outright is killed by the next
+ * run that falls back to the embedded driver.
  */
 
 #define EMBED_URI "qemu:///embed"
@@ -637,6 +635,7 @@ struct kc_libvirt_job {
     size_t len, cap;
     bool failed;               /* reading failed: @err holds why */
     bool own_group;            /* the child leads its own process group */
+    bool embedded;             /* the embedded QEMU driver (KC_SOURCE_EMBEDDED) */
     kc_error err;
 };
 
@@ -647,6 +646,9 @@ kc_libvirt_job *kc_libvirt_job_start(const char *uri, const char *sysroot, kc_so
     int fds[2];
     pid_t pid, self = getpid();
 
+    /* here, before the fork: the child must not dlopen (util/dynlib.h) */
+    if (kc_dynlib_load(KC_DYNLIB_VIRT, err) < 0)
+        return NULL;
     if (pipe(fds) < 0) {
         kc_error_set(err, KC_ERR_HOST, "cannot create a pipe: %s", strerror(errno));
         return NULL;
@@ -677,6 +679,7 @@ kc_libvirt_job *kc_libvirt_job_start(const char *uri, const char *sysroot, kc_so
     job->pid = pid;
     job->fd = fds[0];
     job->own_group = source == KC_SOURCE_EMBEDDED;
+    job->embedded = source == KC_SOURCE_EMBEDDED;
     return job;
 }
 
@@ -736,6 +739,12 @@ int kc_libvirt_job_finish(kc_libvirt_job *job, bool timed_out, const char *shown
         kill(-job->pid, SIGKILL);
     while (waitpid(job->pid, &status, 0) < 0 && errno == EINTR)
         ;
+    if (timed_out && job->embedded) {
+        /* no host to blame: QEMU's probe in this process took too long (facts/embed.h) */
+        kc_error_set(err, KC_ERR_HOST, "the embedded QEMU driver did not answer within %u s",
+                     timeout_s);
+        goto out;
+    }
     if (timed_out) {
         kc_error_set(err, KC_ERR_HOST, "'%s' did not answer within %u s", shown_uri, timeout_s);
         goto out;
@@ -824,135 +833,23 @@ static int run_child(const char *uri, const char *shown_uri, const char *root, k
                                  err);
 }
 
-/* rm -rf of the embedded driver's private root (it only holds what libvirt made there). */
-static void remove_tree(const char *path)
-{
-    struct stat st;
-    DIR *d;
-    struct dirent *de;
-
-    if (lstat(path, &st) < 0)
-        return;
-    if (S_ISDIR(st.st_mode) && (d = opendir(path))) {
-        while ((de = readdir(d))) {
-            char child[4096];
-
-            if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-                continue;
-            if (snprintf(child, sizeof(child), "%s/%s", path, de->d_name) >= (int)sizeof(child))
-                continue;
-            remove_tree(child);
-        }
-        closedir(d);
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
-
-/* Does process @pid's command line hold @needle (in any of its arguments)? */
-static bool cmdline_names(const char *pid, const char *needle)
-{
-    char path[64], buf[8192];
-    ssize_t n;
-    int fd;
-
-    snprintf(path, sizeof(path), "/proc/%s/cmdline", pid);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return false;
-    n = read(fd, buf, sizeof(buf) - 1);
-    close(fd);
-    if (n <= 0)
-        return false;
-    buf[n] = '\0';
-    for (ssize_t i = 0; i < n; i += (ssize_t)strlen(buf + i) + 1)
-        if (strstr(buf + i, needle))
-            return true;
-    return false;
-}
-
-/* SIGKILL every process whose command line names the private root @dir: the QEMU probes
- * libvirt started for it (they run detached, see the top of this file). Returns how many. */
-static unsigned kill_naming(const char *dir)
-{
-    char needle[300];
-    unsigned killed = 0;
-    struct dirent *de;
-    DIR *d;
-
-    snprintf(needle, sizeof(needle), "%s/", dir);
-    d = opendir("/proc");
-    if (!d)
-        return 0;
-    while ((de = readdir(d))) {
-        char *end;
-        long pid = strtol(de->d_name, &end, 10);
-
-        if (*end || pid <= 1 || pid == (long)getpid() || !cmdline_names(de->d_name, needle))
-            continue;
-        if (kill((pid_t)pid, SIGKILL) == 0)
-            killed++;
-    }
-    closedir(d);
-    return killed;
-}
-
-/* Remove what earlier runs killed outright left in @tmp: "kvmcap-embed-PID-XXXXXX" roots
- * of ours (owned by us, mode 0700 as mkdtemp makes them) whose PID no longer runs, and the
- * processes that still name them. */
-static void remove_stale_roots(const char *tmp)
-{
-    static const char prefix[] = "kvmcap-embed-";
-    struct dirent *de;
-    DIR *d = opendir(tmp);
-
-    if (!d)
-        return;
-    while ((de = readdir(d))) {
-        char path[512], *end;
-        struct stat st;
-        long pid;
-
-        if (strncmp(de->d_name, prefix, sizeof(prefix) - 1) != 0)
-            continue;
-        pid = strtol(de->d_name + sizeof(prefix) - 1, &end, 10);
-        if (end == de->d_name + sizeof(prefix) - 1 || *end != '-' || pid <= 0 ||
-            pid == (long)getpid() || (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
-            continue;
-        if (snprintf(path, sizeof(path), "%s/%s", tmp, de->d_name) >= (int)sizeof(path) ||
-            lstat(path, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
-            (st.st_mode & 077))
-            continue;
-        (void)kill_naming(path);
-        remove_tree(path);
-    }
-    closedir(d);
-}
-
-/* The embedded fallback: a private root in $TMPDIR (or /tmp), removed afterwards with
- * everything that names it. */
+/* The embedded fallback, in its root (facts/embed.h): a per-user cache that later runs
+ * reuse, kept by one run at a time; everything that names it is killed afterwards. */
 static int collect_embedded(const char *root, int64_t deadline, unsigned timeout_s,
                             kc_facts *facts, int *connect_failed, kc_error *err)
 {
-    char tmpl[256], embed_uri[320];
-    const char *tmp = getenv("TMPDIR");
+    char embed_uri[sizeof(((kc_embed_root *)0)->path) + 32];
+    kc_embed_root er;
     int ret;
 
-    if (!tmp || tmp[0] != '/' || strlen(tmp) > 128)
-        tmp = "/tmp";
-    remove_stale_roots(tmp);
-    snprintf(tmpl, sizeof(tmpl), "%s/kvmcap-embed-%ld-XXXXXX", tmp, (long)getpid());
-    if (!mkdtemp(tmpl))
-        return kc_error_set(err, KC_ERR_HOST, "no libvirt daemon answered and no private "
-                            "directory for the embedded driver: %s", strerror(errno));
-    snprintf(embed_uri, sizeof(embed_uri), "%s?root=%s", EMBED_URI, tmpl);
+    if (kc_embed_root_open(&er, deadline, &caught_signal, err) < 0) {
+        *connect_failed = 0;    /* its own line: not "the embedded driver failed" */
+        return -1;
+    }
+    snprintf(embed_uri, sizeof(embed_uri), "%s?root=%s", EMBED_URI, er.path);
     ret = run_child(embed_uri, EMBED_URI, root, KC_SOURCE_EMBEDDED, deadline, timeout_s, facts,
                     connect_failed, err);
-    /* a probe that was being detached when the collector died may name the root only now */
-    for (int i = 0; i < 3 && kill_naming(tmpl); i++)
-        nanosleep(&(struct timespec){ .tv_nsec = 20000000 }, NULL);
-    remove_tree(tmpl);
+    kc_embed_root_close(&er);
     return ret;
 }
 

@@ -14,11 +14,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <libvirt/libvirt.h>
-#include <libvirt/virterror.h>
-
 #include "facts/sample_libvirt.h"
 #include "facts/virt.h"
+#include "util/dynlib_virt.h"
 #include "util/util.h"
 
 #define SYSTEM_URI "qemu:///system"
@@ -441,6 +439,9 @@ kc_sampler *kc_sampler_start(const char *uri, const char *sysroot, unsigned time
 
         uri = env && env[0] ? env : SYSTEM_URI;
     }
+    /* here, before the fork: the child must not dlopen (util/dynlib.h) */
+    if (kc_dynlib_load(KC_DYNLIB_VIRT, err) < 0)
+        return NULL;
     if (pipe(req) < 0) {
         kc_error_set(err, KC_ERR_HOST, "cannot create a pipe: %s", strerror(errno));
         return NULL;

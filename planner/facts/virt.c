@@ -2,10 +2,8 @@
 /* virt.c: what every libvirt child of kvmcap does first (the collector, the sampler). */
 #include <pthread.h>
 
-#include <libvirt/libvirt.h>
-#include <libvirt/virterror.h>
-
 #include "facts/virt.h"
+#include "util/dynlib_virt.h"
 #include "util/util.h"
 
 static void quiet_handler(void *opaque, virErrorPtr error)

@@ -5,11 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include <libxml/parser.h>
-#include <libxml/tree.h>
-#include <libxml/xpath.h>
-
 #include "facts/xml_facts.h"
+#include "util/dynlib_xml.h"
 #include "util/util.h"
 
 /* libvirt's own documents are a few KiB; a cap keeps a hostile peer from making us parse
@@ -38,6 +35,10 @@ static int doc_open(doc *d, const char *text, const char *root, kc_error *err)
 
     d->xml = NULL;
     d->ctx = NULL;
+    /* loaded already in the collector (with libvirt, before its fork); here for the
+     * callers that parse without collecting (the tests, the fuzzer) */
+    if (kc_dynlib_load(KC_DYNLIB_XML, err) < 0)
+        return -1;
     if (!text)
         return kc_error_set(err, KC_ERR_INVALID, "%s: no XML", root);
     len = strlen(text);
