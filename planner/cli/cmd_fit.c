@@ -113,7 +113,7 @@ static int load_facts(const kc_cli *o, const kc_catalog *cat, kc_facts *facts, k
         return ret;
     }
     {
-        kc_collect_opts co = { .uri = o->uri, .timeout_s = o->timeout_s,
+        kc_collect_opts co = { .uri = o->uri, .timeout_s = o->timeout ? o->timeout_s : 0,
                                .sysroot = getenv("KVMCAP_SYSROOT") };
 
         return kc_libvirt_collect(&co, facts, err);

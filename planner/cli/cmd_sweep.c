@@ -196,7 +196,7 @@ static kc_facts *load_host(const kc_cli *o, const kc_catalog *cat, kc_error *err
         rc = text ? kc_facts_from_json(text, o->facts_file, facts, err) : -1;
         free(text);
     } else {
-        kc_collect_opts co = { .uri = o->uri, .timeout_s = o->timeout_s,
+        kc_collect_opts co = { .uri = o->uri, .timeout_s = o->timeout ? o->timeout_s : 0,
                                .sysroot = getenv("KVMCAP_SYSROOT") };
 
         rc = kc_libvirt_collect(&co, facts, err);

@@ -278,3 +278,22 @@ void kc_embed_root_close(kc_embed_root *r)
     r->lock_fd = -1;
     r->path[0] = '\0';
 }
+
+bool kc_embed_root_probed(const kc_embed_root *r)
+{
+    char dir[sizeof(r->path) + 32];
+    struct dirent *de;
+    bool found = false;
+    DIR *d;
+
+    if (snprintf(dir, sizeof(dir), "%s/cache/qemu/capabilities", r->path) >= (int)sizeof(dir) ||
+        !(d = opendir(dir)))
+        return false;
+    while (!found && (de = readdir(d))) {
+        size_t n = strlen(de->d_name);
+
+        found = n > 4 && strcmp(de->d_name + n - 4, ".xml") == 0;
+    }
+    closedir(d);
+    return found;
+}

@@ -36,6 +36,10 @@ int kc_embed_root_open(kc_embed_root *r, int64_t deadline_ms, volatile sig_atomi
  * or 1 when there is none to name (or it would not leave 64 bytes of @size free). */
 int kc_embed_cache_home(char *buf, size_t size);
 
+/* Whether libvirt has probed QEMU in @r before: a capabilities file in cache/qemu/capabilities
+ * (a first run in a new root probes, which takes seconds; README "Host facts"). */
+bool kc_embed_root_probed(const kc_embed_root *r);
+
 /* End a use of @r: kill every process whose command line names the root (the QEMU probes
  * libvirt started for it, which run detached), release the lock, remove a temporary root. */
 void kc_embed_root_close(kc_embed_root *r);

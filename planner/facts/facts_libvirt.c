@@ -836,7 +836,8 @@ static int run_child(const char *uri, const char *shown_uri, const char *root, k
 /* The embedded fallback, in its root (facts/embed.h): a per-user cache that later runs
  * reuse, kept by one run at a time; everything that names it is killed afterwards. */
 static int collect_embedded(const char *root, int64_t deadline, unsigned timeout_s,
-                            kc_facts *facts, int *connect_failed, kc_error *err)
+                            bool timeout_given, kc_facts *facts, int *connect_failed,
+                            kc_error *err)
 {
     char embed_uri[sizeof(((kc_embed_root *)0)->path) + 32];
     kc_embed_root er;
@@ -845,6 +846,15 @@ static int collect_embedded(const char *root, int64_t deadline, unsigned timeout
     if (kc_embed_root_open(&er, deadline, &caught_signal, err) < 0) {
         *connect_failed = 0;    /* its own line: not "the embedded driver failed" */
         return -1;
+    }
+    /* A root libvirt has not probed QEMU in yet: the probe alone takes most of the default
+     * deadline on a busy machine, so a first run without --timeout gets the longer one. */
+    if (!timeout_given && !kc_embed_root_probed(&er) &&
+        deadline < kc_now_ms() + (int64_t)KC_EMBED_FIRST_TIMEOUT * 1000) {
+        deadline = kc_now_ms() + (int64_t)KC_EMBED_FIRST_TIMEOUT * 1000;
+        timeout_s = KC_EMBED_FIRST_TIMEOUT;
+        kc_facts_add_note(facts, "the embedded driver's first run in %s probed QEMU (up to "
+                          "%u s without --timeout)", er.path, KC_EMBED_FIRST_TIMEOUT);
     }
     snprintf(embed_uri, sizeof(embed_uri), "%s?root=%s", EMBED_URI, er.path);
     ret = run_child(embed_uri, EMBED_URI, root, KC_SOURCE_EMBEDDED, deadline, timeout_s, facts,
@@ -879,7 +889,8 @@ static int collect(const kc_collect_opts *opts, kc_facts *facts, kc_error *err)
         *err = first;
         return -1;
     }
-    ret = collect_embedded(root, deadline, timeout_s, facts, &connect_failed, err);
+    ret = collect_embedded(root, deadline, timeout_s, opts && opts->timeout_s, facts,
+                           &connect_failed, err);
     if (ret < 0 && connect_failed) {
         kc_error why = *err;
 

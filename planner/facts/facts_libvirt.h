@@ -8,6 +8,7 @@
 #include "facts/facts.h"
 
 #define KC_COLLECT_TIMEOUT_DEFAULT 10u
+#define KC_EMBED_FIRST_TIMEOUT 30u      /* the embedded driver's first run, without --timeout */
 
 typedef struct kc_collect_opts {
     const char *uri;          /* NULL: LIBVIRT_DEFAULT_URI, else the local default (qemu:///system),
