@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "kc.h"
+#include "pool.h"
 
 int kc_error_set(kc_error *err, kc_errcode code, const char *fmt, ...)
 {
@@ -131,6 +132,17 @@ int kc_host_validate(const kc_host *host, kc_error *err)
             return kc_error_set(err, KC_ERR_INVALID, "storage group %zu is empty", i);
         if ((unsigned)s->kind >= KC_STORAGE_LAST)
             return kc_error_set(err, KC_ERR_INVALID, "storage group %zu has no kind", i);
+        if ((unsigned)s->raid >= KC_RAID_LAST)
+            return kc_error_set(err, KC_ERR_INVALID, "storage group %zu has an unknown RAID "
+                                "level", i);
+        if (s->count < kc_raid_min_devices(s->raid) ||
+            (s->raid == KC_RAID_10 && s->count % 2))
+            return kc_error_set(err, KC_ERR_INVALID, "storage group %zu: %u devices are too "
+                                "few for its RAID level (at least %u%s)", i, s->count,
+                                kc_raid_min_devices(s->raid),
+                                s->raid == KC_RAID_10 ? ", an even count" : "");
+        if (memchr(s->name, '\0', sizeof(s->name)) == NULL)
+            return kc_error_set(err, KC_ERR_INVALID, "storage group %zu: name too long", i);
     }
     return 0;
 }
@@ -143,6 +155,10 @@ int kc_shape_validate(const kc_shape *shape, kc_error *err)
         return kc_error_set(err, KC_ERR_INVALID, "a VM needs some memory");
     if (shape->cpu_util_bp > KC_BP_ONE)
         return kc_error_set(err, KC_ERR_INVALID, "cpu load above 100 %% per vCPU");
+    if (shape->write_bp > KC_BP_ONE)
+        return kc_error_set(err, KC_ERR_INVALID, "write share above 100 %%");
+    if (memchr(shape->pool, '\0', sizeof(shape->pool)) == NULL)
+        return kc_error_set(err, KC_ERR_INVALID, "pool name too long");
     return 0;
 }
 
