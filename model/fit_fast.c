@@ -452,8 +452,8 @@ static inline bool count_core(const kc_fit_host *fh, const shape_figs *fs,
         for (size_t r = 0; r < 3; r++) {
             const kc_res_fit *row = &sto.rows[r];
 
-            f[KC_RES_DISK + r] = frac_row(row->state == KC_RES_BOUNDED, row->capacity,
-                                          row->used, row->per_vm);
+            /* the row's own limit (a pool's use counts up to its capacity, pool.c) */
+            f[KC_RES_DISK + r] = frac_row(row->state == KC_RES_BOUNDED, row->limit, 0, 1);
         }
     } else {
         f[KC_RES_DISK] = f[KC_RES_IOPS] = f[KC_RES_THROUGHPUT] = (frac){ 1, 0 };

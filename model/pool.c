@@ -162,6 +162,8 @@ int kc_fit_storage_compute(const kc_host *host, const kc_shape *shape, const kc_
 {
     uint64_t util = policy->max_util_bp, disk_f = KC_BP_ONE + (uint64_t)policy->disk_overcommit_bp;
     kc_u128 cap[3] = { 0 }, used[3] = { 0 }, all_used[3] = { 0 }, ip_used[2] = { 0 };
+    kc_u128 held[3] = { 0 };    /* each pool's use up to its capacity: an over-full pool
+                                   takes nothing of another's room */
     kc_u128 plain_sum = 0, ip_sum = 0;
     uint64_t max_space = 0, nic_iops, nic_mbps, unattr[3];
     bool iops_known = false, mbps_known = false, any_ip = false;
@@ -218,6 +220,9 @@ int kc_fit_storage_compute(const kc_host *host, const kc_shape *shape, const kc_
             used[0] += s->used_mib;
             used[1] += s->used_iops;
             used[2] += s->used_mbps;
+            held[0] += s->used_mib < pf.space_cap ? s->used_mib : pf.space_cap;
+            held[1] += s->used_iops < pf.iops_cap ? s->used_iops : pf.iops_cap;
+            held[2] += s->used_mbps < pf.mbps_cap ? s->used_mbps : pf.mbps_cap;
             max_space = space > max_space ? space : max_space;
             if (out->asks) {
                 uint64_t lims[3] = { UINT64_MAX, UINT64_MAX, UINT64_MAX };
@@ -256,6 +261,7 @@ int kc_fit_storage_compute(const kc_host *host, const kc_shape *shape, const kc_
 
         unattr[r] = (kc_u128)host_used > all_used[r] ? host_used - (uint64_t)all_used[r] : 0;
         used[r] += unattr[r];
+        held[r] += unattr[r];
         if (cap[r] > UINT64_MAX || used[r] > UINT64_MAX)
             return kc_error_set(err, KC_ERR_INVALID, "storage total does not fit in 64 bits");
     }
@@ -292,6 +298,7 @@ int kc_fit_storage_compute(const kc_host *host, const kc_shape *shape, const kc_
     else {
         row_set(&out->rows[0], KC_RES_BOUNDED, (uint64_t)cap[0], (uint64_t)used[0],
                 shape->disk_mib);
+        out->rows[0].limit = lim_of((uint64_t)cap[0], sat128(held[0]), shape->disk_mib);
         out->too_big = shape->disk_mib > max_space;
     }
     /* ... iops and throughput */
@@ -304,8 +311,10 @@ int kc_fit_storage_compute(const kc_host *host, const kc_shape *shape, const kc_
                     (uint64_t)used[r], 0);
         else if (!known)
             row_set(&out->rows[r], KC_RES_UNKNOWN, 0, 0, 0);
-        else
+        else {
             row_set(&out->rows[r], KC_RES_BOUNDED, (uint64_t)cap[r], (uint64_t)used[r], want);
+            out->rows[r].limit = lim_of((uint64_t)cap[r], sat128(held[r]), want);
+        }
     }
     return 0;
 }

@@ -44,7 +44,8 @@ typedef struct kc_pool_fit {
 /* The storage part of a fit: the DISK, IOPS and THROUGHPUT rows (sums over the eligible
  * pools; their used adds what the host holds of unknown pool) and the pools' count. */
 typedef struct kc_fit_storage {
-    kc_res_fit rows[3];       /* KC_RES_DISK, KC_RES_IOPS, KC_RES_THROUGHPUT */
+    kc_res_fit rows[3];       /* KC_RES_DISK, KC_RES_IOPS, KC_RES_THROUGHPUT; each limit
+                                 counts a pool's use only up to its capacity */
     bool asks;                /* the shape asks for disk, iops or mbps: pool_limit counts */
     uint64_t pool_limit;      /* sum over eligible pools of their limits (storage NICs
                                  capping the over-IP ones together) */
