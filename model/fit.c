@@ -7,7 +7,6 @@
 #include "fit.h"
 #include "fit_impl.h"
 #include "fit_reference.h"
-#include "pool.h"
 
 /*
  * Every capacity here is floor(base x factor / divisor) with factors in basis points or

@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "kc.h"
-#include "pool.h"
 
 int kc_error_set(kc_error *err, kc_errcode code, const char *fmt, ...)
 {
@@ -56,6 +55,14 @@ uint64_t kc_host_nic_kbps(const kc_host *host, kc_nic_role role)
 /* Bounds that keep every product in the core inside 128 bits and every result inside 64. */
 #define KC_PCT_MAX_BP 1000000u        /* 10000 % */
 #define KC_RATIO_MAX_MILLI 1000000u   /* 1000 vCPU per CPU */
+
+/* Fewest devices of each RAID level (kc_raid_min_devices in pool.c says the same). */
+static uint32_t raid_min(kc_raid raid)
+{
+    static const uint32_t min[KC_RAID_LAST] = { 1, 2, 2, 3, 4, 4 };
+
+    return (unsigned)raid < KC_RAID_LAST ? min[raid] : 1;
+}
 
 int kc_host_validate(const kc_host *host, kc_error *err)
 {
@@ -135,11 +142,11 @@ int kc_host_validate(const kc_host *host, kc_error *err)
         if ((unsigned)s->raid >= KC_RAID_LAST)
             return kc_error_set(err, KC_ERR_INVALID, "storage group %zu has an unknown RAID "
                                 "level", i);
-        if (s->count < kc_raid_min_devices(s->raid) ||
+        if (s->count < raid_min(s->raid) ||
             (s->raid == KC_RAID_10 && s->count % 2))
             return kc_error_set(err, KC_ERR_INVALID, "storage group %zu: %u devices are too "
                                 "few for its RAID level (at least %u%s)", i, s->count,
-                                kc_raid_min_devices(s->raid),
+                                raid_min(s->raid),
                                 s->raid == KC_RAID_10 ? ", an even count" : "");
         if (memchr(s->name, '\0', sizeof(s->name)) == NULL)
             return kc_error_set(err, KC_ERR_INVALID, "storage group %zu: name too long", i);
