@@ -48,6 +48,11 @@ typedef struct kc_fit {
     uint64_t numa_limit;          /* strict NUMA: sum over nodes of min(node limits) */
     uint32_t numa_binding;        /* strict NUMA: resources that stop some node */
     uint64_t spread_count;        /* strict NUMA: the count host-wide (as --numa spread) */
+    bool pool_limited;            /* a VM's disk lives whole on one pool: the sum over the
+                                     pools of each pool's count (pool_limit) is below the
+                                     rows (which are sums over the pools) */
+    uint64_t pool_limit;          /* that sum; UINT64_MAX when the shape asks no storage */
+    uint32_t pool_binding;        /* resources that stop some pool */
     kc_res_fit res[KC_RES_LAST];
 } kc_fit;
 

@@ -6,6 +6,7 @@
 #include "fit.h"
 #include "fit_impl.h"
 #include "fit_reference.h"
+#include "pool.h"
 
 /* ---- the fast path ----
  *
@@ -132,6 +133,9 @@ static inline bool quick_storage(const kc_host *h, storage_totals *t)
         bool net = s->kind == KC_STORAGE_NETWORK;
 
         bad |= (s->count == 0) | (s->size_mib == 0) | ((unsigned)s->kind >= KC_STORAGE_LAST);
+        bad |= ((unsigned)s->raid >= KC_RAID_LAST) || s->count < kc_raid_min_devices(s->raid) ||
+               (s->raid == KC_RAID_10 && s->count % 2) ||
+               memchr(s->name, '\0', sizeof(s->name)) == NULL;
         bad |= __builtin_mul_overflow(s->size_mib, n, &v);
         bad |= __builtin_add_overflow(t->size_mib, v, &t->size_mib);
         /* a figure of 0 is unknown: it adds 0 and knows nothing */
@@ -235,7 +239,8 @@ static inline bool prepare_shape(const kc_host *host, const kc_policy *policy,
                                  const kc_shape *shape, shape_figs *f)
 {
     const kc_usage *u = &host->used;
-    bool bad = (shape->vcpus == 0) | (shape->mem_mib == 0) | (shape->cpu_util_bp > KC_BP_ONE);
+    bool bad = (shape->vcpus == 0) | (shape->mem_mib == 0) | (shape->cpu_util_bp > KC_BP_ONE) |
+               (shape->write_bp > KC_BP_ONE) | (shape->pool[KC_POOL_NAME_MAX - 1] != '\0');
 
     if (policy->overhead_mode == KC_OVERHEAD_AUTO) {
         f->overhead = 64 + kc_fit_div_up(shape->mem_mib, 512) + 8 * (uint64_t)shape->vcpus;
@@ -260,9 +265,9 @@ int kc_fit_compute(const kc_host *host, const kc_shape *shape,
     const kc_usage *u = &host->used;
     uint64_t util = policy->max_util_bp;
     uint64_t overhead, mem_base, usable, used, per_vm, uplink, load_used;
-    uint64_t hp_cap, cpu_cap, mem_cap, net_cap, disk_cap, lim;
+    uint64_t hp_cap, cpu_cap, mem_cap, net_cap, lim;
     kc_res_fit *res = out->res;
-    storage_totals st;
+    kc_fit_storage sto;
     kc_fit_host fh;
     shape_figs fs;
     bool strict;
@@ -282,12 +287,9 @@ int kc_fit_compute(const kc_host *host, const kc_shape *shape,
     cpu_cap = fh.cpu_cap;
     mem_cap = fh.mem_cap;
     net_cap = fh.net_cap;
-    disk_cap = fh.disk_cap;
-    st = (storage_totals){ .size_mib = fh.size_mib, .iops_known = fh.iops_known,
-                           .mbps_known = fh.mbps_known };
-    storage_row(host, fh.iops_cap, st.iops_known, shape->iops, u->iops, &res[KC_RES_IOPS]);
-    storage_row(host, fh.mbps_cap, st.mbps_known, shape->mbps, u->mbps,
-                &res[KC_RES_THROUGHPUT]);
+    if (kc_fit_storage_compute(host, shape, policy, &sto, NULL, err) < 0)
+        goto slow;
+    memcpy(&res[KC_RES_DISK], sto.rows, sizeof(sto.rows));
 
     out->too_big = false;
     out->too_big_res = KC_RES_MEMORY;
@@ -296,6 +298,9 @@ int kc_fit_compute(const kc_host *host, const kc_shape *shape,
     out->numa_limit = 0;
     out->numa_binding = 0;
     out->spread_count = 0;
+    out->pool_limited = false;
+    out->pool_limit = sto.pool_limit;
+    out->pool_binding = sto.pool_binding;
 
     /* memory */
     if (per_vm > 0) {
@@ -334,20 +339,9 @@ int kc_fit_compute(const kc_host *host, const kc_shape *shape,
         row_unbounded(&res[KC_RES_NETWORK], net_cap, u->net_kbps);
     else
         row_state(&res[KC_RES_NETWORK], KC_RES_ABSENT);
-    /* disk space */
-    if (shape->disk_mib > 0) {
-        if (st.size_mib > 0) {
-            row_bounded(&res[KC_RES_DISK], disk_cap, u->disk_mib, shape->disk_mib);
-            if (shape->disk_mib > st.size_mib)
-                kc_fit_too_big(out, KC_RES_DISK);
-        } else {
-            row_state(&res[KC_RES_DISK], KC_RES_UNKNOWN);
-        }
-    } else if (st.size_mib > 0) {
-        row_unbounded(&res[KC_RES_DISK], disk_cap, u->disk_mib);
-    } else {
-        row_state(&res[KC_RES_DISK], KC_RES_ABSENT);
-    }
+    /* disk space (its rows came from kc_fit_storage_compute) */
+    if (sto.too_big)
+        kc_fit_too_big(out, KC_RES_DISK);
 
     strict = policy->numa == KC_NUMA_STRICT && host->n_numa > 1;
     if (strict && kc_fit_numa(host, shape, policy, used, out, err) < 0)
@@ -364,10 +358,16 @@ int kc_fit_compute(const kc_host *host, const kc_shape *shape,
         lim = 0;
     if (strict && out->numa_limit < lim)
         lim = out->numa_limit;    /* numa_limited: set by kc_fit_numa */
+    if (sto.asks && sto.pool_limit < lim) {
+        lim = sto.pool_limit;
+        out->pool_limited = true;
+    }
     for (size_t r = 0; r < KC_RES_LAST; r++)
         bott |= (uint32_t)((res[r].state == KC_RES_BOUNDED) & (res[r].limit == lim)) << r;
     if (out->numa_limited)
         bott |= out->numa_binding;
+    if (out->pool_limited)
+        bott |= out->pool_binding;
     out->count = lim;
     out->bottleneck = bott;
     return 0;
@@ -425,7 +425,7 @@ void kc_fit_summarize(const kc_fit *fit, kc_fit_summary *out)
 
 /* The count from the figures (both prepared successfully). */
 __attribute__((always_inline))
-static inline void count_core(const kc_fit_host *fh, const shape_figs *fs,
+static inline bool count_core(const kc_fit_host *fh, const shape_figs *fs,
                               const kc_shape *shape, kc_fit_summary *out)
 {
     const kc_host *host = fh->host;
@@ -433,6 +433,8 @@ static inline void count_core(const kc_fit_host *fh, const shape_figs *fs,
     frac f[KC_RES_LAST], m;
     uint64_t hp_per = 0, count, wide;
     uint32_t big, bott;
+    kc_fit_storage sto;
+    bool asks = shape->disk_mib > 0 || shape->iops > 0 || shape->mbps > 0, pl = false;
 
     /* the rows of kc_fit_compute: which are bounded, their free capacity and demand */
     if (shape->hugepages)
@@ -444,18 +446,28 @@ static inline void count_core(const kc_fit_host *fh, const shape_figs *fs,
                                   (uint64_t)shape->vcpus * shape->cpu_util_bp);
     f[KC_RES_NETWORK] = frac_row(shape->net_kbps > 0 && fh->uplink > 0, fh->net_cap,
                                  u->net_kbps, shape->net_kbps);
-    f[KC_RES_DISK] = frac_row(shape->disk_mib > 0 && fh->size_mib > 0, fh->disk_cap,
-                              u->disk_mib, shape->disk_mib);
-    f[KC_RES_IOPS] = frac_row(shape->iops > 0 && fh->iops_known, fh->iops_cap, u->iops,
-                              shape->iops);
-    f[KC_RES_THROUGHPUT] = frac_row(shape->mbps > 0 && fh->mbps_known, fh->mbps_cap, u->mbps,
-                                    shape->mbps);
+    /* storage: per pool (pool.c), only when the shape asks for it (else the rows are not
+     * bounded and count for nothing) */
+    sto.too_big = false;
+    sto.pool_limit = UINT64_MAX;
+    sto.pool_binding = 0;
+    if (asks) {
+        if (kc_fit_storage_compute(host, shape, fh->policy, &sto, NULL, NULL) < 0)
+            return false;
+        for (size_t r = 0; r < 3; r++) {
+            const kc_res_fit *row = &sto.rows[r];
+
+            /* the row's own limit (a pool's use counts up to its capacity, pool.c) */
+            f[KC_RES_DISK + r] = frac_row(row->state == KC_RES_BOUNDED, row->limit, 0, 1);
+        }
+    } else {
+        f[KC_RES_DISK] = f[KC_RES_IOPS] = f[KC_RES_THROUGHPUT] = (frac){ 1, 0 };
+    }
     /* the physical rule (kc_fit_too_big: the count is 0, the first such resource is named) */
     big = (uint32_t)(fs->per_vm > fh->mem_base) << KC_RES_MEMORY |
           (uint32_t)(shape->hugepages && hp_per > host->hugepages_mib) << KC_RES_HUGEPAGES |
           (uint32_t)(shape->vcpus > fh->usable) << KC_RES_CPU |
-          (uint32_t)(shape->disk_mib > 0 && fh->size_mib > 0 &&
-                     shape->disk_mib > fh->size_mib) << KC_RES_DISK;
+          (uint32_t)sto.too_big << KC_RES_DISK;
 
     /* a tree, not a chain: the comparisons of one level run side by side */
     wide = 0;
@@ -469,7 +481,11 @@ static inline void count_core(const kc_fit_host *fh, const shape_figs *fs,
         m = frac_min(frac_min(frac_min(f[0], f[1]), frac_min(f[2], f[3])),
                      frac_min(frac_min(f[4], f[5]), frac_min(f[6], f[7])));
     count = big ? 0 : div64(m.num, m.den);    /* the cpu row is always bounded: m.den > 0 */
-    bott = big;
+    if (asks && sto.pool_limit < count) {
+        count = sto.pool_limit;
+        pl = true;
+    }
+    bott = big | (pl ? sto.pool_binding : 0);
 #pragma GCC unroll 8
     for (size_t r = 0; r < KC_RES_LAST; r++)
         bott |= frac_at(f[r], count, (kc_resource)r);
@@ -478,6 +494,7 @@ static inline void count_core(const kc_fit_host *fh, const shape_figs *fs,
     out->too_big = big != 0;
     out->too_big_res = big ? (kc_resource)__builtin_ctz(big) : KC_RES_MEMORY;
     out->numa_limited = false;
+    return true;
 }
 
 /* Anything off the fast path: the full fit (strict NUMA, or the reference's answer). */
@@ -504,7 +521,9 @@ int kc_fit_count(const kc_host *host, const kc_shape *shape, const kc_policy *po
                          !prepare_shape(host, policy, shape, &fs), 0))
         return count_slow(host, shape, policy, out, err);
     fh.host = host;
-    count_core(&fh, &fs, shape, out);
+    fh.policy = policy;
+    if (!count_core(&fh, &fs, shape, out))
+        return count_slow(host, shape, policy, out, err);
     return 0;
 }
 
@@ -523,6 +542,7 @@ int kc_fit_count_on(const kc_fit_host *fh, const kc_shape *shape, kc_fit_summary
 
     if (__builtin_expect(!fh->fast || !prepare_shape(fh->host, fh->policy, shape, &fs), 0))
         return count_slow(fh->host, shape, fh->policy, out, err);
-    count_core(fh, &fs, shape, out);
+    if (!count_core(fh, &fs, shape, out))
+        return count_slow(fh->host, shape, fh->policy, out, err);
     return 0;
 }
