@@ -70,6 +70,8 @@ typedef struct kc_facts {
     kc_fact_network *networks;
     kc_fact_storage *storage;
     kc_fact_vm *vms;
+    uint64_t unplaced_used_mib;   /* storage use of no known pool: what --set disk= took
+                                     from pools it replaced (existing use is not dropped) */
     size_t n_notes;
     char (*notes)[256];        /* what could not be known, discrepancies */
 } kc_facts;

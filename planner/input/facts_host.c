@@ -33,6 +33,7 @@ static int storage_to_host(const kc_facts *facts, const kc_catalog *catalog, kc_
 {
     uint64_t total_mib = 0;
 
+    host->used.disk_mib = facts->unplaced_used_mib;
     for (size_t i = 0; i < facts->n_storage; i++) {
         const kc_fact_storage *fs = &facts->storage[i];
         const kc_device_type *dev = NULL;
