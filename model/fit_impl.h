@@ -5,6 +5,7 @@
 #define KC_FIT_IMPL_H
 
 #include "fit.h"
+#include "pool.h"
 
 static inline uint64_t kc_fit_div_up(uint64_t a, uint64_t b)
 {
@@ -26,16 +27,7 @@ int kc_fit_numa(const kc_host *host, const kc_shape *shape, const kc_policy *pol
 
 /* ---- storage pools (pool.c; the rules are README "Model", doc/model.md 2.5) ---- */
 
-/* One pool under one shape. */
-typedef struct kc_pool_fit {
-    bool eligible;            /* the shape's disk may live here (pool= / not boot) */
-    uint64_t space_cap, space_used;   /* MiB: usable x (1 + disk overcommit) x max util */
-    uint64_t iops_cap, iops_used;     /* front-end IOPS at the shape's write share */
-    uint64_t mbps_cap, mbps_used;
-    uint64_t limit;           /* VMs of the shape this pool takes (eligible, and the shape
-                                 asks for disk, iops or mbps); UINT64_MAX otherwise */
-    uint32_t binding;         /* bits (1u << kc_resource) at that limit */
-} kc_pool_fit;
+/* kc_pool_fit: pool.h */
 
 /* The storage part of a fit: the DISK, IOPS and THROUGHPUT rows (sums over the eligible
  * pools; their used adds what the host holds of unknown pool) and the pools' count. */

@@ -318,3 +318,11 @@ int kc_fit_storage_compute(const kc_host *host, const kc_shape *shape, const kc_
     }
     return 0;
 }
+
+int kc_pool_fits(const kc_host *host, const kc_shape *shape, const kc_policy *policy,
+                 kc_pool_fit *pools, kc_error *err)
+{
+    kc_fit_storage st;
+
+    return kc_fit_storage_compute(host, shape, policy, &st, pools, err);
+}

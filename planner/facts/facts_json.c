@@ -171,8 +171,11 @@ char *kc_facts_to_json(const kc_facts *facts, const char *version)
         kc_json_add_u64(o, "size_mib", s->size_mib);
         kc_json_add_u64(o, "used_mib", s->used_mib);
         /* pools (README "Model"): written when not the default, so older files read alike */
-        if (s->raid != KC_RAID_NONE)
-            ADD_STR(o, "raid", kc_names_word(&kc_names_raid, (int)s->raid));
+        if (s->raid != KC_RAID_NONE) {
+            const char *raid = kc_names_word(&kc_names_raid, (int)s->raid);
+
+            ADD_STR(o, "raid", raid);
+        }
         if (s->boot)
             ADD_STR(o, "role", "boot");
     }
