@@ -473,8 +473,8 @@ static inline bool pools_take(const kc_fit_host *fh, const pool_eval *ev, const 
         }
         if ((need[0] <= p->free0[0]) & (need[1] <= f1) & (need[2] <= f2) &&
             (!p->over_ip || !fh->nic ||
-             ((need[1] <= kc_fit_sub_sat(fh->nic_cap[0], fh->ip_used[0])) &
-              (need[2] <= kc_fit_sub_sat(fh->nic_cap[1], fh->ip_used[1])))))
+             (need[1] <= kc_fit_sub_sat(fh->nic_cap[0], fh->ip_used[0]) &&
+              need[2] <= kc_fit_sub_sat(fh->nic_cap[1], fh->ip_used[1]))))
             return true;
     }
     return false;
