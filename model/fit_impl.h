@@ -5,7 +5,6 @@
 #define KC_FIT_IMPL_H
 
 #include "fit.h"
-#include "pool.h"
 
 static inline uint64_t kc_fit_div_up(uint64_t a, uint64_t b)
 {
@@ -27,7 +26,8 @@ int kc_fit_numa(const kc_host *host, const kc_shape *shape, const kc_policy *pol
 
 /* ---- storage pools (pool.c; the rules are README "Model", doc/model.md 2.5) ---- */
 
-/* kc_pool_fit: pool.h */
+/* One pool under one shape: kc_pool_fit of pool.h (not included: pool.c includes this). */
+struct kc_pool_fit;
 
 /* The storage part of a fit: the DISK, IOPS and THROUGHPUT rows (sums over the eligible
  * pools; their used adds what the host holds of unknown pool) and the pools' count. */
@@ -46,6 +46,6 @@ typedef struct kc_fit_storage {
  * @host under @policy. Host, shape and policy must be valid. Returns 0, or -1 with
  * KC_ERR_INVALID for a figure beyond 64 bits. */
 int kc_fit_storage_compute(const kc_host *host, const kc_shape *shape, const kc_policy *policy,
-                           kc_fit_storage *out, kc_pool_fit *pools, kc_error *err);
+                           kc_fit_storage *out, struct kc_pool_fit *pools, kc_error *err);
 
 #endif /* KC_FIT_IMPL_H */
