@@ -335,41 +335,13 @@ int kc_fit_numa(const kc_host *host, const kc_shape *shape, const kc_policy *pol
     return fit_numa(host, shape, policy, used_mem, out, NULL, err);
 }
 
-/* Sum of a storage figure over the groups: count x per-device figure, network groups
- * capped by their link. Returns 0 with *unknown set when no group knows the figure. */
-static int storage_sum(const kc_host *host, bool iops, uint64_t *out, bool *unknown,
-                       kc_error *err)
-{
-    uint64_t total = 0;
-    bool known = false;
-
-    for (size_t i = 0; i < host->n_storage; i++) {
-        const kc_storage *s = &host->storage[i];
-        uint64_t per = iops ? s->iops : s->mbps;
-        uint64_t link = iops ? s->link_iops : s->link_mbps;
-        uint64_t v = 0;
-
-        if (per == 0)
-            continue;
-        known = true;
-        if (mul_u64(per, s->count, iops ? "storage iops" : "storage throughput", &v, err) < 0)
-            return -1;
-        if (s->kind == KC_STORAGE_NETWORK && link != 0 && link < v)
-            v = link;
-        if (add_u64(&total, v, iops ? "storage iops" : "storage throughput", err) < 0)
-            return -1;
-    }
-    *out = total;
-    *unknown = !known;
-    return 0;
-}
-
 int kc_fit_compute_reference(const kc_host *host, const kc_shape *shape,
                              const kc_policy *policy, kc_fit *out, kc_error *err)
 {
     uint64_t util = policy->max_util_bp;
     uint64_t overhead, mem_base, usable_cpus, cap = 0, used, per_vm;
-    uint64_t uplink = 0, storage_mib = 0, existing_ovh;
+    uint64_t uplink = 0, existing_ovh;
+    kc_fit_storage st;
     bool overflow = false;
     bool strict;
 
@@ -461,53 +433,15 @@ int kc_fit_compute_reference(const kc_host *host, const kc_shape *shape,
             bound(&out->res[KC_RES_NETWORK], cap, host->used.net_kbps, shape->net_kbps);
     }
 
-    /* disk space: storage x (100 % + disk overcommit) x max util - allocated. */
-    for (size_t i = 0; i < host->n_storage; i++) {
-        uint64_t group = 0;
-
-        if (mul_u64(host->storage[i].size_mib, host->storage[i].count, "storage size",
-                    &group, err) < 0 ||
-            add_u64(&storage_mib, group, "storage", err) < 0)
-            return -1;
-    }
-    if (storage_mib > 0 || shape->disk_mib > 0) {
-        if (scale(storage_mib, KC_BP_ONE + (uint64_t)policy->disk_overcommit_bp, util,
-                  (uint64_t)KC_BP_ONE * KC_BP_ONE, "disk", &cap, err) < 0)
-            return -1;
-        if (shape->disk_mib == 0) {
-            unbounded(&out->res[KC_RES_DISK], cap, host->used.disk_mib);
-        } else if (storage_mib == 0) {
-            out->res[KC_RES_DISK].state = KC_RES_UNKNOWN;
-        } else {
-            bound(&out->res[KC_RES_DISK], cap, host->used.disk_mib, shape->disk_mib);
-            if (shape->disk_mib > storage_mib)
-                kc_fit_too_big(out, KC_RES_DISK);
-        }
-    }
-
-    /* disk iops and throughput: by device type, network storage capped by its link. */
-    for (int pass = 0; pass < 2; pass++) {
-        kc_resource r = pass == 0 ? KC_RES_IOPS : KC_RES_THROUGHPUT;
-        uint64_t want = pass == 0 ? shape->iops : shape->mbps;
-        uint64_t total, held;
-        bool unknown;
-
-        if (host->n_storage == 0 && want == 0)
-            continue;
-        if (storage_sum(host, pass == 0, &total, &unknown, err) < 0)
-            return -1;
-        if (scale(total, util, 1, KC_BP_ONE, "storage", &cap, err) < 0)
-            return -1;
-        held = pass == 0 ? host->used.iops : host->used.mbps;
-        if (want == 0) {
-            if (!unknown)
-                unbounded(&out->res[r], cap, held);
-        } else if (unknown) {
-            out->res[r].state = KC_RES_UNKNOWN;
-        } else {
-            bound(&out->res[r], cap, held, want);
-        }
-    }
+    /* disk space, iops and throughput: per pool (pool.c), the rows sums over the pools
+     * the shape's disk may live on */
+    if (kc_fit_storage_compute(host, shape, policy, &st, NULL, err) < 0)
+        return -1;
+    memcpy(&out->res[KC_RES_DISK], st.rows, sizeof(st.rows));
+    if (st.too_big)
+        kc_fit_too_big(out, KC_RES_DISK);
+    out->pool_limit = st.pool_limit;
+    out->pool_binding = st.pool_binding;
 
     if (strict && kc_fit_numa(host, shape, policy, used, out, err) < 0)
         return -1;
@@ -521,11 +455,17 @@ int kc_fit_compute_reference(const kc_host *host, const kc_shape *shape,
         out->count = 0;
     if (strict && out->numa_limit < out->count)
         out->count = out->numa_limit;    /* numa_limited: set by kc_fit_numa */
+    if (st.asks && st.pool_limit < out->count) {
+        out->count = st.pool_limit;
+        out->pool_limited = true;
+    }
     for (size_t r = 0; r < KC_RES_LAST; r++)
         if (out->res[r].state == KC_RES_BOUNDED && out->res[r].limit == out->count)
             out->bottleneck |= 1u << r;
     if (out->numa_limited)
         out->bottleneck |= out->numa_binding;
+    if (out->pool_limited)
+        out->bottleneck |= out->pool_binding;
     return 0;
 }
 

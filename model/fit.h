@@ -48,6 +48,11 @@ typedef struct kc_fit {
     uint64_t numa_limit;          /* strict NUMA: sum over nodes of min(node limits) */
     uint32_t numa_binding;        /* strict NUMA: resources that stop some node */
     uint64_t spread_count;        /* strict NUMA: the count host-wide (as --numa spread) */
+    bool pool_limited;            /* a VM's disk lives whole on one pool: the sum over the
+                                     pools of each pool's count (pool_limit) is below the
+                                     rows (which are sums over the pools) */
+    uint64_t pool_limit;          /* that sum; UINT64_MAX when the shape asks no storage */
+    uint32_t pool_binding;        /* resources that stop some pool */
     kc_res_fit res[KC_RES_LAST];
 } kc_fit;
 
@@ -96,14 +101,38 @@ int kc_fit_count(const kc_host *host, const kc_shape *shape, const kc_policy *po
  * sizing's candidates): the host-wide figures of the fit, validated and derived. Borrows
  * @host and @policy, which must stay unchanged while it is used. The fields are the fit's
  * own; read none of them. */
+/* One storage pool of a prepared host (what the count takes from it for every shape). */
+typedef struct kc_fit_pool {
+    const char *name;
+    uint64_t space, space_cap;    /* usable MiB; x (1 + disk overcommit) x max util */
+    uint64_t used[3];             /* MiB, IOPS, MB/s held on the pool */
+    uint64_t rd[2], wr[2], pen[2];   /* IOPS, MB/s: what reads and writes get of the devices,
+                                        and the write penalty (pool.c's mix) */
+    uint64_t cap_lim[2];          /* the link's and the storage NICs' cap; UINT64_MAX = none */
+    uint64_t cap0[2];             /* IOPS, MB/s x max util at a write share of 0 (of every
+                                     share when flat) */
+    uint64_t free0[3];            /* space, cap0 less the pool's use */
+    bool boot, over_ip, flat[2];
+} kc_fit_pool;
+
 typedef struct kc_fit_host {
     const kc_host *host;
     const kc_policy *policy;
     bool fast;                    /* the figures below are valid (else every count goes the
                                      plain way, which gives the answer or the error) */
     bool iops_known, mbps_known;
-    uint64_t mem_base, usable, used, uplink, size_mib;
-    uint64_t mem_cap, hp_cap, cpu_cap, load_cap, net_cap, disk_cap, iops_cap, mbps_cap;
+    uint64_t mem_base, usable, used, uplink;
+    uint64_t mem_cap, hp_cap, cpu_cap, load_cap, net_cap;
+    /* storage pools: the use of no known pool, the storage NICs (IOPS, MB/s x max util and
+     * what the over-IP pools hold; nic false: no cap) and, for shapes that name no pool,
+     * the sums over the pools that are not boot (at a write share of 0; of every share when
+     * def_flat) */
+    bool nic, def_flat;
+    uint64_t unattr[3], nic_cap[2], ip_used[2];
+    uint32_t def_mask;
+    uint64_t def_cap[3], def_used[3], def_held[3], def_max_space;
+    size_t n_pools;
+    kc_fit_pool pools[KC_STORAGE_MAX];
 } kc_fit_host;
 
 /* Prepare @out for kc_fit_count_on(). Cannot fail: an invalid host or policy is reported by

@@ -6,6 +6,7 @@
 #include "fit.h"
 #include "fit_impl.h"
 #include "fit_reference.h"
+#include "pool.h"
 
 /* ---- the fast path ----
  *
@@ -113,53 +114,403 @@ static inline bool quick_valid(const kc_host *h, const kc_policy *p)
     return !bad;
 }
 
-/* Storage totals in one pass: size, and iops / throughput with network groups capped by
- * their link (what storage_sum computes). False on an invalid group or a 64-bit overflow. */
-typedef struct storage_totals {
-    uint64_t size_mib, iops, mbps;
-    bool iops_known, mbps_known;
-} storage_totals;
+/* A limit as the fraction free / per VM (see "the count alone" below). */
+typedef struct frac {
+    uint64_t num, den;
+} frac;
 
-__attribute__((always_inline))
-static inline bool quick_storage(const kc_host *h, storage_totals *t)
+static inline frac frac_row(bool bounded, uint64_t capacity, uint64_t used, uint64_t per_vm)
 {
+    return bounded ? (frac){ kc_fit_sub_sat(capacity, used), per_vm } : (frac){ 1, 0 };
+}
+
+/* The smaller of two fractions (the first on a tie); a 1/0 only against another 1/0.
+ * frac_min32 for terms below 2^32, whose cross products fit 64 bits. */
+static inline frac frac_min(frac a, frac b)
+{
+    return (kc_u128)b.num * a.den < (kc_u128)a.num * b.den ? b : a;
+}
+
+static inline frac frac_min32(frac a, frac b)
+{
+    /* a select by mask, not `?:`: GCC turns that into a branch, mispredicted half the time */
+    uint64_t take_b = -(uint64_t)(b.num * a.den < a.num * b.den);
+
+    return (frac){ a.num ^ ((a.num ^ b.num) & take_b), a.den ^ ((a.den ^ b.den) & take_b) };
+}
+
+/* Bit @r when the row's limit is @count (see above). */
+static inline uint32_t frac_at(frac f, uint64_t count, kc_resource r)
+{
+    return (uint32_t)(f.num - count * f.den < f.den) << r;
+}
+
+/* ---- storage pools (the rules are pool.c's; kc_fit_storage_compute is the reference) ----
+ *
+ * Each pool's figures under the policy are derived once per host (prepare_pools): usable
+ * space and its capacity, what reads and writes get of the devices, the link and storage
+ * NIC caps, and the IOPS and MB/s capacities at a write share of 0. A pool is "flat" when
+ * its write side equals its read side (independent disks or raid0 whose write figure is
+ * the read figure: pool.c's mix gives the read figure at every share), so that those
+ * capacities hold for every shape; the sums over the pools that are not boot are kept for
+ * shapes that name no pool. Anything beyond 64 bits goes to the reference. */
+
+/* pool.c's mix in 64 bits: a x b x 10000 / ((10000 - w) x b + w x a x p); false when a
+ * product does not fit (the reference then computes it in 128 bits). */
+static inline bool mix64(uint64_t a, uint64_t b, uint64_t p, uint32_t w, uint64_t *out)
+{
+    uint64_t num, d1, d2, den;
     bool bad = false;
 
-    *t = (storage_totals){ 0 };
+    if (w == 0) {
+        *out = a;
+        return true;
+    }
+    bad |= __builtin_mul_overflow(a, b, &num);
+    bad |= __builtin_mul_overflow(num, (uint64_t)KC_BP_ONE, &num);
+    bad |= __builtin_mul_overflow((uint64_t)(KC_BP_ONE - w), b, &d1);
+    bad |= __builtin_mul_overflow(a, p, &d2);
+    bad |= __builtin_mul_overflow(d2, (uint64_t)w, &d2);
+    bad |= __builtin_add_overflow(d1, d2, &den);
+    if (bad || den == 0)
+        return false;
+    *out = num / den;
+    return true;
+}
+
+/* A pool's IOPS (@r 0) or MB/s (@r 1) capacity at write share @w under max util @util. */
+static inline bool pool_cap(const kc_fit_pool *p, int r, uint32_t w, uint64_t util,
+                            uint64_t *out)
+{
+    uint64_t v;
+
+    if (p->flat[r] || w == 0) {
+        *out = p->cap0[r];
+        return true;
+    }
+    if (!mix64(p->rd[r], p->wr[r], p->pen[r], w, &v))
+        return false;
+    v = v < p->cap_lim[r] ? v : p->cap_lim[r];
+    if (__builtin_mul_overflow(v, util, &v))
+        return false;
+    *out = v / KC_BP_ONE;
+    return true;
+}
+
+/* Fewest devices and write penalty of each RAID level (pool.c's kc_raid_min_devices and
+ * kc_raid_write_penalty; 0: raid1's penalty is its device count). */
+static const uint8_t raid_min[KC_RAID_LAST] = { 1, 2, 2, 3, 4, 4 };
+static const uint8_t raid_pen[KC_RAID_LAST] = { 1, 1, 0, 4, 6, 2 };
+
+/* The pools of @h under @policy into @f; false on an invalid group or a figure too wide for
+ * the sums below to stay inside 64 bits without checks (each pool's capacities and uses
+ * below 2^58, at most 32 pools). @nic_kbps: the storage NICs' speed. */
+__attribute__((always_inline))
+static inline bool prepare_pools(const kc_host *h, const kc_policy *policy, uint64_t nic_kbps,
+                                 kc_fit_host *f)
+{
+    uint64_t util = policy->max_util_bp, disk_f = KC_BP_ONE + (uint64_t)policy->disk_overcommit_bp;
+    uint64_t all_used[3] = { 0 }, nic_mbps = 0, nic_iops = 0, wide = 0, io_wide = 0;
+    bool bad = false, any_ip = false;
+
+    f->iops_known = f->mbps_known = false;
+    f->def_flat = true;
+    f->def_mask = 0;
+    f->def_max_space = 0;
+    f->ip_used[0] = f->ip_used[1] = 0;
+    for (int r = 0; r < 3; r++)
+        f->def_cap[r] = f->def_used[r] = f->def_held[r] = 0;
+    for (size_t i = 0; i < h->n_storage; i++)
+        any_ip |= h->storage[i].over_ip;
+    f->nic = any_ip && nic_kbps != 0;    /* no storage NIC, or nothing over IP: no lookup */
+    if (f->nic) {
+        /* kc_storage_nic_mbps / kc_storage_nic_iops, and the fit's cap on them */
+        nic_mbps = (uint64_t)((kc_u128)nic_kbps * 1448 / ((kc_u128)8000 * 1538));
+        nic_iops = (uint64_t)((kc_u128)nic_mbps * 1000000 / 4096);
+        f->nic = nic_mbps != 0;
+        f->nic_cap[0] = nic_iops * util / KC_BP_ONE;     /* as the reference, in 64 bits */
+        f->nic_cap[1] = nic_mbps * util / KC_BP_ONE;
+    }
+    f->n_pools = h->n_storage;
     for (size_t i = 0; i < h->n_storage; i++) {
         const kc_storage *s = &h->storage[i];
-        uint64_t v, n = s->count;
+        kc_fit_pool *p = &f->pools[i];
         bool net = s->kind == KC_STORAGE_NETWORK;
+        uint64_t n = s->count, d, io = net ? 1 : n, wi = s->write_iops ? s->write_iops : s->iops;
+        uint64_t wm = s->write_mbps ? s->write_mbps : s->mbps;
 
-        bad |= (s->count == 0) | (s->size_mib == 0) | ((unsigned)s->kind >= KC_STORAGE_LAST);
-        bad |= __builtin_mul_overflow(s->size_mib, n, &v);
-        bad |= __builtin_add_overflow(t->size_mib, v, &t->size_mib);
-        /* a figure of 0 is unknown: it adds 0 and knows nothing */
-        bad |= __builtin_mul_overflow(s->iops, n, &v);
-        v = net && s->link_iops != 0 && s->link_iops < v ? s->link_iops : v;
-        bad |= __builtin_add_overflow(t->iops, v, &t->iops);
-        t->iops_known |= s->iops != 0;
-        bad |= __builtin_mul_overflow(s->mbps, n, &v);
-        v = net && s->link_mbps != 0 && s->link_mbps < v ? s->link_mbps : v;
-        bad |= __builtin_add_overflow(t->mbps, v, &t->mbps);
-        t->mbps_known |= s->mbps != 0;
+        if (__builtin_expect((s->count == 0) | (s->size_mib == 0) |
+                             ((unsigned)s->kind >= KC_STORAGE_LAST) |
+                             ((unsigned)s->raid >= KC_RAID_LAST) |
+                             (s->name[KC_POOL_NAME_MAX - 1] != '\0'), 0))
+            return false;
+        bad |= (s->count < raid_min[s->raid]) | ((s->raid == KC_RAID_10) & (s->count % 2 != 0));
+        switch (net ? KC_RAID_NONE : s->raid) {    /* pool.c's data_devices */
+        case KC_RAID_1: d = 1; break;
+        case KC_RAID_10: d = n / 2; break;
+        case KC_RAID_5: d = n - 1; break;
+        case KC_RAID_6: d = n - 2; break;
+        default: d = n; break;
+        }
+        p->name = s->name;
+        p->boot = s->boot;
+        p->over_ip = s->over_ip;
+        bad |= __builtin_mul_overflow(d, s->size_mib, &p->space);
+        p->space_cap = scale64(p->space, disk_f, util, (uint64_t)KC_BP_ONE * KC_BP_ONE, &bad);
+        p->used[0] = s->used_mib;
+        p->used[1] = s->used_iops;
+        p->used[2] = s->used_mbps;
+        /* IOPS: reads n x R, writes n x W at the RAID penalty; MB/s: writes at the data
+         * devices' speed (kc_pool_iops, kc_pool_mbps) */
+        bad |= __builtin_mul_overflow(io, s->iops, &p->rd[0]);
+        bad |= __builtin_mul_overflow(io, wi, &p->wr[0]);
+        p->pen[0] = net ? 1 : raid_pen[s->raid] ? raid_pen[s->raid] : n;
+        bad |= __builtin_mul_overflow(io, s->mbps, &p->rd[1]);
+        bad |= __builtin_mul_overflow(net ? 1 : d, wm, &p->wr[1]);
+        p->pen[1] = 1;
+        p->cap_lim[0] = net && s->link_iops ? s->link_iops : UINT64_MAX;
+        p->cap_lim[1] = net && s->link_mbps ? s->link_mbps : UINT64_MAX;
+        if (s->over_ip && f->nic) {
+            p->cap_lim[0] = nic_iops < p->cap_lim[0] ? nic_iops : p->cap_lim[0];
+            p->cap_lim[1] = nic_mbps < p->cap_lim[1] ? nic_mbps : p->cap_lim[1];
+        }
+        /* below 2^50, every share's capacity (at most the larger side) x max util fits */
+        io_wide |= p->rd[0] | p->wr[0] | p->rd[1] | p->wr[1];
+        for (int r = 0; r < 2; r++) {
+            uint64_t c = p->rd[r] < p->cap_lim[r] ? p->rd[r] : p->cap_lim[r];
+
+            p->cap0[r] = c * util / KC_BP_ONE;
+            /* mix(a, a x p, p, w) = a for every w; an unknown figure gives 0 at every w */
+            p->flat[r] = p->rd[r] == 0 || (kc_u128)p->rd[r] * p->pen[r] == p->wr[r];
+        }
+        p->free0[0] = kc_fit_sub_sat(p->space_cap, p->used[0]);
+        p->free0[1] = kc_fit_sub_sat(p->cap0[0], p->used[1]);
+        p->free0[2] = kc_fit_sub_sat(p->cap0[1], p->used[2]);
+        f->iops_known |= s->iops != 0;
+        f->mbps_known |= s->mbps != 0;
+        wide |= p->space_cap | p->used[0] | p->used[1] | p->used[2];
+        for (int r = 0; r < 3; r++)
+            all_used[r] += p->used[r];
+        if (s->over_ip) {
+            f->ip_used[0] += p->used[1];
+            f->ip_used[1] += p->used[2];
+        }
+        if (!s->boot) {
+            uint64_t cap[3] = { p->space_cap, p->cap0[0], p->cap0[1] };
+
+            f->def_mask |= 1u << i;
+            f->def_flat &= p->flat[0] & p->flat[1];
+            f->def_max_space = p->space > f->def_max_space ? p->space : f->def_max_space;
+            for (int r = 0; r < 3; r++) {
+                f->def_cap[r] += cap[r];
+                f->def_used[r] += p->used[r];
+                f->def_held[r] += p->used[r] < cap[r] ? p->used[r] : cap[r];
+            }
+        }
+    }
+    bad |= (wide >> 58 != 0) | (io_wide >> 50 != 0);
+    /* what the host holds of no known pool counts on every pool's rows */
+    f->unattr[0] = kc_fit_sub_sat(h->used.disk_mib, all_used[0]);
+    f->unattr[1] = kc_fit_sub_sat(h->used.iops, all_used[1]);
+    f->unattr[2] = kc_fit_sub_sat(h->used.mbps, all_used[2]);
+    for (int r = 0; r < 3; r++) {
+        bad |= __builtin_add_overflow(f->def_used[r], f->unattr[r], &f->def_used[r]);
+        bad |= __builtin_add_overflow(f->def_held[r], f->unattr[r], &f->def_held[r]);
     }
     return !bad;
 }
 
-/* The iops or throughput row from its scaled capacity @cap: what the loop at the end of the
- * reference computes. */
-static inline void storage_row(const kc_host *h, uint64_t cap, bool known, uint64_t want,
-                               uint64_t held, kc_res_fit *row)
+/* One shape on the pools: the eligible pools (pool= or not boot), the sums of their
+ * capacities, uses and uses up to capacity (with the use of no known pool), and each
+ * pool's IOPS and MB/s capacity at the shape's write share. */
+typedef struct pool_eval {
+    uint32_t mask;
+    bool own;                     /* pcap is filled (else each pool's cap0 holds) */
+    uint64_t cap[3], used[3], held[3], max_space;
+    uint64_t pcap[KC_STORAGE_MAX][2];
+} pool_eval;
+
+__attribute__((always_inline))
+static inline bool pools_eval(const kc_fit_host *fh, const kc_shape *shape, pool_eval *ev)
 {
-    if (want == 0 && known && h->n_storage > 0)
-        row_unbounded(row, cap, held);
-    else if (want == 0)
-        row_state(row, KC_RES_ABSENT);
-    else if (known)
-        row_bounded(row, cap, held, want);
-    else
-        row_state(row, KC_RES_UNKNOWN);
+    uint64_t util = fh->policy->max_util_bp;
+    uint32_t w = shape->write_bp;
+    bool bad = false;
+
+    if (__builtin_expect(shape->pool[0] == '\0' && (fh->def_flat || w == 0), 1)) {
+        ev->mask = fh->def_mask;
+        ev->own = false;
+        ev->max_space = fh->def_max_space;
+        for (int r = 0; r < 3; r++) {
+            ev->cap[r] = fh->def_cap[r];
+            ev->used[r] = fh->def_used[r];
+            ev->held[r] = fh->def_held[r];
+        }
+        return true;
+    }
+    ev->mask = 0;
+    ev->own = true;
+    ev->max_space = 0;
+    for (int r = 0; r < 3; r++) {
+        ev->cap[r] = ev->used[r] = 0;
+        ev->held[r] = fh->unattr[r];
+    }
+    for (size_t i = 0; i < fh->n_pools; i++) {
+        const kc_fit_pool *p = &fh->pools[i];
+        uint64_t cap[3];
+
+        if (shape->pool[0] ? strncmp(p->name, shape->pool, KC_POOL_NAME_MAX) != 0 : p->boot)
+            continue;
+        ev->mask |= 1u << i;
+        if (!pool_cap(p, 0, w, util, &ev->pcap[i][0]) || !pool_cap(p, 1, w, util, &ev->pcap[i][1]))
+            return false;
+        cap[0] = p->space_cap;
+        cap[1] = ev->pcap[i][0];
+        cap[2] = ev->pcap[i][1];
+        ev->max_space = p->space > ev->max_space ? p->space : ev->max_space;
+        for (int r = 0; r < 3; r++) {    /* each below 2^58 (prepare_pools): no wrap */
+            ev->cap[r] += cap[r];
+            ev->used[r] += p->used[r];
+            bad |= __builtin_add_overflow(ev->held[r], p->used[r] < cap[r] ? p->used[r] : cap[r],
+                                          &ev->held[r]);
+        }
+    }
+    for (int r = 0; r < 3; r++)
+        bad |= __builtin_add_overflow(ev->used[r], fh->unattr[r], &ev->used[r]);
+    return !bad;
+}
+
+/* Pool @i's capacities under @ev: space, IOPS, MB/s. */
+static inline void pool_caps(const kc_fit_host *fh, const pool_eval *ev, size_t i,
+                             uint64_t cap[3])
+{
+    const kc_fit_pool *p = &fh->pools[i];
+
+    cap[0] = p->space_cap;
+    cap[1] = ev->own ? ev->pcap[i][0] : p->cap0[0];
+    cap[2] = ev->own ? ev->pcap[i][1] : p->cap0[1];
+}
+
+/* The storage rows the shape asks for (disk, iops, throughput). */
+static inline void pool_asks(const kc_fit_host *fh, const kc_shape *shape, bool ask[3])
+{
+    ask[0] = shape->disk_mib > 0 && fh->n_pools > 0;
+    ask[1] = shape->iops > 0 && fh->iops_known;
+    ask[2] = shape->mbps > 0 && fh->mbps_known;
+}
+
+/* Sum over the eligible pools of the VMs each takes, the over-IP ones capped together by
+ * the storage NICs (kc_fit_storage_compute's pool_limit and pool_binding): each pool's
+ * limit is the floor of its smallest fraction free / per VM (one division a pool), and a
+ * resource binds it when its own floor is that limit (free - limit x per VM < per VM). */
+static uint64_t pools_limit(const kc_fit_host *fh, const kc_shape *shape, const pool_eval *ev,
+                            uint32_t *binding)
+{
+    const uint64_t want[3] = { shape->disk_mib, shape->iops, shape->mbps };
+    kc_u128 plain = 0, ip = 0;
+    uint32_t bind = 0;
+    bool ask[3], any_ip = false;
+
+    pool_asks(fh, shape, ask);
+    for (uint32_t m = ev->mask; m; m &= m - 1) {
+        size_t i = (size_t)__builtin_ctz(m);
+        uint64_t cap[3], x[3], lim;
+        frac f[3], mf;
+
+        pool_caps(fh, ev, i, cap);
+        for (int r = 0; r < 3; r++) {
+            x[r] = kc_fit_sub_sat(cap[r], fh->pools[i].used[r]);
+            f[r] = ask[r] ? (frac){ x[r], want[r] } : (frac){ 1, 0 };
+        }
+        mf = frac_min(frac_min(f[0], f[1]), f[2]);    /* some row is asked: mf.den > 0 */
+        lim = div64(mf.num, mf.den);
+        for (int r = 0; r < 3; r++)
+            bind |= (uint32_t)(ask[r] && x[r] - lim * want[r] < want[r]) << (KC_RES_DISK + r);
+        if (fh->pools[i].over_ip) {
+            ip += lim;
+            any_ip = true;
+        } else {
+            plain += lim;
+        }
+    }
+    if (any_ip && fh->nic) {
+        uint64_t nl = UINT64_MAX, l[2] = { UINT64_MAX, UINT64_MAX };
+
+        for (int r = 0; r < 2; r++)
+            if (ask[1 + r]) {
+                l[r] = kc_fit_sub_sat(fh->nic_cap[r], fh->ip_used[r]) / want[1 + r];
+                nl = l[r] < nl ? l[r] : nl;
+            }
+        if ((kc_u128)nl < ip) {
+            ip = nl;
+            for (int r = 0; r < 2; r++)
+                if (ask[1 + r] && l[r] == nl)
+                    bind |= 1u << (KC_RES_IOPS + r);
+        }
+    }
+    *binding = bind;
+    plain += ip;
+    return plain > UINT64_MAX ? UINT64_MAX : (uint64_t)plain;
+}
+
+/* Whether the pools take at least @count VMs of @want each (0 where the shape does not
+ * ask) without working out how many: one eligible pool takes them all on its own (an
+ * over-IP one with the storage NICs' room too). Multiplications only. */
+static inline bool pools_take(const kc_fit_host *fh, const pool_eval *ev, const uint64_t want[3],
+                              uint64_t count)
+{
+    kc_u128 need[3] = { (kc_u128)count * want[0], (kc_u128)count * want[1],
+                        (kc_u128)count * want[2] };
+
+    for (uint32_t m = ev->mask; m; m &= m - 1) {
+        size_t i = (size_t)__builtin_ctz(m);
+        const kc_fit_pool *p = &fh->pools[i];
+        uint64_t f1 = p->free0[1], f2 = p->free0[2];
+
+        if (ev->own) {
+            f1 = kc_fit_sub_sat(ev->pcap[i][0], p->used[1]);
+            f2 = kc_fit_sub_sat(ev->pcap[i][1], p->used[2]);
+        }
+        if ((need[0] <= p->free0[0]) & (need[1] <= f1) & (need[2] <= f2) &&
+            (!p->over_ip || !fh->nic ||
+             (need[1] <= kc_fit_sub_sat(fh->nic_cap[0], fh->ip_used[0]) &&
+              need[2] <= kc_fit_sub_sat(fh->nic_cap[1], fh->ip_used[1]))))
+            return true;
+    }
+    return false;
+}
+
+/* Whether the pools' sum can be below the rows' count: not on one eligible pool outside
+ * the storage NICs' cap (its every row is at most that pool's limit). */
+static inline bool pools_may_bind(const kc_fit_host *fh, const pool_eval *ev)
+{
+    uint32_t m = ev->mask;
+
+    return (m & (m - 1)) != 0 || (m != 0 && fh->nic && fh->pools[__builtin_ctz(m)].over_ip);
+}
+
+/* The three storage rows of the table from @ev (kc_fit_storage_compute's rows). */
+static void pools_rows(const kc_fit_host *fh, const kc_shape *shape, const pool_eval *ev,
+                       kc_res_fit *rows)
+{
+    const uint64_t want[3] = { shape->disk_mib, shape->iops, shape->mbps };
+    const bool known[3] = { fh->n_pools > 0, fh->iops_known, fh->mbps_known };
+
+    for (int r = 0; r < 3; r++) {
+        if (want[r] == 0 && known[r])
+            row_unbounded(&rows[r], ev->cap[r], ev->used[r]);
+        else if (want[r] == 0)
+            row_state(&rows[r], KC_RES_ABSENT);
+        else if (!known[r])
+            row_state(&rows[r], KC_RES_UNKNOWN);
+        else {
+            rows[r].state = KC_RES_BOUNDED;
+            rows[r].capacity = ev->cap[r];
+            rows[r].used = ev->used[r];
+            rows[r].per_vm = want[r];
+            rows[r].limit = div64(kc_fit_sub_sat(ev->cap[r], ev->held[r]), want[r]);
+        }
+    }
 }
 
 /* The rows are made of figures of the host under the policy (kc_fit_host, fit.h) and of
@@ -169,24 +520,23 @@ __attribute__((always_inline))
 static inline bool prepare_host(const kc_host *host, const kc_policy *policy, kc_fit_host *f)
 {
     const kc_usage *u = &host->used;
-    uint64_t util = policy->max_util_bp, ex_ovh = 0, mem_f, net_f, disk_f;
-    storage_totals st;
+    uint64_t util = policy->max_util_bp, ex_ovh = 0, mem_f, net_f, nic_kbps = 0;
     bool bad = false;
 
     f->used = 0;    /* quiets GCC 12's maybe-uninitialized on the early return */
-    if (__builtin_expect(!quick_valid(host, policy) || !quick_storage(host, &st), 0))
+    if (__builtin_expect(!quick_valid(host, policy), 0))
         return false;
-    f->size_mib = st.size_mib;
-    f->iops_known = st.iops_known;
-    f->mbps_known = st.mbps_known;
     f->uplink = 0;
     for (size_t i = 0; i < host->n_nics; i++) {  /* VM NICs only (the reference's rule) */
         kc_nic_role role = host->nics[i].role;
+        uint64_t kbps = host->nics[i].speed_kbps;
 
         bad |= (unsigned)role >= KC_NIC_LAST;
-        bad |= __builtin_add_overflow(f->uplink, role == KC_NIC_VM ? host->nics[i].speed_kbps : 0,
-                                      &f->uplink);
+        bad |= __builtin_add_overflow(f->uplink, role == KC_NIC_VM ? kbps : 0, &f->uplink);
+        bad |= __builtin_add_overflow(nic_kbps, role == KC_NIC_STORAGE ? kbps : 0, &nic_kbps);
     }
+    if (__builtin_expect(bad || !prepare_pools(host, policy, nic_kbps, f), 0))
+        return false;
 
     /* the existing VMs' overhead (existing_overhead in fit.c, without 128 bits) */
     if (policy->overhead_mode == KC_OVERHEAD_AUTO) {
@@ -209,7 +559,6 @@ static inline bool prepare_host(const kc_host *host, const kc_policy *policy, kc
     f->usable = kc_fit_sub_sat(host->cpus, policy->reserve_cpus);
     mem_f = KC_BP_ONE + (uint64_t)policy->overcommit_bp;
     net_f = policy->net_mode == KC_NET_NAT ? policy->nat_efficiency_bp : KC_BP_ONE;
-    disk_f = KC_BP_ONE + (uint64_t)policy->disk_overcommit_bp;
     f->mem_cap = scale64(f->mem_base, mem_f, util, (uint64_t)KC_BP_ONE * KC_BP_ONE, &bad);
     bad |= __builtin_add_overflow(u->mem_mib, ex_ovh, &f->used);
     f->hp_cap = scale64(host->hugepages_mib, util, 1, KC_BP_ONE, &bad);
@@ -217,9 +566,6 @@ static inline bool prepare_host(const kc_host *host, const kc_policy *policy, kc
                          (uint64_t)KC_MILLI_ONE * KC_BP_ONE, &bad);
     f->load_cap = f->usable * util;                      /* < 2^32 x 2^14 */
     f->net_cap = scale64(f->uplink, net_f, util, (uint64_t)KC_BP_ONE * KC_BP_ONE, &bad);
-    f->disk_cap = scale64(st.size_mib, disk_f, util, (uint64_t)KC_BP_ONE * KC_BP_ONE, &bad);
-    f->iops_cap = scale64(st.iops, util, 1, KC_BP_ONE, &bad);
-    f->mbps_cap = scale64(st.mbps, util, 1, KC_BP_ONE, &bad);
     return !bad;
 }
 
@@ -235,7 +581,8 @@ static inline bool prepare_shape(const kc_host *host, const kc_policy *policy,
                                  const kc_shape *shape, shape_figs *f)
 {
     const kc_usage *u = &host->used;
-    bool bad = (shape->vcpus == 0) | (shape->mem_mib == 0) | (shape->cpu_util_bp > KC_BP_ONE);
+    bool bad = (shape->vcpus == 0) | (shape->mem_mib == 0) | (shape->cpu_util_bp > KC_BP_ONE) |
+               (shape->write_bp > KC_BP_ONE) | (shape->pool[KC_POOL_NAME_MAX - 1] != '\0');
 
     if (policy->overhead_mode == KC_OVERHEAD_AUTO) {
         f->overhead = 64 + kc_fit_div_up(shape->mem_mib, 512) + 8 * (uint64_t)shape->vcpus;
@@ -260,9 +607,12 @@ int kc_fit_compute(const kc_host *host, const kc_shape *shape,
     const kc_usage *u = &host->used;
     uint64_t util = policy->max_util_bp;
     uint64_t overhead, mem_base, usable, used, per_vm, uplink, load_used;
-    uint64_t hp_cap, cpu_cap, mem_cap, net_cap, disk_cap, lim;
+    uint64_t hp_cap, cpu_cap, mem_cap, net_cap, lim;
     kc_res_fit *res = out->res;
-    storage_totals st;
+    uint64_t pool_limit = UINT64_MAX;
+    uint32_t pool_binding = 0;
+    bool asks[3];
+    pool_eval ev;
     kc_fit_host fh;
     shape_figs fs;
     bool strict;
@@ -282,12 +632,13 @@ int kc_fit_compute(const kc_host *host, const kc_shape *shape,
     cpu_cap = fh.cpu_cap;
     mem_cap = fh.mem_cap;
     net_cap = fh.net_cap;
-    disk_cap = fh.disk_cap;
-    st = (storage_totals){ .size_mib = fh.size_mib, .iops_known = fh.iops_known,
-                           .mbps_known = fh.mbps_known };
-    storage_row(host, fh.iops_cap, st.iops_known, shape->iops, u->iops, &res[KC_RES_IOPS]);
-    storage_row(host, fh.mbps_cap, st.mbps_known, shape->mbps, u->mbps,
-                &res[KC_RES_THROUGHPUT]);
+    fh.policy = policy;
+    if (__builtin_expect(!pools_eval(&fh, shape, &ev), 0))
+        goto slow;
+    pools_rows(&fh, shape, &ev, &res[KC_RES_DISK]);
+    pool_asks(&fh, shape, asks);
+    if (asks[0] || asks[1] || asks[2])
+        pool_limit = pools_limit(&fh, shape, &ev, &pool_binding);
 
     out->too_big = false;
     out->too_big_res = KC_RES_MEMORY;
@@ -296,6 +647,9 @@ int kc_fit_compute(const kc_host *host, const kc_shape *shape,
     out->numa_limit = 0;
     out->numa_binding = 0;
     out->spread_count = 0;
+    out->pool_limited = false;
+    out->pool_limit = pool_limit;
+    out->pool_binding = pool_binding;
 
     /* memory */
     if (per_vm > 0) {
@@ -334,20 +688,9 @@ int kc_fit_compute(const kc_host *host, const kc_shape *shape,
         row_unbounded(&res[KC_RES_NETWORK], net_cap, u->net_kbps);
     else
         row_state(&res[KC_RES_NETWORK], KC_RES_ABSENT);
-    /* disk space */
-    if (shape->disk_mib > 0) {
-        if (st.size_mib > 0) {
-            row_bounded(&res[KC_RES_DISK], disk_cap, u->disk_mib, shape->disk_mib);
-            if (shape->disk_mib > st.size_mib)
-                kc_fit_too_big(out, KC_RES_DISK);
-        } else {
-            row_state(&res[KC_RES_DISK], KC_RES_UNKNOWN);
-        }
-    } else if (st.size_mib > 0) {
-        row_unbounded(&res[KC_RES_DISK], disk_cap, u->disk_mib);
-    } else {
-        row_state(&res[KC_RES_DISK], KC_RES_ABSENT);
-    }
+    /* disk space (its rows came from kc_fit_storage_compute) */
+    if (asks[0] && shape->disk_mib > ev.max_space)
+        kc_fit_too_big(out, KC_RES_DISK);
 
     strict = policy->numa == KC_NUMA_STRICT && host->n_numa > 1;
     if (strict && kc_fit_numa(host, shape, policy, used, out, err) < 0)
@@ -364,10 +707,16 @@ int kc_fit_compute(const kc_host *host, const kc_shape *shape,
         lim = 0;
     if (strict && out->numa_limit < lim)
         lim = out->numa_limit;    /* numa_limited: set by kc_fit_numa */
+    if (pool_limit < lim) {
+        lim = pool_limit;
+        out->pool_limited = true;
+    }
     for (size_t r = 0; r < KC_RES_LAST; r++)
         bott |= (uint32_t)((res[r].state == KC_RES_BOUNDED) & (res[r].limit == lim)) << r;
     if (out->numa_limited)
         bott |= out->numa_binding;
+    if (out->pool_limited)
+        bott |= out->pool_binding;
     out->count = lim;
     out->bottleneck = bott;
     return 0;
@@ -384,36 +733,6 @@ int kc_fit_compute(const kc_host *host, const kc_shape *shape,
  * free - count x per_vm < per_vm (count x per_vm <= free cannot wrap: count <= its limit).
  * One division per call instead of one per row, and no table written. A row that is not
  * bounded is the fraction 1/0: never the smallest, never a bottleneck. */
-typedef struct frac {
-    uint64_t num, den;
-} frac;
-
-static inline frac frac_row(bool bounded, uint64_t capacity, uint64_t used, uint64_t per_vm)
-{
-    return bounded ? (frac){ kc_fit_sub_sat(capacity, used), per_vm } : (frac){ 1, 0 };
-}
-
-/* The smaller of two fractions (the first on a tie); a 1/0 only against another 1/0.
- * frac_min32 for terms below 2^32, whose cross products fit 64 bits. */
-static inline frac frac_min(frac a, frac b)
-{
-    return (kc_u128)b.num * a.den < (kc_u128)a.num * b.den ? b : a;
-}
-
-static inline frac frac_min32(frac a, frac b)
-{
-    /* a select by mask, not `?:`: GCC turns that into a branch, mispredicted half the time */
-    uint64_t take_b = -(uint64_t)(b.num * a.den < a.num * b.den);
-
-    return (frac){ a.num ^ ((a.num ^ b.num) & take_b), a.den ^ ((a.den ^ b.den) & take_b) };
-}
-
-/* Bit @r when the row's limit is @count (see above). */
-static inline uint32_t frac_at(frac f, uint64_t count, kc_resource r)
-{
-    return (uint32_t)(f.num - count * f.den < f.den) << r;
-}
-
 void kc_fit_summarize(const kc_fit *fit, kc_fit_summary *out)
 {
     out->count = fit->count;
@@ -425,7 +744,7 @@ void kc_fit_summarize(const kc_fit *fit, kc_fit_summary *out)
 
 /* The count from the figures (both prepared successfully). */
 __attribute__((always_inline))
-static inline void count_core(const kc_fit_host *fh, const shape_figs *fs,
+static inline bool count_core(const kc_fit_host *fh, const shape_figs *fs,
                               const kc_shape *shape, kc_fit_summary *out)
 {
     const kc_host *host = fh->host;
@@ -433,6 +752,8 @@ static inline void count_core(const kc_fit_host *fh, const shape_figs *fs,
     frac f[KC_RES_LAST], m;
     uint64_t hp_per = 0, count, wide;
     uint32_t big, bott;
+    bool ask[3], asks, too_big = false;
+    pool_eval ev;
 
     /* the rows of kc_fit_compute: which are bounded, their free capacity and demand */
     if (shape->hugepages)
@@ -444,18 +765,26 @@ static inline void count_core(const kc_fit_host *fh, const shape_figs *fs,
                                   (uint64_t)shape->vcpus * shape->cpu_util_bp);
     f[KC_RES_NETWORK] = frac_row(shape->net_kbps > 0 && fh->uplink > 0, fh->net_cap,
                                  u->net_kbps, shape->net_kbps);
-    f[KC_RES_DISK] = frac_row(shape->disk_mib > 0 && fh->size_mib > 0, fh->disk_cap,
-                              u->disk_mib, shape->disk_mib);
-    f[KC_RES_IOPS] = frac_row(shape->iops > 0 && fh->iops_known, fh->iops_cap, u->iops,
-                              shape->iops);
-    f[KC_RES_THROUGHPUT] = frac_row(shape->mbps > 0 && fh->mbps_known, fh->mbps_cap, u->mbps,
-                                    shape->mbps);
+    /* storage: per pool, only when the shape asks for it (else the rows are not bounded
+     * and count for nothing) */
+    pool_asks(fh, shape, ask);
+    asks = ask[0] || ask[1] || ask[2];
+    if (asks) {
+        const uint64_t want[3] = { shape->disk_mib, shape->iops, shape->mbps };
+
+        if (__builtin_expect(!pools_eval(fh, shape, &ev), 0))
+            return false;
+        for (size_t r = 0; r < 3; r++)
+            f[KC_RES_DISK + r] = frac_row(ask[r], ev.cap[r], ev.held[r], want[r]);
+        too_big = ask[0] && shape->disk_mib > ev.max_space;
+    } else {
+        f[KC_RES_DISK] = f[KC_RES_IOPS] = f[KC_RES_THROUGHPUT] = (frac){ 1, 0 };
+    }
     /* the physical rule (kc_fit_too_big: the count is 0, the first such resource is named) */
     big = (uint32_t)(fs->per_vm > fh->mem_base) << KC_RES_MEMORY |
           (uint32_t)(shape->hugepages && hp_per > host->hugepages_mib) << KC_RES_HUGEPAGES |
           (uint32_t)(shape->vcpus > fh->usable) << KC_RES_CPU |
-          (uint32_t)(shape->disk_mib > 0 && fh->size_mib > 0 &&
-                     shape->disk_mib > fh->size_mib) << KC_RES_DISK;
+          (uint32_t)too_big << KC_RES_DISK;
 
     /* a tree, not a chain: the comparisons of one level run side by side */
     wide = 0;
@@ -470,6 +799,20 @@ static inline void count_core(const kc_fit_host *fh, const shape_figs *fs,
                      frac_min(frac_min(f[4], f[5]), frac_min(f[6], f[7])));
     count = big ? 0 : div64(m.num, m.den);    /* the cpu row is always bounded: m.den > 0 */
     bott = big;
+    /* a VM's disk lives whole on one pool: the sum of the pools' counts, worked out only
+     * when no single pool takes the count on its own */
+    if (asks && count > 0 && pools_may_bind(fh, &ev) &&
+        !pools_take(fh, &ev, (const uint64_t[3]){ ask[0] ? shape->disk_mib : 0,
+                                                  ask[1] ? shape->iops : 0,
+                                                  ask[2] ? shape->mbps : 0 }, count)) {
+        uint32_t pb;
+        uint64_t pl = pools_limit(fh, shape, &ev, &pb);
+
+        if (pl < count) {
+            count = pl;
+            bott |= pb;
+        }
+    }
 #pragma GCC unroll 8
     for (size_t r = 0; r < KC_RES_LAST; r++)
         bott |= frac_at(f[r], count, (kc_resource)r);
@@ -478,6 +821,7 @@ static inline void count_core(const kc_fit_host *fh, const shape_figs *fs,
     out->too_big = big != 0;
     out->too_big_res = big ? (kc_resource)__builtin_ctz(big) : KC_RES_MEMORY;
     out->numa_limited = false;
+    return true;
 }
 
 /* Anything off the fast path: the full fit (strict NUMA, or the reference's answer). */
@@ -504,7 +848,9 @@ int kc_fit_count(const kc_host *host, const kc_shape *shape, const kc_policy *po
                          !prepare_shape(host, policy, shape, &fs), 0))
         return count_slow(host, shape, policy, out, err);
     fh.host = host;
-    count_core(&fh, &fs, shape, out);
+    fh.policy = policy;
+    if (!count_core(&fh, &fs, shape, out))
+        return count_slow(host, shape, policy, out, err);
     return 0;
 }
 
@@ -523,6 +869,7 @@ int kc_fit_count_on(const kc_fit_host *fh, const kc_shape *shape, kc_fit_summary
 
     if (__builtin_expect(!fh->fast || !prepare_shape(fh->host, fh->policy, shape, &fs), 0))
         return count_slow(fh->host, shape, fh->policy, out, err);
-    count_core(fh, &fs, shape, out);
+    if (!count_core(fh, &fs, shape, out))
+        return count_slow(fh->host, shape, fh->policy, out, err);
     return 0;
 }

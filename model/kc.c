@@ -56,6 +56,14 @@ uint64_t kc_host_nic_kbps(const kc_host *host, kc_nic_role role)
 #define KC_PCT_MAX_BP 1000000u        /* 10000 % */
 #define KC_RATIO_MAX_MILLI 1000000u   /* 1000 vCPU per CPU */
 
+/* Fewest devices of each RAID level (kc_raid_min_devices in pool.c says the same). */
+static uint32_t raid_min(kc_raid raid)
+{
+    static const uint32_t min[KC_RAID_LAST] = { 1, 2, 2, 3, 4, 4 };
+
+    return (unsigned)raid < KC_RAID_LAST ? min[raid] : 1;
+}
+
 int kc_host_validate(const kc_host *host, kc_error *err)
 {
     uint64_t numa_cpus = 0, numa_mem = 0, numa_hp = 0;
@@ -131,6 +139,17 @@ int kc_host_validate(const kc_host *host, kc_error *err)
             return kc_error_set(err, KC_ERR_INVALID, "storage group %zu is empty", i);
         if ((unsigned)s->kind >= KC_STORAGE_LAST)
             return kc_error_set(err, KC_ERR_INVALID, "storage group %zu has no kind", i);
+        if ((unsigned)s->raid >= KC_RAID_LAST)
+            return kc_error_set(err, KC_ERR_INVALID, "storage group %zu has an unknown RAID "
+                                "level", i);
+        if (s->count < raid_min(s->raid) ||
+            (s->raid == KC_RAID_10 && s->count % 2))
+            return kc_error_set(err, KC_ERR_INVALID, "storage group %zu: %u devices are too "
+                                "few for its RAID level (at least %u%s)", i, s->count,
+                                raid_min(s->raid),
+                                s->raid == KC_RAID_10 ? ", an even count" : "");
+        if (memchr(s->name, '\0', sizeof(s->name)) == NULL)
+            return kc_error_set(err, KC_ERR_INVALID, "storage group %zu: name too long", i);
     }
     return 0;
 }
@@ -143,6 +162,10 @@ int kc_shape_validate(const kc_shape *shape, kc_error *err)
         return kc_error_set(err, KC_ERR_INVALID, "a VM needs some memory");
     if (shape->cpu_util_bp > KC_BP_ONE)
         return kc_error_set(err, KC_ERR_INVALID, "cpu load above 100 %% per vCPU");
+    if (shape->write_bp > KC_BP_ONE)
+        return kc_error_set(err, KC_ERR_INVALID, "write share above 100 %%");
+    if (memchr(shape->pool, '\0', sizeof(shape->pool)) == NULL)
+        return kc_error_set(err, KC_ERR_INVALID, "pool name too long");
     return 0;
 }
 

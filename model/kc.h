@@ -92,16 +92,46 @@ typedef enum kc_storage_kind {
     KC_STORAGE_LAST
 } kc_storage_kind;
 
-/* One group of identical devices (`4xnvme:3.84t`) or one network LUN set
- * (`iscsi-10g:20t`). Figures come from the planner's device catalog. */
+/* How the devices of a local group are combined (README "Model", doc/model.md 2.5):
+ * KC_RAID_NONE is independent disks (each VM disk on one device, the group's space and I/O
+ * the sum of its devices'). */
+typedef enum kc_raid {
+    KC_RAID_NONE,             /* default */
+    KC_RAID_0,
+    KC_RAID_1,
+    KC_RAID_5,
+    KC_RAID_6,
+    KC_RAID_10,
+    KC_RAID_LAST
+} kc_raid;
+
+#define KC_POOL_NAME_MAX 32
+
+/* One storage pool: a group of identical devices (`4xnvme:3.84t`), one network array
+ * (`iscsi-10g:20t`, count = LUNs of that size on the one array behind one link), or a
+ * libvirt storage pool. A VM's disk lives whole on one pool. Figures come from the
+ * planner's device catalog. */
 typedef struct kc_storage {
     kc_storage_kind kind;
-    uint32_t count;           /* devices in the group (>= 1) */
+    uint32_t count;           /* devices (local) or LUNs (network) in the pool (>= 1) */
     uint64_t size_mib;        /* size of one device */
-    uint64_t iops;            /* per device; 0 = unknown */
-    uint64_t mbps;            /* per device, MB/s; 0 = unknown */
+    uint64_t iops;            /* random read IOPS per device (local) or of the array
+                                 (network); 0 = unknown */
+    uint64_t mbps;            /* read MB/s, per device or of the array; 0 = unknown */
+    uint64_t write_iops;      /* random write IOPS, as iops; 0 = the read figure */
+    uint64_t write_mbps;      /* write MB/s, as mbps; 0 = the read figure */
     uint64_t link_iops;       /* network: what the link carries at the catalog's I/O size; 0 = no cap */
     uint64_t link_mbps;       /* network: link throughput in MB/s; 0 = no cap */
+    kc_raid raid;             /* local groups; network arrays are KC_RAID_NONE */
+    bool boot;                /* the hypervisor's own disks: no VM disk goes there */
+    bool over_ip;             /* network storage over TCP/IP (iSCSI): also capped by the
+                                 host's KC_NIC_STORAGE NICs */
+    char name[KC_POOL_NAME_MAX];   /* what `pool=NAME` matches; "" = unnamed */
+    /* What VMs of known pool hold here (facts' per-pool `used`, VMs placed by kvmcap):
+     * part of kc_host.used, not in addition to it. */
+    uint64_t used_mib;
+    uint64_t used_iops;
+    uint64_t used_mbps;
 } kc_storage;
 
 /* What the existing VMs on a host already hold (aggregated). */
@@ -110,7 +140,8 @@ typedef struct kc_usage {
     uint64_t vcpus;
     uint64_t mem_mib;         /* normal memory of the existing VMs */
     uint64_t hugepages_mib;   /* hugepage-backed memory of the existing VMs */
-    uint64_t disk_mib;        /* storage already allocated */
+    uint64_t disk_mib;        /* storage already allocated (the pools' used_mib included; the
+                                 rest is of unknown pool) */
     /* What only VMs placed by kvmcap itself (SPEC:COUNT) are known to hold; existing VMs
      * from a host's facts leave these 0 (their network and I/O use is not known). */
     uint64_t net_kbps;        /* bandwidth held */
@@ -159,6 +190,9 @@ typedef struct kc_shape {
     uint64_t net_kbps;        /* net= */
     uint32_t cpu_util_bp;     /* cpu=NN%; 0 = not given */
     bool hugepages;           /* memory from the hugepage pool */
+    uint32_t write_bp;        /* write share of iops= and mbps= (write=PCT); 0 = reads only */
+    char pool[KC_POOL_NAME_MAX];   /* pool=NAME: the only pool its disk may live on; "" = any
+                                      pool that is not boot */
 } kc_shape;
 
 typedef struct kc_policy {

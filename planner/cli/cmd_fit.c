@@ -261,6 +261,9 @@ static int run_fit(const kc_cli *o, const kc_catalog *cat, const kc_facts *facts
     /* a policy that leaves nothing to plan is the user's input, not the VM's fault */
     if (kc_fit_check_policy(&rep.host, &rep.policy, err) < 0)
         goto out;
+    for (size_t i = 0; i < rep.n_rows; i++)
+        if (kc_host_check_pool(&rep.host, &rows[i].shape, rows[i].label, err) < 0)
+            goto out;
 
     /* Counted shapes are placed first, in the order given; each must fit. */
     for (size_t i = 0; i < rep.n_rows; i++) {

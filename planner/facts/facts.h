@@ -43,6 +43,8 @@ typedef struct kc_fact_storage {
     uint32_t count;            /* identical devices (>= 1) */
     uint64_t size_mib;         /* size of one device */
     uint64_t used_mib;         /* allocated (whole group) */
+    kc_raid raid;              /* how a local group's devices combine (README "Model") */
+    bool boot;                 /* the hypervisor's own disks: no VM disk goes there */
 } kc_fact_storage;
 
 /* Adding a host fact: doc/hacking.md 6. */
@@ -68,6 +70,8 @@ typedef struct kc_facts {
     kc_fact_network *networks;
     kc_fact_storage *storage;
     kc_fact_vm *vms;
+    uint64_t unplaced_used_mib;   /* storage use of no known pool: what --set disk= took
+                                     from pools it replaced (existing use is not dropped) */
     size_t n_notes;
     char (*notes)[256];        /* what could not be known, discrepancies */
 } kc_facts;

@@ -9,6 +9,8 @@
 
 #include "facts/facts_json.h"
 #include "facts/nic_roles.h"
+#include "pool.h"
+#include "util/names.h"
 #include "util/json_in.h"
 #include "util/json_out.h"
 #include "util/util.h"
@@ -168,6 +170,14 @@ char *kc_facts_to_json(const kc_facts *facts, const char *version)
         kc_json_add_u64(o, "count", s->count);
         kc_json_add_u64(o, "size_mib", s->size_mib);
         kc_json_add_u64(o, "used_mib", s->used_mib);
+        /* pools (README "Model"): written when not the default, so older files read alike */
+        if (s->raid != KC_RAID_NONE) {
+            const char *raid = kc_names_word(&kc_names_raid, (int)s->raid);
+
+            ADD_STR(o, "raid", raid);
+        }
+        if (s->boot)
+            ADD_STR(o, "role", "boot");
     }
 
     arr = add_array(root, "vms");
@@ -507,6 +517,8 @@ static int read_storage(reader *r, const cJSON *arr, kc_facts *facts)
 
     for (const cJSON *e = arr->child; e; e = e->next, i++) {
         kc_fact_storage *st = kc_facts_add_storage(facts);
+        char raid[16] = "", role[16] = "";
+        int lvl = -1;
 
         snprintf(prefix, sizeof(prefix), "storage[%d]", i);
         st->count = 1;
@@ -518,11 +530,29 @@ static int read_storage(reader *r, const cJSON *arr, kc_facts *facts)
                     sizeof(st->disk_type)) < 0 ||
             get_u32(r, e, prefix, "count", false, &st->count) < 0 ||
             get_u64(r, e, prefix, "size_mib", true, &st->size_mib) < 0 ||
-            get_u64(r, e, prefix, "used_mib", false, &st->used_mib) < 0)
+            get_u64(r, e, prefix, "used_mib", false, &st->used_mib) < 0 ||
+            get_str(r, e, prefix, "raid", false, raid, sizeof(raid)) < 0 ||
+            get_str(r, e, prefix, "role", false, role, sizeof(role)) < 0)
             return -1;
         if (st->count == 0)
             return kc_error_set(r->err, KC_ERR_INVALID, "%s: '%s.count' must be at least 1",
                                 r->origin, prefix);
+        /* a pool's RAID level and role ("vm", the default, or "boot"); files without them
+         * are independent disks holding VM disks */
+        if (raid[0] && (lvl = kc_names_value(&kc_names_raid, raid)) < 0)
+            return kc_error_set(r->err, KC_ERR_INVALID, "%s: '%s.raid' is '%s' (none, raid0, "
+                                "raid1, raid5, raid6, raid10)", r->origin, prefix, raid);
+        st->raid = lvl < 0 ? KC_RAID_NONE : (kc_raid)lvl;
+        if (role[0] && strcmp(role, "vm") != 0 && strcmp(role, "boot") != 0)
+            return kc_error_set(r->err, KC_ERR_INVALID, "%s: '%s.role' is '%s' (vm or boot)",
+                                r->origin, prefix, role);
+        st->boot = strcmp(role, "boot") == 0;
+        if (st->count < kc_raid_min_devices(st->raid) ||
+            (st->raid == KC_RAID_10 && st->count % 2))
+            return kc_error_set(r->err, KC_ERR_INVALID, "%s: '%s': %s needs at least %u "
+                                "devices%s, not %u", r->origin, prefix, raid,
+                                kc_raid_min_devices(st->raid),
+                                st->raid == KC_RAID_10 ? " (an even count)" : "", st->count);
     }
     return 0;
 }

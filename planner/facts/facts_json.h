@@ -49,7 +49,10 @@
  *                  "size_mib": 3662109, "used_mib": 102400 } ],
  *                                    size_mib (of one device) required; count >= 1 defaults
  *                                    to 1; disk_type (catalog name) defaults to "unknown";
- *                                    used_mib (whole group) defaults to 0
+ *                                    used_mib (whole group) defaults to 0; each entry is
+ *                                    a pool: "raid" none (default), raid0, raid1, raid5,
+ *                                    raid6 or raid10, "role" vm (default) or boot (the
+ *                                    hypervisor's disks); written only when not the default
  *   "vms": [ { "name": "web1", "vcpus": 2, "mem_mib": 4096, "disk_mib": 40960,
  *              "hugepages": false, "state": "running" } ],
  *                                    vcpus and mem_mib required; disk_mib 0 = unknown;

@@ -18,6 +18,9 @@ typedef struct kc_device_type {
     uint64_t mbps;             /* MB/s, same */
     uint64_t link_mbps;        /* network: what the link carries, MB/s; 0 for local */
     uint64_t link_iops;        /* network: link_mbps at the catalog's I/O size; 0 for local */
+    uint64_t write_iops;       /* random write IOPS as iops; 0 = the read figure */
+    uint64_t write_mbps;       /* write MB/s as mbps; 0 = the read figure */
+    bool over_ip;              /* network storage over TCP/IP (iSCSI): storage NICs cap it */
 } kc_device_type;
 
 /* A named VM flavor from data/flavors.json ("m1.small" -> "1c2g,disk=20g"). */
@@ -48,6 +51,7 @@ typedef struct kc_catalog {
     kc_profile *profiles;
     kc_host_model *hosts;
     uint32_t nat_efficiency_bp;   /* from data/network.json */
+    uint32_t write_share_bp;      /* a VM's write share without write= (data/devices.json) */
     uint32_t bridge_efficiency_bp;
 } kc_catalog;
 

@@ -275,8 +275,9 @@ static void set_file(char *buf, size_t size, const char *dir, const char *name)
 
 static int load_devices(kc_catalog *cat, const char *dir, kc_error *err)
 {
-    static const char *const allowed[] = { "name", "kind", "iops", "mbps", "link_mbps",
-                                           "io_kib", "source", "link_source", "note", NULL };
+    static const char *const allowed[] = { "name", "kind", "iops", "mbps", "write_iops",
+                                           "write_mbps", "write_source", "link_mbps", "io_kib",
+                                           "over_ip", "source", "link_source", "note", NULL };
     char path[4200];
     ctx c = { path, err };
     cJSON *root, *arr, *it;
@@ -315,8 +316,23 @@ static int load_devices(kc_catalog *cat, const char *dir, kc_error *err)
             goto out;
         }
         if (get_int(&c, it, where, "iops", true, 1, KC_SPEC_UINT_MAX, &d->iops) < 0 ||
-            get_int(&c, it, where, "mbps", true, 1, KC_SPEC_UINT_MAX, &d->mbps) < 0)
+            get_int(&c, it, where, "mbps", true, 1, KC_SPEC_UINT_MAX, &d->mbps) < 0 ||
+            get_int(&c, it, where, "write_iops", false, 1, KC_SPEC_UINT_MAX, &d->write_iops) < 0 ||
+            get_int(&c, it, where, "write_mbps", false, 1, KC_SPEC_UINT_MAX, &d->write_mbps) < 0)
             goto out;
+        if ((d->write_iops || d->write_mbps) &&
+            get_str(&c, it, where, "write_source", true, NULL, 4096) < 0)
+            goto out;
+        {
+            const cJSON *ip = cJSON_GetObjectItemCaseSensitive(it, "over_ip");
+
+            if (ip && !cJSON_IsBool(ip)) {
+                kc_error_set(err, KC_ERR_INVALID, "%s: %s: 'over_ip' must be true or false",
+                             path, where);
+                goto out;
+            }
+            d->over_ip = cJSON_IsTrue(ip);
+        }
         if (d->kind == KC_STORAGE_NETWORK) {
             uint64_t io_kib;
 
@@ -345,6 +361,13 @@ static int load_devices(kc_catalog *cat, const char *dir, kc_error *err)
         kc_error_set(err, KC_ERR_INVALID, "%s: 'devices' is empty", path);
         goto out;
     }
+    /* the write share of a VM's iops= and mbps= without write= (README "Model"): the file's
+     * figure with its source, or the 70/30 read/write mix of doc/model.md 2.5 */
+    cat->write_share_bp = 3000;
+    if (cJSON_GetObjectItemCaseSensitive(root, "write_share_pct") &&
+        (get_pct(&c, root, "the file", "write_share_pct", 0, KC_BP_ONE, &cat->write_share_bp) < 0 ||
+         get_str(&c, root, "the file", "write_share_source", true, NULL, 4096) < 0))
+        goto out;
     ret = 0;
  out:
     cJSON_Delete(root);

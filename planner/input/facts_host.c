@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "input/facts_host.h"
+#include "util/util.h"
 
 /* libvirt pool types whose volumes live behind a network link. */
 static bool network_pool(const char *pool_type)
@@ -32,6 +33,7 @@ static int storage_to_host(const kc_facts *facts, const kc_catalog *catalog, kc_
 {
     uint64_t total_mib = 0;
 
+    host->used.disk_mib = facts->unplaced_used_mib;
     for (size_t i = 0; i < facts->n_storage; i++) {
         const kc_fact_storage *fs = &facts->storage[i];
         const kc_device_type *dev = NULL;
@@ -64,12 +66,21 @@ static int storage_to_host(const kc_facts *facts, const kc_catalog *catalog, kc_
         s = &host->storage[host->n_storage++];
         s->count = fs->count;
         s->size_mib = fs->size_mib;
+        /* a pool (README "Model"): its name for pool=, RAID level, boot role and the space
+         * its VMs hold */
+        kc_strlcpy(s->name, fs->name, sizeof(s->name));
+        s->raid = fs->raid;
+        s->boot = fs->boot;
+        s->used_mib = fs->used_mib;
         if (dev) {
             s->kind = dev->kind;
             s->iops = dev->iops;
             s->mbps = dev->mbps;
+            s->write_iops = dev->write_iops;
+            s->write_mbps = dev->write_mbps;
             s->link_iops = dev->link_iops;
             s->link_mbps = dev->link_mbps;
+            s->over_ip = dev->over_ip;
         } else {
             /* Capacity only: iops = mbps = 0 tells the core the figures are unknown. */
             s->kind = network_pool(fs->pool_type) ? KC_STORAGE_NETWORK : KC_STORAGE_LOCAL;
@@ -180,4 +191,33 @@ int kc_facts_name_error(const kc_facts *facts, kc_error *err)
         return -1;
     snprintf(inner, sizeof(inner), "%s", err->msg);
     return kc_error_set(err, err->code, "%s: %s", facts->uri, inner);
+}
+
+int kc_host_check_pool(const kc_host *host, const kc_shape *shape, const char *label,
+                       kc_error *err)
+{
+    char names[256];
+    size_t len = 0;
+
+    if (!shape->pool[0])
+        return 0;
+    names[0] = '\0';
+    for (size_t i = 0; i < host->n_storage; i++) {
+        int w;
+
+        if (strcmp(host->storage[i].name, shape->pool) == 0) {
+            if (host->storage[i].boot)
+                return kc_error_set(err, KC_ERR_INVALID, "VM '%s': pool '%s' is the boot "
+                                    "pool (no VM disk goes there)", label, shape->pool);
+            return 0;
+        }
+        if (len + 1 < sizeof(names)) {
+            w = snprintf(names + len, sizeof(names) - len, "%s%s", len ? ", " : "",
+                         host->storage[i].name);
+            if (w > 0)
+                len += (size_t)w;
+        }
+    }
+    return kc_error_set(err, KC_ERR_INVALID, "VM '%s': no pool '%s' on the host (pools: %s)",
+                        label, shape->pool, host->n_storage ? names : "none");
 }

@@ -18,4 +18,9 @@ int kc_facts_to_host(const kc_facts *facts, const kc_catalog *catalog,
  * Nothing for a host from a spec (the spec is named already). Returns -1. */
 int kc_facts_name_error(const kc_facts *facts, kc_error *err);
 
+/* Whether @shape's pool= names a pool of @host (README "Model"); 0, or -1 with
+ * KC_ERR_INVALID naming the VM (@label), the pool and the host's pools. */
+int kc_host_check_pool(const kc_host *host, const kc_shape *shape, const char *label,
+                       kc_error *err);
+
 #endif /* KC_FACTS_HOST_H */

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "input/spec_impl.h"
+#include "pool.h"
+#include "util/names.h"
 #include "util/util.h"
 
 /* Append the names of catalog devices of @kind to @buf ("hdd-7.2k, ssd, ..."). */
@@ -29,15 +31,74 @@ static void device_names(const kc_catalog *catalog, kc_storage_kind kind, char *
         buf[size - 1] = '\0';
 }
 
-/* disk=[Nx]TYPE:SIZE or storage=[Nx]TYPE:SIZE */
+/* A pool name: letters, digits, '-', '_' and '.', shorter than KC_POOL_NAME_MAX. */
+static bool pool_name_ok(const char *name)
+{
+    size_t n = strlen(name);
+
+    if (n == 0 || n >= KC_POOL_NAME_MAX || !((name[0] >= 'a' && name[0] <= 'z') ||
+                                             (name[0] >= 'A' && name[0] <= 'Z')))
+        return false;
+    return strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") == n;
+}
+
+/* The optional fields after TYPE:SIZE, in any order (README "Spec grammar"): a RAID level,
+ * the word boot, a pool name. */
+static int parse_pool_fields(const char *key, const char *item, char *fields,
+                             kc_storage_kind kind, kc_fact_storage *st, kc_error *err)
+{
+    bool seen_raid = false, seen_name = false;
+
+    for (char *f = fields, *next; f; f = next) {
+        next = strchr(f, ':');
+        if (next)
+            *next++ = '\0';
+        if (!*f)
+            return kc_error_set(err, KC_ERR_INVALID, "%s '%s': empty field (two colons, or one at the end)", key, Q(item).s);
+        if (strncmp(f, "raid", 4) == 0) {
+            int r = kc_names_value(&kc_names_raid, f);
+
+            if (r <= KC_RAID_NONE)
+                return kc_error_set(err, KC_ERR_INVALID, "%s '%s': unknown RAID level '%s' (raid0, raid1, raid5, raid6, "
+                                "raid10)", key, Q(item).s, Q(f).s);
+            if (kind != KC_STORAGE_LOCAL)
+                return kc_error_set(err, KC_ERR_INVALID, "%s '%s': a RAID level is for disk= groups (an array's RAID "
+                                "is in its figures)", key, Q(item).s);
+            if (seen_raid)
+                return kc_error_set(err, KC_ERR_INVALID, "%s '%s': two RAID levels", key, Q(item).s);
+            seen_raid = true;
+            st->raid = (kc_raid)r;
+        } else if (strcmp(f, "boot") == 0) {
+            st->boot = true;
+        } else {
+            if (!pool_name_ok(f))
+                return kc_error_set(err, KC_ERR_INVALID, "%s '%s': bad field '%s' (a RAID level, boot, or a pool name: "
+                                "a letter, then letters, digits, '-', '_', '.', at most %d)",
+                           key, Q(item).s, Q(f).s, KC_POOL_NAME_MAX - 1);
+            if (seen_name)
+                return kc_error_set(err, KC_ERR_INVALID, "%s '%s': two pool names", key, Q(item).s);
+            seen_name = true;
+            kc_strlcpy(st->name, f, sizeof(st->name));
+        }
+    }
+    if (st->count < kc_raid_min_devices(st->raid) ||
+        (st->raid == KC_RAID_10 && st->count % 2))
+        return kc_error_set(err, KC_ERR_INVALID, "%s '%s': %s needs at least %u devices%s, not %u", key, Q(item).s,
+                   kc_names_word(&kc_names_raid, (int)st->raid), kc_raid_min_devices(st->raid),
+                   st->raid == KC_RAID_10 ? " (an even count)" : "", st->count);
+    return 0;
+}
+
+/* disk=[Nx]TYPE:SIZE[:FIELD...] or storage=[Nx]TYPE:SIZE[:FIELD...] */
 static int parse_storage_item(const char *key, char *val, kc_storage_kind kind,
                               const kc_catalog *catalog, kc_facts *facts, kc_error *err)
 {
     const kc_device_type *dev;
     kc_fact_storage *st;
     uint64_t count, size_mib;
-    char *type, *colon;
+    char *type, *colon, *fields, item[128];
 
+    kc_strlcpy(item, val, sizeof(item));
     if (kc_spec_count_prefix(key, val, 4096, &count, &type, err) < 0)
         return -1;
     colon = strchr(type, ':');
@@ -46,6 +107,9 @@ static int parse_storage_item(const char *key, char *val, kc_storage_kind kind,
                             Q(val).s, kind == KC_STORAGE_LOCAL ? "disk=4xnvme:3.84t"
                                                                : "storage=iscsi-10g:20t");
     *colon = '\0';
+    fields = strchr(colon + 1, ':');
+    if (fields)
+        *fields++ = '\0';
     dev = catalog && *type ? kc_catalog_device(catalog, type) : NULL;
     if (!dev) {
         char names[160];
@@ -70,6 +134,40 @@ static int parse_storage_item(const char *key, char *val, kc_storage_kind kind,
     kc_strlcpy(st->disk_type, dev->name, sizeof(st->disk_type));
     st->count = (uint32_t)count;
     st->size_mib = size_mib;
+    if (fields && parse_pool_fields(key, item, fields, kind, st, err) < 0)
+        return -1;
+    return 0;
+}
+
+/* After all items: pool names are unique, and with several pools and none marked boot the
+ * smallest local group of at most two devices is the boot group (doc/model.md 2.5: the
+ * usual server has its hypervisor on a mirrored pair). */
+static int finish_pools(const kc_catalog *catalog, kc_facts *facts, kc_error *err)
+{
+    size_t boot = SIZE_MAX;
+    kc_u128 best = 0;
+
+    for (size_t i = 0; i < facts->n_storage; i++)
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(facts->storage[i].name, facts->storage[j].name) == 0)
+                return BAD(err, "two pools are named '%s'", facts->storage[i].name);
+    if (facts->n_storage < 2)
+        return 0;
+    for (size_t i = 0; i < facts->n_storage; i++) {
+        const kc_fact_storage *st = &facts->storage[i];
+        const kc_device_type *dev = catalog ? kc_catalog_device(catalog, st->disk_type) : NULL;
+        kc_u128 size = (kc_u128)st->count * st->size_mib;
+
+        if (st->boot)
+            return 0;
+        if (dev && dev->kind == KC_STORAGE_LOCAL && st->count <= 2 &&
+            (boot == SIZE_MAX || size < best)) {
+            boot = i;
+            best = size;
+        }
+    }
+    if (boot != SIZE_MAX)
+        facts->storage[boot].boot = true;
     return 0;
 }
 
@@ -211,6 +309,8 @@ int kc_spec_host_items(char *buf, const kc_catalog *catalog, kc_facts *facts, kc
             break;
     }
 
+    if (finish_pools(catalog, facts, err) < 0)
+        return -1;
     if (hp_mib > facts->mem_mib)
         return kc_error_set(err, KC_ERR_INVALID,
                             "hugepages (%llu MiB) exceed the host's memory (%llu MiB)",

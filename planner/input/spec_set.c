@@ -51,6 +51,22 @@ int kc_spec_apply_set(const char *text, const kc_catalog *catalog, kc_facts *fac
         }
     }
     if (set->n_storage) {
+        /* the replaced pools' use stays: on the new pool of the same name, else of no
+         * known pool (README "Model": --set disk= must not drop existing use) */
+        for (size_t j = 0; j < facts->n_storage; j++) {
+            const kc_fact_storage *old = &facts->storage[j];
+            uint64_t *to = &facts->unplaced_used_mib;
+
+            for (size_t i = 0; i < set->n_storage; i++)
+                if (strcmp(set->storage[i].name, old->name) == 0)
+                    to = &set->storage[i].used_mib;
+            if (old->used_mib > UINT64_MAX - *to) {
+                kc_error_set(err, KC_ERR_INVALID, "bad --set '%s': the replaced pools' used "
+                             "space overflows", Q(text).s);
+                goto out;
+            }
+            *to += old->used_mib;
+        }
         facts->n_storage = 0;
         for (size_t i = 0; i < set->n_storage; i++)
             *kc_facts_add_storage(facts) = set->storage[i];

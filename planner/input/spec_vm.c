@@ -13,10 +13,11 @@ static int vm_items(char *buf, const kc_catalog *catalog, bool flavor_ok, kc_sha
 {
     char *p = buf, *tok, *comma;
     bool first = true;
-    static const char *const keys[] = { "disk", "iops", "mbps", "net", "cpu", "hugepages" };
-    bool seen[6] = { false };
+    static const char *const keys[] = { "disk", "iops", "mbps", "net", "cpu", "hugepages",
+                                        "write", "pool" };
+    bool seen[8] = { false };
 
-    /* the branches below go by index: 0 disk ... 5 hugepages */
+    /* the branches below go by index: 0 disk ... 5 hugepages, 6 write, 7 pool */
     _Static_assert(sizeof(keys) / sizeof(keys[0]) == sizeof(seen) / sizeof(seen[0]),
                    "one seen flag per VM key");
 
@@ -52,12 +53,12 @@ static int vm_items(char *buf, const kc_catalog *catalog, bool flavor_ok, kc_sha
             continue;
         }
         kc_spec_split_key(tok, &val);
-        for (k = 0; k < 6; k++)
+        for (k = 0; k < 8; k++)
             if (!strcmp(tok, keys[k]))
                 break;
-        if (k == 6)
-            return BAD(err, "unknown key '%s' (keys: disk, iops, mbps, net, cpu, hugepages)",
-                       tok);
+        if (k == 8)
+            return BAD(err, "unknown key '%s' (keys: disk, iops, mbps, net, cpu, hugepages, "
+                            "write, pool)", tok);
         if (seen[k])
             return BAD(err, "key '%s' is given twice", tok);
         seen[k] = true;
@@ -80,6 +81,18 @@ static int vm_items(char *buf, const kc_catalog *catalog, bool flavor_ok, kc_sha
         } else if (k == 3) {
             if (kc_spec_bw_detail(val, &shape->net_kbps, err) < 0)
                 return -1;
+        } else if (k == 6) {
+            /* the write share of iops= and mbps= (README "Model": RAID write penalty) */
+            if (kc_spec_pct_detail(val, KC_BP_ONE, &shape->write_bp, err) < 0)
+                return -1;
+        } else if (k == 7) {
+            size_t n = strlen(val);
+
+            if (n == 0 || n >= KC_POOL_NAME_MAX ||
+                strspn(val, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") != n)
+                return BAD(err, "bad pool name '%s' (letters, digits, '-', '_', '.', at most 31)",
+                           val);
+            memcpy(shape->pool, val, n + 1);
         } else {
             if (kc_spec_pct_detail(val, KC_BP_ONE, &shape->cpu_util_bp, err) < 0)
                 return -1;
@@ -103,6 +116,8 @@ int kc_spec_parse_vm(const char *text, const kc_catalog *catalog, kc_shape *shap
     if (!text)
         return kc_error_set(err, KC_ERR_INVALID, "bad VM spec: no text");
     memset(shape, 0, sizeof(*shape));
+    /* without write=, the catalog's write share (data/devices.json) */
+    shape->write_bp = catalog ? catalog->write_share_bp : 0;
     if (kc_spec_load_text(text, buf, sizeof(buf), err) < 0)
         return kc_spec_wrap(err, "VM spec", text);
     colon = strrchr(buf, ':');

@@ -120,3 +120,44 @@ void kc_report_answer_json(cJSON *obj, uint64_t count, uint32_t bottleneck, bool
     cJSON_AddItemToObject(obj, "bottleneck", kc_json_resource_names(bottleneck));
     add_str(obj, "too_big", too_big ? kc_resource_name(too_big_res) : NULL);
 }
+
+bool kc_report_pool_is_bottleneck(const kc_pool_fit *p, const kc_fit *fit)
+{
+    return p->eligible && p->limit != UINT64_MAX && (p->binding & fit->bottleneck) != 0;
+}
+
+void kc_report_pools_json(cJSON *obj, const kc_host *h, const kc_shape *s, const kc_policy *pol,
+                          const kc_fit *fit)
+{
+    kc_pool_fit pools[KC_STORAGE_MAX];
+    cJSON *arr, *names;
+
+    if (h->n_storage == 0 || (!s->disk_mib && !s->iops && !s->mbps) ||
+        kc_pool_fits(h, s, pol, pools, NULL) < 0)
+        return;
+    cJSON_AddItemToObject(obj, "pool_limited", kc_json_must(cJSON_CreateBool(fit->pool_limited)));
+    arr = kc_json_add_arr(obj, "pools");
+    names = kc_json_add_arr(obj, "bottleneck_pools");
+    for (size_t i = 0; i < h->n_storage; i++) {
+        const kc_storage *st = &h->storage[i];
+        const kc_pool_fit *p = &pools[i];
+        cJSON *o = kc_json_must(cJSON_CreateObject());
+
+        cJSON_AddItemToArray(arr, o);
+        add_str(o, "name", st->name);
+        add_str(o, "raid", kc_names_word(&kc_names_raid, (int)st->raid));
+        add_str(o, "role", st->boot ? "boot" : "vm");
+        cJSON_AddItemToObject(o, "eligible", kc_json_must(cJSON_CreateBool(p->eligible)));
+        kc_json_add_u64(o, "space_mib", p->space_cap);
+        kc_json_add_u64(o, "used_mib", p->space_used);
+        kc_json_add_u64(o, "iops", p->iops_cap);
+        kc_json_add_u64(o, "mbps", p->mbps_cap);
+        if (p->eligible && p->limit != UINT64_MAX)
+            kc_json_add_u64(o, "limit", p->limit);
+        else
+            cJSON_AddItemToObject(o, "limit", kc_json_must(cJSON_CreateNull()));
+        cJSON_AddItemToObject(o, "bottleneck", kc_json_resource_names(p->binding));
+        if (kc_report_pool_is_bottleneck(p, fit))
+            cJSON_AddItemToArray(names, kc_json_must(cJSON_CreateString(st->name)));
+    }
+}

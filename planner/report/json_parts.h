@@ -12,6 +12,7 @@
 #include "input/config.h"
 #include "fit.h"
 #include "kc.h"
+#include "pool.h"
 
 /* What a report says of its policy. */
 typedef struct kc_policy_view {
@@ -43,5 +44,14 @@ cJSON *kc_report_usage_json(cJSON *obj, const char *key, const kc_usage *usage);
  * 1 << kc_resource), too_big (the resource one VM exceeds, or null). */
 void kc_report_answer_json(cJSON *obj, uint64_t count, uint32_t bottleneck, bool too_big,
                            kc_resource too_big_res);
+
+/* The pools of @h under shape @s (README "Model"): "pool_limited", "pools" (a row per
+ * pool: name, raid, role, eligible, capacities, use, the VMs it takes and what stops it) and
+ * "bottleneck_pools" (the eligible pools stopped by a resource of @fit's bottleneck). Only
+ * when the host has pools and the shape asks for disk, iops or throughput. */
+void kc_report_pools_json(cJSON *obj, const kc_host *h, const kc_shape *s, const kc_policy *pol,
+                          const kc_fit *fit);
+/* Whether pool @p is stopped by a resource of @fit's bottleneck. */
+bool kc_report_pool_is_bottleneck(const kc_pool_fit *p, const kc_fit *fit);
 
 #endif /* KC_JSON_PARTS_H */

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pool.h"
+#include "report/json_parts.h"
 #include "report/report_csv.h"
 #include "util/names.h"
 #include "util/sanitize.h"
@@ -44,6 +46,48 @@ static void mask_field(FILE *out, uint32_t mask)
             continue;
         fprintf(out, "%s%s", first ? "" : ";", kc_resource_name((kc_resource)r));
         first = false;
+    }
+}
+
+/* On a host of several pools, a row per pool after a shape's resources (README "Model"):
+ * resource "pool:NAME", unit VM, state bottleneck (it stops the count), bounded, boot or
+ * other (pool= names another), and in limit the VMs it takes. */
+static void pool_rows(FILE *out, const kc_fit_report *rep, const kc_fit_row *row,
+                      const char *host)
+{
+    const kc_host *h = &rep->host;
+    const kc_shape *s = &row->shape;
+    kc_pool_fit pools[KC_STORAGE_MAX];
+
+    if (h->n_storage < 2 || (!s->disk_mib && !s->iops && !s->mbps) ||
+        kc_pool_fits(h, s, &rep->policy, pools, NULL) < 0)
+        return;
+    for (size_t i = 0; i < h->n_storage; i++) {
+        const kc_pool_fit *p = &pools[i];
+        char res[8 + KC_POOL_NAME_MAX];
+        bool known = p->eligible && p->limit != UINT64_MAX;
+
+        kc_csv_field(out, host);
+        fputc(',', out);
+        kc_csv_field(out, row->label);
+        fprintf(out, ",%u,%llu,%llu,", s->vcpus, (unsigned long long)s->mem_mib,
+                (unsigned long long)row->fit.count);
+        if (row->has_count)
+            u64_field(out, row->want);
+        fputc(',', out);
+        mask_field(out, row->fit.bottleneck);
+        fputc(',', out);
+        if (row->fit.too_big)
+            fputs(kc_resource_name(row->fit.too_big_res), out);
+        snprintf(res, sizeof(res), "pool:%s", h->storage[i].name);
+        fputc(',', out);
+        kc_csv_field(out, res);
+        fprintf(out, ",VM,%s,,,,", kc_report_pool_is_bottleneck(p, &row->fit) ? "bottleneck"
+                                   : known ? "bounded"
+                                   : h->storage[i].boot && !p->eligible ? "boot" : "other");
+        if (known)
+            u64_field(out, p->limit);
+        fputs(",\r\n", out);
     }
 }
 
@@ -97,6 +141,7 @@ void kc_report_fit_csv(FILE *out, const kc_fit_report *rep)
             }
             fputs("\r\n", out);
         }
+        pool_rows(out, rep, row, host);
     }
 }
 

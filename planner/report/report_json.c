@@ -46,6 +46,13 @@ static void row_json(cJSON *shapes, const kc_fit_report *rep, const kc_fit_row *
         kc_json_add_u64(o, "mbps", s->mbps);
     if (s->net_kbps)
         kc_json_add_u64(o, "net_kbps", s->net_kbps);
+    if (s->iops || s->mbps) {
+        char buf[16];
+
+        add_raw(o, "write_pct", kc_fmt_bp(buf, sizeof(buf), s->write_bp));
+    }
+    if (s->pool[0])
+        add_str(o, "pool", s->pool);
     if (s->cpu_util_bp) {
         char buf[16];
 
@@ -61,6 +68,7 @@ static void row_json(cJSON *shapes, const kc_fit_report *rep, const kc_fit_row *
     add_bool(o, "numa_limited", row->fit.numa_limited);
     if (rep->policy.numa == KC_NUMA_STRICT && rep->host.n_numa > 1)    /* the host-wide count */
         kc_json_add_u64(o, "spread_count", row->fit.spread_count);
+    kc_report_pools_json(o, &rep->host, s, &rep->policy, &row->fit);
     res = kc_json_add_arr(o, "resources");
     for (int r = 0; r < KC_RES_LAST; r++) {
         const kc_res_fit *rf = &row->fit.res[r];

@@ -5,8 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pool.h"
+#include "report/json_parts.h"
 #include "report/report.h"
 #include "util/names.h"
+#include "util/sanitize.h"
 #include "util/util.h"
 
 void kc_report_warn(kc_fit_report *report, const char *fmt, ...)
@@ -362,6 +365,44 @@ static void print_rendered(FILE *out, render_fn render, const kc_fit_report *rep
     free(buf);
 }
 
+/* The pools of a host of several (README "Model"): what each takes of the shape and what
+ * stops it; '<' marks the pools that stop the count. */
+static void print_pools(FILE *out, const kc_fit_report *rep, const kc_fit_row *row)
+{
+    const kc_host *h = &rep->host;
+    const kc_shape *s = &row->shape;
+    kc_pool_fit pools[KC_STORAGE_MAX];
+    char line[1024];
+    size_t len = 0;
+
+    if (h->n_storage < 2 || (!s->disk_mib && !s->iops && !s->mbps) ||
+        kc_pool_fits(h, s, &rep->policy, pools, NULL) < 0)
+        return;
+    for (size_t i = 0; i < h->n_storage && len < sizeof(line); i++) {
+        const kc_pool_fit *p = &pools[i];
+        char what[96];
+        int w;
+
+        if (!p->eligible)
+            snprintf(what, sizeof(what), "%s", h->storage[i].boot ? "boot" : "not its pool");
+        else if (p->limit == UINT64_MAX)
+            snprintf(what, sizeof(what), "-");
+        else {
+            char names[64];
+
+            bottleneck_names(names, sizeof(names), p->binding);
+            snprintf(what, sizeof(what), "%llu (%s)%s", (unsigned long long)p->limit, names,
+                     kc_report_pool_is_bottleneck(p, &row->fit) ? " <" : "");
+        }
+        w = snprintf(line + len, sizeof(line) - len, "%s%s %s", i ? ", " : "",
+                     kc_term_str(h->storage[i].name), what);
+        if (w < 0)
+            break;
+        len += (size_t)w;
+    }
+    fprintf(out, "  pools      %s\n", line);
+}
+
 static void print_row(FILE *out, const kc_fit_report *rep, const kc_fit_row *row, bool color)
 {
     const kc_shape *s = &row->shape;
@@ -410,6 +451,7 @@ static void print_row(FILE *out, const kc_fit_report *rep, const kc_fit_row *row
                 kc_resource_name((kc_resource)r), cap, used, per, lim, b,
                 hot ? " <" : "", hot && color ? "\033[0m" : "");
     }
+    print_pools(out, rep, row);
     print_rendered(out, print_verdict, rep, row, 0);
 }
 

@@ -14,6 +14,8 @@ TABLE(numa, KC_NUMA_LAST, [KC_NUMA_SPREAD] = "spread", [KC_NUMA_STRICT] = "stric
 TABLE(net, KC_NET_LAST, [KC_NET_BRIDGE] = "bridge", [KC_NET_NAT] = "nat");
 TABLE(nic_role, KC_NIC_LAST, [KC_NIC_VM] = "vm", [KC_NIC_MGMT] = "mgmt",
       [KC_NIC_STORAGE] = "storage");
+TABLE(raid, KC_RAID_LAST, [KC_RAID_NONE] = "none", [KC_RAID_0] = "raid0", [KC_RAID_1] = "raid1",
+      [KC_RAID_5] = "raid5", [KC_RAID_6] = "raid6", [KC_RAID_10] = "raid10");
 TABLE(existing, KC_EXISTING_LAST, [KC_EXISTING_RUNNING] = "running", [KC_EXISTING_ALL] = "all",
       [KC_EXISTING_NONE] = "none");
 TABLE(format, KC_FORMAT_LAST, [KC_FORMAT_TABLE] = "table", [KC_FORMAT_JSON] = "json",

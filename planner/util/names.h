@@ -65,6 +65,7 @@ typedef struct kc_names {
 extern const kc_names kc_names_numa;       /* kc_numa_mode: spread, strict */
 extern const kc_names kc_names_net;        /* kc_net_mode: bridge, nat */
 extern const kc_names kc_names_nic_role;  /* kc_nic_role: vm, mgmt, storage */
+extern const kc_names kc_names_raid;       /* kc_raid: none, raid0, raid1, raid5, raid6, raid10 */
 extern const kc_names kc_names_existing;   /* kc_existing: running, all, none */
 extern const kc_names kc_names_format;     /* kc_format: table, json, csv, prometheus */
 extern const kc_names kc_names_sort;       /* kc_fleet_sort: name, free, bottleneck */

@@ -6,6 +6,7 @@
 
 #include "fit.h"
 #include "fit_reference.h"
+#include "pool.h"
 #include "helpers.h"
 
 /* Every field of two results (not memcmp: the fast path leaves padding as it finds it). */
@@ -21,6 +22,9 @@ static void expect_same_fit(const kc_fit *a, const kc_fit *b, int i)
     cr_expect_eq(a->numa_limited, b->numa_limited, "case %d: numa_limited", i);
     cr_expect_eq(a->numa_limit, b->numa_limit, "case %d: numa_limit", i);
     cr_expect_eq(a->numa_binding, b->numa_binding, "case %d: numa_binding", i);
+    cr_expect_eq(a->pool_limited, b->pool_limited, "case %d: pool_limited", i);
+    cr_expect_eq(a->pool_limit, b->pool_limit, "case %d: pool_limit", i);
+    cr_expect_eq(a->pool_binding, b->pool_binding, "case %d: pool_binding", i);
     for (int r = 0; r < KC_RES_LAST; r++) {
         const kc_res_fit *x = &a->res[r], *y = &b->res[r];
 
@@ -91,10 +95,35 @@ static void random_case(uint64_t *s, kc_host *h, kc_shape *v, kc_policy *p)
             .count = (uint32_t)pick(s, 0, 24), .size_mib = pick(s, 0, 1ull << 24),
             .iops = pick(s, 0, 1000000), .mbps = pick(s, 0, 10000),
             .link_iops = pick(s, 0, 500000), .link_mbps = pick(s, 0, 5000) };
+    /* pools (pool.c): RAID levels (now and then too few devices), boot, names, write
+     * figures, per-pool use, over-IP arrays under storage NICs */
+    for (size_t i = 0; i < h->n_storage; i++) {
+        kc_storage *g = &h->storage[i];
+        static const char *const names[] = { "", "a", "b" };
+
+        if (kc_test_rand(s) % 4 == 0)
+            g->raid = (kc_raid)(kc_test_rand(s) % KC_RAID_LAST);
+        g->boot = kc_test_rand(s) % 4 == 0;
+        strcpy(g->name, names[kc_test_rand(s) % 3]);
+        if (kc_test_rand(s) % 2)
+            g->write_iops = pick(s, 0, 1000000);
+        if (kc_test_rand(s) % 2)
+            g->write_mbps = pick(s, 0, 10000);
+        if (kc_test_rand(s) % 3 == 0) {
+            g->used_mib = pick(s, 0, 1ull << 22);
+            g->used_iops = pick(s, 0, 100000);
+            g->used_mbps = pick(s, 0, 2000);
+        }
+        g->over_ip = g->kind == KC_STORAGE_NETWORK && kc_test_rand(s) % 2;
+    }
     h->used = (kc_usage){ .vms = pick(s, 0, 64), .vcpus = pick(s, 0, 1024),
                           .mem_mib = pick(s, 0, 1ull << 20),
                           .hugepages_mib = pick(s, 0, 1ull << 16),
                           .disk_mib = pick(s, 0, 1ull << 24) };
+    if (kc_test_rand(s) % 2) {
+        h->used.iops = pick(s, 0, 200000);
+        h->used.mbps = pick(s, 0, 4000);
+    }
     /* VMs of known node (placed under --numa strict): now and then more than the host's
      * usage, which both paths must reject */
     for (size_t n = 0; n < h->n_numa && kc_test_rand(s) % 3 == 0; n++)
@@ -114,6 +143,10 @@ static void random_case(uint64_t *s, kc_host *h, kc_shape *v, kc_policy *p)
         v->net_kbps = pick(s, 0, 10000000);
     if (kc_test_rand(s) % 2)
         v->cpu_util_bp = (uint32_t)pick(s, 0, 10000);
+    if (kc_test_rand(s) % 2)
+        v->write_bp = (uint32_t)pick(s, 0, 10000);
+    if (kc_test_rand(s) % 4 == 0)
+        strcpy(v->pool, kc_test_rand(s) % 2 ? "a" : "b");
     *p = kc_test_policy();
     p->overcommit_bp = (uint32_t)pick(s, 0, 100000);
     p->disk_overcommit_bp = (uint32_t)pick(s, 0, 30000);
@@ -187,7 +220,7 @@ static void expect_same_count(int r1, const kc_fit_summary *c, const kc_error *e
 Test(fit_fast, count_matches_the_reference_errors_included)
 {
     uint64_t seed = 0x636f756e74ull;
-    unsigned ok = 0, errors = 0, too_big = 0, ties = 0, numa = 0;
+    unsigned ok = 0, errors = 0, too_big = 0, ties = 0, numa = 0, pooled = 0;
     kc_shape prev = { .vcpus = 1, .mem_mib = 1 };
 
     for (int i = 0; i < 300000; i++) {
@@ -216,6 +249,7 @@ Test(fit_fast, count_matches_the_reference_errors_included)
             too_big += ref.too_big;
             ties += __builtin_popcount(ref.bottleneck) > 1;
             numa += policy.numa == KC_NUMA_STRICT && host.n_numa > 1;
+            pooled += ref.pool_limited;
         } else {
             errors++;
         }
@@ -234,8 +268,10 @@ Test(fit_fast, count_matches_the_reference_errors_included)
     cr_expect_gt(too_big, 1000u, "only %u too-big cases", too_big);
     cr_expect_gt(ties, 1000u, "only %u cases with several bottlenecks", ties);
     cr_expect_gt(numa, 1000u, "only %u strict NUMA cases", numa);
-    cr_log_info("fit count: %u answers (%u too big, %u ties, %u strict NUMA) and %u errors "
-                "identical to the reference", ok, too_big, ties, numa, errors);
+    cr_expect_gt(pooled, 100u, "only %u cases limited by the pools' sum", pooled);
+    cr_log_info("fit count: %u answers (%u too big, %u ties, %u strict NUMA, %u pool-limited) "
+                "and %u errors identical to the reference", ok, too_big, ties, numa, pooled,
+                errors);
 }
 
 /* The limits are compared by cross products of terms far beyond 32 bits (memory up to 2^36
@@ -313,4 +349,98 @@ Test(fit_fast, overflowing_figures_fall_back_to_the_exact_answer)
     /* (2^50 - 512) x 2 / 2^40 = 2047.99... */
     cr_expect_eq(fast.res[KC_RES_MEMORY].limit, 2047);
     expect_same_fit(&fast, &ref, 0);
+}
+
+/* Hosts of several pools at ordinary figures, where the sum of the pools' counts is often
+ * the answer: the fast path and the count give the reference's every field (pool_limit,
+ * pool_binding included). */
+Test(fit_fast, pools_match_the_reference_where_the_pools_bind)
+{
+    uint64_t seed = 0x706f6f6cull;
+    unsigned pooled = 0, shares = 0;
+
+    for (int i = 0; i < 100000; i++) {
+        kc_host h = kc_test_host(8 + (uint32_t)(kc_test_rand(&seed) % 256),
+                                 8192 + kc_test_rand(&seed) % (1u << 21));
+        kc_shape vm = { .vcpus = 1 + (uint32_t)(kc_test_rand(&seed) % 8),
+                        .mem_mib = 512 + kc_test_rand(&seed) % 8192 };
+        kc_policy p = kc_test_policy();
+        static const char *const names[] = { "", "data", "fast" };
+        kc_fit f1, f2;
+        kc_fit_summary c;
+        kc_fit_host fh;
+        kc_error e1 = { 0 }, e2 = { 0 };
+
+        h.n_storage = 1 + (size_t)(kc_test_rand(&seed) % 4);
+        h.n_nics = 2;
+        h.nics[0] = (kc_nic){ .speed_kbps = 25000000, .role = KC_NIC_VM };
+        h.nics[1] = (kc_nic){ .speed_kbps = 10000000,
+                              .role = kc_test_rand(&seed) % 2 ? KC_NIC_STORAGE : KC_NIC_MGMT };
+        for (size_t k = 0; k < h.n_storage; k++) {
+            kc_storage *g = &h.storage[k];
+            bool net = kc_test_rand(&seed) % 3 == 0;
+
+            *g = (kc_storage){ .kind = net ? KC_STORAGE_NETWORK : KC_STORAGE_LOCAL,
+                               .count = 1 + (uint32_t)(kc_test_rand(&seed) % 12),
+                               .size_mib = 1024 * (1 + kc_test_rand(&seed) % 16384),
+                               .iops = 75 + kc_test_rand(&seed) % 800000,
+                               .mbps = 100 + kc_test_rand(&seed) % 7000 };
+            if (net) {
+                g->link_iops = 100000 + kc_test_rand(&seed) % 300000;
+                g->link_mbps = 1000 + kc_test_rand(&seed) % 3000;
+                g->over_ip = kc_test_rand(&seed) % 2;
+            } else {
+                g->raid = (kc_raid)(kc_test_rand(&seed) % KC_RAID_LAST);
+                if (g->count < kc_raid_min_devices(g->raid))
+                    g->count = kc_raid_min_devices(g->raid);
+                g->count += g->raid == KC_RAID_10 && g->count % 2;
+            }
+            if (kc_test_rand(&seed) % 2)
+                g->write_iops = g->iops / (1 + kc_test_rand(&seed) % 8);
+            if (kc_test_rand(&seed) % 2)
+                g->write_mbps = g->mbps / (1 + kc_test_rand(&seed) % 3);
+            g->boot = kc_test_rand(&seed) % 5 == 0;
+            strcpy(g->name, names[kc_test_rand(&seed) % 3]);
+            if (kc_test_rand(&seed) % 2) {
+                g->used_mib = kc_test_rand(&seed) % (1u << 22);
+                g->used_iops = kc_test_rand(&seed) % 50000;
+                g->used_mbps = kc_test_rand(&seed) % 500;
+                h.used.disk_mib += g->used_mib;
+                h.used.iops += g->used_iops;
+                h.used.mbps += g->used_mbps;
+            }
+        }
+        if (kc_test_rand(&seed) % 3 == 0) {
+            h.used.disk_mib += kc_test_rand(&seed) % (1u << 20);    /* of no known pool */
+            h.used.iops += kc_test_rand(&seed) % 10000;
+        }
+        if (kc_test_rand(&seed) % 3)
+            vm.disk_mib = 1024 * (1 + kc_test_rand(&seed) % 2048);
+        if (kc_test_rand(&seed) % 3)
+            vm.iops = 1 + kc_test_rand(&seed) % 5000;
+        if (kc_test_rand(&seed) % 3)
+            vm.mbps = 1 + kc_test_rand(&seed) % 300;
+        if (kc_test_rand(&seed) % 3) {
+            vm.write_bp = (uint32_t)(kc_test_rand(&seed) % 10001);
+            shares++;
+        }
+        if (kc_test_rand(&seed) % 4 == 0)
+            strcpy(vm.pool, names[kc_test_rand(&seed) % 3]);
+        p.max_util_bp = 5000 + (uint32_t)(kc_test_rand(&seed) % 5001);
+        p.disk_overcommit_bp = (uint32_t)(kc_test_rand(&seed) % 20000);
+
+        cr_assert_eq(kc_fit_compute_reference(&h, &vm, &p, &f2, &e2), 0, "case %d: %s", i,
+                     e2.msg);
+        cr_assert_eq(kc_fit_compute(&h, &vm, &p, &f1, &e1), 0, "case %d: %s", i, e1.msg);
+        expect_same_fit(&f1, &f2, i);
+        cr_assert_eq(kc_fit_count(&h, &vm, &p, &c, &e1), 0);
+        expect_same_count(0, &c, &e1, 0, &f2, &e2, i);
+        kc_fit_host_prepare(&h, &p, &fh);
+        cr_assert_eq(kc_fit_count_on(&fh, &vm, &c, &e1), 0);
+        expect_same_count(0, &c, &e1, 0, &f2, &e2, i);
+        pooled += f2.pool_limited;
+    }
+    cr_expect_gt(pooled, 5000u, "only %u cases limited by the pools' sum", pooled);
+    cr_log_info("pools: %u of 100000 limited by the pools' sum, %u with a write share, all "
+                "identical to the reference", pooled, shares);
 }

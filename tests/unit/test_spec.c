@@ -8,6 +8,7 @@
 #include "facts/facts.h"
 #include "input/catalog.h"
 #include "input/catalog_load.h"
+#include "input/facts_host.h"
 #include "input/spec.h"
 #include "util/util.h"
 #include "helpers.h"
@@ -811,5 +812,121 @@ Test(spec_set, refuses_topology_and_bad_keys)
     cr_expect_eq(kc_spec_apply_set("", catalog, f, &err), -1);
     cr_expect_eq(f->n_nics, 1);    /* a failed --set changes nothing */
     cr_expect_eq(f->nics[0].speed_kbps, 0);
+    kc_facts_free(f);
+}
+
+/* ---- pools (README "Spec grammar", doc/model.md 2.6) ---- */
+
+Test(spec_host, pool_fields_come_in_any_order)
+{
+    static const char *const specs[] = {
+        "8c8g,disk=6xhdd-7.2k:8t:raid6:boot:os",
+        "8c8g,disk=6xhdd-7.2k:8t:os:raid6:boot",
+        "8c8g,disk=6xhdd-7.2k:8t:boot:os:raid6",
+    };
+
+    for (size_t i = 0; i < ARRAY_LEN(specs); i++) {
+        kc_facts *f = kc_facts_new();
+        kc_error err = { 0 };
+
+        cr_assert_eq(kc_spec_parse_host(specs[i], catalog, f, &err), 0, "%s", err.msg);
+        cr_expect_eq(f->storage[0].raid, KC_RAID_6, "%s", specs[i]);
+        cr_expect(f->storage[0].boot, "%s", specs[i]);
+        cr_expect_str_eq(f->storage[0].name, "os", "%s", specs[i]);
+        kc_facts_free(f);
+    }
+}
+
+Test(spec_host, bad_pool_fields_name_the_token)
+{
+    static const struct { const char *spec, *token; } bad[] = {
+        { "8c8g,disk=2xssd:1t:raid7", "raid7" },
+        { "8c8g,disk=2xssd:1t:raid5", "raid5" },
+        { "8c8g,disk=3xssd:1t:raid10", "raid10" },
+        { "8c8g,disk=4xssd:1t:raid1:raid5", "two RAID levels" },
+        { "8c8g,disk=2xssd:1t:a:b", "two pool names" },
+        { "8c8g,disk=2xssd:1t:9x", "9x" },
+        { "8c8g,disk=2xssd:1t::boot", "empty field" },
+        { "8c8g,storage=iscsi-10g:1t:raid5", "RAID level is for disk=" },
+        { "8c8g,disk=2xssd:1t:a,disk=4xnvme:1t:a", "'a'" },
+    };
+
+    for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
+        kc_facts *f = kc_facts_new();
+        kc_error err = { 0 };
+
+        cr_expect_eq(kc_spec_parse_host(bad[i].spec, catalog, f, &err), -1, "%s", bad[i].spec);
+        expect_error(&err, bad[i].spec, bad[i].token);
+        kc_facts_free(f);
+    }
+}
+
+/* With several pools and none marked boot, the smallest local group of at most two
+ * devices is boot; one pool, a marked boot, or no such group: none is inferred. */
+Test(spec_host, the_boot_group_is_inferred_only_when_none_is_marked)
+{
+    static const struct { const char *spec; int boot; } cases[] = {
+        { "8c8g,disk=2xssd:960g,disk=12xhdd-7.2k:16t", 0 },
+        { "8c8g,disk=12xhdd-7.2k:16t,disk=2xssd:960g", 1 },
+        { "8c8g,disk=2xssd:480g,storage=iscsi-10g:20t", 0 },
+        { "8c8g,disk=2xnvme:3.84t,disk=1xssd:480g,disk=8xhdd-7.2k:8t", 1 },
+        { "8c8g,disk=2xssd:960g", -1 },
+        { "8c8g,disk=4xssd:960g,disk=8xhdd-7.2k:8t", -1 },
+        { "8c8g,disk=2xssd:960g,disk=2xnvme:1t:boot", 1 },
+        { "8c8g,storage=iscsi-10g:1t,storage=iscsi-10g:2t", -1 },
+    };
+
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        kc_facts *f = kc_facts_new();
+        kc_error err = { 0 };
+
+        cr_assert_eq(kc_spec_parse_host(cases[i].spec, catalog, f, &err), 0, "%s", err.msg);
+        for (size_t k = 0; k < f->n_storage; k++)
+            cr_expect_eq(f->storage[k].boot, (int)k == cases[i].boot, "%s: pool %zu",
+                         cases[i].spec, k);
+        kc_facts_free(f);
+    }
+}
+
+Test(spec_vm, write_share_defaults_to_the_catalogs_and_pool_names_a_pool)
+{
+    kc_shape s;
+    kc_error err = { 0 };
+
+    cr_assert_eq(kc_spec_parse_vm("2c4g,iops=100", catalog, &s, NULL, NULL, NULL, 0, &err), 0,
+                 "%s", err.msg);
+    cr_expect_eq(s.write_bp, catalog->write_share_bp);
+    cr_expect_eq(catalog->write_share_bp, 3000);    /* data/devices.json: 70/30 */
+    cr_assert_eq(kc_spec_parse_vm("2c4g,iops=100,write=12.5,pool=data", catalog, &s, NULL, NULL,
+                                  NULL, 0, &err), 0, "%s", err.msg);
+    cr_expect_eq(s.write_bp, 1250);
+    cr_expect_str_eq(s.pool, "data");
+    cr_expect_eq(kc_spec_parse_vm("2c4g,pool=a/b", catalog, &s, NULL, NULL, NULL, 0, &err), -1);
+    expect_error(&err, "pool=a/b", "a/b");
+    cr_expect_eq(kc_spec_parse_vm("2c4g,write=101", catalog, &s, NULL, NULL, NULL, 0, &err), -1);
+    expect_error(&err, "write=101", "101");
+}
+
+/* --set disk= replaces the pools but keeps their use: on the pool of the same name, else
+ * as use of no known pool. */
+Test(spec_set, replacing_the_pools_keeps_their_use)
+{
+    kc_facts *f = collected_host();
+    kc_error err = { 0 };
+    kc_host h;
+
+    f->storage[0].used_mib = 4096;
+    cr_assert_eq(kc_spec_apply_set("disk=2xssd:480g:raid1:boot,disk=4xnvme:1t:raid10:vms",
+                                   catalog, f, &err), 0, "%s", err.msg);
+    cr_expect_eq(f->unplaced_used_mib, 4096);
+    cr_assert_eq(kc_facts_to_host(f, catalog, KC_EXISTING_RUNNING, &h, &err), 0, "%s", err.msg);
+    cr_expect_eq(h.used.disk_mib, 4096);
+    kc_facts_free(f);
+
+    f = collected_host();
+    f->storage[0].used_mib = 4096;
+    cr_assert_eq(kc_spec_apply_set("disk=4xnvme:1t:default", catalog, f, &err), 0, "%s", err.msg);
+    cr_expect_eq(f->unplaced_used_mib, 0);
+    cr_expect_eq(f->storage[0].used_mib, 4096);
     kc_facts_free(f);
 }
