@@ -198,17 +198,60 @@ static kc_pack *pack_from_sol(const kc_pack_inst *in, const kc_pack_sol *s, kc_e
     return NULL;
 }
 
+/* Keep @cur in @best if it uses fewer hosts (on a tie the one found first), free the other. */
+static void keep_better(kc_pack_sol *best, kc_pack_sol *cur)
+{
+    if (cur->hosts < best->hosts) {
+        kc_pack_sol_clear(best);
+        *best = *cur;
+    } else {
+        kc_pack_sol_clear(cur);
+    }
+}
+
+/* One round of the searches at effort @e: minimum bin slack (4000 x @e nodes a host, then
+ * small instances deeper), then the multi-bin family with each scarcity weight, each below
+ * the best so far. Each result is kept only when it beats @best. */
+static int search_round(const kc_pack_inst *in, uint64_t lb, uint64_t e, kc_pack_sol *best,
+                        kc_error *err)
+{
+    static const kc_pack_weight weights[] = {
+        KC_PACK_W_UTIL, KC_PACK_W_AVG, KC_PACK_W_RECIP, KC_PACK_W_ONE,
+    };
+    kc_pack_sol cur;
+    uint64_t spent;
+
+    for (int deep = 0; deep <= 1 && best->hosts > lb && in->ni <= KC_PACK_MBS_MAX_TYPES &&
+         (in->ni <= KC_PACK_SCARCE_MAX_TYPES || in->total <= KC_PACK_MULTI_MAX_VMS); deep++) {
+        if (kc_pack_run_mbs(in, e * MBS_BUDGET, e, deep, &cur, &spent, err) < 0)
+            return -1;
+        keep_better(best, &cur);
+    }
+    for (size_t w = 0; w < sizeof(weights) / sizeof(weights[0]); w++) {
+        if (best->hosts <= lb || in->total > KC_PACK_MULTI_MAX_VMS ||
+            (best->hosts - 1) * in->ni > KC_PACK_MULTI_MAX_CELLS)
+            break;
+        if (kc_pack_run_multi(in, lb, best->hosts, weights[w], e * MULTI_BUDGET, &cur, &spent,
+                              err) < 0)
+            return -1;
+        keep_better(best, &cur);
+    }
+    return 0;
+}
+
 int kc_pack_solve(const uint64_t *cap, size_t n_dims, const kc_pack_item *items,
                   size_t n_items, const kc_pack_opts *opts, kc_pack **out, kc_error *err)
 {
-    static const kc_pack_heuristic heuristics[] = {
-        KC_PACK_FFD_L2, KC_PACK_DOT, KC_PACK_BEST_FIT, KC_PACK_FFD_L1, KC_PACK_FFD_LINF,
-        KC_PACK_FFD_SCARCE,
+    static const struct { kc_pack_heuristic h; kc_pack_weight w; } heuristics[] = {
+        { KC_PACK_FFD_L2, KC_PACK_W_ONE }, { KC_PACK_DOT, KC_PACK_W_ONE },
+        { KC_PACK_BEST_FIT, KC_PACK_W_ONE }, { KC_PACK_FFD_L1, KC_PACK_W_ONE },
+        { KC_PACK_FFD_LINF, KC_PACK_W_ONE }, { KC_PACK_FFD_SCARCE, KC_PACK_W_AVG },
+        { KC_PACK_FFD_SCARCE, KC_PACK_W_RECIP },
     };
     kc_pack_opts defaults = { 0 };
     kc_pack_inst in;
     kc_pack_sol best, cur;
-    uint64_t lb = 0, effort, spent;
+    uint64_t lb = 0, effort, nodes;
     kc_pack_bound kind = KC_PACK_BOUND_VOLUME;
     bool proven = false;
     int ret = -1;
@@ -218,6 +261,8 @@ int kc_pack_solve(const uint64_t *cap, size_t n_dims, const kc_pack_item *items,
     if (!opts)
         opts = &defaults;
     effort = opts->effort ? opts->effort : 1;
+    nodes = opts->exact_nodes ? opts->exact_nodes : DEFAULT_EXACT_NODES;
+    nodes = nodes > UINT64_MAX / effort ? UINT64_MAX : nodes * effort;
     if (make_inst(&in, cap, n_dims, items, n_items, err) < 0)
         return -1;
     if (kc_pack_bound_inst(&in, &lb, &kind, err) < 0)
@@ -225,55 +270,32 @@ int kc_pack_solve(const uint64_t *cap, size_t n_dims, const kc_pack_item *items,
     best.hosts = UINT64_MAX;
     for (size_t h = 0; h < sizeof(heuristics) / sizeof(heuristics[0]); h++) {
         /* the scarcity weights re-sort the types at every host: not for many types */
-        if (heuristics[h] == KC_PACK_FFD_SCARCE && n_items > KC_PACK_SCARCE_MAX_TYPES)
+        if (heuristics[h].h == KC_PACK_FFD_SCARCE && n_items > KC_PACK_SCARCE_MAX_TYPES)
             continue;
-        if (kc_pack_run_heuristic(&in, heuristics[h], &cur, err) < 0)
+        if (kc_pack_run_heuristic(&in, heuristics[h].h, heuristics[h].w, &cur, err) < 0)
             goto out;
         /* Fewest hosts wins; on a tie the earlier heuristic (a fixed order). */
-        if (cur.hosts < best.hosts) {
-            kc_pack_sol_clear(&best);
-            best = cur;
-        } else {
-            kc_pack_sol_clear(&cur);
-        }
+        keep_better(&best, &cur);
         if (best.hosts <= lb)
             break;
     }
-    /* minimum bin slack, 4000 nodes a host, then searching small instances deeper */
-    for (int deep = 0; deep <= 1 && best.hosts > lb && n_items <= KC_PACK_MBS_MAX_TYPES &&
-         (n_items <= KC_PACK_SCARCE_MAX_TYPES || in.total <= KC_PACK_MULTI_MAX_VMS); deep++) {
-        if (kc_pack_run_mbs(&in, effort * MBS_BUDGET, effort, deep, &cur, &spent, err) < 0)
+    /* The searches at effort 1, then, while a gap to the bound is left, again at effort 2,
+     * 4, ... up to @effort: the budget adapts to the instance (an instance at its bound
+     * stops), and a higher effort never gives a worse packing (each round's results are
+     * kept only when better; a deeper search alone is not monotone). The work is at most
+     * about twice that of the last round. */
+    for (uint64_t e = 1; best.hosts > lb; e = e * 2 < effort ? e * 2 : effort) {
+        if (search_round(&in, lb, e, &best, err) < 0)
             goto out;
-        if (cur.hosts < best.hosts) {
-            kc_pack_sol_clear(&best);
-            best = cur;
-        } else {
-            kc_pack_sol_clear(&cur);
-        }
-    }
-    /* multi-bin, scarcity-weighted then plain, each searching below the best so far */
-    for (int weighted = 1; weighted >= 0; weighted--) {
-        uint64_t budget = effort * MULTI_BUDGET;
-
-        if (best.hosts <= lb || in.total > KC_PACK_MULTI_MAX_VMS ||
-            (best.hosts - 1) * n_items > KC_PACK_MULTI_MAX_CELLS)
+        if (e >= effort)
             break;
-        if (kc_pack_run_multi(&in, lb, best.hosts, weighted, budget, &cur, &spent, err) < 0)
-            goto out;
-        if (cur.hosts < best.hosts) {
-            kc_pack_sol_clear(&best);
-            best = cur;
-        } else {
-            kc_pack_sol_clear(&cur);
-        }
     }
     if (best.hosts > lb && in.total <= KC_PACK_LS_MAX_VMS && kc_pack_improve(&in, lb, &best, err) < 0)
         goto out;
     proven = best.hosts <= lb;
     if (!proven && !opts->no_exact && n_items <= KC_PACK_EXACT_MAX_TYPES &&
         in.total <= (opts->exact_max_items ? opts->exact_max_items : DEFAULT_EXACT_ITEMS) &&
-        kc_pack_exact(&in, lb, opts->exact_nodes ? opts->exact_nodes : DEFAULT_EXACT_NODES, &best,
-              &proven, err) < 0)
+        kc_pack_exact(&in, lb, nodes, &best, &proven, err) < 0)
         goto out;
     if (proven && best.hosts > lb)
         lb = best.hosts;         /* the exact search proved it: the bound is the optimum */

@@ -31,9 +31,10 @@ typedef enum kc_pack_heuristic {
     KC_PACK_MIN_SLACK,     /* each host filled by a bounded search for the fullest one that
                               holds the largest VM left (Gupta-Ho's minimum bin slack) */
     KC_PACK_FFD_SCARCE,    /* first-fit decreasing by demand weighted with each dimension's
-                              remaining total, re-weighted at every new host */
+                              remaining total or its reciprocal, re-weighted at every new
+                              host */
     KC_PACK_MULTI,         /* multi-bin: k hosts open at once, the best (VM, host) pair by a
-                              scarcity-weighted dot product first, binary search on k */
+                              scarcity-weighted residual first, binary search on k */
     KC_PACK_HEURISTIC_LAST
 } kc_pack_heuristic;
 
@@ -79,11 +80,13 @@ typedef struct kc_pack_opts {
     uint64_t exact_nodes;          /* node budget of the exact search; 0 = default (200000) */
     uint64_t exact_max_items;      /* try the exact search up to this many VMs; 0 = default (60) */
     bool no_exact;                 /* heuristics only */
-    uint32_t effort;               /* search effort, a multiple of the default work budget of
-                                      the minimum-bin-slack and multi-bin searches (0 = 1: about
-                                      0.1 s for 500 distinct VMs on this project's reference
-                                      machine, see bench/README.md); work, not time, so that
-                                      a packing never depends on the machine's speed */
+    uint32_t effort;               /* search effort (0 = 1): the minimum-bin-slack and
+                                      multi-bin searches run at effort 1, 2, 4, ... up to this
+                                      multiple of their default work budgets while a gap to
+                                      the bound is left, each round kept only when better (a
+                                      higher effort never gives more hosts); the exact
+                                      search's nodes are multiplied too. Work, not time, so
+                                      that a packing never depends on the machine's speed */
 } kc_pack_opts;
 
 /* Pack @n_items @items into hosts of capacity @cap (@n_dims <= KC_PACK_DIM_MAX entries).

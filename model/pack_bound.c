@@ -191,21 +191,26 @@ static bool conflict(const inst *in, size_t i, size_t j)
     return false;
 }
 
-static uint64_t clique_rec(const uint64_t *w, const uint32_t *adj, uint32_t cand, uint64_t cur,
-                           uint64_t best)
+/* Exact maximum-weight clique over at most CLIQUE_EXACT_TYPES types: the best weight, and
+ * its types as a bit mask in *best_set. */
+static uint64_t clique_rec(const uint64_t *w, const uint32_t *adj, uint32_t cand, uint32_t set,
+                           uint64_t cur, uint64_t best, uint32_t *best_set)
 {
     uint64_t rest = 0;
     size_t i;
 
-    if (cand == 0)
+    if (cand == 0) {
+        if (cur > best)
+            *best_set = set;
         return cur > best ? cur : best;
+    }
     for (uint32_t m = cand; m; m &= m - 1)
         rest += w[__builtin_ctz(m)];
     if (cur + rest <= best)
         return best;
     i = (size_t)__builtin_ctz(cand);
-    best = clique_rec(w, adj, cand & adj[i], cur + w[i], best);
-    return clique_rec(w, adj, cand & ~(1u << i), cur, best);
+    best = clique_rec(w, adj, cand & adj[i], set | 1u << i, cur + w[i], best, best_set);
+    return clique_rec(w, adj, cand & ~(1u << i), set, cur, best, best_set);
 }
 
 /* Sort keys for the greedy clique: the normalized demand in dimension @key (< nd), or the
@@ -246,6 +251,7 @@ static int cmp_keyed(const void *a, const void *b)
  * bounded by CLIQUE_WORK (work, not time: deterministic); past it the cliques found so far
  * stand. Returns 0 when out of memory (0 is always a valid bound). */
 #define CLIQUE_WORK (1ull << 27)
+#define CLIQUE_RESIDUAL_WORK (1ull << 25)   /* clique_residual's pairwise tests, in all */
 
 typedef struct clique_run {
     const inst *in;
@@ -286,13 +292,78 @@ static void clique_offer(clique_run *r, size_t i)
     r->sum += conflict(in, i, i) ? in->items[i].count : 1;
 }
 
-static uint64_t clique_greedy(const inst *in)
+/*
+ * A clique and what its hosts cannot take. Each VM of the clique K needs a host of its own;
+ * on the host of k, the other VMs take at most C_d - w_kd in dimension d (C: the reduced
+ * capacity) and at most the demand of the VMs outside K that can share a host with k; every
+ * other host takes at most C_d. So the VMs outside K, D_d in all, need
+ *   hosts >= |K| + ceil((D_d - sum over k in K of min(C_d - w_kd, S_kd)) / C_d)
+ * for every d, S_kd being the demand in d of the VMs outside K compatible with k. It is the
+ * vector form of L2's argument: VMs that no clique host can take open hosts of their own.
+ * The pairwise tests (types of K x types) count against *work; past the budget the clique
+ * alone stands. @k: the clique's @n types (each type's copies: all of them in K when two
+ * cannot share a host, else one); @nonk: scratch of ni counts.
+ */
+static uint64_t clique_residual(const inst *in, const uint64_t *capr, const size_t *k, size_t n,
+                                uint64_t *nonk, uint64_t *work, uint64_t limit)
+{
+    kc_u128 need[KC_PACK_DIM_MAX] = { 0 }, room[KC_PACK_DIM_MAX] = { 0 };
+    uint64_t weight = 0, extra = 0;
+
+    for (size_t i = 0; i < in->ni; i++)
+        nonk[i] = in->items[i].count;
+    for (size_t c = 0; c < n; c++) {
+        size_t t = k[c];
+        uint64_t mult = conflict(in, t, t) ? in->items[t].count : 1;
+
+        weight += mult;
+        nonk[t] -= mult;
+    }
+    if (n == 0 || *work + (uint64_t)n * in->ni > limit)
+        return weight;
+    *work += (uint64_t)n * in->ni;
+    for (size_t i = 0; i < in->ni; i++)
+        for (size_t d = 0; d < in->nd; d++)
+            need[d] += (kc_u128)nonk[i] * in->items[i].demand[d];
+    for (size_t c = 0; c < n; c++) {
+        size_t t = k[c];
+        uint64_t mult = conflict(in, t, t) ? in->items[t].count : 1;
+        kc_u128 sum[KC_PACK_DIM_MAX] = { 0 };
+
+        for (size_t j = 0; j < in->ni; j++) {
+            if (nonk[j] == 0 || conflict(in, t, j))
+                continue;
+            for (size_t d = 0; d < in->nd; d++)
+                sum[d] += (kc_u128)nonk[j] * in->items[j].demand[d];
+        }
+        for (size_t d = 0; d < in->nd; d++) {
+            /* every VM fits an empty host, so w_td <= the reduced capacity */
+            kc_u128 r = capr[d] - in->items[t].demand[d];
+
+            room[d] += (kc_u128)mult * (sum[d] < r ? sum[d] : r);
+        }
+    }
+    for (size_t d = 0; d < in->nd; d++) {
+        kc_u128 e;
+
+        if (capr[d] == 0 || need[d] <= room[d])
+            continue;
+        e = kc_pack_div_up128(need[d] - room[d], capr[d]);
+        if (e > extra)
+            extra = e > in->total ? in->total : (uint64_t)e;
+    }
+    return weight + extra;
+}
+
+static uint64_t clique_greedy(const inst *in, const uint64_t *capr)
 {
     keyed *ord = calloc(in->ni + 1, sizeof(*ord));
     clique_run r = { .in = in, .chosen = calloc(in->ni + 1, sizeof(size_t)) };
-    uint64_t best = 0;
+    size_t *keep = calloc(in->ni + 1, sizeof(size_t)), n_keep = 0;
+    uint64_t *nonk = calloc(in->ni + 1, sizeof(uint64_t));
+    uint64_t best = 0, best_sum = 0, v, rwork = 0;
 
-    if (!ord || !r.chosen)
+    if (!ord || !r.chosen || !keep || !nonk)
         goto out;
     for (size_t key = 0; key < in->nd + 2; key++) {
         for (size_t i = 0; i < in->ni; i++)
@@ -301,31 +372,41 @@ static uint64_t clique_greedy(const inst *in)
         clique_start(&r);
         for (size_t t = 0; t < in->ni && r.work < CLIQUE_WORK; t++)
             clique_offer(&r, ord[t].i);
-        if (r.sum > best)
-            best = r.sum;
+        v = clique_residual(in, capr, r.chosen, r.n, nonk, &rwork, CLIQUE_RESIDUAL_WORK);
+        best = v > best ? v : best;
     }
-    /* and, while types are few enough, from each type in index order (rotated) */
+    /* and, while types are few enough, from each type in index order (rotated); the
+     * residual of the largest of these cliques */
     for (size_t s0 = 0; in->ni <= CLIQUE_ROTATE_TYPES && s0 < in->ni; s0++) {
         clique_start(&r);
         for (size_t t = 0; t < in->ni && r.work < CLIQUE_WORK; t++)
             clique_offer(&r, (s0 + t) % in->ni);
-        if (r.sum > best)
-            best = r.sum;
+        if (r.sum > best_sum) {
+            best_sum = r.sum;
+            n_keep = r.n;
+            memcpy(keep, r.chosen, r.n * sizeof(*keep));
+        }
     }
+    v = clique_residual(in, capr, keep, n_keep, nonk, &rwork, CLIQUE_RESIDUAL_WORK);
+    best = v > best ? v : best;
  out:
     free(ord);
     free(r.chosen);
+    free(keep);
+    free(nonk);
     return best;
 }
 
 /* Items no two of which fit one host together need a host each. An item type conflicting
  * with itself (over half a host in some dimension) contributes all its copies, any other
  * type one copy. Maximum-weight clique, exact for up to CLIQUE_EXACT_TYPES types, else
- * greedy by size (still a valid bound: any clique is). */
-static uint64_t bound_clique(const inst *in)
+ * greedy by size (still a valid bound: any clique is); then what the clique's hosts cannot
+ * take (clique_residual). */
+static uint64_t bound_clique(const inst *in, const uint64_t *capr)
 {
-    uint64_t w[CLIQUE_EXACT_TYPES];
-    uint32_t adj[CLIQUE_EXACT_TYPES];
+    uint64_t w[CLIQUE_EXACT_TYPES], nonk[CLIQUE_EXACT_TYPES], work = 0;
+    uint32_t adj[CLIQUE_EXACT_TYPES], set = 0;
+    size_t k[CLIQUE_EXACT_TYPES], n = 0;
 
     if (in->ni <= CLIQUE_EXACT_TYPES) {
         uint32_t cand = 0;
@@ -340,9 +421,13 @@ static uint64_t bound_clique(const inst *in)
                 if (j != i && conflict(in, i, j))
                     adj[i] |= 1u << j;
         }
-        return clique_rec(w, adj, cand, 0, 0);
+        clique_rec(w, adj, cand, 0, 0, 0, &set);
+        for (size_t i = 0; i < in->ni; i++)
+            if (set >> i & 1)
+                k[n++] = i;
+        return clique_residual(in, capr, k, n, nonk, &work, CLIQUE_RESIDUAL_WORK);
     }
-    return clique_greedy(in);
+    return clique_greedy(in, capr);
 }
 
 /* ---- dual-feasible functions, on one dimension and on surrogate sums ---- */
@@ -487,7 +572,7 @@ int kc_pack_bound_inst(const kc_pack_inst *in, uint64_t *bound, kc_pack_bound *k
             how = KC_PACK_BOUND_L2;
         }
     }
-    cl = bound_clique(in);
+    cl = bound_clique(in, capr);
     if (cl > best) {
         best = cl;
         how = KC_PACK_BOUND_CLIQUE;

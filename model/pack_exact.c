@@ -8,7 +8,7 @@
 
 typedef struct bb {
     const kc_pack_inst *in;
-    size_t order[KC_PACK_EXACT_MAX_TYPES];
+    size_t *order;               /* ni: the types by decreasing largest demand */
     uint64_t *rem;
     uint64_t *path;              /* depth x ni: the current host-by-host assignment */
     uint64_t *best_path;
@@ -54,6 +54,12 @@ static void bb_fill(bb *b, uint64_t depth, size_t pos, size_t first, const uint6
         b->aborted = true;
         return;
     }
+    /* types that cannot go on this host add nothing: skipped without a level of recursion
+     * (the depth follows the types a host holds, not all of them) */
+    while (pos > first && pos < in->ni &&
+           (b->rem[b->order[pos]] == 0 ||
+            !kc_pack_fits_once(left, in->items[b->order[pos]].demand, in->nd)))
+        pos++;
     if (pos == in->ni) {
         for (size_t j = 0; j < in->ni; j++)
             if (b->rem[j] > pat[j] && kc_pack_fit_count(left, in->items[j].demand, in->nd) > 0)
@@ -123,9 +129,10 @@ int kc_pack_exact(const kc_pack_inst *in, uint64_t lb, uint64_t budget, kc_pack_
     b.lb = lb;
     b.budget = budget;
     b.rem = calloc(ni, sizeof(*b.rem));
+    b.order = calloc(ni + 1, sizeof(*b.order));
     b.path = calloc(s->hosts * ni + 1, sizeof(*b.path));
     b.best_path = calloc(s->hosts * ni + 1, sizeof(*b.best_path));
-    if (!b.rem || !b.path || !b.best_path) {
+    if (!b.rem || !b.order || !b.path || !b.best_path) {
         kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
         goto out;
     }
@@ -153,6 +160,7 @@ int kc_pack_exact(const kc_pack_inst *in, uint64_t lb, uint64_t budget, kc_pack_
     ret = 0;
  out:
     free(b.rem);
+    free(b.order);
     free(b.path);
     free(b.best_path);
     return ret;

@@ -95,23 +95,30 @@ static int cmp_keyed(const void *a, const void *b)
     return (x->i > y->i) - (x->i < y->i);    /* then by index: deterministic */
 }
 
-/* Scarcity weights: each dimension weighs what the VMs left ask of it in all (normalized
- * demand x count), scaled so the heaviest is 2^20; @order by the weighted sum of normalized
- * demands, descending (ties by index). Recomputed at every new host: a dimension that the
- * packing has relieved loses weight. */
-static void sort_scarce(const kc_pack_inst *in, const uint64_t *rem, size_t *order,
-                        keyed *tmp)
+/* Scarcity weights: with KC_PACK_W_AVG each dimension weighs what the VMs left ask of it
+ * in all (normalized demand x count, the average demand times the VMs left), scaled so the
+ * heaviest is 2^20; with KC_PACK_W_RECIP the reciprocal (the dimension few VMs ask for
+ * weighs most, the lightest asked-for one is 2^20, one nobody asks for 0). @order by the
+ * weighted sum of normalized demands, descending (ties by index). Recomputed at every new
+ * host: a dimension that the packing has relieved changes weight. */
+static void sort_scarce(const kc_pack_inst *in, kc_pack_weight wk, const uint64_t *rem,
+                        size_t *order, keyed *tmp)
 {
-    kc_u128 tot[KC_PACK_DIM_MAX] = { 0 }, top = 0;
+    kc_u128 tot[KC_PACK_DIM_MAX] = { 0 }, top = 0, low = 0;
     uint64_t w[KC_PACK_DIM_MAX];
 
     for (size_t i = 0; i < in->ni; i++)
         for (size_t d = 0; d < in->nd; d++)
             tot[d] += (kc_u128)rem[i] * in->norm[i * KC_PACK_DIM_MAX + d];
-    for (size_t d = 0; d < in->nd; d++)
+    for (size_t d = 0; d < in->nd; d++) {
         top = tot[d] > top ? tot[d] : top;
+        low = tot[d] > 0 && (low == 0 || tot[d] < low) ? tot[d] : low;
+    }
     for (size_t d = 0; d < in->nd; d++)
-        w[d] = top ? (uint64_t)((tot[d] << KC_PACK_NORM_BITS) / top) : 1;
+        if (wk == KC_PACK_W_RECIP)
+            w[d] = tot[d] ? (uint64_t)((low << KC_PACK_NORM_BITS) / tot[d]) : 0;
+        else
+            w[d] = top ? (uint64_t)((tot[d] << KC_PACK_NORM_BITS) / top) : 1;
     for (size_t i = 0; i < in->ni; i++) {
         uint64_t k = 0;
 
@@ -336,7 +343,8 @@ static int cmp_use(const void *a, const void *b)
     return (x->item > y->item) - (x->item < y->item);
 }
 
-int kc_pack_run_heuristic(const kc_pack_inst *in, kc_pack_heuristic h, kc_pack_sol *s, kc_error *err)
+int kc_pack_run_heuristic(const kc_pack_inst *in, kc_pack_heuristic h, kc_pack_weight w,
+                          kc_pack_sol *s, kc_error *err)
 {
     size_t ni = in->ni, nd = in->nd;
     uint64_t *rem = calloc(ni + 1, sizeof(*rem));
@@ -378,7 +386,7 @@ int kc_pack_run_heuristic(const kc_pack_inst *in, kc_pack_heuristic h, kc_pack_s
 
         memcpy(left, in->cap, nd * sizeof(*left));
         if (h == KC_PACK_FFD_SCARCE)
-            sort_scarce(in, rem, order, key);
+            sort_scarce(in, w, rem, order, key);
         if (ffd) {
             for (size_t j = 0; j < ni; j++) {
                 size_t i;

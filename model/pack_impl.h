@@ -26,7 +26,8 @@ static inline kc_u128 kc_pack_div_up128(kc_u128 a, kc_u128 b)
     return a / b + (a % b != 0);
 }
 
-#define KC_PACK_EXACT_MAX_TYPES 24u   /* the exact search recurses once per item type */
+#define KC_PACK_EXACT_MAX_TYPES 256u  /* the exact search: up to this many item types (and
+                                         DEFAULT_EXACT_ITEMS VMs; its node budget bounds it) */
 #define KC_PACK_MBS_MAX_TYPES 4096u   /* minimum bin slack: up to this many item types (its
                                          budget, not the type count, bounds the work) */
 #define KC_PACK_LS_MAX_VMS 2000u      /* the local search expands up to this many VMs */
@@ -91,17 +92,24 @@ static inline uint64_t kc_pack_norm_of(uint64_t v, uint64_t cap)
     return cap ? (uint64_t)(((kc_u128)v << KC_PACK_NORM_BITS) / cap) : 0;
 }
 
+/* Scarcity weights of the multi-bin family (pack_multi.c says what each is) and of
+ * ffd-scarce (pack_heur.c: average and reciprocal average only). */
+typedef enum kc_pack_weight {
+    KC_PACK_W_UTIL, KC_PACK_W_AVG, KC_PACK_W_RECIP, KC_PACK_W_ONE, KC_PACK_W_LAST
+} kc_pack_weight;
+
 /* Item order of heuristic @h (static key, descending) into @order (pack_heur.c). */
 void kc_pack_sort_items(const kc_pack_inst *in, kc_pack_heuristic h, size_t *order);
-/* One bin-centric heuristic, or minimum bin slack, into @s (pack_heur.c). -1 on OOM. */
-int kc_pack_run_heuristic(const kc_pack_inst *in, kc_pack_heuristic h, kc_pack_sol *s,
-                          kc_error *err);
+/* One bin-centric heuristic, or minimum bin slack, into @s (pack_heur.c); @w is
+ * ffd-scarce's weight (KC_PACK_W_AVG or KC_PACK_W_RECIP), ignored by the others. -1 on OOM. */
+int kc_pack_run_heuristic(const kc_pack_inst *in, kc_pack_heuristic h, kc_pack_weight w,
+                          kc_pack_sol *s, kc_error *err);
 int kc_pack_run_mbs(const kc_pack_inst *in, uint64_t budget, uint64_t effort, bool deep,
                     kc_pack_sol *s, uint64_t *spent, kc_error *err);
 /* Multi-bin with a binary search on k in [@lb, @ub - 1] (pack_multi.c): the best packing
  * found into @s (s->hosts == UINT64_MAX if none beats @ub); @spent gets the work done, at
  * most about @budget. -1 on OOM only. */
-int kc_pack_run_multi(const kc_pack_inst *in, uint64_t lb, uint64_t ub, bool weighted,
+int kc_pack_run_multi(const kc_pack_inst *in, uint64_t lb, uint64_t ub, kc_pack_weight weight,
                       uint64_t budget, kc_pack_sol *s, uint64_t *spent, kc_error *err);
 /* Try to beat @s with a bounded exact search, or prove it optimal (pack_exact.c). */
 int kc_pack_exact(const kc_pack_inst *in, uint64_t lb, uint64_t budget, kc_pack_sol *s,

@@ -20,9 +20,14 @@
  * w_d (f_hd - x_id)^2 (x: demand, f: free capacity, both normalized to the host), smallest
  * first: the pair that leaves a host fullest (best fit; the dot product x.f, also tried,
  * spreads VMs over the open hosts and was far worse on the classes of bench/). Scarcity
- * weights w_d = (remaining demand in d) / (free capacity in d over the open hosts), the
- * utilisation ratio of the dimension, re-weighted every k placements as the packing
- * proceeds; with @weighted false every w_d is 1.
+ * weights (@weight, re-weighted every k placements as the packing proceeds; the weight
+ * families of Panigrahy et al. and of Mommessin et al.'s classification):
+ *   KC_PACK_W_UTIL   w_d = remaining demand in d / free capacity in d over the open hosts
+ *                     (the utilisation ratio a dimension still has to bear),
+ *   KC_PACK_W_AVG    w_d = the average normalized demand in d of the VMs left,
+ *   KC_PACK_W_RECIP  w_d = 1 / that average (the scarce dimension is the one few VMs ask
+ *                     for: it is kept free for them),
+ *   KC_PACK_W_ONE    every w_d = 1.
  *
  * Work: each host keeps its best VM type; a placement rescans that host (types x dims) and
  * the hosts whose best type ran out. Every unit of work counts against @budget; running out
@@ -38,7 +43,7 @@ typedef struct mb {
     size_t *best_i;              /* k: best type for the host, SIZE_MAX = none fits */
     kc_u128 *best_s;             /* k: its score */
     uint64_t w[KC_PACK_DIM_MAX]; /* weights, 2^16 = 1 */
-    bool weighted;
+    kc_pack_weight weight;
     uint64_t work, budget;
 } mb;
 
@@ -84,27 +89,46 @@ static void rescan(mb *m, size_t h)
     m->best_s[h] = bs;
 }
 
-/* w_d = remaining demand / free capacity of the open hosts (normalized), 2^16 = 1. */
+#define W_MIN 64u                    /* weights are clamped to [2^-10, 2^8]: a dimension */
+#define W_MAX ((uint64_t)1 << 24)    /* no VM asks for still weighs a little, none alone */
+
+static uint64_t clamp_w(kc_u128 r)
+{
+    return r < W_MIN ? W_MIN : r > W_MAX ? W_MAX : (uint64_t)r;
+}
+
+/* The weights of m->weight for the VMs left and the open hosts, 2^16 = 1. */
 static void reweigh(mb *m)
 {
     const kc_pack_inst *in = m->in;
+    uint64_t vms = 0;
 
+    if (m->weight == KC_PACK_W_AVG || m->weight == KC_PACK_W_RECIP) {
+        for (size_t i = 0; i < in->ni; i++)
+            vms += m->rem[i];
+        m->work += in->ni;
+    }
     for (size_t d = 0; d < in->nd; d++) {
         kc_u128 need = 0, room = 0;
 
         m->w[d] = (uint64_t)1 << 16;
-        if (!m->weighted)
+        if (m->weight == KC_PACK_W_ONE)
             continue;
         for (size_t i = 0; i < in->ni; i++)
             need += (kc_u128)m->rem[i] * in->norm[i * KC_PACK_DIM_MAX + d];
-        for (size_t h = 0; h < m->k; h++)
-            room += kc_pack_norm_of(m->free[h * KC_PACK_DIM_MAX + d], in->cap[d]);
-        m->work += in->ni + m->k;
-        if (room > 0) {
-            kc_u128 r = (need << 16) / room;
+        m->work += in->ni;
+        if (m->weight == KC_PACK_W_UTIL) {
+            for (size_t h = 0; h < m->k; h++)
+                room += kc_pack_norm_of(m->free[h * KC_PACK_DIM_MAX + d], in->cap[d]);
+            m->work += m->k;
+            if (room > 0)
+                m->w[d] = clamp_w((need << 16) / room);
+        } else if (vms > 0) {
+            /* the average normalized demand (2^20 = a whole host), as 2^16 = 1 */
+            kc_u128 avg = (need / vms) >> (KC_PACK_NORM_BITS - 16);
 
-            /* clamp: a dimension no VM asks for still weighs a little, none dominates alone */
-            m->w[d] = r < 64 ? 64 : r > ((kc_u128)1 << 24) ? (uint64_t)1 << 24 : (uint64_t)r;
+            m->w[d] = m->weight == KC_PACK_W_AVG ? clamp_w(avg) :
+                      clamp_w(((kc_u128)1 << 32) / (avg ? avg : 1));
         }
     }
 }
@@ -148,7 +172,7 @@ static int attempt(mb *m, size_t k)
             if (used < k)
                 rescan(m, used);
         }
-        if (m->weighted && ++since >= k) {
+        if (m->weight != KC_PACK_W_ONE && ++since >= k) {
             since = 0;
             reweigh(m);
             for (size_t h = 0; h < active; h++)
@@ -219,7 +243,7 @@ static int to_sol(const mb *m, kc_pack_sol *s, kc_error *err)
     return ret;
 }
 
-int kc_pack_run_multi(const kc_pack_inst *in, uint64_t lb, uint64_t ub, bool weighted,
+int kc_pack_run_multi(const kc_pack_inst *in, uint64_t lb, uint64_t ub, kc_pack_weight weight,
                       uint64_t budget, kc_pack_sol *s, uint64_t *spent, kc_error *err)
 {
     size_t ni = in->ni, kmax;
@@ -237,7 +261,7 @@ int kc_pack_run_multi(const kc_pack_inst *in, uint64_t lb, uint64_t ub, bool wei
     hi = ub - 1;
     memset(&m, 0, sizeof(m));
     m.in = in;
-    m.weighted = weighted;
+    m.weight = weight;
     m.budget = budget;
     m.rem = calloc(ni + 1, sizeof(*m.rem));
     m.free = calloc(kmax * KC_PACK_DIM_MAX + 1, sizeof(*m.free));

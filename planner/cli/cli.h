@@ -22,6 +22,7 @@
 
 #define KC_CLI_VMS_MAX 64
 #define KC_CLI_HOSTS_MAX 64
+#define KC_CLI_EFFORT_MAX 64       /* --effort: 64 x the default search (README: seconds) */
 #define KC_FILE_MAX (64u << 20)    /* input files above 64 MiB are not ours */
 
 /* Adding an option: doc/hacking.md 5.
@@ -45,7 +46,7 @@ typedef struct kc_cli {
     /* fit */
     const char *check, *timeout;
     /* size */
-    const char *workload, *catalog, *from_facts, *ha, *growth;   /* the last ones */
+    const char *workload, *catalog, *from_facts, *ha, *growth, *effort;   /* the last ones */
     const char *workloads[KC_CLI_HOSTS_MAX];  /* every --workload: the workload is the sum */
     size_t n_workloads;
     const char *from_facts_files[KC_CLI_HOSTS_MAX];   /* every --from-facts, summed too */
@@ -69,6 +70,7 @@ typedef struct kc_cli {
     uint64_t check_n;                   /* --check N */
     uint32_t ha_n;                      /* --ha N */
     uint32_t growth_bp;                 /* --growth PCT */
+    uint32_t effort_n;                  /* --effort N (0: the default, 1) */
     unsigned parallel_n;                /* --parallel N (0: the default) */
     kc_fleet_sort sort_key;             /* --sort KEY */
     uint32_t interval_ms;               /* --interval S (default 10 s) */

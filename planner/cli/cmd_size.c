@@ -18,7 +18,7 @@
 static const char help_size[] =
     "Usage: kvmcap size (--vm SPEC:COUNT ... | --workload FILE | --from-facts FILE)\n"
     "                   [--host SPEC ... | --catalog FILE] [--ha N] [--growth PCT]\n"
-    "                   [POLICY] [--json | --format table|json|csv]\n"
+    "                   [--effort N] [POLICY] [--json | --format table|json|csv]\n"
     "\n"
     "What to buy: for each candidate host model, how many hosts hold the workload\n"
     "(vector bin packing over memory, vCPUs and every resource a shape asks for),\n"
@@ -31,6 +31,8 @@ static const char help_size[] =
     "                         --existing all, its defined-but-off VMs too\n"
     "      --ha N             host failures tolerated: N spare hosts (default 0)\n"
     "      --growth PCT       grow every count by PCT (default 0)\n"
+    "      --effort N         search up to N x longer for fewer hosts while a gap to\n"
+    "                         the bound is left (default 1, at most 64)\n"
     "      --max-util PCT     plan no host above PCT of any resource (default 100)\n"
     "      and the policy options of 'kvmcap --help' (overcommit, reserve, cpu\n"
     "      ratio, ...)\n"
@@ -143,6 +145,7 @@ int kc_cmd_size(const kc_cli *o, kc_catalog *cat, kc_error *err)
         goto out;
     so.growth_bp = o->growth_bp;
     so.ha = o->ha_n;
+    so.pack.effort = o->effort_n;   /* 0: the packer's default, 1 */
     for (size_t i = 0; i < o->n_vms; i++) {
         kc_workload_line *l;
         char label[160];

@@ -83,6 +83,22 @@ static int check_growth(kc_cli *o, const kc_catalog *cat, const char *v, kc_erro
     return 0;
 }
 
+/* --effort N: a multiple of the packing search's work budget (kc_pack_opts.effort). */
+static int check_effort(kc_cli *o, const kc_catalog *cat, const char *v, kc_error *err)
+{
+    uint64_t n = 0;
+    int rc = kc_spec_parse_uint(v, KC_CLI_EFFORT_MAX, &n, err);
+
+    (void)cat;
+    if (rc < 0 || n == 0) {
+        if (rc == 0)
+            kc_error_set(err, KC_ERR_USAGE, "'%s' must be at least 1", v);
+        return kc_cli_opt_error(err, "--effort");
+    }
+    o->effort_n = (uint32_t)n;
+    return 0;
+}
+
 static int check_parallel(kc_cli *o, const kc_catalog *cat, const char *v, kc_error *err)
 {
     uint64_t n = 0;
@@ -320,6 +336,10 @@ const kc_option kc_options[] = {
       .group = KC_GROUP_POLICY, .help = "host failures tolerated: N spare hosts (default 0)" },
     { "growth", VALUE(growth, "PCT"), .commands = SIZE, .conf = -1, .check = check_growth,
       .group = KC_GROUP_VMS, .help = "grow every count by PCT (default 0)" },
+    { "effort", VALUE(effort, "N"), .commands = SIZE, .conf = -1, .check = check_effort,
+      .group = KC_GROUP_POLICY,
+      .help = "search up to N x longer for fewer hosts while a gap to the\n"
+              "bound is left (default 1, at most 64)" },
     /* kvmcap fleet */
     { "hosts", VALUE(hosts_file, "FILE"), .commands = FLEET, .conf = -1,
       .group = KC_GROUP_HOST,
