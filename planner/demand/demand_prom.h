@@ -11,16 +11,16 @@
 #include "kc.h"
 
 /*
- * Host @h of fleet @f (its slot grid: f->since_ms, f->step_ms, f->n) into @out, summarised
- * at percentile @p_bp, as kc_demand_load() does for a recording (caller frees with
+ * Host @ph of fleet @f (its slot grid: f->since_ms, f->step_ms, f->n) into @out, summarised
+ * at percentile @p_bp into @h, as kc_demand_load() does for a recording (caller frees with
  * kc_demand_host_clear). Rates are computed here from the reset-corrected counters
- * (doc/prometheus.md says why not PromQL's rate()). Stand-ins, noted in out->facts->notes:
+ * (doc/prometheus.md says why not PromQL's rate()). Stand-ins, noted in h->facts->notes:
  * a VM's resident memory is the balloon's current size (memory_usage_bytes: the exporter
- * has no QEMU RSS); no steal and no guest-used figure. out->facts is set when node_exporter
+ * has no QEMU RSS); no steal and no guest-used figure. h->facts is set when node_exporter
  * gave the host's memory or CPUs (mem_source "node_exporter"), else NULL (the caller falls
  * back to --host). Cannot fail.
  */
-void kc_demand_from_prom(const kc_prom_fleet *f, const kc_prom_host *h, uint32_t p_bp,
-                         kc_demand_host *out);
+void kc_demand_from_prom(const kc_prom_fleet *f, const kc_prom_host *ph, uint32_t p_bp,
+                         kc_demand_host *h);
 
 #endif /* KC_DEMAND_PROM_H */
