@@ -11,7 +11,7 @@
 #include "kc.h"
 
 /*
- * Host @ph of fleet @f (its slot grid: f->since_ms, f->step_ms, f->n) into @out, summarised
+ * Host @ph of fleet @f (its slot grid: f->since_ms, f->step_ms, f->n), summarised
  * at percentile @p_bp into @h, as kc_demand_load() does for a recording (caller frees with
  * kc_demand_host_clear). Rates are computed here from the reset-corrected counters
  * (doc/prometheus.md says why not PromQL's rate()). Stand-ins, noted in h->facts->notes:
