@@ -56,6 +56,9 @@ typedef struct kc_cli {
     /* demand and rightsize (the recording, window, percentile and host also fit --demand) */
     const char *recording, *demand_file, *since, *until, *percentile, *hostname, *margin;
     const char *target, *headroom, *mem_floor, *idle_cpu, *undersized, *steal;
+    /* Prometheus as the demand source (demand, rightsize; doc/prometheus.md) */
+    const char *prometheus, *step, *match, *instance, *user, *password_file, *token_file;
+    const char *cacert;
     /* output and configuration */
     const char *format, *config;
     bool json, quiet;
@@ -70,6 +73,7 @@ typedef struct kc_cli {
     uint32_t interval_ms;               /* --interval S (default 10 s) */
     uint64_t duration_ms;               /* --duration D (0: until stopped) */
     uint64_t since_ns, until_ns;        /* --since T, --until T (0: open) */
+    uint64_t step_ms;                   /* --step D (0: the default, 5 minutes) */
     uint32_t p_bp;                      /* --percentile P (default 95 %) */
     uint32_t margin_bp;                 /* --margin PCT (default 20 %) */
     kc_rightsize_opts rs;               /* --target ... --steal (the core's defaults) */

@@ -329,7 +329,7 @@ int kc_cmd_fit(const kc_cli *cli, kc_catalog *cat, kc_error *err)
     kc_format format;
     int ret;
 
-    if (cli->demand_file)
+    if (cli->demand_file || cli->prometheus)
         return kc_fit_demand_run(cli, cat, err);
     if (check_host_source(cli, true, err) < 0 ||
         kc_cli_format(cli, FIT_FORMATS, &format, err) < 0 || !(facts = host_facts(cli, cat, err)))

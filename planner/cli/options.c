@@ -5,9 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cmd_demand.h"
 #include "cli/options.h"
+#include "demand/prom.h"
 #include "facts/facts.h"
 #include "fleet/fleet.h"
 #include "input/spec.h"
@@ -130,16 +132,85 @@ static int check_duration(kc_cli *o, const kc_catalog *cat, const char *v, kc_er
     return kc_cmd_parse_span_ms("--duration", v, 3650ull * 86400000ull, &o->duration_ms, err);
 }
 
+/* a time, or a duration before now ("30d"), as Prometheus users write it */
+static int parse_when(const char *opt, const char *v, uint64_t *ns, kc_error *err)
+{
+    int64_t ms;
+    kc_error e2 = { 0 };
+
+    if (kc_cmd_parse_time_ns(opt, v, ns, err) == 0)
+        return 0;
+    if (kc_prom_parse_duration(v, &ms, &e2) < 0)
+        return -1;
+    {
+        struct timespec now;
+        uint64_t now_ns;
+
+        clock_gettime(CLOCK_REALTIME, &now);
+        now_ns = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
+        if ((uint64_t)ms * 1000000ull >= now_ns)
+            return kc_cli_usage_error(err, "%s: '%s' reaches before 1970", opt, v);
+        *ns = now_ns - (uint64_t)ms * 1000000ull;
+    }
+    memset(err, 0, sizeof(*err));
+    return 0;
+}
+
 static int check_since(kc_cli *o, const kc_catalog *cat, const char *v, kc_error *err)
 {
     (void)cat;
-    return kc_cmd_parse_time_ns("--since", v, &o->since_ns, err);
+    return parse_when("--since", v, &o->since_ns, err);
 }
 
 static int check_until(kc_cli *o, const kc_catalog *cat, const char *v, kc_error *err)
 {
     (void)cat;
-    return kc_cmd_parse_time_ns("--until", v, &o->until_ns, err);
+    return parse_when("--until", v, &o->until_ns, err);
+}
+
+static int check_prometheus(kc_cli *o, const kc_catalog *cat, const char *v, kc_error *err)
+{
+    (void)o;
+    (void)cat;
+    if ((strncmp(v, "http://", 7) != 0 || !v[7]) && (strncmp(v, "https://", 8) != 0 || !v[8]))
+        return kc_cli_usage_error(err, "--prometheus: '%s' is not an http:// or https:// URL",
+                                  v);
+    for (const char *p = v; *p; p++)
+        if ((unsigned char)*p <= 0x20 || *p == 0x7f)
+            return kc_cli_usage_error(err, "--prometheus: '%s' is not an http:// or https:// "
+                                      "URL", v);
+    return 0;
+}
+
+/* at least a second, at most a day */
+static int check_step(kc_cli *o, const kc_catalog *cat, const char *v, kc_error *err)
+{
+    int64_t ms;
+
+    (void)cat;
+    if (kc_prom_parse_duration(v, &ms, err) < 0)
+        return -1;
+    if (ms < 1000 || ms > 86400000)
+        return kc_cli_usage_error(err, "--step: '%s' is not between 1s and 1d", v);
+    o->step_ms = (uint64_t)ms;
+    return 0;
+}
+
+static int check_match(kc_cli *o, const kc_catalog *cat, const char *v, kc_error *err)
+{
+    (void)o;
+    (void)cat;
+    return kc_prom_check_match(v, err);
+}
+
+/* host:port as Prometheus's instance label; no quote or backslash to escape */
+static int check_instance(kc_cli *o, const kc_catalog *cat, const char *v, kc_error *err)
+{
+    (void)o;
+    (void)cat;
+    if (!*v || strlen(v) > 200 || strpbrk(v, "\"\\{},=~") || strchr(v, ' '))
+        return kc_cli_usage_error(err, "--instance: '%s' is not an instance (host:port)", v);
+    return 0;
 }
 
 /* A percentage in bp, at most @max, into *@out; a usage error naming @opt. */
@@ -223,6 +294,7 @@ static int check_steal(kc_cli *o, const kc_catalog *cat, const char *v, kc_error
 #define DEMAND KC_CMD_BIT(KC_CMD_DEMAND)
 #define RIGHTSIZE KC_CMD_BIT(KC_CMD_RIGHTSIZE)
 #define RECORDED (DEMAND | RIGHTSIZE)            /* the commands that read a recording */
+#define PROM (FIT | RECORDED)                    /* the commands that read Prometheus */
 #define PLANNER (FIT | FACTS | SIZE | FLEET | SWEEP)    /* the commands of a host's facts */
 #define ALL (PLANNER | RECORD | RECORDED)
 #define POLICY (FIT | SIZE | FLEET | SWEEP)      /* the commands that plan */
@@ -251,7 +323,8 @@ const kc_option kc_options[] = {
     { "facts", VALUE(facts_file, "FILE"), .commands = FIT | FACTS | SWEEP, .conf = -1,
       .other = "from-facts", .group = KC_GROUP_HOST,
       .help = "a facts file written by 'kvmcap facts --json'" },
-    { "timeout", VALUE(timeout, "S"), .commands = FIT | FACTS | FLEET | SWEEP | RECORD,
+    { "timeout", VALUE(timeout, "S"),
+      .commands = FIT | FACTS | FLEET | SWEEP | RECORD | RECORDED,
       CONF(KC_CONF_TIMEOUT), .check = check_timeout, .group = KC_GROUP_HOST,
       .help = "deadline for libvirt, connecting included (default 10)" },
     { "set", VALUE(set, "KEYS"), .commands = FIT | FACTS | SWEEP, .conf = -1,
@@ -356,16 +429,39 @@ const kc_option kc_options[] = {
               "takes the observed use of the recorded VM NAME" },
     { "since", VALUE(since, "T"), .commands = FIT | RECORDED, .conf = -1,
       .check = check_since, .group = KC_GROUP_DEMAND,
-      .help = "the window's start: 2026-12-03T08:00:00Z (UTC) or @EPOCH" },
+      .help = "the window's start: 2026-12-03T08:00:00Z (UTC), @EPOCH or a\n"
+              "duration before now (30d)" },
     { "until", VALUE(until, "T"), .commands = FIT | RECORDED, .conf = -1,
       .check = check_until, .group = KC_GROUP_DEMAND,
-      .help = "the window's end (default: the whole recording)" },
+      .help = "the window's end (default: the whole recording; now for\n"
+              "--prometheus, whose --since defaults to 30 days before it)" },
+    { "prometheus", VALUE(prometheus, "URL"), .commands = PROM, .conf = -1,
+      .check = check_prometheus, .group = KC_GROUP_DEMAND,
+      .help = "read the history from this Prometheus server (its libvirt and\n"
+              "node exporters) instead of a recording (doc/prometheus.md)" },
+    { "step", VALUE(step, "D"), .commands = PROM, .conf = -1, .check = check_step,
+      .group = KC_GROUP_DEMAND, .help = "Prometheus: the distance between samples (default 5m)" },
+    { "match", VALUE(match, "SELECTOR"), .commands = PROM, .conf = -1,
+      .check = check_match, .group = KC_GROUP_DEMAND,
+      .help = "Prometheus: the libvirt exporter's series, e.g. 'job=\"libvirt\"'" },
+    { "instance", VALUE(instance, "HOST:PORT"), .commands = PROM, .conf = -1,
+      .check = check_instance, .group = KC_GROUP_DEMAND,
+      .help = "Prometheus: one libvirt exporter's host only (kvm7:9177)" },
+    { "user", VALUE(user, "NAME"), .commands = PROM, .conf = -1,
+      .group = KC_GROUP_DEMAND, .help = "Prometheus: basic auth user" },
+    { "password-file", VALUE(password_file, "FILE"), .commands = PROM, .conf = -1,
+      .group = KC_GROUP_DEMAND, .help = "Prometheus: basic auth password, read from FILE" },
+    { "bearer-token-file", VALUE(token_file, "FILE"), .commands = PROM, .conf = -1,
+      .group = KC_GROUP_DEMAND, .help = "Prometheus: bearer token, read from FILE" },
+    { "cacert", VALUE(cacert, "FILE"), .commands = PROM, .conf = -1,
+      .group = KC_GROUP_DEMAND, .help = "Prometheus: CA bundle for https" },
     { "percentile", VALUE(percentile, "P"), .commands = FIT | RECORDED, .conf = -1,
       .check = check_percentile, .group = KC_GROUP_DEMAND,
       .help = "the demand planned for (default 95)" },
     { "hostname", VALUE(hostname, "H"), .commands = FIT | RECORDED, .conf = -1,
       .group = KC_GROUP_DEMAND,
-      .help = "which host of a recording that holds several" },
+      .help = "which host of a recording (or of Prometheus: the instance\n"
+              "label without its port) that holds several" },
     { "margin", VALUE(margin, "PCT"), .commands = DEMAND, .conf = -1, .check = check_margin,
       .group = KC_GROUP_POLICY, .help = "spare capacity kept by the advice (default 20)" },
     { "target", VALUE(target, "PCT"), .commands = RIGHTSIZE, .conf = -1,

@@ -86,10 +86,7 @@ static void one_vm(const kc_prom_fleet *f, const kc_prom_vm *pv, uint32_t p_bp,
     s.vcpus = vcpus != KC_PROM_NONE && vcpus <= UINT32_MAX ? (uint32_t)vcpus : 0;
     s.mem_mib = maxkib != KC_PROM_NONE ? (maxkib + 1023) / 1024 : 0;
     s.n = n;
-    for (size_t k = 1; k < n; k++)    /* a counter that started again: a restart */
-        if (pv->fresh[KC_PROM_VM_CPU_NS][k] && pv->v[KC_PROM_VM_CPU_NS][k] != KC_PROM_NONE &&
-            pv->v[KC_PROM_VM_CPU_NS][k - 1] != KC_PROM_NONE)
-            s.resets++;
+    s.resets = pv->cpu_resets;        /* the CPU counter went down: QEMU restarted */
     for (int m = 0; m < KC_METRIC_LAST; m++)
         s.v[m] = metric[m];
     kc_stats_derive(&s);
@@ -126,7 +123,7 @@ static void host_cpu(const kc_prom_fleet *f, const kc_prom_host *ph, uint32_t p_
 }
 
 void kc_demand_from_prom(const kc_prom_fleet *f, const kc_prom_host *ph, uint32_t p_bp,
-                         kc_demand_host *h)
+                         bool series, kc_demand_host *h)
 {
     size_t n = f->n;
     kc_stats_point *pts = kc_xcalloc(n ? n : 1, sizeof(*pts));
@@ -165,7 +162,15 @@ void kc_demand_from_prom(const kc_prom_fleet *f, const kc_prom_host *ph, uint32_
         one_vm(f, &ph->vms[i], p_bp, pts, scratch, acc, h, &h->vms[h->n_vms++]);
     for (int m = 0; m < KC_METRIC_LAST; m++) {
         kc_stats_summarize(acc[m], n, p_bp, scratch, &h->m[m]);
-        free(acc[m]);
+        if (series)
+            h->series[m] = acc[m];
+        else
+            free(acc[m]);
+    }
+    if (series) {
+        h->slot_wall_ns = kc_xcalloc(n ? n : 1, sizeof(*h->slot_wall_ns));
+        for (size_t k = 0; k < n; k++)
+            h->slot_wall_ns[k] = (uint64_t)(f->since_ms + (int64_t)k * f->step_ms) * 1000000ull;
     }
     host_cpu(f, ph, p_bp, pts, v, scratch, h);
     kc_stats_summarize(NULL, 0, p_bp, scratch, &h->mem_used_kib);

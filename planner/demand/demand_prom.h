@@ -4,6 +4,7 @@
 #ifndef KC_DEMAND_PROM_H
 #define KC_DEMAND_PROM_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "demand/demand.h"
@@ -18,9 +19,10 @@
  * a VM's resident memory is the balloon's current size (memory_usage_bytes: the exporter
  * has no QEMU RSS); no steal and no guest-used figure. h->facts is set when node_exporter
  * gave the host's memory or CPUs (mem_source "node_exporter"), else NULL (the caller falls
- * back to --host). Cannot fail.
+ * back to --host). With @series, the per-slot sums and slot times are kept as
+ * kc_demand_opts.keep_series keeps them for a recording. Cannot fail.
  */
 void kc_demand_from_prom(const kc_prom_fleet *f, const kc_prom_host *ph, uint32_t p_bp,
-                         kc_demand_host *h);
+                         bool series, kc_demand_host *h);
 
 #endif /* KC_DEMAND_PROM_H */

@@ -364,11 +364,14 @@ static const struct {
     { "interval", "0.001" }, { "duration", "3x" }, { "since", "yesterday" },
     { "until", "2026-13-01T00:00:00Z" }, { "percentile", "101" }, { "margin", "99.5" },
     { "target", "0" }, { "headroom", "abc" }, { "mem-floor", "1q" }, { "idle-cpu", "x" },
-    { "undersized", "-1" }, { "steal", "abc" },
+    { "undersized", "-1" }, { "steal", "abc" }, { "prometheus", "ftp://prom:9090" },
+    { "step", "5x" }, { "match", "job=libvirt" }, { "instance", "kvm 7" },
 };
 static const char *const not_checked[] = {
     "connect", "host", "facts", "config", "workload", "catalog", "from-facts", "hosts",
     "save-facts", "out", "demand", "hostname",
+    /* Prometheus credentials: names of files read (and checked) when the client starts */
+    "user", "password-file", "bearer-token-file", "cacert",
 };
 
 Test(options, every_option_value_is_checked_before_any_host_is_contacted)

@@ -12,6 +12,7 @@
 #include "demand/demand_prom.h"
 #include "demand/prom.h"
 #include "helpers.h"
+#include "util/util.h"
 
 #define N_(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -552,7 +553,7 @@ Test(demand_prom, series_become_the_demand_a_recording_gives)
     }
     cr_assert_eq(kc_prom_fleet_build(&lv, &node, NULL, 0, 60000, 5, &f, &err), 0, "%s", err.msg);
     cr_assert_eq(f.n_hosts, 1);
-    kc_demand_from_prom(&f, &f.hosts[0], 9500, &h);
+    kc_demand_from_prom(&f, &f.hosts[0], 9500, false, &h);
     cr_assert_str_eq(h.hostname, "kvm1");
     cr_assert_eq(h.samples, 5);
     cr_assert_not_null(h.facts);
@@ -565,6 +566,7 @@ Test(demand_prom, series_become_the_demand_a_recording_gives)
     cr_expect_eq(h.vms[0].st.vcpus, 2);
     cr_expect_eq(h.vms[0].st.mem_mib, 4096);
     cr_expect(!h.vms[0].off && !h.vms[0].gone);
+    cr_expect_eq(h.vms[0].st.resets, 1);   /* 160 -> 50: the counter restarted */
     /* rates 0.5, 0.5, 0.5 (the reset: the new value 50 s counts), 1 core */
     cr_expect_eq(h.vms[0].st.m[KC_METRIC_CPU].count, 4);
     cr_expect_eq(h.vms[0].st.m[KC_METRIC_CPU].min, 5000);
@@ -585,4 +587,86 @@ Test(demand_prom, series_become_the_demand_a_recording_gives)
     kc_prom_fleet_clear(&f);
     kc_prom_matrix_clear(&lv);
     kc_prom_matrix_clear(&node);
+}
+
+/* tests/fixtures/prometheus/: a real Prometheus's answers to kvmcap's three range queries
+ * over 15 days at 2 h (tests/live/history.sh wrote the history with promtool and captured
+ * them; its header lists the generator's figures). */
+#define FIX_T0_MS 1793491200000ll
+#define FIX_STEP_MS 7200000ll
+#define FIX_N 181u
+
+static void fixture_into(const char *name, kc_prom_matrix *m)
+{
+    char path[256];
+    size_t len = 0;
+    kc_error err = { 0 };
+    char *body;
+
+    snprintf(path, sizeof(path), "tests/fixtures/prometheus/%s.json", name);
+    body = kc_read_file(path, KC_PROM_MAX_BODY, &len, &err);
+    cr_assert_not_null(body, "%s", err.msg);
+    cr_assert_eq(kc_prom_parse_matrix(body, len, m, &err), 0, "%s: %s", path, err.msg);
+    free(body);
+}
+
+void kc_test_prom_fixture_fleet(kc_prom_fleet *f);
+void kc_test_prom_fixture_fleet(kc_prom_fleet *f)
+{
+    kc_prom_matrix lv = { 0 }, node = { 0 };
+    kc_error err = { 0 };
+
+    fixture_into("libvirt", &lv);
+    fixture_into("node-mem", &node);
+    fixture_into("node-cpu", &node);
+    cr_assert_eq(kc_prom_fleet_build(&lv, &node, NULL, FIX_T0_MS, FIX_STEP_MS, FIX_N, f, &err),
+                 0, "%s", err.msg);
+    kc_prom_matrix_clear(&lv);
+    kc_prom_matrix_clear(&node);
+}
+
+Test(demand_prom, a_real_servers_answers_give_the_generators_figures)
+{
+    kc_prom_fleet f = { 0 };
+    kc_demand_host h;
+
+    kc_test_prom_fixture_fleet(&f);
+    cr_assert_eq(f.n_hosts, 2);
+    cr_expect_eq(f.dropped, 0);
+    cr_assert_str_eq(f.hosts[0].name, "kvm1");
+    cr_assert_str_eq(f.hosts[1].name, "kvm2");
+    kc_demand_from_prom(&f, &f.hosts[0], 9500, true, &h);
+    cr_assert_not_null(h.facts);
+    cr_expect_eq(h.facts->cpus, 4);
+    cr_expect_eq(h.facts->mem_mib, 16384);
+    cr_expect_eq(h.samples, FIX_N);
+    cr_expect_eq(h.alloc_vcpus, 6);
+    cr_expect_eq(h.alloc_mem_mib, 12288);
+    cr_assert_eq(h.n_vms, 2);
+    cr_assert_str_eq(h.vms[0].st.name, "db");
+    cr_expect_eq(h.vms[0].st.m[KC_METRIC_CPU].pct, 12500);     /* 1.25 cores, in bp */
+    cr_expect_eq(h.vms[0].st.resets, 0);
+    cr_assert_str_eq(h.vms[1].st.name, "web");
+    cr_expect_eq(h.vms[1].st.m[KC_METRIC_CPU].min, 5000);      /* 0.5 core, the restart too */
+    cr_expect_eq(h.vms[1].st.m[KC_METRIC_CPU].max, 5000);
+    cr_expect_eq(h.vms[1].st.resets, 1);
+    cr_expect_eq(h.vms[1].st.m[KC_METRIC_RSS].max, (1024 + 64 * 15) * 1024ull);   /* KiB */
+    cr_expect_eq(h.m[KC_METRIC_CPU].pct, 17500);
+    cr_expect_eq(h.node_cpu.max, 10000);                       /* 1 of 4 cores busy */
+    /* the kept series: slot k at T0 + k * 2 h, the VMs' balloons summed */
+    cr_assert_not_null(h.slot_wall_ns);
+    cr_assert_not_null(h.series[KC_METRIC_RSS]);
+    for (size_t k = 0; k < FIX_N; k++) {
+        cr_expect_eq(h.slot_wall_ns[k], (uint64_t)(FIX_T0_MS + (int64_t)k * FIX_STEP_MS) *
+                     1000000ull);
+        cr_expect_eq(h.series[KC_METRIC_RSS][k], (5120 + 64 * (k / 12)) * 1024ull, "slot %zu", k);
+    }
+    kc_demand_host_clear(&h);
+    kc_demand_from_prom(&f, &f.hosts[1], 9500, false, &h);
+    cr_expect_null(h.facts);                                   /* no node_exporter */
+    cr_expect_null(h.series[KC_METRIC_RSS]);
+    cr_assert_eq(h.n_vms, 1);
+    cr_expect_eq(h.vms[0].st.m[KC_METRIC_CPU].max, 0);
+    kc_demand_host_clear(&h);
+    kc_prom_fleet_clear(&f);
 }
