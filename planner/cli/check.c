@@ -69,9 +69,11 @@ int kc_cli_check(kc_cli *o, const kc_catalog *cat, kc_error *err)
     }
     if (o->password_file && !o->user)
         return kc_cli_usage_error(err, "--password-file needs --user");
-    if ((cmd == KC_CMD_DEMAND || cmd == KC_CMD_RIGHTSIZE) && !o->recording && !o->prometheus)
+    if ((cmd == KC_CMD_DEMAND || cmd == KC_CMD_RIGHTSIZE || cmd == KC_CMD_FORECAST) &&
+        !o->recording && !o->prometheus)
         return kc_cli_usage_error(err, "%s needs a recording FILE", o->command);
-    if ((cmd == KC_CMD_DEMAND || cmd == KC_CMD_RIGHTSIZE) && o->until_ns &&
+    if ((cmd == KC_CMD_DEMAND || cmd == KC_CMD_RIGHTSIZE || cmd == KC_CMD_FORECAST) &&
+        o->until_ns &&
         o->since_ns > o->until_ns)
         return kc_cli_usage_error(err, "--since is after --until");
     /* the format word and --json; which formats the command writes, it says itself */

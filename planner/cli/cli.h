@@ -59,6 +59,7 @@ typedef struct kc_cli {
     /* Prometheus as the demand source (demand, rightsize; doc/prometheus.md) */
     const char *prometheus, *step, *match, *instance, *user, *password_file, *token_file;
     const char *cacert;
+    const char *min_days, *horizon;     /* forecast */
     /* output and configuration */
     const char *format, *config;
     bool json, quiet;
@@ -67,6 +68,7 @@ typedef struct kc_cli {
     unsigned timeout_s;                 /* --timeout, else the policy file's (default 10) */
     uint64_t check_n;                   /* --check N */
     uint32_t ha_n;                      /* --ha N */
+    uint32_t min_days_n, horizon_n;     /* --min-days, --horizon (0: the defaults) */
     uint32_t growth_bp;                 /* --growth PCT */
     unsigned parallel_n;                /* --parallel N (0: the default) */
     kc_fleet_sort sort_key;             /* --sort KEY */

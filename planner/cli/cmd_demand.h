@@ -20,6 +20,8 @@ int kc_cmd_rightsize(const kc_cli *cli, kc_catalog *cat, kc_error *err);
 void kc_help_record(FILE *out);
 void kc_help_demand(FILE *out);
 void kc_help_rightsize(FILE *out);
+int kc_cmd_forecast(const kc_cli *cli, kc_catalog *cat, kc_error *err);
+void kc_help_forecast(FILE *out);
 
 /* demand (@rightsize false) or rightsize. */
 int kc_cmd_demand_run(const kc_cli *cli, bool rightsize, kc_error *err);

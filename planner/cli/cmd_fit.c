@@ -38,6 +38,7 @@ static const char *const command_lines[] = {
     [KC_CMD_RECORD] = "sample a host's load into a recording (SQLite)",
     [KC_CMD_DEMAND] = "what the VMs of a recording used, beside what they were given",
     [KC_CMD_RIGHTSIZE] = "which recorded VMs are oversized, undersized, idle or off",
+    [KC_CMD_FORECAST] = "how long until each resource of a host runs out, from its history",
 };
 _Static_assert(sizeof(command_lines) / sizeof(command_lines[0]) == KC_CMD_LAST,
                "one help line per command");

@@ -19,6 +19,7 @@ static const char *const command_words[] = {
     [KC_CMD_FIT] = "fit", [KC_CMD_FACTS] = "facts", [KC_CMD_SIZE] = "size",
     [KC_CMD_FLEET] = "fleet", [KC_CMD_SWEEP] = "sweep", [KC_CMD_RECORD] = "record",
     [KC_CMD_DEMAND] = "demand", [KC_CMD_RIGHTSIZE] = "rightsize",
+    [KC_CMD_FORECAST] = "forecast",
 };
 _Static_assert(sizeof(command_words) / sizeof(command_words[0]) == KC_CMD_LAST,
                "one name per command");
@@ -74,6 +75,30 @@ static int check_ha(kc_cli *o, const kc_catalog *cat, const char *v, kc_error *e
     if (kc_spec_parse_uint(v, 1000, &ha, err) < 0)
         return kc_cli_opt_error(err, "--ha");
     o->ha_n = (uint32_t)ha;
+    return 0;
+}
+
+static int check_min_days(kc_cli *o, const kc_catalog *cat, const char *v, kc_error *err)
+{
+    uint64_t d;
+
+    (void)cat;
+    if (kc_spec_parse_uint(v, 3650, &d, err) < 0 || d < 3)
+        return kc_cli_usage_error(err, "--min-days: '%s' is not a number of days from 3 to "
+                                  "3650", v);
+    o->min_days_n = (uint32_t)d;
+    return 0;
+}
+
+static int check_horizon(kc_cli *o, const kc_catalog *cat, const char *v, kc_error *err)
+{
+    uint64_t d;
+
+    (void)cat;
+    if (kc_spec_parse_uint(v, 3650, &d, err) < 0 || d < 1)
+        return kc_cli_usage_error(err, "--horizon: '%s' is not a number of days from 1 to "
+                                  "3650", v);
+    o->horizon_n = (uint32_t)d;
     return 0;
 }
 
@@ -293,7 +318,8 @@ static int check_steal(kc_cli *o, const kc_catalog *cat, const char *v, kc_error
 #define RECORD KC_CMD_BIT(KC_CMD_RECORD)
 #define DEMAND KC_CMD_BIT(KC_CMD_DEMAND)
 #define RIGHTSIZE KC_CMD_BIT(KC_CMD_RIGHTSIZE)
-#define RECORDED (DEMAND | RIGHTSIZE)            /* the commands that read a recording */
+#define FORECAST KC_CMD_BIT(KC_CMD_FORECAST)
+#define RECORDED (DEMAND | RIGHTSIZE | FORECAST) /* the commands that read a recording */
 #define PROM (FIT | RECORDED)                    /* the commands that read Prometheus */
 #define PLANNER (FIT | FACTS | SIZE | FLEET | SWEEP)    /* the commands of a host's facts */
 #define ALL (PLANNER | RECORD | RECORDED)
@@ -345,10 +371,10 @@ const kc_option kc_options[] = {
       .help = "server (overcommit 20 %, bridge) or desktop (50 %, nat)" },
     { "overcommit", VALUE(overcommit, "PCT"), .commands = POLICY, CONF(KC_CONF_OVERCOMMIT),
       .range = true, .group = KC_GROUP_POLICY, .help = "memory overcommit (default 0)" },
-    { "reserve", VALUE(reserve, "SIZE"), .commands = POLICY, CONF(KC_CONF_RESERVE),
+    { "reserve", VALUE(reserve, "SIZE"), .commands = POLICY | FORECAST, CONF(KC_CONF_RESERVE),
       .range = true, .group = KC_GROUP_POLICY,
       .help = "memory kept by the hypervisor (default 512m)" },
-    { "reserve-cpus", VALUE(reserve_cpus, "N"), .commands = POLICY,
+    { "reserve-cpus", VALUE(reserve_cpus, "N"), .commands = POLICY | FORECAST,
       CONF(KC_CONF_RESERVE_CPUS), .group = KC_GROUP_POLICY,
       .help = "logical CPUs kept by the host (default 0)" },
     { "cpu-ratio", VALUE(cpu_ratio, "R"), .commands = POLICY, CONF(KC_CONF_CPU_RATIO),
@@ -358,7 +384,7 @@ const kc_option kc_options[] = {
     { "disk-overcommit", VALUE(disk_overcommit, "PCT"), .commands = POLICY,
       CONF(KC_CONF_DISK_OVERCOMMIT), .group = KC_GROUP_POLICY,
       .help = "thin provisioning of disk space (default 0)" },
-    { "max-util", VALUE(max_util, "PCT"), .commands = POLICY, CONF(KC_CONF_MAX_UTIL),
+    { "max-util", VALUE(max_util, "PCT"), .commands = POLICY | FORECAST, CONF(KC_CONF_MAX_UTIL),
       .range = true, .group = KC_GROUP_POLICY,
       .help = "plan no resource above this share (default 100)" },
     { "numa", VALUE(numa, "MODE"), .commands = POLICY, CONF(KC_CONF_NUMA),
@@ -387,7 +413,7 @@ const kc_option kc_options[] = {
       .group = KC_GROUP_HOST, .help = "candidate host models instead of data/hosts.json" },
     { "from-facts", VALUE(from_facts, "FILE"), .commands = SIZE, .conf = -1,
       .group = KC_GROUP_VMS, .help = "the VMs a host runs today (consolidation)" },
-    { "ha", VALUE(ha, "N"), .commands = SIZE, .conf = -1, .check = check_ha,
+    { "ha", VALUE(ha, "N"), .commands = SIZE | FORECAST, .conf = -1, .check = check_ha,
       .group = KC_GROUP_POLICY, .help = "host failures tolerated: N spare hosts (default 0)" },
     { "growth", VALUE(growth, "PCT"), .commands = SIZE, .conf = -1, .check = check_growth,
       .group = KC_GROUP_VMS, .help = "grow every count by PCT (default 0)" },
@@ -455,13 +481,19 @@ const kc_option kc_options[] = {
       .group = KC_GROUP_DEMAND, .help = "Prometheus: bearer token, read from FILE" },
     { "cacert", VALUE(cacert, "FILE"), .commands = PROM, .conf = -1,
       .group = KC_GROUP_DEMAND, .help = "Prometheus: CA bundle for https" },
-    { "percentile", VALUE(percentile, "P"), .commands = FIT | RECORDED, .conf = -1,
+    { "percentile", VALUE(percentile, "P"), .commands = FIT | DEMAND | RIGHTSIZE, .conf = -1,
       .check = check_percentile, .group = KC_GROUP_DEMAND,
       .help = "the demand planned for (default 95)" },
     { "hostname", VALUE(hostname, "H"), .commands = FIT | RECORDED, .conf = -1,
       .group = KC_GROUP_DEMAND,
       .help = "which host of a recording (or of Prometheus: the instance\n"
               "label without its port) that holds several" },
+    { "min-days", VALUE(min_days, "N"), .commands = FORECAST, .conf = -1,
+      .check = check_min_days, .group = KC_GROUP_DEMAND,
+      .help = "fewer days of history give no forecast (default 7, at least 3)" },
+    { "horizon", VALUE(horizon, "DAYS"), .commands = FORECAST, .conf = -1,
+      .check = check_horizon, .group = KC_GROUP_DEMAND,
+      .help = "look this far ahead (default 365, at most 3650)" },
     { "margin", VALUE(margin, "PCT"), .commands = DEMAND, .conf = -1, .check = check_margin,
       .group = KC_GROUP_POLICY, .help = "spare capacity kept by the advice (default 20)" },
     { "target", VALUE(target, "PCT"), .commands = RIGHTSIZE, .conf = -1,
@@ -569,7 +601,7 @@ static const char *command_list(unsigned mask, char *buf, size_t size)
 static int not_taken(const kc_option *opt, const char *spelled, kc_cmd_id cmd, kc_error *err)
 {
     const kc_option *other = opt->other ? kc_cli_option(opt->other) : NULL;
-    char list[64];
+    char list[128];             /* every command's name fits */
 
     if (other && (other->commands & KC_CMD_BIT(cmd)))
         return kc_cli_usage_error(err, "%s is for %s (use --%s)", spelled,
@@ -676,7 +708,8 @@ int kc_cli_parse(int argc, char **argv, int first, void (*help)(FILE *out), kc_c
             return -1;
     }
     /* demand and rightsize read one recording; kc_cli_check() says when it is missing */
-    if ((cmd == KC_CMD_DEMAND || cmd == KC_CMD_RIGHTSIZE) && optind < argc)
+    if ((cmd == KC_CMD_DEMAND || cmd == KC_CMD_RIGHTSIZE || cmd == KC_CMD_FORECAST) &&
+        optind < argc)
         o->recording = argv[optind++];
     if (optind < argc)
         return kc_cli_usage_error(err, "unexpected argument '%s'", argv[optind]);

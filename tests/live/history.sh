@@ -166,9 +166,9 @@ for h in d["hosts"]:
         print(h["hostname"], r["name"], r["capacity"], r["demand_now"], r["growth_per_day"],
               r["days_remaining"], r["days_history"])
 PY
-    eq "forecast memory: 64 MiB a day, full in 153 days" "kvm1 memory 15872 6080 64.0 153 16" \
+    eq "forecast memory: 64 MiB a day, full in 153 days" "kvm1 memory 15872 6080 64 153 16" \
         "$(grep memory "$TMP/fc.txt")"
-    eq "forecast cpu: flat" "kvm1 cpu 4.0 1.75 0.0 None 16" "$(grep cpu "$TMP/fc.txt")"
+    eq "forecast cpu: flat" "kvm1 cpu 4 1.75 0 None 16" "$(grep cpu "$TMP/fc.txt")"
     "$K" forecast --prometheus "$URL" "${W[@]}" --hostname kvm1 --max-util 80 --json \
         >"$TMP/fc80.json" 2>&1
     eq "forecast --max-util 80: 104 days" 104 \
@@ -176,6 +176,16 @@ PY
     "$K" forecast --prometheus "$URL" --since "@$((UNTIL - 3 * 86400))" --until "@$UNTIL" \
         --step 2h --match 'job="history"' --hostname kvm1 >"$TMP/short.txt" 2>&1
     check "forecast over 3 days: not enough history" grep -q 'not enough history' "$TMP/short.txt"
+    "$K" forecast --prometheus "$URL" "${W[@]}" >"$TMP/fc-text.txt" 2>&1
+    rc=$?
+    eq "forecast, text, both hosts and the fleet: exit 0" 0 "$rc"
+    check "  ... the fleet: kvm1's size only (kvm2 has no node_exporter)" \
+        grep -q 'forecast of the fleet (1 host of a known size' "$TMP/fc-text.txt"
+    check "  ... kvm2: capacity unknown" grep -q 'capacity unknown' "$TMP/fc-text.txt"
+    sed 's/^/# /' "$TMP/fc-text.txt"
+    "$K" forecast --prometheus "$URL" "${W[@]}" --ha 1 >/dev/null 2>"$TMP/ha.err"
+    rc=$?
+    eq "forecast --ha 1 with one host of a known size: exit 2 ($(head -1 "$TMP/ha.err"))" 2 "$rc"
 fi
 
 # --- a server that is gone: exit 4, one line ---
