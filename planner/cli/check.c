@@ -25,6 +25,9 @@ int kc_cli_check(kc_cli *o, const kc_catalog *cat, kc_error *err)
     if (cmd == KC_CMD_RECORD && !o->out)
         return kc_cli_usage_error(err, "record needs --out FILE");
     /* the window, percentile and host of fit are those of its --demand FILE */
+    if (cmd == KC_CMD_FLEET && !o->prometheus && (o->since || o->until))
+        return kc_cli_usage_error(err, "%s needs --prometheus URL",
+                                  o->since ? "--since" : "--until");
     if (cmd == KC_CMD_FIT && o->demand_file && o->prometheus)
         return kc_cli_usage_error(err, "--demand '%s' and --prometheus: one source of history "
                                   "only", o->demand_file);

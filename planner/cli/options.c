@@ -320,7 +320,7 @@ static int check_steal(kc_cli *o, const kc_catalog *cat, const char *v, kc_error
 #define RIGHTSIZE KC_CMD_BIT(KC_CMD_RIGHTSIZE)
 #define FORECAST KC_CMD_BIT(KC_CMD_FORECAST)
 #define RECORDED (DEMAND | RIGHTSIZE | FORECAST) /* the commands that read a recording */
-#define PROM (FIT | RECORDED)                    /* the commands that read Prometheus */
+#define PROM (FIT | FLEET | RECORDED)            /* the commands that read Prometheus */
 #define PLANNER (FIT | FACTS | SIZE | FLEET | SWEEP)    /* the commands of a host's facts */
 #define ALL (PLANNER | RECORD | RECORDED)
 #define POLICY (FIT | SIZE | FLEET | SWEEP)      /* the commands that plan */
@@ -453,11 +453,11 @@ const kc_option kc_options[] = {
       .help = "plan the host of a recording ('kvmcap record') under the\n"
               "allocation and the demand model; --vm SPEC,like=NAME\n"
               "takes the observed use of the recorded VM NAME" },
-    { "since", VALUE(since, "T"), .commands = FIT | RECORDED, .conf = -1,
+    { "since", VALUE(since, "T"), .commands = FIT | FLEET | RECORDED, .conf = -1,
       .check = check_since, .group = KC_GROUP_DEMAND,
       .help = "the window's start: 2026-12-03T08:00:00Z (UTC), @EPOCH or a\n"
               "duration before now (30d)" },
-    { "until", VALUE(until, "T"), .commands = FIT | RECORDED, .conf = -1,
+    { "until", VALUE(until, "T"), .commands = FIT | FLEET | RECORDED, .conf = -1,
       .check = check_until, .group = KC_GROUP_DEMAND,
       .help = "the window's end (default: the whole recording; now for\n"
               "--prometheus, whose --since defaults to 30 days before it)" },

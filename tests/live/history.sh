@@ -188,6 +188,31 @@ PY
     eq "forecast --ha 1 with one host of a known size: exit 2 ($(head -1 "$TMP/ha.err"))" 2 "$rc"
 fi
 
+# --- fleet --prometheus: no SSH; kvm1 has 16384 - 512 - 12288 = 3584 MiB and 16 - 6 = 10
+# vCPUs left: 3 more 1c1g; kvm2 has no node_exporter: a failed row ---
+"$K" fleet --prometheus "$URL" --until "@$UNTIL" --step 2h --match 'job="history"' --vm 1c1g \
+    --json >"$TMP/fleet.json" 2>"$TMP/fleet.err"
+rc=$?
+eq "fleet --prometheus: exit 0 $(head -c 200 "$TMP/fleet.err")" 0 "$rc"
+eq "  ... kvm1: 3 more 1c1g (memory), kvm2 failed: its size is unknown; total 3" \
+    "prometheus://kvm1 True 3 ['memory'] prometheus://kvm2 False size 3" \
+    "$(python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+out = []
+for h in d["hosts"]:
+    if h["ok"]:
+        out += [h["uri"], "True", str(h["shapes"][0]["count"]), str(h["shapes"][0]["bottleneck"])]
+    else:
+        out += [h["uri"], "False", "size" if "size is unknown" in h["error"] else h["error"]]
+out.append(str(d["total"][0]["count"]))
+print(" ".join(out))' "$TMP/fleet.json")"
+"$K" fleet --prometheus "$URL" --until "@$UNTIL" --step 2h --match 'job="history"' \
+    --vm 1c1g:5 >"$TMP/fleet-place.txt" 2>&1
+rc=$?
+eq "fleet --prometheus --vm 1c1g:5: 5 do not fit on 3 places: exit 1" 1 "$rc"
+sed 's/^/# /' "$TMP/fleet-place.txt"
+
 # --- a server that is gone: exit 4, one line ---
 kc_live_stop_pid "$PROM_PID"
 "$K" demand --prometheus "$URL" "${W[@]}" --timeout 3 >/dev/null 2>"$TMP/gone.err"
