@@ -158,25 +158,23 @@ static int check_duration(kc_cli *o, const kc_catalog *cat, const char *v, kc_er
 }
 
 /* a time, or a duration before now ("30d"), as Prometheus users write it */
+/* a time as for recordings, else as Prometheus users write one: "now", a duration before
+ * now ("30d"), Unix seconds or RFC 3339 with an offset (kc_prom_parse_time) */
 static int parse_when(const char *opt, const char *v, uint64_t *ns, kc_error *err)
 {
-    int64_t ms;
+    struct timespec now;
+    int64_t ms, now_ms;
     kc_error e2 = { 0 };
 
     if (kc_cmd_parse_time_ns(opt, v, ns, err) == 0)
         return 0;
-    if (kc_prom_parse_duration(v, &ms, &e2) < 0)
-        return -1;
-    {
-        struct timespec now;
-        uint64_t now_ns;
-
-        clock_gettime(CLOCK_REALTIME, &now);
-        now_ns = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
-        if ((uint64_t)ms * 1000000ull >= now_ns)
-            return kc_cli_usage_error(err, "%s: '%s' reaches before 1970", opt, v);
-        *ns = now_ns - (uint64_t)ms * 1000000ull;
-    }
+    clock_gettime(CLOCK_REALTIME, &now);
+    now_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+    if (kc_prom_parse_time(v, now_ms, &ms, &e2) < 0)
+        return -1;                       /* the recording form's message, naming @opt */
+    if (ms <= 0)
+        return kc_cli_usage_error(err, "%s: '%s' reaches before 1970", opt, v);
+    *ns = (uint64_t)ms * 1000000ull;
     memset(err, 0, sizeof(*err));
     return 0;
 }

@@ -14,6 +14,14 @@
 # cores; with the 512 MiB reserve, 15872 MiB usable: memory is full in (15872 - 6080) / 64 =
 # 153 days, at --max-util 80 in ceil((12697.6 - 6080) / 64) = 104 days; CPU is flat.
 #
+# Then fleet --prometheus (kvm1 takes 3 more 1c1g; kvm2, of unknown size, is a failed row),
+# and a live chain: Debian's prometheus-libvirt-exporter (on libvirt's test:///default host,
+# in-process) and prometheus-node-exporter on loopback, scraped every second by the same
+# server: demand --prometheus names the same VMs with the same vCPUs, memory and states as
+# a `kvmcap record` of that host, and node_exporter's size is this machine's. (The test
+# driver's guests have no load: the CPU figures of a real QEMU guest are not compared here.)
+# Last, the server stopped: exit 4, one line.
+#
 # With KVMCAP_CAPTURE=DIR the server's answers to kvmcap's three range queries over the
 # whole window are also written to DIR (tests/fixtures/prometheus/ was made so; the unit
 # tests of tests/unit/test_prom.c and test_forecast.c read them).
@@ -32,7 +40,8 @@ eq() { if [ "$2" = "$3" ]; then ok "$1 ($3)"; else bad "$1: expected '$2', got '
 finish() { echo "$PASS passed, $FAIL failed"; [ "$FAIL" = 0 ]; exit $?; }
 
 K=${KVMCAP_BIN:-$PWD/build/kvmcap}
-for tool in prometheus promtool python3 curl "$K"; do
+for tool in prometheus promtool prometheus-libvirt-exporter prometheus-node-exporter python3 \
+            curl "$K"; do
     command -v "$tool" >/dev/null || { bad "'$tool' is missing (make deps installs it)"; finish; }
 done
 kc_live_tmpdir TMP
@@ -88,8 +97,26 @@ else
     bad "promtool: $(tail -3 "$TMP/promtool.log")"
     finish
 fi
+# the live chain: Debian's exporters on loopback (the libvirt one on libvirt's test:///default
+# host, in-process), scraped every second beside the history
+LE_PORT=$(kc_live_free_port)
+NE_PORT=$(kc_live_free_port)
 PROM_PORT=$(kc_live_free_port)
-printf 'global:\n  scrape_interval: 1m\nscrape_configs: []\n' >"$TMP/prometheus.yml"
+prometheus-libvirt-exporter --web.listen-address="127.0.0.1:$LE_PORT" \
+    --libvirt.uri=test:///default >"$TMP/libvirt-exporter.log" 2>&1 &
+kc_live_register_pid $!
+prometheus-node-exporter --web.listen-address="127.0.0.1:$NE_PORT" --collector.disable-defaults \
+    --collector.meminfo --collector.cpu >"$TMP/node-exporter.log" 2>&1 &
+kc_live_register_pid $!
+cat >"$TMP/prometheus.yml" <<YML
+global:
+  scrape_interval: 1s
+scrape_configs:
+  - job_name: libvirt
+    static_configs: [ { targets: [ "127.0.0.1:$LE_PORT" ] } ]
+  - job_name: node
+    static_configs: [ { targets: [ "127.0.0.1:$NE_PORT" ] } ]
+YML
 prometheus --config.file="$TMP/prometheus.yml" --storage.tsdb.path="$TMP/data" \
     --storage.tsdb.retention.time=100y --web.listen-address="127.0.0.1:$PROM_PORT" \
     >"$TMP/prometheus.log" 2>&1 &
@@ -212,6 +239,35 @@ print(" ".join(out))' "$TMP/fleet.json")"
 rc=$?
 eq "fleet --prometheus --vm 1c1g:5: 5 do not fit on 3 places: exit 1" 1 "$rc"
 sed 's/^/# /' "$TMP/fleet-place.txt"
+
+# --- the live chain: demand --prometheus and a recording of the same host agree ---
+"$K" record -c test:///default --interval 1 --duration 3s --out "$TMP/rec.db" -q \
+    >"$TMP/rec.log" 2>&1
+rc=$?
+eq "record -c test:///default for 3 s: exit 0 $(head -c 200 "$TMP/rec.log")" 0 "$rc"
+sleep 2      # Prometheus has scraped for the whole run by now
+"$K" demand --prometheus "$URL" --since 8s --until now --step 1s --match 'job="libvirt"' \
+    --json >"$TMP/live.json" 2>"$TMP/live.err"
+rc=$?
+eq "demand --prometheus on the live exporters: exit 0 $(head -c 200 "$TMP/live.err")" 0 "$rc"
+"$K" demand "$TMP/rec.db" --json >"$TMP/rec.json" 2>"$TMP/rec.err"
+rc=$?
+eq "demand of the recording: exit 0 $(head -c 200 "$TMP/rec.err")" 0 "$rc"
+vms() {   # name vcpus mem_mib state of each VM, sorted
+    python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+hs = d["hosts"] if "hosts" in d else [d]
+for h in hs:
+    for v in h["vms"]:
+        print(v["name"], v["vcpus"], v["mem_mib"], v["state"])' "$1" | sort
+}
+check "  ... the exporter's host has VMs" test -n "$(vms "$TMP/live.json")"
+eq "  ... the same VMs, vCPUs, memory and states as the recording" "$(vms "$TMP/rec.json")" \
+    "$(vms "$TMP/live.json")"
+eq "  ... the host's size from node_exporter is this machine's" \
+    "$(nproc --all) $(( $(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo) / 1024 ))" \
+    "$(python3 -c 'import json,sys; h=json.load(open(sys.argv[1]))["hosts"][0]["host"]; print(h["cpus"], h["mem_mib"])' "$TMP/live.json")"
 
 # --- a server that is gone: exit 4, one line ---
 kc_live_stop_pid "$PROM_PID"
