@@ -190,8 +190,8 @@ void kc_report_forecast_text(FILE *out, const kc_forecast_host *f, size_t n,
             fprintf(out, "history: %s .. %s; usable: (%llu MiB - %llu reserve) x %.0f %%, "
                     "(%u CPUs - %u reserved) x %.0f %%\n", a, b,
                     (unsigned long long)h->mem_mib,
-                    (unsigned long long)(o->reserve_mib * (h->hosts ? h->hosts - h->ha_hosts
-                                                                    : 1u)),
+                    (unsigned long long)o->reserve_mib *
+                    (h->hosts ? h->hosts - h->ha_hosts : 1u),
                     (double)o->max_util_bp / 100.0, h->cpus,
                     o->reserve_cpus * (h->hosts ? h->hosts - h->ha_hosts : 1u),
                     (double)o->max_util_bp / 100.0);
