@@ -29,6 +29,7 @@ static const kc_command commands[] = {
     { "record", kc_cmd_record, kc_help_record },
     { "demand", kc_cmd_demand, kc_help_demand },
     { "rightsize", kc_cmd_rightsize, kc_help_rightsize },
+    { "forecast", kc_cmd_forecast, kc_help_forecast },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

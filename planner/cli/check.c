@@ -25,9 +25,15 @@ int kc_cli_check(kc_cli *o, const kc_catalog *cat, kc_error *err)
     if (cmd == KC_CMD_RECORD && !o->out)
         return kc_cli_usage_error(err, "record needs --out FILE");
     /* the window, percentile and host of fit are those of its --demand FILE */
-    if (cmd == KC_CMD_FIT && !o->demand_file && (o->percentile || o->hostname || o->since ||
-                                                 o->until))
-        return kc_cli_usage_error(err, "%s needs --demand FILE",
+    if (cmd == KC_CMD_FLEET && !o->prometheus && (o->since || o->until))
+        return kc_cli_usage_error(err, "%s needs --prometheus URL",
+                                  o->since ? "--since" : "--until");
+    if (cmd == KC_CMD_FIT && o->demand_file && o->prometheus)
+        return kc_cli_usage_error(err, "--demand '%s' and --prometheus: one source of history "
+                                  "only", o->demand_file);
+    if (cmd == KC_CMD_FIT && !o->demand_file && !o->prometheus &&
+        (o->percentile || o->hostname || o->since || o->until))
+        return kc_cli_usage_error(err, "%s needs --demand FILE or --prometheus URL",
                                   o->percentile ? "--percentile" : o->hostname ? "--hostname"
                                   : o->since ? "--since" : "--until");
     for (size_t i = 0; i < kc_options_n; i++) {
@@ -52,9 +58,25 @@ int kc_cli_check(kc_cli *o, const kc_catalog *cat, kc_error *err)
                 return -1;
         }
     }
-    if ((cmd == KC_CMD_DEMAND || cmd == KC_CMD_RIGHTSIZE) && !o->recording)
+    if (o->prometheus && o->recording)
+        return kc_cli_usage_error(err, "'%s' and --prometheus: one source of history only",
+                                  o->recording);
+    if (!o->prometheus) {
+        const char *only = o->step ? "--step" : o->match ? "--match" : o->instance
+                           ? "--instance" : o->user ? "--user" : o->password_file
+                           ? "--password-file" : o->token_file ? "--bearer-token-file"
+                           : o->cacert ? "--cacert" : NULL;
+
+        if (only)
+            return kc_cli_usage_error(err, "%s needs --prometheus URL", only);
+    }
+    if (o->password_file && !o->user)
+        return kc_cli_usage_error(err, "--password-file needs --user");
+    if ((cmd == KC_CMD_DEMAND || cmd == KC_CMD_RIGHTSIZE || cmd == KC_CMD_FORECAST) &&
+        !o->recording && !o->prometheus)
         return kc_cli_usage_error(err, "%s needs a recording FILE", o->command);
-    if ((cmd == KC_CMD_DEMAND || cmd == KC_CMD_RIGHTSIZE) && o->until_ns &&
+    if ((cmd == KC_CMD_DEMAND || cmd == KC_CMD_RIGHTSIZE || cmd == KC_CMD_FORECAST) &&
+        o->until_ns &&
         o->since_ns > o->until_ns)
         return kc_cli_usage_error(err, "--since is after --until");
     /* the format word and --json; which formats the command writes, it says itself */

@@ -61,6 +61,10 @@ typedef struct kc_cli {
     /* demand and rightsize (the recording, window, percentile and host also fit --demand) */
     const char *recording, *demand_file, *since, *until, *percentile, *hostname, *margin;
     const char *target, *headroom, *mem_floor, *idle_cpu, *undersized, *steal;
+    /* Prometheus as the demand source (demand, rightsize; doc/prometheus.md) */
+    const char *prometheus, *step, *match, *instance, *user, *password_file, *token_file;
+    const char *cacert;
+    const char *min_days, *horizon;     /* forecast */
     /* output and configuration */
     const char *format, *config;
     bool json, quiet;
@@ -69,6 +73,7 @@ typedef struct kc_cli {
     unsigned timeout_s;                 /* --timeout, else the policy file's (default 10) */
     uint64_t check_n;                   /* --check N */
     uint32_t ha_n;                      /* --ha N */
+    uint32_t min_days_n, horizon_n;     /* --min-days, --horizon (0: the defaults) */
     uint32_t growth_bp;                 /* --growth PCT */
     uint32_t effort_n;                  /* --effort N (0: the default, 1) */
     unsigned parallel_n;                /* --parallel N (0: the default) */
@@ -76,6 +81,7 @@ typedef struct kc_cli {
     uint32_t interval_ms;               /* --interval S (default 10 s) */
     uint64_t duration_ms;               /* --duration D (0: until stopped) */
     uint64_t since_ns, until_ns;        /* --since T, --until T (0: open) */
+    uint64_t step_ms;                   /* --step D (0: the default, 5 minutes) */
     uint32_t p_bp;                      /* --percentile P (default 95 %) */
     uint32_t margin_bp;                 /* --margin PCT (default 20 %) */
     kc_rightsize_opts rs;               /* --target ... --steal (the core's defaults) */

@@ -38,6 +38,7 @@ static const char *const command_lines[] = {
     [KC_CMD_RECORD] = "sample a host's load into a recording (SQLite)",
     [KC_CMD_DEMAND] = "what the VMs of a recording used, beside what they were given",
     [KC_CMD_RIGHTSIZE] = "which recorded VMs are oversized, undersized, idle or off",
+    [KC_CMD_FORECAST] = "how long until each resource of a host runs out, from its history",
 };
 _Static_assert(sizeof(command_lines) / sizeof(command_lines[0]) == KC_CMD_LAST,
                "one help line per command");
@@ -347,7 +348,7 @@ int kc_cmd_fit(const kc_cli *cli, kc_catalog *cat, kc_error *err)
     kc_format format;
     int ret;
 
-    if (cli->demand_file)
+    if (cli->demand_file || cli->prometheus)
         return kc_fit_demand_run(cli, cat, err);
     if (check_host_source(cli, true, err) < 0 ||
         kc_cli_format(cli, FIT_FORMATS, &format, err) < 0 || !(facts = host_facts(cli, cat, err)))

@@ -12,6 +12,7 @@
 #include "input/spec.h"
 #include "report/report.h"
 #include "report/report_demand.h"
+#include "util/sanitize.h"
 #include "util/util.h"
 
 int kc_fit_demand_split_like(const char *spec, char *rest, size_t rest_size, char *like,
@@ -48,6 +49,33 @@ int kc_fit_demand_split_like(const char *spec, char *rest, size_t rest_size, cha
     return 0;
 }
 
+/* The one host to plan: the recording's, or the only one --prometheus gives (--instance or
+ * --hostname choose it when the server knows several). */
+static int load_host(const kc_cli *o, const kc_demand_opts *dopts, kc_demand_host *h,
+                     kc_error *err)
+{
+    kc_prom_hosts ph;
+    char list[200] = "";
+
+    if (!o->prometheus)
+        return kc_demand_load(o->demand_file, dopts, h, err);
+    if (kc_cmd_prom_load(o, false, &ph, err) < 0)
+        return -1;
+    if (ph.n == 1) {
+        *h = ph.h[0];
+        ph.n = 0;
+        kc_cmd_prom_hosts_clear(&ph);
+        return 0;
+    }
+    for (size_t i = 0; i < ph.n && strlen(list) < 150; i++)
+        snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s'%s'", i ? ", " : "",
+                 kc_term_str(ph.h[i].hostname));
+    kc_error_set(err, KC_ERR_USAGE, "prometheus: %zu hosts in the window (%s%s): choose one "
+                 "with --instance or --hostname", ph.n, list, strlen(list) >= 150 ? ", ..." : "");
+    kc_cmd_prom_hosts_clear(&ph);
+    return -1;
+}
+
 int kc_fit_demand_run(const kc_cli *o, kc_catalog *cat, kc_error *err)
 {
     kc_demand_opts dopts = { .since_ns = o->since_ns, .until_ns = o->until_ns,
@@ -55,7 +83,7 @@ int kc_fit_demand_run(const kc_cli *o, kc_catalog *cat, kc_error *err)
     kc_demand_host h;
     kc_demand_plan plan;
     kc_demand_advice adv;
-    kc_demand_meta meta;
+    kc_demand_meta meta = { 0 };
     kc_fit_report rep;
     kc_fit_row *rows = NULL;
     kc_demand_plan_row *drows = NULL;
@@ -65,7 +93,9 @@ int kc_fit_demand_run(const kc_cli *o, kc_catalog *cat, kc_error *err)
 
     memset(&h, 0, sizeof(h));
     if (o->uri || o->host_spec || o->facts_file || o->set)
-        return kc_cli_usage_error(err, "--demand plans the recorded host: drop %s",
+        return kc_cli_usage_error(err, "%s: drop %s", o->prometheus
+                                  ? "--prometheus plans a host of the server's history"
+                                  : "--demand plans the recorded host",
                                   o->uri ? "-c" : o->host_spec ? "--host" : o->facts_file
                                   ? "--facts" : "--set");
     if (o->n_vms == 0)
@@ -82,12 +112,17 @@ int kc_fit_demand_run(const kc_cli *o, kc_catalog *cat, kc_error *err)
     rep.n_rows = o->n_vms;
     rep.version = KC_VERSION;
     if (kc_cli_build_policy(o, cat, &rep.policy, &profile, &rep.existing, err) < 0 ||
-        kc_demand_load(o->demand_file, &dopts, &h, err) < 0)
+        load_host(o, &dopts, &h, err) < 0)
         goto out;
     rep.profile = profile;
     if (!h.facts) {
-        kc_error_set(err, KC_ERR_INVALID, "'%s': no host facts were recorded for '%s'; cannot "
-                     "plan it", o->demand_file, h.hostname);
+        if (o->prometheus)
+            kc_error_set(err, KC_ERR_INVALID, "prometheus: host '%s' has no node_exporter "
+                         "series (node_memory_MemTotal_bytes, node_cpu_seconds_total); cannot "
+                         "plan it", kc_term_str(h.hostname));
+        else
+            kc_error_set(err, KC_ERR_INVALID, "'%s': no host facts were recorded for '%s'; "
+                         "cannot plan it", o->demand_file, h.hostname);
         goto out;
     }
     rep.facts = h.facts;
@@ -118,7 +153,7 @@ int kc_fit_demand_run(const kc_cli *o, kc_catalog *cat, kc_error *err)
         rows[i].fit = drows[i].alloc;
     }
     kc_demand_advise(&h, 2000, rep.policy.reserve_mib, &adv);
-    meta.file = o->demand_file;
+    meta.file = o->prometheus ? o->prometheus : o->demand_file;
     meta.p_bp = dopts.p_bp;
     meta.advice = &adv;
     if (format == KC_FORMAT_JSON) {

@@ -7,16 +7,19 @@
 #include <unistd.h>
 
 #include "cli/cmd.h"
+#include "cli/cmd_demand.h"
 #include "fleet/fleet.h"
 #include "input/spec.h"
 #include "report/dispatch.h"
 #include "report/report_prom.h"
 #include "util/names.h"
+#include "util/sanitize.h"
 #include "util/util.h"
 
 static const char help_fleet[] =
-    "Usage: kvmcap fleet (-c URI ... | --hosts FILE) [--vm SPEC[:COUNT] ...] [POLICY]\n"
-    "                    [--parallel N] [--timeout S] [--sort KEY] [--strict]\n"
+    "Usage: kvmcap fleet (-c URI ... | --hosts FILE | --prometheus URL) [--vm SPEC[:COUNT] ...]\n"
+    "                    [POLICY]"
+    " [--parallel N] [--timeout S] [--sort KEY] [--strict]\n"
     "                    [--save-facts DIR] [--json | --format F]\n"
     "\n"
     "How many more VMs of each shape fit on each host of a fleet, and in total; with\n"
@@ -32,6 +35,12 @@ static const char help_fleet[] =
     "      --strict           exit 4 when any host fails (default: report it, exit 0)\n"
     "      --save-facts DIR   write each host's facts file into DIR (an existing\n"
     "                         directory; plan it later with 'kvmcap --facts FILE')\n"
+    "      --prometheus URL   no SSH: every host a Prometheus server's libvirt exporter\n"
+    "                         names (a row prometheus://HOST), its size from\n"
+    "                         node_exporter, its VMs as of the last 15 minutes (or two\n"
+    "                         --step; --until T: as of another time, --since T: a longer\n"
+    "                         window); --match, --instance, --step, --timeout (the whole\n"
+    "                         read) and the credentials as for 'kvmcap demand'\n"
     "\n"
     "VMs:\n"
     "      --vm SPEC[:COUNT]  a shape as for 'kvmcap fit'; with :COUNT the VMs are\n"
@@ -62,9 +71,93 @@ void kc_help_fleet(FILE *out)
 
 static int check_fleet_options(const kc_cli *o, kc_error *err)
 {
-    if (!o->n_uris && !o->hosts_file)
-        return kc_cli_usage_error(err, "no hosts given (use -c URI or --hosts FILE)");
+    if (o->prometheus && (o->n_uris || o->hosts_file))
+        return kc_cli_usage_error(err, "--prometheus and %s: one source of hosts only",
+                                  o->n_uris ? "-c" : "--hosts");
+    if (o->prometheus && o->save_facts)
+        return kc_cli_usage_error(err, "--save-facts is for hosts read through libvirt");
+    if (!o->n_uris && !o->hosts_file && !o->prometheus)
+        return kc_cli_usage_error(err, "no hosts given (use -c URI, --hosts FILE or "
+                                  "--prometheus URL)");
     return 0;
+}
+
+/* The window fleet --prometheus reads: only the latest values count (a host's size, the VMs
+ * it runs), so the last 15 minutes (or two --step) before now, not demand's 30 days. */
+#define FLEET_PROM_SPAN_NS (15ull * 60 * 1000000000ull)
+
+/*
+ * fleet --prometheus URL: every host the server's libvirt exporter names, as a row
+ * "prometheus://HOST": its size from node_exporter (a host without it is a failed row), its
+ * VMs from the libvirt exporter as at the window's end (vCPUs, maximum memory; a VM gone
+ * before the end is not counted, one whose last state is not running counts as off).
+ */
+static kc_fleet *prom_fleet(const kc_cli *o, kc_error *err)
+{
+    kc_cli *w = kc_xcalloc(1, sizeof(*w));
+    kc_prom_hosts ph;
+    char **uris = NULL;
+    kc_fleet *fleet = NULL;
+    int64_t since, until, step;
+
+    *w = *o;
+    kc_cmd_prom_window(o, &since, &until, &step);
+    w->until_ns = (uint64_t)until * 1000000ull;
+    if (!o->since_ns) {
+        /* two steps at least: a slot between two scrapes may hold nothing */
+        uint64_t span = (uint64_t)step * 2000000ull > FLEET_PROM_SPAN_NS
+                        ? (uint64_t)step * 2000000ull : FLEET_PROM_SPAN_NS;
+
+        w->since_ns = w->until_ns > span ? w->until_ns - span : 1;
+    }
+    if (kc_cmd_prom_load(w, false, &ph, err) < 0) {
+        free(w);
+        return NULL;
+    }
+    uris = kc_xcalloc(ph.n, sizeof(*uris));
+    for (size_t i = 0; i < ph.n; i++) {
+        size_t len = strlen(ph.h[i].hostname) + 16;
+
+        uris[i] = kc_xcalloc(len, 1);
+        snprintf(uris[i], len, "prometheus://%s", ph.h[i].hostname);
+    }
+    if (!(fleet = kc_fleet_new((const char *const *)uris, ph.n, err)))
+        goto out;
+    for (size_t i = 0; i < ph.n; i++) {
+        kc_demand_host *d = &ph.h[i];
+        kc_fleet_host *fh = &fleet->hosts[i];
+
+        if (!d->facts) {
+            kc_error_set(&fh->err, KC_ERR_INVALID, "prometheus: no node_exporter series for "
+                         "'%s' (node_memory_MemTotal_bytes, node_cpu_seconds_total): its size "
+                         "is unknown", kc_term_str(d->hostname));
+            continue;
+        }
+        for (size_t v = 0; v < d->n_vms; v++) {
+            const kc_demand_vm *dv = &d->vms[v];
+            kc_fact_vm *fv;
+
+            if (dv->gone)
+                continue;
+            fv = kc_facts_add_vm(d->facts);
+            kc_strlcpy(fv->name, dv->st.name, sizeof(fv->name));
+            fv->vcpus = dv->st.vcpus;
+            fv->mem_mib = dv->st.mem_mib;
+            fv->state = dv->off || (dv->last_state != KC_DOM_NOSTATE &&
+                                    !KC_DOM_IS_RUNNING(dv->last_state)) ? KC_VM_OFF
+                                                                       : KC_VM_RUNNING;
+        }
+        kc_facts_sort(d->facts);
+        fh->facts = d->facts;
+        d->facts = NULL;
+    }
+ out:
+    for (size_t i = 0; i < ph.n; i++)
+        free(uris[i]);
+    free(uris);
+    kc_cmd_prom_hosts_clear(&ph);
+    free(w);
+    return fleet;
 }
 
 /* Every -c, then the hosts file; each URI checked, none twice. */
@@ -147,6 +240,12 @@ int kc_cmd_fleet(const kc_cli *o, kc_catalog *cat, kc_error *err)
     if (format == KC_FORMAT_PROMETHEUS &&
         kc_report_prometheus_shapes_unique(label_ptrs, o->n_vms, err) < 0)
         goto out;
+    if (o->prometheus) {
+        if (!(fleet = prom_fleet(o, err)))
+            goto out;
+        fo.parallel = 1;
+        goto plan;
+    }
     if (gather_uris(o, &uris, &n_uris, err) < 0)
         goto out;
     if (o->save_facts) {
@@ -166,6 +265,7 @@ int kc_cmd_fleet(const kc_cli *o, kc_catalog *cat, kc_error *err)
         fo.progress = progress;
     if (kc_fleet_collect(fleet, &fo, err) < 0)
         goto out;
+ plan:
     if (kc_fleet_plan(fleet, cat, shapes, label_ptrs, any_count ? counts : NULL, o->n_vms,
                       &policy, existing, err) < 0)
         goto out;

@@ -5,9 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cmd_demand.h"
 #include "cli/options.h"
+#include "demand/prom.h"
 #include "facts/facts.h"
 #include "fleet/fleet.h"
 #include "input/spec.h"
@@ -17,6 +19,7 @@ static const char *const command_words[] = {
     [KC_CMD_FIT] = "fit", [KC_CMD_FACTS] = "facts", [KC_CMD_SIZE] = "size",
     [KC_CMD_FLEET] = "fleet", [KC_CMD_SWEEP] = "sweep", [KC_CMD_RECORD] = "record",
     [KC_CMD_DEMAND] = "demand", [KC_CMD_RIGHTSIZE] = "rightsize",
+    [KC_CMD_FORECAST] = "forecast",
 };
 _Static_assert(sizeof(command_words) / sizeof(command_words[0]) == KC_CMD_LAST,
                "one name per command");
@@ -72,6 +75,30 @@ static int check_ha(kc_cli *o, const kc_catalog *cat, const char *v, kc_error *e
     if (kc_spec_parse_uint(v, 1000, &ha, err) < 0)
         return kc_cli_opt_error(err, "--ha");
     o->ha_n = (uint32_t)ha;
+    return 0;
+}
+
+static int check_min_days(kc_cli *o, const kc_catalog *cat, const char *v, kc_error *err)
+{
+    uint64_t d;
+
+    (void)cat;
+    if (kc_spec_parse_uint(v, 3650, &d, err) < 0 || d < 3)
+        return kc_cli_usage_error(err, "--min-days: '%s' is not a number of days from 3 to "
+                                  "3650", v);
+    o->min_days_n = (uint32_t)d;
+    return 0;
+}
+
+static int check_horizon(kc_cli *o, const kc_catalog *cat, const char *v, kc_error *err)
+{
+    uint64_t d;
+
+    (void)cat;
+    if (kc_spec_parse_uint(v, 3650, &d, err) < 0 || d < 1)
+        return kc_cli_usage_error(err, "--horizon: '%s' is not a number of days from 1 to "
+                                  "3650", v);
+    o->horizon_n = (uint32_t)d;
     return 0;
 }
 
@@ -146,16 +173,83 @@ static int check_duration(kc_cli *o, const kc_catalog *cat, const char *v, kc_er
     return kc_cmd_parse_span_ms("--duration", v, 3650ull * 86400000ull, &o->duration_ms, err);
 }
 
+/* a time, or a duration before now ("30d"), as Prometheus users write it */
+/* a time as for recordings, else as Prometheus users write one: "now", a duration before
+ * now ("30d"), Unix seconds or RFC 3339 with an offset (kc_prom_parse_time) */
+static int parse_when(const char *opt, const char *v, uint64_t *ns, kc_error *err)
+{
+    struct timespec now;
+    int64_t ms, now_ms;
+    kc_error e2 = { 0 };
+
+    if (kc_cmd_parse_time_ns(opt, v, ns, err) == 0)
+        return 0;
+    clock_gettime(CLOCK_REALTIME, &now);
+    now_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+    if (kc_prom_parse_time(v, now_ms, &ms, &e2) < 0)
+        return -1;                       /* the recording form's message, naming @opt */
+    if (ms <= 0)
+        return kc_cli_usage_error(err, "%s: '%s' reaches before 1970", opt, v);
+    *ns = (uint64_t)ms * 1000000ull;
+    memset(err, 0, sizeof(*err));
+    return 0;
+}
+
 static int check_since(kc_cli *o, const kc_catalog *cat, const char *v, kc_error *err)
 {
     (void)cat;
-    return kc_cmd_parse_time_ns("--since", v, &o->since_ns, err);
+    return parse_when("--since", v, &o->since_ns, err);
 }
 
 static int check_until(kc_cli *o, const kc_catalog *cat, const char *v, kc_error *err)
 {
     (void)cat;
-    return kc_cmd_parse_time_ns("--until", v, &o->until_ns, err);
+    return parse_when("--until", v, &o->until_ns, err);
+}
+
+static int check_prometheus(kc_cli *o, const kc_catalog *cat, const char *v, kc_error *err)
+{
+    (void)o;
+    (void)cat;
+    if ((strncmp(v, "http://", 7) != 0 || !v[7]) && (strncmp(v, "https://", 8) != 0 || !v[8]))
+        return kc_cli_usage_error(err, "--prometheus: '%s' is not an http:// or https:// URL",
+                                  v);
+    for (const char *p = v; *p; p++)
+        if ((unsigned char)*p <= 0x20 || *p == 0x7f)
+            return kc_cli_usage_error(err, "--prometheus: '%s' is not an http:// or https:// "
+                                      "URL", v);
+    return 0;
+}
+
+/* at least a second, at most a day */
+static int check_step(kc_cli *o, const kc_catalog *cat, const char *v, kc_error *err)
+{
+    int64_t ms;
+
+    (void)cat;
+    if (kc_prom_parse_duration(v, &ms, err) < 0)
+        return -1;
+    if (ms < 1000 || ms > 86400000)
+        return kc_cli_usage_error(err, "--step: '%s' is not between 1s and 1d", v);
+    o->step_ms = (uint64_t)ms;
+    return 0;
+}
+
+static int check_match(kc_cli *o, const kc_catalog *cat, const char *v, kc_error *err)
+{
+    (void)o;
+    (void)cat;
+    return kc_prom_check_match(v, err);
+}
+
+/* host:port as Prometheus's instance label; no quote or backslash to escape */
+static int check_instance(kc_cli *o, const kc_catalog *cat, const char *v, kc_error *err)
+{
+    (void)o;
+    (void)cat;
+    if (!*v || strlen(v) > 200 || strpbrk(v, "\"\\{},=~") || strchr(v, ' '))
+        return kc_cli_usage_error(err, "--instance: '%s' is not an instance (host:port)", v);
+    return 0;
 }
 
 /* A percentage in bp, at most @max, into *@out; a usage error naming @opt. */
@@ -238,7 +332,9 @@ static int check_steal(kc_cli *o, const kc_catalog *cat, const char *v, kc_error
 #define RECORD KC_CMD_BIT(KC_CMD_RECORD)
 #define DEMAND KC_CMD_BIT(KC_CMD_DEMAND)
 #define RIGHTSIZE KC_CMD_BIT(KC_CMD_RIGHTSIZE)
-#define RECORDED (DEMAND | RIGHTSIZE)            /* the commands that read a recording */
+#define FORECAST KC_CMD_BIT(KC_CMD_FORECAST)
+#define RECORDED (DEMAND | RIGHTSIZE | FORECAST) /* the commands that read a recording */
+#define PROM (FIT | FLEET | RECORDED)            /* the commands that read Prometheus */
 #define PLANNER (FIT | FACTS | SIZE | FLEET | SWEEP)    /* the commands of a host's facts */
 #define ALL (PLANNER | RECORD | RECORDED)
 #define POLICY (FIT | SIZE | FLEET | SWEEP)      /* the commands that plan */
@@ -267,7 +363,8 @@ const kc_option kc_options[] = {
     { "facts", VALUE(facts_file, "FILE"), .commands = FIT | FACTS | SWEEP, .conf = -1,
       .other = "from-facts", .group = KC_GROUP_HOST,
       .help = "a facts file written by 'kvmcap facts --json'" },
-    { "timeout", VALUE(timeout, "S"), .commands = FIT | FACTS | FLEET | SWEEP | RECORD,
+    { "timeout", VALUE(timeout, "S"),
+      .commands = FIT | FACTS | FLEET | SWEEP | RECORD | RECORDED,
       CONF(KC_CONF_TIMEOUT), .check = check_timeout, .group = KC_GROUP_HOST,
       .help = "deadline for libvirt, connecting included (default 10)" },
     { "set", VALUE(set, "KEYS"), .commands = FIT | FACTS | SWEEP, .conf = -1,
@@ -288,10 +385,10 @@ const kc_option kc_options[] = {
       .help = "server (overcommit 20 %, bridge) or desktop (50 %, nat)" },
     { "overcommit", VALUE(overcommit, "PCT"), .commands = POLICY, CONF(KC_CONF_OVERCOMMIT),
       .range = true, .group = KC_GROUP_POLICY, .help = "memory overcommit (default 0)" },
-    { "reserve", VALUE(reserve, "SIZE"), .commands = POLICY, CONF(KC_CONF_RESERVE),
+    { "reserve", VALUE(reserve, "SIZE"), .commands = POLICY | FORECAST, CONF(KC_CONF_RESERVE),
       .range = true, .group = KC_GROUP_POLICY,
       .help = "memory kept by the hypervisor (default 512m)" },
-    { "reserve-cpus", VALUE(reserve_cpus, "N"), .commands = POLICY,
+    { "reserve-cpus", VALUE(reserve_cpus, "N"), .commands = POLICY | FORECAST,
       CONF(KC_CONF_RESERVE_CPUS), .group = KC_GROUP_POLICY,
       .help = "logical CPUs kept by the host (default 0)" },
     { "cpu-ratio", VALUE(cpu_ratio, "R"), .commands = POLICY, CONF(KC_CONF_CPU_RATIO),
@@ -301,7 +398,7 @@ const kc_option kc_options[] = {
     { "disk-overcommit", VALUE(disk_overcommit, "PCT"), .commands = POLICY,
       CONF(KC_CONF_DISK_OVERCOMMIT), .group = KC_GROUP_POLICY,
       .help = "thin provisioning of disk space (default 0)" },
-    { "max-util", VALUE(max_util, "PCT"), .commands = POLICY, CONF(KC_CONF_MAX_UTIL),
+    { "max-util", VALUE(max_util, "PCT"), .commands = POLICY | FORECAST, CONF(KC_CONF_MAX_UTIL),
       .range = true, .group = KC_GROUP_POLICY,
       .help = "plan no resource above this share (default 100)" },
     { "numa", VALUE(numa, "MODE"), .commands = POLICY, CONF(KC_CONF_NUMA),
@@ -332,7 +429,7 @@ const kc_option kc_options[] = {
     { "from-facts", LIST(AT(from_facts), from_facts_files, n_from_facts, "FILE"),
       .commands = SIZE, .conf = -1,
       .group = KC_GROUP_VMS, .help = "the VMs a host runs today (consolidation)" },
-    { "ha", VALUE(ha, "N"), .commands = SIZE, .conf = -1, .check = check_ha,
+    { "ha", VALUE(ha, "N"), .commands = SIZE | FORECAST, .conf = -1, .check = check_ha,
       .group = KC_GROUP_POLICY, .help = "host failures tolerated: N spare hosts (default 0)" },
     { "growth", VALUE(growth, "PCT"), .commands = SIZE, .conf = -1, .check = check_growth,
       .group = KC_GROUP_VMS, .help = "grow every count by PCT (default 0)" },
@@ -376,18 +473,47 @@ const kc_option kc_options[] = {
       .help = "plan the host of a recording ('kvmcap record') under the\n"
               "allocation and the demand model; --vm SPEC,like=NAME\n"
               "takes the observed use of the recorded VM NAME" },
-    { "since", VALUE(since, "T"), .commands = FIT | RECORDED, .conf = -1,
+    { "since", VALUE(since, "T"), .commands = FIT | FLEET | RECORDED, .conf = -1,
       .check = check_since, .group = KC_GROUP_DEMAND,
-      .help = "the window's start: 2026-12-03T08:00:00Z (UTC) or @EPOCH" },
-    { "until", VALUE(until, "T"), .commands = FIT | RECORDED, .conf = -1,
+      .help = "the window's start: 2026-12-03T08:00:00Z (UTC), @EPOCH or a\n"
+              "duration before now (30d)" },
+    { "until", VALUE(until, "T"), .commands = FIT | FLEET | RECORDED, .conf = -1,
       .check = check_until, .group = KC_GROUP_DEMAND,
-      .help = "the window's end (default: the whole recording)" },
-    { "percentile", VALUE(percentile, "P"), .commands = FIT | RECORDED, .conf = -1,
+      .help = "the window's end (default: the whole recording; now for\n"
+              "--prometheus, whose --since defaults to 30 days before it)" },
+    { "prometheus", VALUE(prometheus, "URL"), .commands = PROM, .conf = -1,
+      .check = check_prometheus, .group = KC_GROUP_DEMAND,
+      .help = "read the history from this Prometheus server (its libvirt and\n"
+              "node exporters) instead of a recording (doc/prometheus.md)" },
+    { "step", VALUE(step, "D"), .commands = PROM, .conf = -1, .check = check_step,
+      .group = KC_GROUP_DEMAND, .help = "Prometheus: the distance between samples (default 5m)" },
+    { "match", VALUE(match, "SELECTOR"), .commands = PROM, .conf = -1,
+      .check = check_match, .group = KC_GROUP_DEMAND,
+      .help = "Prometheus: the libvirt exporter's series, e.g. 'job=\"libvirt\"'" },
+    { "instance", VALUE(instance, "HOST:PORT"), .commands = PROM, .conf = -1,
+      .check = check_instance, .group = KC_GROUP_DEMAND,
+      .help = "Prometheus: one libvirt exporter's host only (kvm7:9177)" },
+    { "user", VALUE(user, "NAME"), .commands = PROM, .conf = -1,
+      .group = KC_GROUP_DEMAND, .help = "Prometheus: basic auth user" },
+    { "password-file", VALUE(password_file, "FILE"), .commands = PROM, .conf = -1,
+      .group = KC_GROUP_DEMAND, .help = "Prometheus: basic auth password, read from FILE" },
+    { "bearer-token-file", VALUE(token_file, "FILE"), .commands = PROM, .conf = -1,
+      .group = KC_GROUP_DEMAND, .help = "Prometheus: bearer token, read from FILE" },
+    { "cacert", VALUE(cacert, "FILE"), .commands = PROM, .conf = -1,
+      .group = KC_GROUP_DEMAND, .help = "Prometheus: CA bundle for https" },
+    { "percentile", VALUE(percentile, "P"), .commands = FIT | DEMAND | RIGHTSIZE, .conf = -1,
       .check = check_percentile, .group = KC_GROUP_DEMAND,
       .help = "the demand planned for (default 95)" },
     { "hostname", VALUE(hostname, "H"), .commands = FIT | RECORDED, .conf = -1,
       .group = KC_GROUP_DEMAND,
-      .help = "which host of a recording that holds several" },
+      .help = "which host of a recording (or of Prometheus: the instance\n"
+              "label without its port) that holds several" },
+    { "min-days", VALUE(min_days, "N"), .commands = FORECAST, .conf = -1,
+      .check = check_min_days, .group = KC_GROUP_DEMAND,
+      .help = "fewer days of history give no forecast (default 7, at least 3)" },
+    { "horizon", VALUE(horizon, "DAYS"), .commands = FORECAST, .conf = -1,
+      .check = check_horizon, .group = KC_GROUP_DEMAND,
+      .help = "look this far ahead (default 365, at most 3650)" },
     { "margin", VALUE(margin, "PCT"), .commands = DEMAND, .conf = -1, .check = check_margin,
       .group = KC_GROUP_POLICY, .help = "spare capacity kept by the advice (default 20)" },
     { "target", VALUE(target, "PCT"), .commands = RIGHTSIZE, .conf = -1,
@@ -495,7 +621,7 @@ static const char *command_list(unsigned mask, char *buf, size_t size)
 static int not_taken(const kc_option *opt, const char *spelled, kc_cmd_id cmd, kc_error *err)
 {
     const kc_option *other = opt->other ? kc_cli_option(opt->other) : NULL;
-    char list[64];
+    char list[128];             /* every command's name fits */
 
     if (other && (other->commands & KC_CMD_BIT(cmd)))
         return kc_cli_usage_error(err, "%s is for %s (use --%s)", spelled,
@@ -602,7 +728,8 @@ int kc_cli_parse(int argc, char **argv, int first, void (*help)(FILE *out), kc_c
             return -1;
     }
     /* demand and rightsize read one recording; kc_cli_check() says when it is missing */
-    if ((cmd == KC_CMD_DEMAND || cmd == KC_CMD_RIGHTSIZE) && optind < argc)
+    if ((cmd == KC_CMD_DEMAND || cmd == KC_CMD_RIGHTSIZE || cmd == KC_CMD_FORECAST) &&
+        optind < argc)
         o->recording = argv[optind++];
     if (optind < argc)
         return kc_cli_usage_error(err, "unexpected argument '%s'", argv[optind]);

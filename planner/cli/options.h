@@ -28,12 +28,13 @@ typedef enum kc_cmd_id {
     KC_CMD_RECORD,
     KC_CMD_DEMAND,
     KC_CMD_RIGHTSIZE,
+    KC_CMD_FORECAST,
     KC_CMD_LAST                 /* sentinel: keep last */
 } kc_cmd_id;
 
 #define KC_CMD_BIT(c) (1u << (c))
 
-/* Their names: "fit", "facts", "size", "fleet", "sweep", "record", "demand", "rightsize". */
+/* Their names: "fit", "facts", "size", "fleet", "sweep", "record", "demand", "rightsize", "forecast". */
 extern const kc_names kc_cli_commands;
 
 typedef enum kc_opt_kind {

@@ -304,6 +304,16 @@ int kc_demand_load(const char *path, const kc_demand_opts *o, kc_demand_host *h,
     for (int m = 0; m < KC_METRIC_LAST; m++)
         kc_stats_summarize(acc[m], n, o->p_bp, scratch, &h->m[m]);
     host_series(h, slots, n, max_gap_ns, o->p_bp, scratch);
+    if (o->keep_series) {
+        /* each sample's own wall clock (the store keeps it beside the monotonic one) */
+        h->slot_wall_ns = kc_xcalloc(n ? n : 1, sizeof(*h->slot_wall_ns));
+        for (size_t k = 0; k < n; k++)
+            h->slot_wall_ns[k] = slots[k].wall_ns;
+        for (int m = 0; m < KC_METRIC_LAST; m++) {
+            h->series[m] = acc[m];
+            acc[m] = NULL;
+        }
+    }
     ret = 0;
  out:
     for (int m = 0; m < KC_METRIC_LAST; m++)
@@ -324,6 +334,9 @@ void kc_demand_host_clear(kc_demand_host *h)
         return;
     kc_facts_free(h->facts);
     free(h->vms);
+    free(h->slot_wall_ns);
+    for (int m = 0; m < KC_METRIC_LAST; m++)
+        free(h->series[m]);
     memset(h, 0, sizeof(*h));
 }
 

@@ -36,6 +36,10 @@ typedef struct kc_demand_host {
     kc_facts *facts;                        /* at the latest run's start; NULL: none kept */
     size_t n_vms;
     kc_demand_vm *vms;                      /* by name */
+    /* with kc_demand_opts.keep_series (forecast): per sample, its wall clock and the sums
+     * over the VMs (KC_STATS_NONE: none); NULL otherwise. @samples entries each. */
+    uint64_t *slot_wall_ns;
+    uint64_t *series[KC_METRIC_LAST];
 } kc_demand_host;
 
 typedef struct kc_demand_opts {
@@ -43,6 +47,7 @@ typedef struct kc_demand_opts {
     uint32_t p_bp;                /* the percentile (basis points; 9500 = p95) */
     const char *hostname;         /* which host of the file (hostname or URI); NULL: the
                                      only one */
+    bool keep_series;             /* keep the per-sample sums (kc_demand_host.series) */
 } kc_demand_opts;
 
 /* Read host @opts->hostname of the recording @path and compute its demand into @out

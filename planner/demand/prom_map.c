@@ -254,6 +254,7 @@ static int add_vm_series(kc_prom_fleet *f, host_work **work, size_t *cap, const 
     kc_prom_host *h;
     host_work *w;
     kc_prom_vm *vm;
+    size_t r;
 
     for (si = 0; si < N_SOURCES; si++) {
         if (strcmp(s->metric, vm_sources[si].name) == 0) {
@@ -287,8 +288,10 @@ static int add_vm_series(kc_prom_fleet *f, host_work **work, size_t *cap, const 
             scratch[k] = KC_PROM_NONE;
         if (fill_slots(s, f, src->unit, scratch, err) < 0)
             return -1;
-        kc_counter_merge(w->vms[vi].acc[src->metric], w->vms[vi].present[src->metric],
-                         scratch, f->n);
+        r = kc_counter_merge(w->vms[vi].acc[src->metric], w->vms[vi].present[src->metric],
+                             scratch, f->n);
+        if (src->metric == KC_PROM_VM_CPU_NS)
+            vm->cpu_resets += r;
         return 0;
     }
     return fill_slots(s, f, src->unit, vm->v[src->metric], err);

@@ -47,6 +47,7 @@ typedef struct kc_prom_vm {
     char uuid[KC_NAME_MAX];
     uint64_t *v[KC_PROM_VM_LAST];           /* n slots each */
     uint8_t *fresh[KC_PROM_VM_COUNTERS];    /* n slots each, counters only */
+    size_t cpu_resets;          /* times the CPU counter went down (a restarted QEMU) */
 } kc_prom_vm;
 
 typedef struct kc_prom_host {

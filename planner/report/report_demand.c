@@ -328,6 +328,15 @@ static void csv_text(FILE *out, const char *s)
     fputc('"', out);
 }
 
+/* the "host" column of a report of several hosts */
+static void host_cell(FILE *out, const kc_demand_host *h, const kc_demand_meta *meta)
+{
+    if (!meta->csv_host_column)
+        return;
+    csv_text(out, h->hostname);
+    fputc(',', out);
+}
+
 static void csv_metrics(FILE *out, const kc_stats_summary *m)
 {
     csv_cell(out, m[KC_METRIC_CPU].p50, U_CORES);
@@ -347,18 +356,25 @@ void kc_report_demand_csv(FILE *out, const kc_demand_host *h, const kc_demand_me
     char pl[16];
 
     pct_label(pl, sizeof(pl), meta->p_bp);
+    if (meta->csv_host_column && !meta->csv_header)
+        goto rows;
+    if (meta->csv_host_column)
+        fputs("host,", out);
     fprintf(out, "name,state,vcpus,mem_mib,samples,cpu_cores_p50,cpu_cores_%s,cpu_cores_max,"
             "cpu_demand_cores_%s,steal_pct_%s,mem_rss_mib_max,mem_guest_used_mib_max,"
             "net_mbps_%s,iops_%s,disk_mbps_%s\n", pl, pl, pl, pl, pl, pl);
+ rows:
     for (size_t i = 0; i < h->n_vms; i++) {
         const kc_demand_vm *v = &h->vms[i];
 
+        host_cell(out, h, meta);
         csv_text(out, v->st.name);
         fprintf(out, ",%s,%u,%llu,%zu", vm_state(v), v->st.vcpus,
                 (unsigned long long)v->st.mem_mib, v->st.running);
         csv_metrics(out, v->st.m);
         fputc('\n', out);
     }
+    host_cell(out, h, meta);
     fprintf(out, "(host),,%llu,%llu,%zu", (unsigned long long)h->alloc_vcpus,
             (unsigned long long)h->alloc_mem_mib, h->samples);
     csv_metrics(out, h->m);
@@ -475,21 +491,42 @@ void kc_report_rightsize_text(FILE *out, const kc_demand_host *h, const kc_vm_ri
                 (unsigned long long)t.idle_vcpus, (unsigned long long)t.idle_mem_mib);
 }
 
-void kc_report_rightsize_csv(FILE *out, const kc_demand_host *h, const kc_vm_rightsize *rs)
+void kc_report_rightsize_csv(FILE *out, const kc_demand_host *h, const kc_vm_rightsize *rs,
+                             const kc_demand_meta *meta)
 {
-    fputs("name,vcpus,mem_mib,cpu_cores,mem_rss_mib_max,recommended_vcpus,"
-          "recommended_mem_mib,flags\n", out);
+    if (!meta->csv_host_column || meta->csv_header)
+        fprintf(out, "%sname,vcpus,mem_mib,cpu_cores,mem_rss_mib_max,recommended_vcpus,"
+                "recommended_mem_mib,flags\n", meta->csv_host_column ? "host," : "");
     for (size_t i = 0; i < h->n_vms; i++) {
         const kc_demand_vm *v = &h->vms[i];
         char flags[64];
 
         flag_names(flags, sizeof(flags), rs[i].flags, ";");
+        host_cell(out, h, meta);
         csv_text(out, v->st.name);
         fprintf(out, ",%u,%llu", v->st.vcpus, (unsigned long long)v->st.mem_mib);
         csv_cell(out, v->st.m[KC_METRIC_CPU_DEMAND].pct, U_CORES);
         csv_cell(out, v->st.m[KC_METRIC_RSS].max, U_MIB);
         fprintf(out, ",%u,%llu,%s\n", rs[i].vcpus, (unsigned long long)rs[i].mem_mib, flags);
     }
+}
+
+char *kc_report_demand_hosts_json(const char *kind, const char *url, char **docs, size_t n)
+{
+    cJSON *root = kc_json_must(cJSON_CreateObject()), *hosts;
+
+    kc_json_must(cJSON_AddStringToObject(root, "kvmcap", KC_VERSION));
+    kc_json_must(cJSON_AddStringToObject(root, "report", kind));
+    kc_json_must(cJSON_AddStringToObject(root, "source", "prometheus"));
+    kc_json_must(cJSON_AddStringToObject(root, "url", url));
+    hosts = kc_json_add_arr(root, "hosts");
+    for (size_t i = 0; i < n; i++) {
+        /* raw: printed as it is, so integers above 2^53 stay exact (a parse would not) */
+        cJSON_AddItemToArray(hosts, kc_json_must(cJSON_CreateRaw(docs[i])));
+        free(docs[i]);
+        docs[i] = NULL;
+    }
+    return kc_json_print(root);
 }
 
 /* ---- kvmcap --demand FILE --vm SPEC ---- */

@@ -3,6 +3,7 @@
 #ifndef KC_REPORT_DEMAND_H
 #define KC_REPORT_DEMAND_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "demand/demand.h"
@@ -12,9 +13,12 @@
 
 /* What the reports say about where the figures came from. */
 typedef struct kc_demand_meta {
-    const char *file;            /* the recording */
+    const char *file;            /* the recording (or the Prometheus URL) */
     uint32_t p_bp;               /* the percentile */
     const kc_demand_advice *advice;
+    /* CSV of several hosts (Prometheus): a first column "host" with h->hostname, and the
+     * header line only when csv_header (the first host) */
+    bool csv_host_column, csv_header;
 } kc_demand_meta;
 
 void kc_report_demand_text(FILE *out, const kc_demand_host *h, const kc_demand_meta *meta);
@@ -24,9 +28,16 @@ char *kc_report_demand_json(const kc_demand_host *h, const kc_demand_meta *meta)
 
 void kc_report_rightsize_text(FILE *out, const kc_demand_host *h, const kc_vm_rightsize *rs,
                               const kc_demand_meta *meta);
-void kc_report_rightsize_csv(FILE *out, const kc_demand_host *h, const kc_vm_rightsize *rs);
+void kc_report_rightsize_csv(FILE *out, const kc_demand_host *h, const kc_vm_rightsize *rs,
+                             const kc_demand_meta *meta);
 char *kc_report_rightsize_json(const kc_demand_host *h, const kc_vm_rightsize *rs,
                                const kc_demand_meta *meta);
+
+/* Several hosts' reports as one document (Prometheus): {"kvmcap", "report": @kind,
+ * "source": "prometheus", "url": @url, "hosts": [...]}, each element one of @docs (texts of
+ * kc_report_demand_json() or kc_report_rightsize_json(), freed here). Returns the JSON text
+ * (caller frees with free()). */
+char *kc_report_demand_hosts_json(const char *kind, const char *url, char **docs, size_t n);
 
 /* kvmcap --demand FILE --vm SPEC: the fit report of the allocation model (@rep, as
  * 'kvmcap fit' writes it) with each shape's two models (@rows, one per rep->rows) side by

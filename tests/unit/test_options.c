@@ -249,6 +249,7 @@ Test(options, help_names_only_table_options_and_each_where_it_is_taken)
         [KC_CMD_SIZE] = kc_help_size, [KC_CMD_FLEET] = kc_help_fleet,
         [KC_CMD_SWEEP] = kc_help_sweep, [KC_CMD_RECORD] = kc_help_record,
         [KC_CMD_DEMAND] = kc_help_demand, [KC_CMD_RIGHTSIZE] = kc_help_rightsize,
+        [KC_CMD_FORECAST] = kc_help_forecast,
     };
     char *lists[KC_CMD_LAST];
 
@@ -365,11 +366,15 @@ static const struct {
     { "interval", "0.001" }, { "duration", "3x" }, { "since", "yesterday" },
     { "until", "2026-13-01T00:00:00Z" }, { "percentile", "101" }, { "margin", "99.5" },
     { "target", "0" }, { "headroom", "abc" }, { "mem-floor", "1q" }, { "idle-cpu", "x" },
-    { "undersized", "-1" }, { "steal", "abc" },
+    { "undersized", "-1" }, { "steal", "abc" }, { "prometheus", "ftp://prom:9090" },
+    { "step", "5x" }, { "match", "job=libvirt" }, { "instance", "kvm 7" },
+    { "min-days", "2" }, { "horizon", "0" },
 };
 static const char *const not_checked[] = {
     "connect", "host", "facts", "config", "workload", "catalog", "from-facts", "hosts",
     "save-facts", "out", "demand", "hostname",
+    /* Prometheus credentials: names of files read (and checked) when the client starts */
+    "user", "password-file", "bearer-token-file", "cacert",
 };
 
 Test(options, every_option_value_is_checked_before_any_host_is_contacted)

@@ -9,8 +9,10 @@
 #include <unistd.h>
 
 #include "counter.h"
+#include "demand/demand_prom.h"
 #include "demand/prom.h"
 #include "helpers.h"
+#include "util/util.h"
 
 #define N_(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -505,4 +507,166 @@ Test(prom_map, off_grid_duplicates_and_missing_labels_are_errors)
         cr_expect_eq(f.n_hosts, 0);
         kc_prom_matrix_clear(&lv);
     }
+}
+
+/* A host of 4 CPUs and 64 GiB; VM "a" (2 vCPUs, 4 GiB) burns 0.5 core, then 1 core, with a
+ * counter reset between; its balloon holds 1 GiB then 2 GiB. VM "z" is off throughout. */
+Test(demand_prom, series_become_the_demand_a_recording_gives)
+{
+    kc_prom_matrix lv = { 0 }, node = { 0 };
+    kc_prom_fleet f = { 0 };
+    kc_demand_host h;
+    kc_error err = { 0 };
+    const char *lbl = "\"instance\":\"kvm1:9177\",\"domain\":\"a\"";
+
+    {
+        char body[2048];
+
+        snprintf(body, sizeof(body), OK_PREFIX "[{\"metric\":{\"__name__\":"
+                 "\"libvirt_domain_info_cpu_time_seconds_total\",%s},\"values\":[[0,\"100\"],"
+                 "[60,\"130\"],[120,\"160\"],[180,\"50\"],[240,\"110\"]]},{\"metric\":{"
+                 "\"__name__\":\"libvirt_domain_info_memory_usage_bytes\",%s},\"values\":"
+                 "[[0,\"1073741824\"],[60,\"1073741824\"],[120,\"1073741824\"],"
+                 "[180,\"2147483648\"],[240,\"2147483648\"]]},{\"metric\":{\"__name__\":"
+                 "\"libvirt_domain_info_virtual_cpus\",%s},\"values\":[[240,\"2\"]]},"
+                 "{\"metric\":{\"__name__\":\"libvirt_domain_info_maximum_memory_bytes\",%s},"
+                 "\"values\":[[240,\"4294967296\"]]},{\"metric\":{\"__name__\":"
+                 "\"libvirt_domain_state_code\",%s},\"values\":[[0,\"1\"],[240,\"1\"]]}]}}",
+                 lbl, lbl, lbl, lbl, lbl);
+        add_series(&lv, body);
+    }
+    /* z: state 5 (shut off), its counters stand still */
+    add_series(&lv, OK_PREFIX "[{\"metric\":{\"__name__\":\"libvirt_domain_state_code\","
+               "\"instance\":\"kvm1:9177\",\"domain\":\"z\"},\"values\":[[0,\"5\"],[60,\"5\"],"
+               "[120,\"5\"],[180,\"5\"],[240,\"5\"]]}]}}");
+    add_series(&node, OK_PREFIX "[{\"metric\":{\"__name__\":\"node_memory_MemTotal_bytes\","
+               "\"instance\":\"kvm1:9100\"},\"values\":[[240,\"68719476736\"]]}]}}");
+    for (int c = 0; c < 4; c++) {
+        char body[512];
+
+        /* each CPU idle 45 s of every 60: 1 core of 4 busy */
+        snprintf(body, sizeof(body), OK_PREFIX "[{\"metric\":{\"__name__\":"
+                 "\"node_cpu_seconds_total\",\"instance\":\"kvm1:9100\",\"cpu\":\"%d\","
+                 "\"mode\":\"idle\"},\"values\":[[0,\"0\"],[60,\"45\"],[120,\"90\"],"
+                 "[180,\"135\"],[240,\"180\"]]}]}}", c);
+        add_series(&node, body);
+    }
+    cr_assert_eq(kc_prom_fleet_build(&lv, &node, NULL, 0, 60000, 5, &f, &err), 0, "%s", err.msg);
+    cr_assert_eq(f.n_hosts, 1);
+    kc_demand_from_prom(&f, &f.hosts[0], 9500, false, &h);
+    cr_assert_str_eq(h.hostname, "kvm1");
+    cr_assert_eq(h.samples, 5);
+    cr_assert_not_null(h.facts);
+    cr_expect_eq(h.facts->cpus, 4);
+    cr_expect_eq(h.facts->mem_mib, 65536);
+    cr_assert_eq(h.facts->n_notes, 1);
+    cr_expect(strstr(h.facts->notes[0], "balloon") != NULL);
+    cr_assert_eq(h.n_vms, 2);
+    cr_assert_str_eq(h.vms[0].st.name, "a");
+    cr_expect_eq(h.vms[0].st.vcpus, 2);
+    cr_expect_eq(h.vms[0].st.mem_mib, 4096);
+    cr_expect(!h.vms[0].off && !h.vms[0].gone);
+    cr_expect_eq(h.vms[0].st.resets, 1);   /* 160 -> 50: the counter restarted */
+    /* rates 0.5, 0.5, 0.5 (the reset: the new value 50 s counts), 1 core */
+    cr_expect_eq(h.vms[0].st.m[KC_METRIC_CPU].count, 4);
+    cr_expect_eq(h.vms[0].st.m[KC_METRIC_CPU].min, 5000);
+    cr_expect_eq(h.vms[0].st.m[KC_METRIC_CPU].max, 10000);
+    cr_expect_eq(h.vms[0].st.m[KC_METRIC_CPU_DEMAND].max, 10000);
+    cr_expect_eq(h.vms[0].st.m[KC_METRIC_RSS].min, 1048576);
+    cr_expect_eq(h.vms[0].st.m[KC_METRIC_RSS].max, 2097152);
+    cr_assert_str_eq(h.vms[1].st.name, "z");
+    cr_expect(h.vms[1].off);
+    cr_expect_eq(h.vms[1].st.m[KC_METRIC_CPU].count, 0);
+    cr_expect_eq(h.alloc_vcpus, 2);        /* z never ran */
+    cr_expect_eq(h.alloc_mem_mib, 4096);
+    cr_expect_eq(h.m[KC_METRIC_RSS].max, 2097152);
+    cr_expect_eq(h.node_cpu.count, 4);
+    cr_expect_eq(h.node_cpu.max, 10000);   /* 4 CPUs, idle 3: one core busy */
+    cr_expect_eq(h.node_cpu.min, 10000);
+    kc_demand_host_clear(&h);
+    kc_prom_fleet_clear(&f);
+    kc_prom_matrix_clear(&lv);
+    kc_prom_matrix_clear(&node);
+}
+
+/* tests/fixtures/prometheus/: a real Prometheus's answers to kvmcap's three range queries
+ * over 15 days at 2 h (tests/live/history.sh wrote the history with promtool and captured
+ * them; its header lists the generator's figures). */
+#define FIX_T0_MS 1793491200000ll
+#define FIX_STEP_MS 7200000ll
+#define FIX_N 181u
+
+static void fixture_into(const char *name, kc_prom_matrix *m)
+{
+    char path[256];
+    size_t len = 0;
+    kc_error err = { 0 };
+    char *body;
+
+    snprintf(path, sizeof(path), "tests/fixtures/prometheus/%s.json", name);
+    body = kc_read_file(path, KC_PROM_MAX_BODY, &len, &err);
+    cr_assert_not_null(body, "%s", err.msg);
+    cr_assert_eq(kc_prom_parse_matrix(body, len, m, &err), 0, "%s: %s", path, err.msg);
+    free(body);
+}
+
+void kc_test_prom_fixture_fleet(kc_prom_fleet *f);
+void kc_test_prom_fixture_fleet(kc_prom_fleet *f)
+{
+    kc_prom_matrix lv = { 0 }, node = { 0 };
+    kc_error err = { 0 };
+
+    fixture_into("libvirt", &lv);
+    fixture_into("node-mem", &node);
+    fixture_into("node-cpu", &node);
+    cr_assert_eq(kc_prom_fleet_build(&lv, &node, NULL, FIX_T0_MS, FIX_STEP_MS, FIX_N, f, &err),
+                 0, "%s", err.msg);
+    kc_prom_matrix_clear(&lv);
+    kc_prom_matrix_clear(&node);
+}
+
+Test(demand_prom, a_real_servers_answers_give_the_generators_figures)
+{
+    kc_prom_fleet f = { 0 };
+    kc_demand_host h;
+
+    kc_test_prom_fixture_fleet(&f);
+    cr_assert_eq(f.n_hosts, 2);
+    cr_expect_eq(f.dropped, 0);
+    cr_assert_str_eq(f.hosts[0].name, "kvm1");
+    cr_assert_str_eq(f.hosts[1].name, "kvm2");
+    kc_demand_from_prom(&f, &f.hosts[0], 9500, true, &h);
+    cr_assert_not_null(h.facts);
+    cr_expect_eq(h.facts->cpus, 4);
+    cr_expect_eq(h.facts->mem_mib, 16384);
+    cr_expect_eq(h.samples, FIX_N);
+    cr_expect_eq(h.alloc_vcpus, 6);
+    cr_expect_eq(h.alloc_mem_mib, 12288);
+    cr_assert_eq(h.n_vms, 2);
+    cr_assert_str_eq(h.vms[0].st.name, "db");
+    cr_expect_eq(h.vms[0].st.m[KC_METRIC_CPU].pct, 12500);     /* 1.25 cores, in bp */
+    cr_expect_eq(h.vms[0].st.resets, 0);
+    cr_assert_str_eq(h.vms[1].st.name, "web");
+    cr_expect_eq(h.vms[1].st.m[KC_METRIC_CPU].min, 5000);      /* 0.5 core, the restart too */
+    cr_expect_eq(h.vms[1].st.m[KC_METRIC_CPU].max, 5000);
+    cr_expect_eq(h.vms[1].st.resets, 1);
+    cr_expect_eq(h.vms[1].st.m[KC_METRIC_RSS].max, (1024 + 64 * 15) * 1024ull);   /* KiB */
+    cr_expect_eq(h.m[KC_METRIC_CPU].pct, 17500);
+    cr_expect_eq(h.node_cpu.max, 10000);                       /* 1 of 4 cores busy */
+    /* the kept series: slot k at T0 + k * 2 h, the VMs' balloons summed */
+    cr_assert_not_null(h.slot_wall_ns);
+    cr_assert_not_null(h.series[KC_METRIC_RSS]);
+    for (size_t k = 0; k < FIX_N; k++) {
+        cr_expect_eq(h.slot_wall_ns[k], (uint64_t)(FIX_T0_MS + (int64_t)k * FIX_STEP_MS) *
+                     1000000ull);
+        cr_expect_eq(h.series[KC_METRIC_RSS][k], (5120 + 64 * (k / 12)) * 1024ull, "slot %zu", k);
+    }
+    kc_demand_host_clear(&h);
+    kc_demand_from_prom(&f, &f.hosts[1], 9500, false, &h);
+    cr_expect_null(h.facts);                                   /* no node_exporter */
+    cr_expect_null(h.series[KC_METRIC_RSS]);
+    cr_assert_eq(h.n_vms, 1);
+    cr_expect_eq(h.vms[0].st.m[KC_METRIC_CPU].max, 0);
+    kc_demand_host_clear(&h);
+    kc_prom_fleet_clear(&f);
 }
