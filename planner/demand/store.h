@@ -11,8 +11,11 @@
 #include "kc.h"
 
 /*
- * The schema is a contract: doc/recording.md describes every table and column. Version 1
- * is PRAGMA user_version = 1 with PRAGMA application_id = KC_STORE_APP_ID. The file is in
+ * The schema is a contract: doc/recording.md describes every table and column. Version 2
+ * is PRAGMA user_version = 2 with PRAGMA application_id = KC_STORE_APP_ID; its vm_samples
+ * rows after a VM's base row hold differences, which the reader turns back into the values
+ * (kc_store_vm_rows gives values, whatever the version). Version 1 files (values only) are
+ * read, not appended to. The file is in
  * WAL mode; every sample is one transaction, so a recorder killed at any point leaves every
  * sample committed before it readable. Several hosts (one row in `hosts` each) and several
  * runs (one `kvmcap record` each) share one file.
@@ -20,7 +23,7 @@
  * A recording is untrusted input when read: the version, the tables and every value are
  * checked (KC_ERR_INVALID naming the file, the table, the row and the column).
  */
-#define KC_STORE_SCHEMA 1
+#define KC_STORE_SCHEMA 2
 #define KC_STORE_APP_ID 0x6b766d63   /* "kvmc" */
 
 typedef struct kc_store kc_store;

@@ -12,6 +12,7 @@
 #include "demand/store.h"
 
 #define FIXTURE "tests/fixtures/recordings/synthetic.db"
+#define FIXTURE_V1 "tests/fixtures/recordings/synthetic-v1.db"   /* schema 1 */
 #define T0 1796000000000000000ull     /* wall clock of the first sample */
 #define STEP 10000000000ull           /* 10 s */
 #define N 61
@@ -315,6 +316,32 @@ Test(demand, the_fixture_for_the_golden_cases_is_this_recording)
         cr_expect_eq(memcmp(&a.vms[i], &b.vms[i], sizeof(a.vms[i])), 0, "vm %zu", i);
     kc_demand_host_clear(&a);
     kc_demand_host_clear(&b);
+}
+
+/* Schema 1 (every value absolute, before the differences of schema 2) is still read, to the
+ * same figures; appending to it is refused with a message saying so. */
+Test(demand, a_schema_1_recording_reads_to_the_same_figures_and_is_not_appended_to)
+{
+    kc_demand_opts o = { .p_bp = 9500 };
+    kc_demand_host a, b;
+    kc_error err = { 0 };
+    char cmd[300];
+
+    cr_assert_eq(kc_demand_load(FIXTURE_V1, &o, &a, &err), 0, "%s", err.msg);
+    cr_assert_eq(kc_demand_load(FIXTURE, &o, &b, &err), 0, "%s", err.msg);
+    cr_expect_eq(a.n_vms, b.n_vms);
+    cr_expect_eq(a.samples, b.samples);
+    cr_expect_eq(memcmp(a.m, b.m, sizeof(a.m)), 0);
+    for (size_t i = 0; i < a.n_vms && i < b.n_vms; i++)
+        cr_expect_eq(memcmp(&a.vms[i], &b.vms[i], sizeof(a.vms[i])), 0, "vm %zu", i);
+    kc_demand_host_clear(&a);
+    kc_demand_host_clear(&b);
+    snprintf(cmd, sizeof(cmd), "cp %s '%s'", FIXTURE_V1, path);
+    cr_assert_eq(system(cmd), 0);
+    cr_expect_null(kc_store_open(path, true, &err));
+    cr_expect_eq(err.code, KC_ERR_INVALID);
+    cr_expect(strstr(err.msg, "is a kvmcap recording of schema 1, which this kvmcap reads but "
+                     "does not append to (schema 2): record into a new file"), "%s", err.msg);
 }
 
 #include "demand/plan.h"
