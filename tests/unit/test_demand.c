@@ -453,3 +453,56 @@ Test(demand, any_value_anywhere_reads_or_is_refused_as_bad_input)
     cr_expect(read_ok > 0 && refused > 0, "both outcomes seen: %d read, %d refused", read_ok,
               refused);
 }
+
+/* Figures no host can produce (a counter or the monotonic clock jumped, an allocation of
+ * millions of vCPUs) refuse the file as damaged rather than print a saturated number; the
+ * bounds themselves still read. */
+Test(demand, figures_beyond_any_host_refuse_the_file_and_the_bounds_still_read)
+{
+    static const struct { const char *sql, *msg; } cases[] = {
+        { "UPDATE samples SET mono_ns = mono_ns - 9999999999 WHERE id = 5",
+          "VM 'busy' at sample 5: its cpu is beyond any host" },
+        /* busy's base row holds values, its later rows differences: 1 Pbit/s and more */
+        { "UPDATE vm_samples SET net_rx_bytes = 1250000000001250 WHERE vm_id = 1 AND "
+          "sample_id = 7", "VM 'busy' at sample 7: its net is beyond any host" },
+        { "UPDATE vm_samples SET vcpus = 1048577 WHERE vm_id = 1 AND sample_id = 1",
+          "VM 'busy' claims 1048577 vCPUs" },
+        { "UPDATE vm_samples SET mem_kib = 17592186044417 WHERE vm_id = 1 AND sample_id = 1",
+          "VM 'busy' claims 2 vCPUs and 17179869185 MiB" },
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        kc_demand_opts o = { .p_bp = 9500 };
+        kc_demand_host h;
+        kc_error err = { 0 };
+        sqlite3 *db;
+
+        write_synthetic(path);
+        cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+        cr_assert_eq(sqlite3_exec(db, "SELECT 1 FROM vms WHERE id = 1 AND name = 'busy'", NULL,
+                                  NULL, NULL), SQLITE_OK);
+        cr_assert_eq(sqlite3_exec(db, cases[i].sql, NULL, NULL, NULL), SQLITE_OK, "%s",
+                     sqlite3_errmsg(db));
+        sqlite3_close(db);
+        cr_expect_eq(kc_demand_load(path, &o, &h, &err), -1, "%s", cases[i].sql);
+        cr_expect_eq(err.code, KC_ERR_INVALID);
+        cr_expect(strstr(err.msg, cases[i].msg), "%s: %s", cases[i].sql, err.msg);
+    }
+    /* at the bound: 1 Pbit/s over the 10 s interval is 1.25e15 bytes, read */
+    {
+        kc_demand_opts o = { .p_bp = 9500 };
+        kc_demand_host h;
+        kc_error err = { 0 };
+        sqlite3 *db;
+
+        write_synthetic(path);
+        cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+        cr_assert_eq(sqlite3_exec(db, "UPDATE vm_samples SET net_rx_bytes = 1250000000000000 "
+                                  "WHERE vm_id = 1 AND sample_id = 7", NULL, NULL, NULL),
+                     SQLITE_OK);
+        sqlite3_close(db);
+        cr_assert_eq(kc_demand_load(path, &o, &h, &err), 0, "%s", err.msg);
+        cr_expect_eq(find(&h, "busy")->st.m[KC_METRIC_NET].max, kc_demand_bound(KC_METRIC_NET));
+        kc_demand_host_clear(&h);
+    }
+}
