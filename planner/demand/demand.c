@@ -318,9 +318,13 @@ int kc_demand_load(const char *path, const kc_demand_opts *o, kc_demand_host *h,
         goto out;
     }
     h->samples = n;
-    if (n) {
-        h->first_wall_ns = slots[0].wall_ns;
-        h->last_wall_ns = slots[n - 1].wall_ns;
+    /* the earliest and the latest stamp: the wall clock may have stepped back mid-window
+     * (the first sample is then not the earliest, and last - first would wrap) */
+    for (size_t k = 0; k < n; k++) {
+        if (k == 0 || slots[k].wall_ns < h->first_wall_ns)
+            h->first_wall_ns = slots[k].wall_ns;
+        if (k == 0 || slots[k].wall_ns > h->last_wall_ns)
+            h->last_wall_ns = slots[k].wall_ns;
     }
     /* a rate may span a slow sample, not a gap: three intervals at most */
     for (size_t k = 0; k < n; k++)

@@ -27,7 +27,8 @@ typedef struct kc_demand_host {
     char uri[256];
     char hostname[256];
     size_t samples, runs, gaps;
-    uint64_t first_wall_ns, last_wall_ns;   /* the window actually covered */
+    uint64_t first_wall_ns, last_wall_ns;   /* the window actually covered: the earliest
+                                               and the latest stamp of its samples */
     kc_stats_summary m[KC_METRIC_LAST];     /* sums per slot */
     kc_stats_summary node_cpu;              /* bp of a core: the host's own CPU counters */
     kc_stats_summary mem_used_kib;          /* total - free - buffers - cached */

@@ -312,6 +312,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     for (int m = 0; m < KC_METRIC_LAST; m++)
         check_summary(&h.m[m], h.samples, "host");
+    if (h.last_wall_ns < h.first_wall_ns)
+        fail("window", "ends before it starts (its length would wrap)");
     {
         kc_demand_advice adv;
         kc_demand_meta meta = { .file = path, .p_bp = o.p_bp, .advice = &adv };

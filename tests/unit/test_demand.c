@@ -506,3 +506,28 @@ Test(demand, figures_beyond_any_host_refuse_the_file_and_the_bounds_still_read)
         kc_demand_host_clear(&h);
     }
 }
+
+/* The wall clock stepped back an hour mid-recording (NTP, a user): the samples stay in the
+ * order taken, the rates (monotonic) are unchanged, and the window runs from the earliest to
+ * the latest stamp rather than wrapping. */
+Test(demand, a_wall_clock_stepped_back_keeps_the_rates_and_a_window_that_does_not_wrap)
+{
+    kc_demand_opts o = { .p_bp = 9500 };
+    kc_demand_host a, b;
+    kc_error err = { 0 };
+    sqlite3 *db;
+
+    write_synthetic(path);
+    cr_assert_eq(kc_demand_load(path, &o, &a, &err), 0, "%s", err.msg);
+    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(db, "UPDATE samples SET wall_ns = wall_ns - 3600000000000 "
+                              "WHERE id > 30", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    cr_assert_eq(kc_demand_load(path, &o, &b, &err), 0, "%s", err.msg);
+    cr_expect_eq(b.samples, a.samples);
+    cr_expect_eq(memcmp(a.m, b.m, sizeof(a.m)), 0, "the same rates");
+    cr_expect_eq(b.first_wall_ns, T0 + 30 * STEP - 3600000000000ull, "the earliest stamp");
+    cr_expect_eq(b.last_wall_ns, T0 + 29 * STEP, "the latest stamp (ids start at 1)");
+    kc_demand_host_clear(&a);
+    kc_demand_host_clear(&b);
+}
