@@ -54,9 +54,9 @@ static uint64_t sum2(uint64_t a, uint64_t b)
     return a > UINT64_MAX - 1 - b ? UINT64_MAX - 1 : a + b;
 }
 
-static int on_row(void *arg, int64_t sample_id, const kc_sample_vm *vm)
+/* One reading of the VM into its slot (readings outside the window are skipped). */
+static void take_row(vm_ctx *c, int64_t sample_id, const kc_sample_vm *vm)
 {
-    vm_ctx *c = arg;
     size_t k = slot_of(c->slots, c->n, sample_id);
     bool running = KC_DOM_IS_RUNNING(vm->state);
     const uint64_t vals[C_LAST] = { vm->cpu_time_ns, vm->vcpu_delay_ns,
@@ -66,7 +66,7 @@ static int on_row(void *arg, int64_t sample_id, const kc_sample_vm *vm)
     bool fresh;
 
     if (k == c->n)
-        return 0;          /* outside the window */
+        return;            /* outside the window */
     if (c->seen && vm->dom_id >= 0 && c->last_dom_id >= 0 && vm->dom_id != c->last_dom_id)
         c->restarts++;
     if (vm->dom_id >= 0)
@@ -94,7 +94,6 @@ static int on_row(void *arg, int64_t sample_id, const kc_sample_vm *vm)
             vm->available_kib >= vm->usable_kib)
             c->guest[k] = vm->available_kib - vm->usable_kib;
     }
-    return 0;
 }
 
 uint64_t kc_demand_bound(kc_metric m)
@@ -203,9 +202,21 @@ static int load_vm(const char *path, kc_store *st, const kc_store_vm *sv, const 
     }
     c.rss = metric[KC_METRIC_RSS];
     c.guest = metric[KC_METRIC_GUEST_USED];
-    if (n && kc_store_vm_rows(st, sv->id, slots[0].sample_id, slots[n - 1].sample_id, on_row,
-                              &c, err) != 0)
-        goto out;
+    if (n) {
+        kc_store_iter *it = kc_store_iter_open(st, sv->id, slots[0].sample_id,
+                                               slots[n - 1].sample_id, err);
+        kc_sample_vm reading;
+        int64_t sid;
+        int r;
+
+        if (!it)
+            goto out;
+        while ((r = kc_store_iter_next(it, &sid, &reading, err)) == 1)
+            take_row(&c, sid, &reading);
+        kc_store_iter_close(it);
+        if (r < 0)
+            goto out;
+    }
     memset(out, 0, sizeof(*out));
     if (!c.seen) {
         ret = 1;           /* not in the window */

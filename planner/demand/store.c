@@ -785,9 +785,17 @@ static int vm_value(kc_store *st, sqlite3_stmt *q, int i, bool base, int64_t pre
                                "exactly when the value before is absent)");
 }
 
-int kc_store_vm_rows(kc_store *st, int64_t vm_id, int64_t first, int64_t last,
-                     int (*row)(void *ctx, int64_t sample_id, const kc_sample_vm *vm),
-                     void *ctx, kc_error *err)
+struct kc_store_iter {
+    kc_store *st;
+    sqlite3_stmt *q;
+    int64_t vm_id, first;
+    int64_t prev[VC_LAST];
+    bool have;                 /* prev holds the row before */
+    bool done;
+};
+
+kc_store_iter *kc_store_iter_open(kc_store *st, int64_t vm_id, int64_t first, int64_t last,
+                                  kc_error *err)
 {
     /* schema 2 reads from the VM's last base row at or before @first (the differences
      * after it rebuild the values); schema 1 holds values only */
@@ -795,10 +803,7 @@ int kc_store_vm_rows(kc_store *st, int64_t vm_id, int64_t first, int64_t last,
         " vcpu_delay_ns, balloon_current_kib, rss_kib, usable_kib, available_kib,"
         " net_rx_bytes, net_tx_bytes, rd_reqs, wr_reqs, rd_bytes, wr_bytes FROM vm_samples";
     char sql[800];
-    sqlite3_stmt *q = NULL;
-    int64_t prev[VC_LAST], cur[VC_LAST];
-    bool have = false;
-    int rc, ret = -1;
+    kc_store_iter *it = kc_xcalloc(1, sizeof(*it));
 
     if (st->schema == 1)
         snprintf(sql, sizeof(sql), "SELECT sample_id, 1, %s WHERE vm_id = ?1 AND sample_id"
@@ -808,67 +813,110 @@ int kc_store_vm_rows(kc_store *st, int64_t vm_id, int64_t first, int64_t last,
                  " BETWEEN coalesce((SELECT sample_id FROM vm_samples WHERE vm_id = ?1 AND"
                  " sample_id <= ?2 AND base = 1 ORDER BY sample_id DESC LIMIT 1), ?2) AND ?3"
                  " ORDER BY sample_id", cols);
-    if (prepare(st, sql, &q, err) < 0)
-        return -1;
-    sqlite3_bind_int64(q, 1, vm_id);
-    sqlite3_bind_int64(q, 2, first);
-    sqlite3_bind_int64(q, 3, last);
+    if (prepare(st, sql, &it->q, err) < 0) {
+        free(it);
+        return NULL;
+    }
+    it->st = st;
+    it->vm_id = vm_id;
+    it->first = first;
+    sqlite3_bind_int64(it->q, 1, vm_id);
+    sqlite3_bind_int64(it->q, 2, first);
+    sqlite3_bind_int64(it->q, 3, last);
+    return it;
+}
+
+int kc_store_iter_next(kc_store_iter *it, int64_t *sample_id, kc_sample_vm *vm, kc_error *err)
+{
+    kc_store *st = it->st;
+    sqlite3_stmt *q = it->q;
+    int64_t vm_id = it->vm_id, cur[VC_LAST];
+    int rc;
+
+    if (it->done)
+        return 0;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         int64_t sid = sqlite3_column_int64(q, 0), b;
-        kc_sample_vm vm;
         uint64_t state;
-        int r;
 
         if (sqlite3_column_type(q, 1) != SQLITE_INTEGER ||
-            ((b = sqlite3_column_int64(q, 1)) != 0 && b != 1) || (b == 0 && !have)) {
+            ((b = sqlite3_column_int64(q, 1)) != 0 && b != 1) || (b == 0 && !it->have)) {
             kc_error_set(err, KC_ERR_INVALID, "'%s': vm_samples row (%lld, %lld): 'base' must "
                          "be 1 or 0, and 0 only after a row of the same VM", st->path,
                          (long long)vm_id, (long long)sid);
-            goto out;
+            goto fail;
         }
         if (col_u64(st, q, 2, false, "vm_samples", sid, &state, err) < 0)
-            goto out;
+            goto fail;
         for (int i = 0; i < VC_LAST; i++)
-            if (vm_value(st, q, i, b == 1, have ? prev[i] : INT64_MIN,
+            if (vm_value(st, q, i, b == 1, it->have ? it->prev[i] : INT64_MIN,
                          i == VC_DOM_ID ? -1 : 0, vm_id, sid, &cur[i], err) < 0)
-                goto out;
-        memcpy(prev, cur, sizeof(cur));
-        have = true;
+                goto fail;
+        memcpy(it->prev, cur, sizeof(cur));
+        it->have = true;
         if (state >= KC_DOM_STATE_LAST || cur[VC_VCPUS] > UINT32_MAX) {
             kc_error_set(err, KC_ERR_INVALID, "'%s': vm_samples row (%lld, %lld): '%s' out of "
                          "range", st->path, (long long)vm_id, (long long)sid,
                          state >= KC_DOM_STATE_LAST ? "state" : "vcpus");
-            goto out;
+            goto fail;
         }
-        if (sid < first)
+        if (sid < it->first)
             continue;          /* read only to rebuild the values of the window */
-        memset(&vm, 0, sizeof(vm));
-        vm.state = (kc_dom_state)state;
-        vm.dom_id = cur[VC_DOM_ID];
-        vm.vcpus = (uint32_t)cur[VC_VCPUS];
+        memset(vm, 0, sizeof(*vm));
+        vm->state = (kc_dom_state)state;
+        vm->dom_id = cur[VC_DOM_ID];
+        vm->vcpus = (uint32_t)cur[VC_VCPUS];
         {
-            uint64_t *const dst[VC_LAST] = { NULL, NULL, &vm.mem_kib, &vm.cpu_time_ns,
-                                             &vm.vcpu_time_ns, &vm.vcpu_delay_ns,
-                                             &vm.balloon_current_kib, &vm.rss_kib,
-                                             &vm.usable_kib, &vm.available_kib,
-                                             &vm.net_rx_bytes, &vm.net_tx_bytes, &vm.rd_reqs,
-                                             &vm.wr_reqs, &vm.rd_bytes, &vm.wr_bytes };
+            uint64_t *const dst[VC_LAST] = { NULL, NULL, &vm->mem_kib, &vm->cpu_time_ns,
+                                             &vm->vcpu_time_ns, &vm->vcpu_delay_ns,
+                                             &vm->balloon_current_kib, &vm->rss_kib,
+                                             &vm->usable_kib, &vm->available_kib,
+                                             &vm->net_rx_bytes, &vm->net_tx_bytes,
+                                             &vm->rd_reqs, &vm->wr_reqs, &vm->rd_bytes,
+                                             &vm->wr_bytes };
 
             for (int i = VC_MEM; i < VC_LAST; i++)
                 *dst[i] = cur[i] == INT64_MIN ? KC_SAMPLE_NONE : (uint64_t)cur[i];
         }
-        if ((r = row(ctx, sid, &vm)) != 0) {
-            ret = r;
-            goto out;
-        }
+        *sample_id = sid;
+        return 1;
     }
     if (rc != SQLITE_DONE) {
         db_error(st, rc, "read", err);
-        goto out;
+        goto fail;
     }
-    ret = 0;
- out:
-    sqlite3_finalize(q);
+    it->done = true;
+    return 0;
+ fail:
+    it->done = true;
+    return -1;
+}
+
+void kc_store_iter_close(kc_store_iter *it)
+{
+    if (!it)
+        return;
+    sqlite3_finalize(it->q);
+    free(it);
+}
+
+int kc_store_vm_rows(kc_store *st, int64_t vm_id, int64_t first, int64_t last,
+                     int (*row)(void *ctx, int64_t sample_id, const kc_sample_vm *vm),
+                     void *ctx, kc_error *err)
+{
+    kc_store_iter *it = kc_store_iter_open(st, vm_id, first, last, err);
+    kc_sample_vm vm;
+    int64_t sid;
+    int r, ret;
+
+    if (!it)
+        return -1;
+    while ((ret = kc_store_iter_next(it, &sid, &vm, err)) == 1)
+        if ((r = row(ctx, sid, &vm)) != 0) {
+            ret = r;
+            break;
+        }
+    kc_store_iter_close(it);
     return ret;
 }
 

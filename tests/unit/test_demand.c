@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "helpers.h"
 #include "demand/demand.h"
 #include "demand/store.h"
 
@@ -52,15 +53,11 @@ static kc_sample_vm vm(const char *name, int n, uint32_t vcpus, uint64_t mem_mib
  */
 static void write_synthetic(const char *path)
 {
-    kc_error err = { 0 };
     kc_store *st;
     uint64_t reboot_cpu = 0, gone_cpu = 0;
 
     unlink(path);
-    st = kc_store_open(path, true, &err);
-    cr_assert_not_null(st, "%s", err.msg);
-    cr_assert_eq(kc_store_begin_run(st, "qemu:///system", "kvm7", 10000, T0, facts, "0.1.0",
-                                    &err), 0, "%s", err.msg);
+    st = kc_test_recording_begin(path, "qemu:///system", "kvm7", 10000, T0, facts);
     for (uint64_t k = 0; k < N; k++) {
         kc_sample_vm v[5];
         size_t n = 0;
@@ -112,10 +109,9 @@ static void write_synthetic(const char *path)
         n++;
         s.n_vms = n;
         s.vms = v;
-        cr_assert_eq(kc_store_add_sample(st, &s, false, &err), 0, "%s", err.msg);
+        kc_test_recording_add(st, &s, false);
     }
-    cr_assert_eq(kc_store_end_run(st, T0 + N * STEP, &err), 0);
-    kc_store_close(st, NULL);
+    kc_test_recording_end(st, T0 + N * STEP);
     /* a file to ship: no WAL beside it */
     {
         sqlite3 *db;
@@ -127,23 +123,19 @@ static void write_synthetic(const char *path)
     }
 }
 
-static char path[128];
-static char dir[64];
+static kc_test_recording rec;
+static const char *path;
 
 static void setup(void)
 {
-    snprintf(dir, sizeof(dir), "/tmp/kvmcap-demand-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
-    snprintf(path, sizeof(path), "%s/synthetic.db", dir);
+    kc_test_recording_new(&rec, "demand");
+    path = rec.path;
     write_synthetic(path);
 }
 
 static void teardown(void)
 {
-    char cmd[256];
-
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-    cr_expect_eq(system(cmd), 0);
+    kc_test_recording_remove(&rec);
 }
 
 TestSuite(demand, .init = setup, .fini = teardown);

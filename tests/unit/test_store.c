@@ -10,22 +10,18 @@
 #include "helpers.h"
 #include "demand/store.h"
 
-static char dir[64];
-static char path[128];
+static kc_test_recording rec;
+static const char *path;
 
 static void setup(void)
 {
-    snprintf(dir, sizeof(dir), "/tmp/kvmcap-store-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
-    snprintf(path, sizeof(path), "%s/rec.db", dir);
+    kc_test_recording_new(&rec, "store");
+    path = rec.path;
 }
 
 static void teardown(void)
 {
-    char cmd[256];
-
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-    cr_expect_eq(system(cmd), 0);
+    kc_test_recording_remove(&rec);
 }
 
 TestSuite(store, .init = setup, .fini = teardown);
@@ -364,14 +360,11 @@ static int collect(void *ctx, int64_t sample_id, const kc_sample_vm *vm)
 Test(store, differences_rebuild_every_value_written_and_the_view_gives_the_same)
 {
     kc_error err = { 0 };
-    kc_store *st = kc_store_open(path, true, &err);
+    kc_store *st = kc_test_recording_begin(path, "test:///default", "kvm7", 1000, 1, NULL);
     kc_sample_vm want[12];
     char cmd[512], out[2048] = "";
     FILE *p;
 
-    cr_assert_not_null(st, "%s", err.msg);
-    cr_assert_eq(kc_store_begin_run(st, "test:///default", "kvm7", 1000, 1, NULL, "0.1.0",
-                                    &err), 0, "%s", err.msg);
     for (uint64_t k = 0; k < 12; k++) {
         kc_sample_vm v = vm_at("web", "11111111-1111-1111-1111-111111111111", k * k);
         kc_sample s = { .wall_ns = 1 + k, .mono_ns = 1 + k, .cpu_user_ns = KC_SAMPLE_NONE,
@@ -392,9 +385,9 @@ Test(store, differences_rebuild_every_value_written_and_the_view_gives_the_same)
         if (k == 10)
             v.rss_kib = (uint64_t)INT64_MAX;   /* the largest value SQLite holds */
         want[k] = v;
-        cr_assert_eq(kc_store_add_sample(st, &s, k == 8, &err), 0, "%s", err.msg);
+        kc_test_recording_add(st, &s, k == 8);
     }
-    kc_store_close(st, NULL);
+    kc_test_recording_end(st, 100);
     st = kc_store_open(path, false, &err);
     cr_assert_not_null(st, "%s", err.msg);
     for (int64_t first = 1; first <= 12; first += 4) {
