@@ -767,8 +767,9 @@ static int vm_value(kc_store *st, sqlite3_stmt *q, int i, bool base, int64_t pre
         goto bad;
     v = sqlite3_column_int64(q, c);
     if (!base) {
-        /* prev + v without wrapping; the reading must stay a value */
-        if ((v > 0 && prev > INT64_MAX - v) || (v < 0 && prev < min - v))
+        /* prev + v without wrapping; the reading must stay a value (prev >= min >= -1, so
+         * min - prev does not wrap, where min - v would for v = INT64_MIN) */
+        if ((v > 0 && prev > INT64_MAX - v) || (v < 0 && v < min - prev))
             goto bad;
         v += prev;
     }

@@ -305,6 +305,9 @@ Test(store, differences_that_wrap_go_negative_or_start_a_series_are_refused)
           "row (1, 3): 'cpu_time_ns' must be a difference" },
         { "UPDATE vm_samples SET rss_kib = -9223372036854775807 WHERE sample_id = 3",
           "row (1, 3): 'rss_kib' must be a difference" },
+        /* the smallest integer: its negation wraps (found by check-san) */
+        { "UPDATE vm_samples SET cpu_time_ns = -9223372036854775808 WHERE sample_id = 2",
+          "row (1, 2): 'cpu_time_ns' must be a difference" },
         { "UPDATE vm_samples SET net_rx_bytes = NULL WHERE sample_id = 2",
           "row (1, 2): 'net_rx_bytes' must be a difference" },
         { "UPDATE vm_samples SET usable_kib = 5 WHERE sample_id = 2",
