@@ -455,8 +455,8 @@ Test(demand, figures_beyond_any_host_refuse_the_file_and_the_bounds_still_read)
         { "UPDATE samples SET mono_ns = mono_ns - 9999999999 WHERE id = 5",
           "VM 'busy' at sample 5: its cpu is beyond any host" },
         /* busy's base row holds values, its later rows differences: 1 Pbit/s and more */
-        { "UPDATE vm_samples SET net_rx_bytes = 1250000000001250 WHERE vm_id = 1 AND "
-          "sample_id = 7", "VM 'busy' at sample 7: its net is beyond any host" },
+        { ("UPDATE vm_samples SET net_rx_bytes = 1250000000001250 WHERE vm_id = 1 AND "
+           "sample_id = 7"), "VM 'busy' at sample 7: its net is beyond any host" },
         { "UPDATE vm_samples SET vcpus = 1048577 WHERE vm_id = 1 AND sample_id = 1",
           "VM 'busy' claims 1048577 vCPUs" },
         { "UPDATE vm_samples SET mem_kib = 17592186044417 WHERE vm_id = 1 AND sample_id = 1",
