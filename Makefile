@@ -52,6 +52,9 @@ DEB_PKGS = $(RUN_PKGS) libcriterion-dev sqlite3 python3 clang libclang-rt-14-dev
 PKGS     += libcurl
 RUN_PKGS += libcurl4-openssl-dev
 DEB_PKGS += prometheus prometheus-node-exporter prometheus-libvirt-exporter
+# tests/live/record.sh steps the recorder's wall clock with libfaketime; bench/demand.sh
+# times `kvmcap demand` with /usr/bin/time.
+DEB_PKGS += faketime time
 
 .PHONY: all check check-san check-clang test test-live install uninstall deps clean run
 

@@ -466,3 +466,47 @@ void kc_expect_cli(const char *name)
     }
     free(args);
 }
+
+void kc_test_recording_new(kc_test_recording *r, const char *tag)
+{
+    snprintf(r->dir, sizeof(r->dir), "/tmp/kvmcap-%.20s-XXXXXX", tag);
+    cr_assert_not_null(mkdtemp(r->dir), "mkdtemp %s", r->dir);
+    snprintf(r->path, sizeof(r->path), "%s/rec.db", r->dir);
+}
+
+void kc_test_recording_remove(const kc_test_recording *r)
+{
+    char cmd[128];
+
+    if (!r->dir[0] || strncmp(r->dir, "/tmp/kvmcap-", 12) != 0)
+        return;
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", r->dir);
+    cr_expect_eq(system(cmd), 0);
+}
+
+kc_store *kc_test_recording_begin(const char *path, const char *uri, const char *hostname,
+                                  uint32_t interval_ms, uint64_t t0_ns, const char *facts)
+{
+    kc_error err = { 0 };
+    kc_store *st = kc_store_open(path, true, &err);
+
+    cr_assert_not_null(st, "%s", err.msg);
+    cr_assert_eq(kc_store_begin_run(st, uri, hostname, interval_ms, t0_ns, facts, "0.1.0", &err),
+                 0, "%s", err.msg);
+    return st;
+}
+
+void kc_test_recording_add(kc_store *st, const kc_sample *s, bool fresh)
+{
+    kc_error err = { 0 };
+
+    cr_assert_eq(kc_store_add_sample(st, s, fresh, &err), 0, "%s", err.msg);
+}
+
+void kc_test_recording_end(kc_store *st, uint64_t ended_ns)
+{
+    kc_error err = { 0 };
+
+    cr_assert_eq(kc_store_end_run(st, ended_ns, &err), 0, "%s", err.msg);
+    cr_assert_eq(kc_store_close(st, &err), 0, "%s", err.msg);
+}

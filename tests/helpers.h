@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "demand/store.h"
 #include "kc.h"
 
 /* A host with @cpus logical CPUs and @mem_mib memory, nothing else. */
@@ -21,6 +22,25 @@ kc_policy kc_test_policy(void);
 uint64_t kc_test_rand(uint64_t *state);
 /* A value in [lo, hi], biased towards both ends and small magnitudes now and then. */
 uint64_t kc_test_range(uint64_t *state, uint64_t lo, uint64_t hi);
+
+/* A temporary recording: a new directory /tmp/kvmcap-@tag-XXXXXX and the path of a
+ * recording file in it (rec.db, not created); kc_test_recording_remove deletes the
+ * directory and everything in it (the WAL files too). Every test that writes a recording
+ * starts here. */
+typedef struct kc_test_recording {
+    char dir[64];
+    char path[128];
+} kc_test_recording;
+
+void kc_test_recording_new(kc_test_recording *r, const char *tag);
+void kc_test_recording_remove(const kc_test_recording *r);
+
+/* Write through kvmcap's own store (asserting each step): open @path for recording (created,
+ * or appended to) and begin a run on (@uri, @hostname); add samples; end the run and close. */
+kc_store *kc_test_recording_begin(const char *path, const char *uri, const char *hostname,
+                                  uint32_t interval_ms, uint64_t t0_ns, const char *facts);
+void kc_test_recording_add(kc_store *st, const kc_sample *s, bool fresh);
+void kc_test_recording_end(kc_store *st, uint64_t ended_ns);
 
 /* Run the golden CLI case tests/cli/@name: args (one per line), stdin (optional), and
  * compare stdout, stderr and status. A difference prints a unified diff per stream and

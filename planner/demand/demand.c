@@ -54,9 +54,9 @@ static uint64_t sum2(uint64_t a, uint64_t b)
     return a > UINT64_MAX - 1 - b ? UINT64_MAX - 1 : a + b;
 }
 
-static int on_row(void *arg, int64_t sample_id, const kc_sample_vm *vm)
+/* One reading of the VM into its slot (readings outside the window are skipped). */
+static void take_row(vm_ctx *c, int64_t sample_id, const kc_sample_vm *vm)
 {
-    vm_ctx *c = arg;
     size_t k = slot_of(c->slots, c->n, sample_id);
     bool running = KC_DOM_IS_RUNNING(vm->state);
     const uint64_t vals[C_LAST] = { vm->cpu_time_ns, vm->vcpu_delay_ns,
@@ -66,7 +66,7 @@ static int on_row(void *arg, int64_t sample_id, const kc_sample_vm *vm)
     bool fresh;
 
     if (k == c->n)
-        return 0;          /* outside the window */
+        return;            /* outside the window */
     if (c->seen && vm->dom_id >= 0 && c->last_dom_id >= 0 && vm->dom_id != c->last_dom_id)
         c->restarts++;
     if (vm->dom_id >= 0)
@@ -94,6 +94,43 @@ static int on_row(void *arg, int64_t sample_id, const kc_sample_vm *vm)
             vm->available_kib >= vm->usable_kib)
             c->guest[k] = vm->available_kib - vm->usable_kib;
     }
+}
+
+uint64_t kc_demand_bound(kc_metric m)
+{
+    /* a million cores (KVM allows 4096 vCPUs a VM), a petabit/s, a billion IOPS, a
+     * petabyte/s, 16 PiB of memory: beyond any host, far above any real reading */
+    static const uint64_t bound[KC_METRIC_LAST] = {
+        [KC_METRIC_CPU] = 1048576ull * KC_STATS_MUL_CPU_BP,
+        [KC_METRIC_STEAL] = 1048576ull * KC_STATS_MUL_CPU_BP,
+        [KC_METRIC_CPU_DEMAND] = 2 * 1048576ull * KC_STATS_MUL_CPU_BP,
+        [KC_METRIC_STEAL_SHARE] = UINT64_MAX - 1,    /* a ratio of the two above */
+        [KC_METRIC_RSS] = KC_DEMAND_MAX_MEM_KIB,
+        [KC_METRIC_GUEST_USED] = KC_DEMAND_MAX_MEM_KIB,
+        [KC_METRIC_NET] = 1000000000000ull,          /* kbit/s */
+        [KC_METRIC_IOPS] = 1000000000000ull,         /* thousandths of an I/O a second */
+        [KC_METRIC_DISK] = 1000000000000ull,         /* kB/s */
+    };
+
+    return m < KC_METRIC_LAST ? bound[m] : 0;
+}
+
+/* A figure beyond its bound, or an allocation beyond any VM's, refuses the file. */
+static int check_bounds(const char *path, const kc_store_slot *slots, const kc_vm_series *s,
+                        kc_error *err)
+{
+    if (s->vcpus > KC_DEMAND_MAX_VCPUS || s->mem_mib > KC_DEMAND_MAX_MEM_KIB / 1024)
+        return kc_error_set(err, KC_ERR_INVALID, "'%s': VM '%s' claims %u vCPUs and %llu MiB, "
+                            "beyond any host (a damaged recording)", path, kc_term_str(s->name),
+                            s->vcpus, (unsigned long long)s->mem_mib);
+    for (int m = 0; m < KC_METRIC_LAST; m++)
+        for (size_t k = 0; k < s->n; k++)
+            if (s->v[m][k] != KC_STATS_NONE && s->v[m][k] > kc_demand_bound((kc_metric)m))
+                return kc_error_set(err, KC_ERR_INVALID, "'%s': VM '%s' at sample %lld: its "
+                                    "%s is beyond any host (a damaged recording: a counter "
+                                    "or the monotonic clock jumped)", path,
+                                    kc_term_str(s->name), (long long)slots[k].sample_id,
+                                    kc_metric_name((kc_metric)m));
     return 0;
 }
 
@@ -139,7 +176,7 @@ static int pick_host(kc_store *st, const char *path, const char *want, kc_store_
     return ret;
 }
 
-static int load_vm(kc_store *st, const kc_store_vm *sv, const kc_store_slot *slots, size_t n,
+static int load_vm(const char *path, kc_store *st, const kc_store_vm *sv, const kc_store_slot *slots, size_t n,
                    uint64_t max_gap_ns, uint32_t p_bp, kc_demand_host *h, uint64_t **acc,
                    uint64_t *scratch, kc_demand_vm *out, kc_error *err)
 {
@@ -165,9 +202,21 @@ static int load_vm(kc_store *st, const kc_store_vm *sv, const kc_store_slot *slo
     }
     c.rss = metric[KC_METRIC_RSS];
     c.guest = metric[KC_METRIC_GUEST_USED];
-    if (n && kc_store_vm_rows(st, sv->id, slots[0].sample_id, slots[n - 1].sample_id, on_row,
-                              &c, err) != 0)
-        goto out;
+    if (n) {
+        kc_store_iter *it = kc_store_iter_open(st, sv->id, slots[0].sample_id,
+                                               slots[n - 1].sample_id, err);
+        kc_sample_vm reading;
+        int64_t sid;
+        int r;
+
+        if (!it)
+            goto out;
+        while ((r = kc_store_iter_next(it, &sid, &reading, err)) == 1)
+            take_row(&c, sid, &reading);
+        kc_store_iter_close(it);
+        if (r < 0)
+            goto out;
+    }
     memset(out, 0, sizeof(*out));
     if (!c.seen) {
         ret = 1;           /* not in the window */
@@ -191,6 +240,8 @@ static int load_vm(kc_store *st, const kc_store_vm *sv, const kc_store_slot *slo
     for (int m = 0; m < KC_METRIC_LAST; m++)
         s.v[m] = metric[m];
     kc_stats_derive(&s);
+    if (check_bounds(path, slots, &s, err) < 0)
+        goto out;
     kc_stats_vm(&s, p_bp, scratch, &out->st);
     kc_strlcpy(out->uuid, sv->uuid, sizeof(out->uuid));
     out->last_state = c.last_state;
@@ -278,9 +329,13 @@ int kc_demand_load(const char *path, const kc_demand_opts *o, kc_demand_host *h,
         goto out;
     }
     h->samples = n;
-    if (n) {
-        h->first_wall_ns = slots[0].wall_ns;
-        h->last_wall_ns = slots[n - 1].wall_ns;
+    /* the earliest and the latest stamp: the wall clock may have stepped back mid-window
+     * (the first sample is then not the earliest, and last - first would wrap) */
+    for (size_t k = 0; k < n; k++) {
+        if (k == 0 || slots[k].wall_ns < h->first_wall_ns)
+            h->first_wall_ns = slots[k].wall_ns;
+        if (k == 0 || slots[k].wall_ns > h->last_wall_ns)
+            h->last_wall_ns = slots[k].wall_ns;
     }
     /* a rate may span a slow sample, not a gap: three intervals at most */
     for (size_t k = 0; k < n; k++)
@@ -293,7 +348,7 @@ int kc_demand_load(const char *path, const kc_demand_opts *o, kc_demand_host *h,
     }
     h->vms = kc_xcalloc(nv ? nv : 1, sizeof(*h->vms));
     for (size_t i = 0; i < nv; i++) {
-        int r = load_vm(st, &vms[i], slots, n, max_gap_ns, o->p_bp, h, acc, scratch,
+        int r = load_vm(path, st, &vms[i], slots, n, max_gap_ns, o->p_bp, h, acc, scratch,
                         &h->vms[h->n_vms], err);
 
         if (r < 0)
@@ -301,6 +356,15 @@ int kc_demand_load(const char *path, const kc_demand_opts *o, kc_demand_host *h,
         if (r == 0)
             h->n_vms++;
     }
+    for (int m = 0; m < KC_METRIC_LAST; m++)
+        for (size_t k = 0; k < n; k++)
+            if (acc[m][k] == KC_STATS_NONE - 1) {
+                /* the sum at a sample saturated: bounded VMs, but too many of them */
+                kc_error_set(err, KC_ERR_INVALID, "'%s': the host's %s at sample %lld is "
+                             "beyond any host (a damaged recording)", path,
+                             kc_metric_name((kc_metric)m), (long long)slots[k].sample_id);
+                goto out;
+            }
     for (int m = 0; m < KC_METRIC_LAST; m++)
         kc_stats_summarize(acc[m], n, o->p_bp, scratch, &h->m[m]);
     host_series(h, slots, n, max_gap_ns, o->p_bp, scratch);

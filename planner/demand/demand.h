@@ -27,7 +27,8 @@ typedef struct kc_demand_host {
     char uri[256];
     char hostname[256];
     size_t samples, runs, gaps;
-    uint64_t first_wall_ns, last_wall_ns;   /* the window actually covered */
+    uint64_t first_wall_ns, last_wall_ns;   /* the window actually covered: the earliest
+                                               and the latest stamp of its samples */
     kc_stats_summary m[KC_METRIC_LAST];     /* sums per slot */
     kc_stats_summary node_cpu;              /* bp of a core: the host's own CPU counters */
     kc_stats_summary mem_used_kib;          /* total - free - buffers - cached */
@@ -58,6 +59,15 @@ int kc_demand_load(const char *path, const kc_demand_opts *opts, kc_demand_host 
                    kc_error *err);
 
 void kc_demand_host_clear(kc_demand_host *host);
+
+/* The largest figure a VM's series may hold at one sample for metric @m (its units, see
+ * stats.h) before the recording is refused as damaged (doc/recording.md, "Bounds"): more
+ * than any host can do, such as a counter that grew by years of CPU in a second. */
+uint64_t kc_demand_bound(kc_metric m);
+
+/* The most vCPUs and memory a VM's allocation may claim before the file is refused. */
+#define KC_DEMAND_MAX_VCPUS 1048576u
+#define KC_DEMAND_MAX_MEM_KIB (1ull << 44)      /* 16 PiB */
 
 /* Overcommit advice from the host's own history: the largest CPU ratio (thousandths) and
  * memory overcommit (basis points) at which the peak observed use per allocated vCPU and per

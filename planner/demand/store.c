@@ -12,8 +12,9 @@
 #include "demand/store.h"
 #include "util/util.h"
 
-/* Version 1 of the schema (doc/recording.md is the contract; change both together). */
-static const char schema_v1[] =
+/* Version 2 of the schema (doc/recording.md is the contract; change both together). Version
+ * 1 differs only in vm_samples: no `base` column, every value absolute; it is still read. */
+static const char schema_v2[] =
     "CREATE TABLE hosts ("
     " id INTEGER PRIMARY KEY,"
     " uri TEXT NOT NULL,"
@@ -47,6 +48,7 @@ static const char schema_v1[] =
     "CREATE TABLE vm_samples ("
     " vm_id INTEGER NOT NULL REFERENCES vms (id),"
     " sample_id INTEGER NOT NULL REFERENCES samples (id),"
+    " base INTEGER NOT NULL,"
     " state INTEGER NOT NULL,"
     " dom_id INTEGER NOT NULL,"
     " vcpus INTEGER NOT NULL,"
@@ -57,23 +59,62 @@ static const char schema_v1[] =
     " net_rx_bytes INTEGER, net_tx_bytes INTEGER,"
     " rd_reqs INTEGER, wr_reqs INTEGER, rd_bytes INTEGER, wr_bytes INTEGER,"
     " PRIMARY KEY (vm_id, sample_id)) WITHOUT ROWID;"
+    /* the readings with every value absolute: a running sum of the differences since the
+     * VM's last base row (a segment) */
+    "CREATE VIEW vm_readings AS SELECT vm_id, sample_id, state,"
+    " sum(dom_id) OVER w AS dom_id, sum(vcpus) OVER w AS vcpus, sum(mem_kib) OVER w AS mem_kib,"
+    " sum(cpu_time_ns) OVER w AS cpu_time_ns, sum(vcpu_time_ns) OVER w AS vcpu_time_ns,"
+    " sum(vcpu_delay_ns) OVER w AS vcpu_delay_ns,"
+    " sum(balloon_current_kib) OVER w AS balloon_current_kib, sum(rss_kib) OVER w AS rss_kib,"
+    " sum(usable_kib) OVER w AS usable_kib, sum(available_kib) OVER w AS available_kib,"
+    " sum(net_rx_bytes) OVER w AS net_rx_bytes, sum(net_tx_bytes) OVER w AS net_tx_bytes,"
+    " sum(rd_reqs) OVER w AS rd_reqs, sum(wr_reqs) OVER w AS wr_reqs,"
+    " sum(rd_bytes) OVER w AS rd_bytes, sum(wr_bytes) OVER w AS wr_bytes"
+    " FROM (SELECT *, sum(base) OVER (PARTITION BY vm_id ORDER BY sample_id) AS segment"
+    " FROM vm_samples)"
+    " WINDOW w AS (PARTITION BY vm_id, segment ORDER BY sample_id);"
     "CREATE TABLE gaps ("
     " run_id INTEGER NOT NULL REFERENCES runs (id),"
     " from_ns INTEGER NOT NULL,"
     " to_ns INTEGER NOT NULL,"
     " reason TEXT NOT NULL);";
 
+/* The numeric columns of vm_samples after `state`, in order: absolute in a base row, else the
+ * difference from the VM's previous row. */
+enum { VC_DOM_ID, VC_VCPUS, VC_MEM, VC_CPU, VC_VCPU, VC_DELAY, VC_BALLOON, VC_RSS, VC_USABLE,
+       VC_AVAILABLE, VC_RX, VC_TX, VC_RD_REQS, VC_WR_REQS, VC_RD_BYTES, VC_WR_BYTES, VC_LAST };
+
+/* A domain's values in that order; absent (KC_SAMPLE_NONE or beyond SQLite's range) is
+ * INT64_MIN. */
+static void vm_values(const kc_sample_vm *vm, int64_t v[VC_LAST])
+{
+    const uint64_t u[VC_LAST] = { 0, vm->vcpus, vm->mem_kib, vm->cpu_time_ns, vm->vcpu_time_ns,
+                                  vm->vcpu_delay_ns, vm->balloon_current_kib, vm->rss_kib,
+                                  vm->usable_kib, vm->available_kib, vm->net_rx_bytes,
+                                  vm->net_tx_bytes, vm->rd_reqs, vm->wr_reqs, vm->rd_bytes,
+                                  vm->wr_bytes };
+
+    for (int i = 1; i < VC_LAST; i++)
+        v[i] = u[i] > (uint64_t)INT64_MAX ? INT64_MIN : (int64_t)u[i];
+    /* libvirt: -1 when off, else an unsigned int (the bounds keep differences in range) */
+    v[VC_DOM_ID] = vm->dom_id < -1 ? -1 : vm->dom_id > INT64_MAX / 2 ? INT64_MAX / 2
+                                                                     : vm->dom_id;
+}
+
 /* The domains of the current run whose row id is known (uuid -> vms.id). */
 typedef struct vm_cache {
     char uuid[40];
     char name[KC_NAME_MAX];
     int64_t id;
+    bool have_prev;            /* prev holds its last row of this run */
+    int64_t prev[VC_LAST];
 } vm_cache;
 
 struct kc_store {
     sqlite3 *db;
     char path[4096];
     bool write;
+    int64_t schema;            /* of the file: 1 (read only) or KC_STORE_SCHEMA */
     int64_t host_id, run_id;
     vm_cache *ids;
     size_t n_ids, cap_ids;
@@ -116,8 +157,10 @@ static int prepare(kc_store *st, const char *sql, sqlite3_stmt **stmt, kc_error 
         return 0;
     /* a table or column missing: not our schema, whatever its version says */
     if ((rc & 0xff) == SQLITE_ERROR)
-        return kc_error_set(err, KC_ERR_INVALID, "'%s' is not a kvmcap recording of schema %d "
-                            "(%s)", st->path, KC_STORE_SCHEMA, sqlite3_errmsg(st->db));
+        return kc_error_set(err, KC_ERR_INVALID, "'%s' is not a kvmcap recording of schema %lld "
+                            "(%s)", st->path,
+                            (long long)(st->schema ? st->schema : KC_STORE_SCHEMA),
+                            sqlite3_errmsg(st->db));
     return db_error(st, rc, "read", err);
 }
 
@@ -169,10 +212,16 @@ static int check_version(kc_store *st, kc_error *err)
     if (app != KC_STORE_APP_ID)
         return kc_error_set(err, KC_ERR_INVALID, "'%s' is not a kvmcap recording "
                             "(application_id %lld)", st->path, (long long)app);
-    if (ver != KC_STORE_SCHEMA)
+    if (ver != KC_STORE_SCHEMA && ver != 1)
         return kc_error_set(err, KC_ERR_INVALID, "'%s' is a kvmcap recording of schema %lld; "
-                            "this kvmcap reads schema %d", st->path, (long long)ver,
+                            "this kvmcap reads schemas 1 and %d", st->path, (long long)ver,
                             KC_STORE_SCHEMA);
+    if (st->write && ver != KC_STORE_SCHEMA)
+        return kc_error_set(err, KC_ERR_INVALID, "'%s' is a kvmcap recording of schema %lld, "
+                            "which this kvmcap reads but does not append to (schema %d): "
+                            "record into a new file", st->path, (long long)ver,
+                            KC_STORE_SCHEMA);
+    st->schema = ver;
     return 0;
 }
 
@@ -182,10 +231,11 @@ static int prepare_writes(kc_store *st, kc_error *err)
                 " cpu_system_ns, cpu_idle_ns, cpu_iowait_ns, mem_total_kib, mem_free_kib,"
                 " mem_buffers_kib, mem_cached_kib, ksm_pages_sharing, page_kib)"
                 " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", &st->ins_sample, err) < 0 ||
-        prepare(st, "INSERT INTO vm_samples (vm_id, sample_id, state, dom_id, vcpus, mem_kib,"
-                " cpu_time_ns, vcpu_time_ns, vcpu_delay_ns, balloon_current_kib, rss_kib,"
-                " usable_kib, available_kib, net_rx_bytes, net_tx_bytes, rd_reqs, wr_reqs,"
-                " rd_bytes, wr_bytes) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        prepare(st, "INSERT INTO vm_samples (vm_id, sample_id, base, state, dom_id, vcpus,"
+                " mem_kib, cpu_time_ns, vcpu_time_ns, vcpu_delay_ns, balloon_current_kib,"
+                " rss_kib, usable_kib, available_kib, net_rx_bytes, net_tx_bytes, rd_reqs,"
+                " wr_reqs, rd_bytes, wr_bytes)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 &st->ins_vm_sample, err) < 0 ||
         prepare(st, "INSERT OR IGNORE INTO vms (host_id, uuid, name) VALUES (?,?,?)",
                 &st->ins_vm, err) < 0 ||
@@ -228,9 +278,9 @@ kc_store *kc_store_open(const char *path, bool write, kc_error *err)
         }
         if (exec(st, "PRAGMA journal_mode = WAL", "write", err) < 0 ||
             exec(st, "BEGIN", "write", err) < 0 ||
-            exec(st, schema_v1, "write", err) < 0 ||
+            exec(st, schema_v2, "write", err) < 0 ||
             exec(st, "PRAGMA application_id = 1802923363", "write", err) < 0 ||
-            exec(st, "PRAGMA user_version = 1", "write", err) < 0 ||
+            exec(st, "PRAGMA user_version = 2", "write", err) < 0 ||
             exec(st, "COMMIT", "write", err) < 0)
             goto fail;
     }
@@ -351,29 +401,30 @@ int kc_store_begin_run(kc_store *st, const char *uri, const char *hostname,
     return ret;
 }
 
-/* The vms.id of @vm on the current host, added (or renamed) as needed. */
-static int vm_row(kc_store *st, const kc_sample_vm *vm, int64_t *id, kc_error *err)
+/* The cache entry of @vm on the current host (its vms.id added, or renamed, as needed). */
+static vm_cache *vm_row(kc_store *st, const kc_sample_vm *vm, kc_error *err)
 {
+    int64_t id_, *id = &id_;
     int rc;
 
     for (size_t i = 0; i < st->n_ids; i++)
         if (strcmp(st->ids[i].uuid, vm->uuid) == 0) {
             if (strcmp(st->ids[i].name, vm->name) != 0)
                 break;      /* renamed: update below */
-            *id = st->ids[i].id;
-            return 0;
+            return &st->ids[i];
         }
     sqlite3_bind_int64(st->ins_vm, 1, st->host_id);
     sqlite3_bind_text(st->ins_vm, 2, vm->uuid, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st->ins_vm, 3, vm->name, -1, SQLITE_TRANSIENT);
     if (step_done(st, st->ins_vm, "write", err) < 0)
-        return -1;
+        return NULL;
     sqlite3_bind_int64(st->get_vm, 1, st->host_id);
     sqlite3_bind_text(st->get_vm, 2, vm->uuid, -1, SQLITE_TRANSIENT);
     rc = sqlite3_step(st->get_vm);
     if (rc != SQLITE_ROW) {
         sqlite3_reset(st->get_vm);
-        return db_error(st, rc, "write", err);
+        db_error(st, rc, "write", err);
+        return NULL;
     }
     *id = sqlite3_column_int64(st->get_vm, 0);
     {
@@ -386,43 +437,58 @@ static int vm_row(kc_store *st, const kc_sample_vm *vm, int64_t *id, kc_error *e
             sqlite3_bind_text(st->ren_vm, 1, vm->name, -1, SQLITE_TRANSIENT);
             sqlite3_bind_int64(st->ren_vm, 2, *id);
             if (step_done(st, st->ren_vm, "write", err) < 0)
-                return -1;
+                return NULL;
         }
     }
     for (size_t i = 0; i < st->n_ids; i++)
         if (strcmp(st->ids[i].uuid, vm->uuid) == 0) {
             kc_strlcpy(st->ids[i].name, vm->name, sizeof(st->ids[i].name));
-            return 0;
+            return &st->ids[i];
         }
     if (st->n_ids == st->cap_ids) {
         st->cap_ids = st->cap_ids ? st->cap_ids * 2 : 64;
         st->ids = kc_xreallocarray(st->ids, st->cap_ids, sizeof(*st->ids));
     }
+    memset(&st->ids[st->n_ids], 0, sizeof(st->ids[0]));
     kc_strlcpy(st->ids[st->n_ids].uuid, vm->uuid, sizeof(st->ids[0].uuid));
     kc_strlcpy(st->ids[st->n_ids].name, vm->name, sizeof(st->ids[0].name));
-    st->ids[st->n_ids++].id = *id;
-    return 0;
+    st->ids[st->n_ids].id = *id;
+    return &st->ids[st->n_ids++];
 }
 
+/* Write one reading. A base row holds the values; the rows after it hold the differences
+ * from the VM's previous row (small numbers: a counter's growth over one interval, 0 for
+ * what did not change), as long as the run goes on without a gap and the same values are
+ * present. A difference is exact (the values are at most INT64_MAX), so the readings read
+ * back are the ones written. */
 static int add_vm_sample(kc_store *st, int64_t sample_id, const kc_sample_vm *vm, kc_error *err)
 {
     sqlite3_stmt *q = st->ins_vm_sample;
-    const uint64_t vals[] = { vm->mem_kib, vm->cpu_time_ns, vm->vcpu_time_ns, vm->vcpu_delay_ns,
-                              vm->balloon_current_kib, vm->rss_kib, vm->usable_kib,
-                              vm->available_kib, vm->net_rx_bytes, vm->net_tx_bytes,
-                              vm->rd_reqs, vm->wr_reqs, vm->rd_bytes, vm->wr_bytes };
-    int64_t id = 0;
+    vm_cache *c = vm_row(st, vm, err);
+    int64_t cur[VC_LAST];
+    bool base;
 
-    if (vm_row(st, vm, &id, err) < 0)
+    if (!c)
         return -1;
-    sqlite3_bind_int64(q, 1, id);
+    vm_values(vm, cur);
+    base = !c->have_prev;
+    for (int i = 0; i < VC_LAST && !base; i++)
+        base = (cur[i] == INT64_MIN) != (c->prev[i] == INT64_MIN);
+    sqlite3_bind_int64(q, 1, c->id);
     sqlite3_bind_int64(q, 2, sample_id);
-    sqlite3_bind_int(q, 3, (int)vm->state);
-    sqlite3_bind_int64(q, 4, vm->dom_id);
-    sqlite3_bind_int64(q, 5, vm->vcpus);
-    for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++)
-        bind_u64(q, 6 + (int)i, vals[i]);
-    return step_done(st, q, "write", err);
+    sqlite3_bind_int(q, 3, base);
+    sqlite3_bind_int(q, 4, (int)vm->state);
+    for (int i = 0; i < VC_LAST; i++) {
+        if (cur[i] == INT64_MIN)
+            sqlite3_bind_null(q, 5 + i);
+        else
+            sqlite3_bind_int64(q, 5 + i, base ? cur[i] : cur[i] - c->prev[i]);
+    }
+    if (step_done(st, q, "write", err) < 0)
+        return -1;
+    memcpy(c->prev, cur, sizeof(cur));
+    c->have_prev = true;
+    return 0;
 }
 
 int kc_store_add_sample(kc_store *st, const kc_sample *s, bool fresh, kc_error *err)
@@ -445,6 +511,9 @@ int kc_store_add_sample(kc_store *st, const kc_sample *s, bool fresh, kc_error *
     if (step_done(st, q, "write", err) < 0)
         goto fail;
     sample_id = sqlite3_last_insert_rowid(st->db);
+    if (fresh)              /* after a gap: every domain starts from a base row */
+        for (size_t i = 0; i < st->n_ids; i++)
+            st->ids[i].have_prev = false;
     for (size_t i = 0; i < s->n_vms; i++)
         if (add_vm_sample(st, sample_id, &s->vms[i], err) < 0)
             goto fail;
@@ -680,78 +749,175 @@ int kc_store_vms(kc_store *st, int64_t host_id, kc_store_vm **vms, size_t *n, kc
     return ret;
 }
 
+/* One value of a vm_samples row: column @c holds, in a base row, the value (NULL: absent,
+ * else >= @min), in a difference row the change from @prev (NULL exactly when @prev is
+ * absent). The result is the value, INT64_MIN when absent; -1 on a bad value. */
+static int vm_value(kc_store *st, sqlite3_stmt *q, int i, bool base, int64_t prev, int64_t min,
+                    int64_t vm_id, int64_t sid, int64_t *out, kc_error *err)
+{
+    int c = 3 + i;             /* sample_id, base and state come first */
+    int t = sqlite3_column_type(q, c);
+    int64_t v;
+
+    if (t == SQLITE_NULL && (base ? i >= VC_MEM : prev == INT64_MIN)) {
+        *out = INT64_MIN;
+        return 0;
+    }
+    if (t != SQLITE_INTEGER || (!base && prev == INT64_MIN))
+        goto bad;
+    v = sqlite3_column_int64(q, c);
+    if (!base) {
+        /* prev + v without wrapping; the reading must stay a value (prev >= min >= -1, so
+         * min - prev does not wrap, where min - v would for v = INT64_MIN) */
+        if ((v > 0 && prev > INT64_MAX - v) || (v < 0 && v < min - prev))
+            goto bad;
+        v += prev;
+    }
+    if (v < min)
+        goto bad;
+    *out = v;
+    return 0;
+ bad:
+    return kc_error_set(err, KC_ERR_INVALID, "'%s': vm_samples row (%lld, %lld): '%s' must be "
+                        "%s", st->path, (long long)vm_id, (long long)sid,
+                        sqlite3_column_name(q, c),
+                        base ? (min < 0 ? "an integer >= -1" : "a non-negative integer")
+                             : "a difference from the row before that gives a value (NULL "
+                               "exactly when the value before is absent)");
+}
+
+struct kc_store_iter {
+    kc_store *st;
+    sqlite3_stmt *q;
+    int64_t vm_id, first;
+    int64_t prev[VC_LAST];
+    bool have;                 /* prev holds the row before */
+    bool done;
+};
+
+kc_store_iter *kc_store_iter_open(kc_store *st, int64_t vm_id, int64_t first, int64_t last,
+                                  kc_error *err)
+{
+    /* schema 2 reads from the VM's last base row at or before @first (the differences
+     * after it rebuild the values); schema 1 holds values only */
+    static const char cols[] = "state, dom_id, vcpus, mem_kib, cpu_time_ns, vcpu_time_ns,"
+        " vcpu_delay_ns, balloon_current_kib, rss_kib, usable_kib, available_kib,"
+        " net_rx_bytes, net_tx_bytes, rd_reqs, wr_reqs, rd_bytes, wr_bytes FROM vm_samples";
+    char sql[800];
+    kc_store_iter *it = kc_xcalloc(1, sizeof(*it));
+
+    if (st->schema == 1)
+        snprintf(sql, sizeof(sql), "SELECT sample_id, 1, %s WHERE vm_id = ?1 AND sample_id"
+                 " BETWEEN ?2 AND ?3 ORDER BY sample_id", cols);
+    else
+        snprintf(sql, sizeof(sql), "SELECT sample_id, base, %s WHERE vm_id = ?1 AND sample_id"
+                 " BETWEEN coalesce((SELECT sample_id FROM vm_samples WHERE vm_id = ?1 AND"
+                 " sample_id <= ?2 AND base = 1 ORDER BY sample_id DESC LIMIT 1), ?2) AND ?3"
+                 " ORDER BY sample_id", cols);
+    if (prepare(st, sql, &it->q, err) < 0) {
+        free(it);
+        return NULL;
+    }
+    it->st = st;
+    it->vm_id = vm_id;
+    it->first = first;
+    sqlite3_bind_int64(it->q, 1, vm_id);
+    sqlite3_bind_int64(it->q, 2, first);
+    sqlite3_bind_int64(it->q, 3, last);
+    return it;
+}
+
+int kc_store_iter_next(kc_store_iter *it, int64_t *sample_id, kc_sample_vm *vm, kc_error *err)
+{
+    kc_store *st = it->st;
+    sqlite3_stmt *q = it->q;
+    int64_t vm_id = it->vm_id, cur[VC_LAST];
+    int rc;
+
+    if (it->done)
+        return 0;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        int64_t sid = sqlite3_column_int64(q, 0), b;
+        uint64_t state;
+
+        if (sqlite3_column_type(q, 1) != SQLITE_INTEGER ||
+            ((b = sqlite3_column_int64(q, 1)) != 0 && b != 1) || (b == 0 && !it->have)) {
+            kc_error_set(err, KC_ERR_INVALID, "'%s': vm_samples row (%lld, %lld): 'base' must "
+                         "be 1 or 0, and 0 only after a row of the same VM", st->path,
+                         (long long)vm_id, (long long)sid);
+            goto fail;
+        }
+        if (col_u64(st, q, 2, false, "vm_samples", sid, &state, err) < 0)
+            goto fail;
+        for (int i = 0; i < VC_LAST; i++)
+            if (vm_value(st, q, i, b == 1, it->have ? it->prev[i] : INT64_MIN,
+                         i == VC_DOM_ID ? -1 : 0, vm_id, sid, &cur[i], err) < 0)
+                goto fail;
+        memcpy(it->prev, cur, sizeof(cur));
+        it->have = true;
+        if (state >= KC_DOM_STATE_LAST || cur[VC_VCPUS] > UINT32_MAX) {
+            kc_error_set(err, KC_ERR_INVALID, "'%s': vm_samples row (%lld, %lld): '%s' out of "
+                         "range", st->path, (long long)vm_id, (long long)sid,
+                         state >= KC_DOM_STATE_LAST ? "state" : "vcpus");
+            goto fail;
+        }
+        if (sid < it->first)
+            continue;          /* read only to rebuild the values of the window */
+        memset(vm, 0, sizeof(*vm));
+        vm->state = (kc_dom_state)state;
+        vm->dom_id = cur[VC_DOM_ID];
+        vm->vcpus = (uint32_t)cur[VC_VCPUS];
+        {
+            uint64_t *const dst[VC_LAST] = { NULL, NULL, &vm->mem_kib, &vm->cpu_time_ns,
+                                             &vm->vcpu_time_ns, &vm->vcpu_delay_ns,
+                                             &vm->balloon_current_kib, &vm->rss_kib,
+                                             &vm->usable_kib, &vm->available_kib,
+                                             &vm->net_rx_bytes, &vm->net_tx_bytes,
+                                             &vm->rd_reqs, &vm->wr_reqs, &vm->rd_bytes,
+                                             &vm->wr_bytes };
+
+            for (int i = VC_MEM; i < VC_LAST; i++)
+                *dst[i] = cur[i] == INT64_MIN ? KC_SAMPLE_NONE : (uint64_t)cur[i];
+        }
+        *sample_id = sid;
+        return 1;
+    }
+    if (rc != SQLITE_DONE) {
+        db_error(st, rc, "read", err);
+        goto fail;
+    }
+    it->done = true;
+    return 0;
+ fail:
+    it->done = true;
+    return -1;
+}
+
+void kc_store_iter_close(kc_store_iter *it)
+{
+    if (!it)
+        return;
+    sqlite3_finalize(it->q);
+    free(it);
+}
+
 int kc_store_vm_rows(kc_store *st, int64_t vm_id, int64_t first, int64_t last,
                      int (*row)(void *ctx, int64_t sample_id, const kc_sample_vm *vm),
                      void *ctx, kc_error *err)
 {
-    sqlite3_stmt *q = NULL;
-    int rc, ret = -1;
+    kc_store_iter *it = kc_store_iter_open(st, vm_id, first, last, err);
+    kc_sample_vm vm;
+    int64_t sid;
+    int r, ret;
 
-    if (prepare(st, "SELECT sample_id, state, dom_id, vcpus, mem_kib, cpu_time_ns,"
-                " vcpu_time_ns, vcpu_delay_ns, balloon_current_kib, rss_kib, usable_kib,"
-                " available_kib, net_rx_bytes, net_tx_bytes, rd_reqs, wr_reqs, rd_bytes,"
-                " wr_bytes FROM vm_samples WHERE vm_id = ? AND sample_id BETWEEN ? AND ?"
-                " ORDER BY sample_id", &q, err) < 0)
+    if (!it)
         return -1;
-    sqlite3_bind_int64(q, 1, vm_id);
-    sqlite3_bind_int64(q, 2, first);
-    sqlite3_bind_int64(q, 3, last);
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        int64_t sid = sqlite3_column_int64(q, 0);
-        kc_sample_vm vm;
-        uint64_t u[18];
-        int r;
-
-        memset(&vm, 0, sizeof(vm));
-        for (int c = 0; c < 18; c++) {
-            if (c == 2) {    /* dom_id: -1 when off */
-                if (sqlite3_column_type(q, c) != SQLITE_INTEGER ||
-                    sqlite3_column_int64(q, c) < -1) {
-                    kc_error_set(err, KC_ERR_INVALID, "'%s': vm_samples row (%lld, %lld): "
-                                 "'dom_id' must be an integer >= -1", st->path,
-                                 (long long)vm_id, (long long)sid);
-                    goto out;
-                }
-                continue;
-            }
-            if (col_u64(st, q, c, c >= 4, "vm_samples", sid, &u[c], err) < 0)
-                goto out;
-        }
-        if (u[1] >= KC_DOM_STATE_LAST || u[3] > UINT32_MAX) {
-            kc_error_set(err, KC_ERR_INVALID, "'%s': vm_samples row (%lld, %lld): '%s' out of "
-                         "range", st->path, (long long)vm_id, (long long)sid,
-                         u[1] >= KC_DOM_STATE_LAST ? "state" : "vcpus");
-            goto out;
-        }
-        vm.state = (kc_dom_state)u[1];
-        vm.dom_id = sqlite3_column_int64(q, 2);
-        vm.vcpus = (uint32_t)u[3];
-        vm.mem_kib = u[4];
-        vm.cpu_time_ns = u[5];
-        vm.vcpu_time_ns = u[6];
-        vm.vcpu_delay_ns = u[7];
-        vm.balloon_current_kib = u[8];
-        vm.rss_kib = u[9];
-        vm.usable_kib = u[10];
-        vm.available_kib = u[11];
-        vm.net_rx_bytes = u[12];
-        vm.net_tx_bytes = u[13];
-        vm.rd_reqs = u[14];
-        vm.wr_reqs = u[15];
-        vm.rd_bytes = u[16];
-        vm.wr_bytes = u[17];
+    while ((ret = kc_store_iter_next(it, &sid, &vm, err)) == 1)
         if ((r = row(ctx, sid, &vm)) != 0) {
             ret = r;
-            goto out;
+            break;
         }
-    }
-    if (rc != SQLITE_DONE) {
-        db_error(st, rc, "read", err);
-        goto out;
-    }
-    ret = 0;
- out:
-    sqlite3_finalize(q);
+    kc_store_iter_close(it);
     return ret;
 }
 

@@ -11,8 +11,11 @@
 #include "kc.h"
 
 /*
- * The schema is a contract: doc/recording.md describes every table and column. Version 1
- * is PRAGMA user_version = 1 with PRAGMA application_id = KC_STORE_APP_ID. The file is in
+ * The schema is a contract: doc/recording.md describes every table and column. Version 2
+ * is PRAGMA user_version = 2 with PRAGMA application_id = KC_STORE_APP_ID; its vm_samples
+ * rows after a VM's base row hold differences, which the reader turns back into the values
+ * (kc_store_vm_rows gives values, whatever the version). Version 1 files (values only) are
+ * read, not appended to. The file is in
  * WAL mode; every sample is one transaction, so a recorder killed at any point leaves every
  * sample committed before it readable. Several hosts (one row in `hosts` each) and several
  * runs (one `kvmcap record` each) share one file.
@@ -20,7 +23,7 @@
  * A recording is untrusted input when read: the version, the tables and every value are
  * checked (KC_ERR_INVALID naming the file, the table, the row and the column).
  */
-#define KC_STORE_SCHEMA 1
+#define KC_STORE_SCHEMA 2
 #define KC_STORE_APP_ID 0x6b766d63   /* "kvmc" */
 
 typedef struct kc_store kc_store;
@@ -98,6 +101,22 @@ typedef struct kc_store_vm {
 
 /* The domains ever seen on host @host_id, by name. Caller frees *vms. */
 int kc_store_vms(kc_store *st, int64_t host_id, kc_store_vm **vms, size_t *n, kc_error *err);
+
+/* The one reader of a domain's readings (every reader of a recording goes through it:
+ * kc_store_vm_rows below, and with it demand, rightsize and --demand): the readings of
+ * domain @vm_id at samples @first..@last (ids), in order, each value checked and, in
+ * schema 2, rebuilt from the differences. Open returns NULL with @err on failure. */
+typedef struct kc_store_iter kc_store_iter;
+
+kc_store_iter *kc_store_iter_open(kc_store *st, int64_t vm_id, int64_t first, int64_t last,
+                                  kc_error *err);
+
+/* The next reading into *@sample_id and *@vm (name and uuid left empty; counters the host did
+ * not give are KC_SAMPLE_NONE): 1, or 0 at the end, or -1 with @err (KC_ERR_INVALID for a bad
+ * value, naming the row and the column; the iterator then only returns 0). */
+int kc_store_iter_next(kc_store_iter *it, int64_t *sample_id, kc_sample_vm *vm, kc_error *err);
+
+void kc_store_iter_close(kc_store_iter *it);   /* NULL-safe */
 
 /* Call @row for each reading of domain @vm_id at samples @first..@last (ids), in order;
  * a non-zero return of @row stops with that value. Counters the host did not give are

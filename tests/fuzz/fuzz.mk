@@ -16,6 +16,7 @@
 #   fuzz_xml_caps, fuzz_xml_domain, fuzz_xml_pool, fuzz_xml_network, fuzz_xml_nodedev:
 #                      one libvirt XML parser each                           seeds/xml-*
 #   fuzz_prom          Prometheus API responses, their mapping, option values seeds/prom
+#   fuzz_recording     recording files (SQLite): whole files or edits of one  seeds/recording
 # A crash found becomes a file in tests/fuzz/regress/<target>/ (run by fuzz-ci and kept).
 
 FUZZ_CC       ?= clang
@@ -31,7 +32,7 @@ FUZZ_LIB_SRC   = $(PLANNER_SRC) $(MODEL_SRC)
 FUZZ_LIB_OBJ   = $(FUZZ_LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
 FUZZ_XML_TARGETS = fuzz_xml_caps fuzz_xml_domain fuzz_xml_pool fuzz_xml_network fuzz_xml_nodedev
 FUZZ_TARGETS   = fuzz_spec fuzz_facts fuzz_workload fuzz_catalog fuzz_config $(FUZZ_XML_TARGETS)
-FUZZ_TARGETS  += fuzz_prom
+FUZZ_TARGETS  += fuzz_prom fuzz_recording
 FUZZ_BINS      = $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)
 # libFuzzer options: inputs up to 64 KiB, 10 s per input, 2 GiB of memory
 FUZZ_OPTS     ?= -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
@@ -50,6 +51,7 @@ fuzz_seeds_fuzz_xml_pool     = tests/fuzz/seeds/xml-pool
 fuzz_seeds_fuzz_xml_network  = tests/fuzz/seeds/xml-network
 fuzz_seeds_fuzz_xml_nodedev  = tests/fuzz/seeds/xml-nodedev
 fuzz_seeds_fuzz_prom         = tests/fuzz/seeds/prom
+fuzz_seeds_fuzz_recording    = tests/fuzz/seeds/recording
 fuzz_xml_id_caps = 1
 fuzz_xml_id_domain = 2
 fuzz_xml_id_pool = 3

@@ -8,10 +8,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "helpers.h"
 #include "demand/demand.h"
 #include "demand/store.h"
 
 #define FIXTURE "tests/fixtures/recordings/synthetic.db"
+#define FIXTURE_V1 "tests/fixtures/recordings/synthetic-v1.db"   /* schema 1 */
 #define T0 1796000000000000000ull     /* wall clock of the first sample */
 #define STEP 10000000000ull           /* 10 s */
 #define N 61
@@ -51,15 +53,11 @@ static kc_sample_vm vm(const char *name, int n, uint32_t vcpus, uint64_t mem_mib
  */
 static void write_synthetic(const char *path)
 {
-    kc_error err = { 0 };
     kc_store *st;
     uint64_t reboot_cpu = 0, gone_cpu = 0;
 
     unlink(path);
-    st = kc_store_open(path, true, &err);
-    cr_assert_not_null(st, "%s", err.msg);
-    cr_assert_eq(kc_store_begin_run(st, "qemu:///system", "kvm7", 10000, T0, facts, "0.1.0",
-                                    &err), 0, "%s", err.msg);
+    st = kc_test_recording_begin(path, "qemu:///system", "kvm7", 10000, T0, facts);
     for (uint64_t k = 0; k < N; k++) {
         kc_sample_vm v[5];
         size_t n = 0;
@@ -111,10 +109,9 @@ static void write_synthetic(const char *path)
         n++;
         s.n_vms = n;
         s.vms = v;
-        cr_assert_eq(kc_store_add_sample(st, &s, false, &err), 0, "%s", err.msg);
+        kc_test_recording_add(st, &s, false);
     }
-    cr_assert_eq(kc_store_end_run(st, T0 + N * STEP, &err), 0);
-    kc_store_close(st, NULL);
+    kc_test_recording_end(st, T0 + N * STEP);
     /* a file to ship: no WAL beside it */
     {
         sqlite3 *db;
@@ -126,23 +123,19 @@ static void write_synthetic(const char *path)
     }
 }
 
-static char path[128];
-static char dir[64];
+static kc_test_recording rec;
+static const char *path;
 
 static void setup(void)
 {
-    snprintf(dir, sizeof(dir), "/tmp/kvmcap-demand-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
-    snprintf(path, sizeof(path), "%s/synthetic.db", dir);
+    kc_test_recording_new(&rec, "demand");
+    path = rec.path;
     write_synthetic(path);
 }
 
 static void teardown(void)
 {
-    char cmd[256];
-
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-    cr_expect_eq(system(cmd), 0);
+    kc_test_recording_remove(&rec);
 }
 
 TestSuite(demand, .init = setup, .fini = teardown);
@@ -317,6 +310,32 @@ Test(demand, the_fixture_for_the_golden_cases_is_this_recording)
     kc_demand_host_clear(&b);
 }
 
+/* Schema 1 (every value absolute, before the differences of schema 2) is still read, to the
+ * same figures; appending to it is refused with a message saying so. */
+Test(demand, a_schema_1_recording_reads_to_the_same_figures_and_is_not_appended_to)
+{
+    kc_demand_opts o = { .p_bp = 9500 };
+    kc_demand_host a, b;
+    kc_error err = { 0 };
+    char cmd[300];
+
+    cr_assert_eq(kc_demand_load(FIXTURE_V1, &o, &a, &err), 0, "%s", err.msg);
+    cr_assert_eq(kc_demand_load(FIXTURE, &o, &b, &err), 0, "%s", err.msg);
+    cr_expect_eq(a.n_vms, b.n_vms);
+    cr_expect_eq(a.samples, b.samples);
+    cr_expect_eq(memcmp(a.m, b.m, sizeof(a.m)), 0);
+    for (size_t i = 0; i < a.n_vms && i < b.n_vms; i++)
+        cr_expect_eq(memcmp(&a.vms[i], &b.vms[i], sizeof(a.vms[i])), 0, "vm %zu", i);
+    kc_demand_host_clear(&a);
+    kc_demand_host_clear(&b);
+    snprintf(cmd, sizeof(cmd), "cp %s '%s'", FIXTURE_V1, path);
+    cr_assert_eq(system(cmd), 0);
+    cr_expect_null(kc_store_open(path, true, &err));
+    cr_expect_eq(err.code, KC_ERR_INVALID);
+    cr_expect(strstr(err.msg, "is a kvmcap recording of schema 1, which this kvmcap reads but "
+                     "does not append to (schema 2): record into a new file"), "%s", err.msg);
+}
+
 #include "demand/plan.h"
 
 Test(demand, the_demand_model_plans_vms_at_their_use_against_the_hardware)
@@ -425,4 +444,82 @@ Test(demand, any_value_anywhere_reads_or_is_refused_as_bad_input)
     }
     cr_expect(read_ok > 0 && refused > 0, "both outcomes seen: %d read, %d refused", read_ok,
               refused);
+}
+
+/* Figures no host can produce (a counter or the monotonic clock jumped, an allocation of
+ * millions of vCPUs) refuse the file as damaged rather than print a saturated number; the
+ * bounds themselves still read. */
+Test(demand, figures_beyond_any_host_refuse_the_file_and_the_bounds_still_read)
+{
+    static const struct { const char *sql, *msg; } cases[] = {
+        { "UPDATE samples SET mono_ns = mono_ns - 9999999999 WHERE id = 5",
+          "VM 'busy' at sample 5: its cpu is beyond any host" },
+        /* busy's base row holds values, its later rows differences: 1 Pbit/s and more */
+        { ("UPDATE vm_samples SET net_rx_bytes = 1250000000001250 WHERE vm_id = 1 AND "
+           "sample_id = 7"), "VM 'busy' at sample 7: its net is beyond any host" },
+        { "UPDATE vm_samples SET vcpus = 1048577 WHERE vm_id = 1 AND sample_id = 1",
+          "VM 'busy' claims 1048577 vCPUs" },
+        { "UPDATE vm_samples SET mem_kib = 17592186044417 WHERE vm_id = 1 AND sample_id = 1",
+          "VM 'busy' claims 2 vCPUs and 17179869185 MiB" },
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        kc_demand_opts o = { .p_bp = 9500 };
+        kc_demand_host h;
+        kc_error err = { 0 };
+        sqlite3 *db;
+
+        write_synthetic(path);
+        cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+        cr_assert_eq(sqlite3_exec(db, "SELECT 1 FROM vms WHERE id = 1 AND name = 'busy'", NULL,
+                                  NULL, NULL), SQLITE_OK);
+        cr_assert_eq(sqlite3_exec(db, cases[i].sql, NULL, NULL, NULL), SQLITE_OK, "%s",
+                     sqlite3_errmsg(db));
+        sqlite3_close(db);
+        cr_expect_eq(kc_demand_load(path, &o, &h, &err), -1, "%s", cases[i].sql);
+        cr_expect_eq(err.code, KC_ERR_INVALID);
+        cr_expect(strstr(err.msg, cases[i].msg), "%s: %s", cases[i].sql, err.msg);
+    }
+    /* at the bound: 1 Pbit/s over the 10 s interval is 1.25e15 bytes, read */
+    {
+        kc_demand_opts o = { .p_bp = 9500 };
+        kc_demand_host h;
+        kc_error err = { 0 };
+        sqlite3 *db;
+
+        write_synthetic(path);
+        cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+        cr_assert_eq(sqlite3_exec(db, "UPDATE vm_samples SET net_rx_bytes = 1250000000000000 "
+                                  "WHERE vm_id = 1 AND sample_id = 7", NULL, NULL, NULL),
+                     SQLITE_OK);
+        sqlite3_close(db);
+        cr_assert_eq(kc_demand_load(path, &o, &h, &err), 0, "%s", err.msg);
+        cr_expect_eq(find(&h, "busy")->st.m[KC_METRIC_NET].max, kc_demand_bound(KC_METRIC_NET));
+        kc_demand_host_clear(&h);
+    }
+}
+
+/* The wall clock stepped back an hour mid-recording (NTP, a user): the samples stay in the
+ * order taken, the rates (monotonic) are unchanged, and the window runs from the earliest to
+ * the latest stamp rather than wrapping. */
+Test(demand, a_wall_clock_stepped_back_keeps_the_rates_and_a_window_that_does_not_wrap)
+{
+    kc_demand_opts o = { .p_bp = 9500 };
+    kc_demand_host a, b;
+    kc_error err = { 0 };
+    sqlite3 *db;
+
+    write_synthetic(path);
+    cr_assert_eq(kc_demand_load(path, &o, &a, &err), 0, "%s", err.msg);
+    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(db, "UPDATE samples SET wall_ns = wall_ns - 3600000000000 "
+                              "WHERE id > 30", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    cr_assert_eq(kc_demand_load(path, &o, &b, &err), 0, "%s", err.msg);
+    cr_expect_eq(b.samples, a.samples);
+    cr_expect_eq(memcmp(a.m, b.m, sizeof(a.m)), 0, "the same rates");
+    cr_expect_eq(b.first_wall_ns, T0 + 30 * STEP - 3600000000000ull, "the earliest stamp");
+    cr_expect_eq(b.last_wall_ns, T0 + 29 * STEP, "the latest stamp (ids start at 1)");
+    kc_demand_host_clear(&a);
+    kc_demand_host_clear(&b);
 }

@@ -17,22 +17,18 @@
 #include "demand/store.h"
 #include "facts/sample_libvirt.h"
 
-static char dir[64];
-static char path[128];
+static kc_test_recording rec;
+static const char *path;
 
 static void setup(void)
 {
-    snprintf(dir, sizeof(dir), "/tmp/kvmcap-record-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
-    snprintf(path, sizeof(path), "%s/rec.db", dir);
+    kc_test_recording_new(&rec, "record");
+    path = rec.path;
 }
 
 static void teardown(void)
 {
-    char cmd[256];
-
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-    cr_expect_eq(system(cmd), 0);
+    kc_test_recording_remove(&rec);
 }
 
 TestSuite(record, .init = setup, .fini = teardown, .timeout = 60);

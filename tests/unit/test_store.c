@@ -10,22 +10,18 @@
 #include "helpers.h"
 #include "demand/store.h"
 
-static char dir[64];
-static char path[128];
+static kc_test_recording rec;
+static const char *path;
 
 static void setup(void)
 {
-    snprintf(dir, sizeof(dir), "/tmp/kvmcap-store-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
-    snprintf(path, sizeof(path), "%s/rec.db", dir);
+    kc_test_recording_new(&rec, "store");
+    path = rec.path;
 }
 
 static void teardown(void)
 {
-    char cmd[256];
-
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-    cr_expect_eq(system(cmd), 0);
+    kc_test_recording_remove(&rec);
 }
 
 TestSuite(store, .init = setup, .fini = teardown);
@@ -188,7 +184,7 @@ Test(store, the_file_is_wal_with_the_schema_version_and_readable_by_sqlite3)
     cr_assert_not_null(p);
     cr_assert_not_null(fgets(out, sizeof(out), p));
     pclose(p);
-    cr_expect_str_eq(out, "wal 1 1802923363 6 ");
+    cr_expect_str_eq(out, "wal 2 1802923363 6 ");
 }
 
 static void sql(const char *stmt)
@@ -207,11 +203,11 @@ Test(store, another_schema_version_is_refused_by_readers_and_writers)
 
     cr_assert_not_null(st, "%s", err.msg);
     kc_store_close(st, NULL);
-    sql("PRAGMA user_version = 2");
+    sql("PRAGMA user_version = 3");
     cr_expect_null(kc_store_open(path, false, &err));
     cr_expect_eq(err.code, KC_ERR_INVALID);
     cr_expect_str_eq(err.msg + strlen(path) + 2,
-                     " is a kvmcap recording of schema 2; this kvmcap reads schema 1");
+                     " is a kvmcap recording of schema 3; this kvmcap reads schemas 1 and 2");
     cr_expect_null(kc_store_open(path, true, &err));
     cr_expect_eq(err.code, KC_ERR_INVALID);
 }
@@ -271,7 +267,8 @@ Test(store, bad_values_are_refused_naming_table_row_and_column)
     cr_assert_not_null(st, "%s", err.msg);
     write_run(st, "kvm7", 1000000000000ull, 3);
     kc_store_close(st, NULL);
-    sql("UPDATE vm_samples SET cpu_time_ns = -5 WHERE sample_id = 2;"
+    /* sample 1 holds base rows (values), the later ones differences */
+    sql("UPDATE vm_samples SET cpu_time_ns = -5 WHERE sample_id = 1;"
         "UPDATE samples SET mono_ns = 'soon' WHERE id = 3;");
     st = kc_store_open(path, false, &err);
     cr_assert_not_null(st, "%s", err.msg);
@@ -282,17 +279,173 @@ Test(store, bad_values_are_refused_naming_table_row_and_column)
               err.msg);
     cr_assert_eq(kc_store_vms(st, hosts[0].id, &vms, &nv, &err), 0);
     cr_expect_eq(kc_store_vm_rows(st, vms[0].id, 0, 100, count_row, &r, &err), -1);
-    cr_expect(strstr(err.msg, "vm_samples row 2: 'cpu_time_ns' must be a non-negative integer"),
+    cr_expect(strstr(err.msg, "vm_samples row (2, 1): 'cpu_time_ns' must be a non-negative "
+                     "integer"),
               "%s", err.msg);
     free(hosts);
     free(vms);
     kc_store_close(st, NULL);
-    sql("UPDATE vm_samples SET cpu_time_ns = 1, state = 99 WHERE sample_id = 2;");
+    sql("UPDATE vm_samples SET cpu_time_ns = 0 WHERE sample_id = 1;"
+        "UPDATE vm_samples SET state = 99 WHERE sample_id = 2;");
     st = kc_store_open(path, false, &err);
     r.n = 0;
     cr_expect_eq(kc_store_vm_rows(st, 1, 0, 100, count_row, &r, &err), -1);
     cr_expect(strstr(err.msg, "'state' out of range"), "%s", err.msg);
     kc_store_close(st, NULL);
+}
+
+/* What a difference row may hold: a change that keeps the value a value (no wrap, no
+ * negative reading), NULL exactly where the value before was absent, and only after a row
+ * of the same VM. Each case is refused on its own, naming the row and the column. */
+Test(store, differences_that_wrap_go_negative_or_start_a_series_are_refused)
+{
+    static const struct { const char *sql, *msg; } cases[] = {
+        /* 0 + INT64_MAX is still a value; the next difference wraps */
+        { "UPDATE vm_samples SET cpu_time_ns = 9223372036854775807 WHERE sample_id = 2",
+          "row (1, 3): 'cpu_time_ns' must be a difference" },
+        { "UPDATE vm_samples SET rss_kib = -9223372036854775807 WHERE sample_id = 3",
+          "row (1, 3): 'rss_kib' must be a difference" },
+        /* the smallest integer: its negation wraps (found by check-san) */
+        { "UPDATE vm_samples SET cpu_time_ns = -9223372036854775808 WHERE sample_id = 2",
+          "row (1, 2): 'cpu_time_ns' must be a difference" },
+        { "UPDATE vm_samples SET net_rx_bytes = NULL WHERE sample_id = 2",
+          "row (1, 2): 'net_rx_bytes' must be a difference" },
+        { "UPDATE vm_samples SET usable_kib = 5 WHERE sample_id = 2",
+          "row (1, 2): 'usable_kib' must be a difference" },
+        { "UPDATE vm_samples SET dom_id = -5 WHERE sample_id = 2",
+          "row (1, 2): 'dom_id' must be a difference" },
+        { "UPDATE vm_samples SET base = 0 WHERE sample_id = 1",
+          "row (1, 1): 'base' must be 1 or 0, and 0 only after a row of the same VM" },
+        { "UPDATE vm_samples SET base = 2 WHERE sample_id = 3",
+          "row (1, 3): 'base' must be 1 or 0" },
+        { "UPDATE vm_samples SET base = 'yes' WHERE sample_id = 3",
+          "row (1, 3): 'base' must be 1 or 0" },
+        { "UPDATE vm_samples SET wr_bytes = 1.5 WHERE sample_id = 3",
+          "row (1, 3): 'wr_bytes' must be a difference" },
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        kc_error err = { 0 };
+        kc_store *st = kc_store_open(path, true, &err);
+        rows r = { 0 };
+
+        cr_assert_not_null(st, "%s", err.msg);
+        write_run(st, "kvm7", 1000000000000ull, 4);
+        kc_store_close(st, NULL);
+        sql(cases[i].sql);
+        st = kc_store_open(path, false, &err);
+        cr_assert_not_null(st, "%s", err.msg);
+        cr_expect_eq(kc_store_vm_rows(st, 1, 0, 100, count_row, &r, &err), -1, "%s",
+                     cases[i].sql);
+        cr_expect_eq(err.code, KC_ERR_INVALID);
+        cr_expect(strstr(err.msg, cases[i].msg), "%s: %s", cases[i].sql, err.msg);
+        kc_store_close(st, NULL);
+        unlink(path);
+    }
+}
+
+typedef struct got { kc_sample_vm v[12]; int64_t id[12]; size_t n; } got;
+
+static int collect(void *ctx, int64_t sample_id, const kc_sample_vm *vm)
+{
+    got *g = ctx;
+
+    if (g->n < 12) {
+        g->id[g->n] = sample_id;
+        g->v[g->n++] = *vm;
+    }
+    return 0;
+}
+
+/* Schema 2 stores differences; the readings read back, through the reader and through the
+ * file's own view, are the values written, across a counter going backwards, a value that
+ * appears and disappears, a gap (a fresh sample) and a window that starts mid-series. */
+Test(store, differences_rebuild_every_value_written_and_the_view_gives_the_same)
+{
+    kc_error err = { 0 };
+    kc_store *st = kc_test_recording_begin(path, "test:///default", "kvm7", 1000, 1, NULL);
+    kc_sample_vm want[12];
+    char cmd[512], out[2048] = "";
+    FILE *p;
+
+    for (uint64_t k = 0; k < 12; k++) {
+        kc_sample_vm v = vm_at("web", "11111111-1111-1111-1111-111111111111", k * k);
+        kc_sample s = { .wall_ns = 1 + k, .mono_ns = 1 + k, .cpu_user_ns = KC_SAMPLE_NONE,
+                        .cpu_system_ns = KC_SAMPLE_NONE, .cpu_idle_ns = KC_SAMPLE_NONE,
+                        .cpu_iowait_ns = KC_SAMPLE_NONE, .mem_total_kib = KC_SAMPLE_NONE,
+                        .mem_free_kib = KC_SAMPLE_NONE, .mem_buffers_kib = KC_SAMPLE_NONE,
+                        .mem_cached_kib = KC_SAMPLE_NONE, .ksm_pages_sharing = KC_SAMPLE_NONE,
+                        .page_kib = KC_SAMPLE_NONE, .n_vms = 1, .vms = &v };
+
+        if (k == 5) {              /* rebooted: counters from 0, a new domain id */
+            v.cpu_time_ns = 7;
+            v.dom_id = 9;
+        }
+        if (k >= 6 && k <= 7)      /* the guest's balloon driver reports for a while */
+            v.usable_kib = 1000 * k, v.available_kib = 4000;
+        if (k == 9)
+            v.rss_kib = KC_SAMPLE_NONE;
+        if (k == 10)
+            v.rss_kib = (uint64_t)INT64_MAX;   /* the largest value SQLite holds */
+        want[k] = v;
+        kc_test_recording_add(st, &s, k == 8);
+    }
+    kc_test_recording_end(st, 100);
+    st = kc_store_open(path, false, &err);
+    cr_assert_not_null(st, "%s", err.msg);
+    for (int64_t first = 1; first <= 12; first += 4) {
+        got g = { .n = 0 };
+
+        cr_assert_eq(kc_store_vm_rows(st, 1, first, 12, collect, &g, &err), 0, "%s", err.msg);
+        cr_expect_eq(g.n, (size_t)(13 - first));
+        for (size_t i = 0; i < g.n; i++) {
+            const kc_sample_vm *w = &want[(size_t)first - 1 + i];
+
+            cr_expect_eq(g.id[i], first + (int64_t)i);
+            cr_expect_eq(g.v[i].cpu_time_ns, w->cpu_time_ns, "sample %lld", (long long)g.id[i]);
+            cr_expect_eq(g.v[i].rss_kib, w->rss_kib, "sample %lld", (long long)g.id[i]);
+            cr_expect_eq(g.v[i].usable_kib, w->usable_kib, "sample %lld", (long long)g.id[i]);
+            cr_expect_eq(g.v[i].dom_id, w->dom_id, "sample %lld", (long long)g.id[i]);
+            cr_expect_eq(g.v[i].wr_bytes, w->wr_bytes, "sample %lld", (long long)g.id[i]);
+            cr_expect_eq(g.v[i].mem_kib, w->mem_kib, "sample %lld", (long long)g.id[i]);
+        }
+    }
+    kc_store_close(st, NULL);
+    /* every reading, through the view */
+    snprintf(cmd, sizeof(cmd), "sqlite3 '%s' \"SELECT sum(base), count(*) FROM vm_samples;"
+             " SELECT group_concat(coalesce(rss_kib, 'N') || '/' || cpu_time_ns || '/' ||"
+             " coalesce(usable_kib, 'N') || '/' || dom_id, ' ') FROM vm_readings\""
+             " | tr '\\n' ' '", path);
+    p = popen(cmd, "r");
+    cr_assert_not_null(p);
+    cr_assert_not_null(fgets(out, sizeof(out), p));
+    pclose(p);
+    {
+        char exp[1024];
+        size_t len;
+
+        /* base rows: the first, the reboot keeps differences (a counter may go down), the
+         * balloon appearing (6) and going (8, also fresh), rss absent (9) and back (10) */
+        len = (size_t)snprintf(exp, sizeof(exp), "5|12 ");
+        for (int k = 0; k < 12; k++) {
+            char rss[24], usable[24];
+
+            if (want[k].rss_kib == KC_SAMPLE_NONE)
+                snprintf(rss, sizeof(rss), "N");
+            else
+                snprintf(rss, sizeof(rss), "%llu", (unsigned long long)want[k].rss_kib);
+            if (want[k].usable_kib == KC_SAMPLE_NONE)
+                snprintf(usable, sizeof(usable), "N");
+            else
+                snprintf(usable, sizeof(usable), "%llu", (unsigned long long)want[k].usable_kib);
+            len += (size_t)snprintf(exp + len, sizeof(exp) - len, "%s%s/%llu/%s/%lld",
+                                    k ? " " : "", rss,
+                                    (unsigned long long)want[k].cpu_time_ns, usable,
+                                    (long long)want[k].dom_id);
+        }
+        snprintf(exp + len, sizeof(exp) - len, " ");
+        cr_expect_str_eq(out, exp);
+    }
 }
 
 Test(store, a_full_disk_is_a_host_error_and_keeps_every_sample_before)
