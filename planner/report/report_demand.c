@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "report/report_demand.h"
+#include "util/fmt.h"
 #include "util/json_out.h"
 #include "util/util.h"
 
@@ -291,12 +292,19 @@ void kc_report_demand_text(FILE *out, const kc_demand_host *h, const kc_demand_m
     if (h->ksm_saved_kib.count)
         fprintf(out, "KSM: %llu MiB shared at most\n",
                 (unsigned long long)kib_to_mib_up(h->ksm_saved_kib.max));
-    if (meta->advice && meta->advice->known)
-        fprintf(out, "advice: at its peak this host's use would still fit with a %.0f %% "
-                "margin up to cpu ratio %.2f and memory overcommit %.0f %%\n",
-                (double)meta->advice->margin_bp / 100.0,
-                (double)meta->advice->cpu_ratio_milli / 1000.0,
-                (double)meta->advice->overcommit_bp / 100.0);
+    if (meta->advice && meta->advice->known) {
+        /* the largest safe settings: rounded down, never up past what is safe (util/fmt.h) */
+        char margin[32], ratio[32], oc[32];
+
+        fprintf(out, "advice: at its peak this host's use would still fit with a %s %% "
+                "margin up to cpu ratio %s and memory overcommit %s %%\n",
+                kc_fmt_frac(margin, sizeof(margin), meta->advice->margin_bp, 100, 2,
+                            KC_ROUND_NEAREST),
+                kc_fmt_fixed(ratio, sizeof(ratio), meta->advice->cpu_ratio_milli, 1000, 2,
+                             KC_ROUND_DOWN),
+                kc_fmt_frac(oc, sizeof(oc), meta->advice->overcommit_bp, 100, 0,
+                            KC_ROUND_DOWN));
+    }
 }
 
 /* ---- CSV ---- */

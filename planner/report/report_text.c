@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "report/report.h"
+#include "util/fmt.h"
 #include "util/names.h"
 #include "util/util.h"
 
@@ -23,32 +24,14 @@ void kc_report_warn(kc_fit_report *report, const char *fmt, ...)
 
 char *kc_fmt_bp(char *buf, size_t size, uint64_t bp)
 {
-    if (bp % 100 == 0)
-        snprintf(buf, size, "%llu", (unsigned long long)(bp / 100));
-    else if (bp % 10 == 0)
-        snprintf(buf, size, "%llu.%llu", (unsigned long long)(bp / 100),
-                 (unsigned long long)(bp % 100 / 10));
-    else
-        snprintf(buf, size, "%llu.%02llu", (unsigned long long)(bp / 100),
-                 (unsigned long long)(bp % 100));
-    return buf;
+    return kc_fmt_frac(buf, size, bp, 100, 2, KC_ROUND_NEAREST);    /* exact: 2 decimals */
 }
 
 char *kc_fmt_milli(char *buf, size_t size, uint64_t milli)
 {
-    uint64_t frac = milli % 1000;
-
-    if (frac == 0)
-        snprintf(buf, size, "%llu.0", (unsigned long long)(milli / 1000));
-    else if (frac % 100 == 0)
-        snprintf(buf, size, "%llu.%llu", (unsigned long long)(milli / 1000),
-                 (unsigned long long)(frac / 100));
-    else if (frac % 10 == 0)
-        snprintf(buf, size, "%llu.%02llu", (unsigned long long)(milli / 1000),
-                 (unsigned long long)(frac / 10));
-    else
-        snprintf(buf, size, "%llu.%03llu", (unsigned long long)(milli / 1000),
-                 (unsigned long long)frac);
+    kc_fmt_frac(buf, size, milli, 1000, 3, KC_ROUND_NEAREST);       /* exact: 3 decimals */
+    if (!strchr(buf, '.') && strlen(buf) + 3 <= size)
+        strcat(buf, ".0");    /* a ratio always shows its point: "4.0" */
     return buf;
 }
 
@@ -63,53 +46,61 @@ uint64_t kc_report_uplink_kbps(const kc_host *host, const kc_policy *policy)
     return sum > UINT64_MAX ? UINT64_MAX : (uint64_t)sum;
 }
 
-/* Display only: sizes in MiB as MiB/GiB/TiB with one decimal where it is not whole. */
-static char *fmt_size(char *buf, size_t size, uint64_t mib)
+/* Display only: sizes in MiB as MiB/GiB/TiB with one decimal where it is not whole,
+ * rounded per @mode (a fair share rounds down: util/fmt.h). */
+static char *fmt_size(char *buf, size_t size, uint64_t mib, kc_round mode)
 {
     static const char *const units[] = { "MiB", "GiB", "TiB", "PiB", "EiB" };
-    double v = (double)mib;
+    uint64_t scale = 1;
     size_t u = 0;
 
     if (mib < 10240) {
         snprintf(buf, size, "%llu MiB", (unsigned long long)mib);
         return buf;
     }
-    while (v >= 1024.0 * 10 && u + 1 < sizeof(units) / sizeof(units[0])) {
-        v /= 1024.0;
+    while (mib / scale >= 1024u * 10 && u + 1 < sizeof(units) / sizeof(units[0])) {
+        scale *= 1024;
         u++;
     }
-    if (v == (double)(uint64_t)v)
-        snprintf(buf, size, "%.0f %s", v, units[u]);
+    if (mib % scale == 0)
+        kc_fmt_frac(buf, size, mib, scale, 0, mode);
     else
-        snprintf(buf, size, "%.1f %s", v, units[u]);
+        kc_fmt_fixed(buf, size, mib, scale, 1, mode);
+    strncat(buf, " ", size - strlen(buf) - 1);
+    strncat(buf, units[u], size - strlen(buf) - 1);
     return buf;
 }
 
-static char *fmt_bandwidth(char *buf, size_t size, uint64_t kbps)
+/* Bandwidth in three significant figures (Gbit/s, Mbit/s, kbit/s), rounded per @mode. */
+static char *fmt_bandwidth(char *buf, size_t size, uint64_t kbps, kc_round mode)
 {
-    if (kbps >= 1000000)
-        snprintf(buf, size, "%.3g Gbit/s", (double)kbps / 1e6);
-    else if (kbps >= 1000)
-        snprintf(buf, size, "%.3g Mbit/s", (double)kbps / 1e3);
-    else
+    uint64_t unit = kbps >= 1000000 ? 1000000 : kbps >= 1000 ? 1000 : 1;
+    uint64_t whole = kbps / unit;
+
+    if (unit == 1) {
         snprintf(buf, size, "%llu kbit/s", (unsigned long long)kbps);
+        return buf;
+    }
+    kc_fmt_frac(buf, size, kbps, unit, whole >= 100 ? 0 : whole >= 10 ? 1 : 2, mode);
+    strncat(buf, unit == 1000000 ? " Gbit/s" : " Mbit/s", size - strlen(buf) - 1);
     return buf;
 }
 
-static char *fmt_amount(char *buf, size_t size, kc_resource r, uint64_t v)
+static char *fmt_amount(char *buf, size_t size, kc_resource r, uint64_t v, kc_round mode)
 {
     switch (r) {
     case KC_RES_MEMORY:
     case KC_RES_HUGEPAGES:
     case KC_RES_DISK:
-        return fmt_size(buf, size, v);
+        return fmt_size(buf, size, v, mode);
     case KC_RES_NETWORK:
-        return fmt_bandwidth(buf, size, v);
+        return fmt_bandwidth(buf, size, v, mode);
     case KC_RES_CPU:
         snprintf(buf, size, "%llu vCPU", (unsigned long long)v);
         return buf;
     case KC_RES_CPU_LOAD:
-        snprintf(buf, size, "%.2f cores", (double)v / KC_BP_ONE);
+        kc_fmt_fixed(buf, size, v, KC_BP_ONE, 2, mode);
+        strncat(buf, " cores", size - strlen(buf) - 1);
         return buf;
     case KC_RES_IOPS:
         snprintf(buf, size, "%llu IOPS", (unsigned long long)v);
@@ -167,13 +158,13 @@ static void print_host(FILE *out, const kc_fit_report *rep, const kc_fit_row *un
     fprintf(out, "host    %s (%s%s%s): %u CPUs, %s memory",
             kc_term_str(f->name[0] ? f->name : f->hostname), KC_NAME(source, f->source),
             f->uri[0] ? " " : "", kc_term_str(f->uri), h->cpus,
-            fmt_size(mem, sizeof(mem), h->mem_mib));
+            fmt_size(mem, sizeof(mem), h->mem_mib, KC_ROUND_NEAREST));
     if (h->n_numa > 1)
         fprintf(out, ", %zu NUMA nodes", h->n_numa);
     if (h->hugepages_mib)
-        fprintf(out, ", %s hugepages", fmt_size(a, sizeof(a), h->hugepages_mib));
+        fprintf(out, ", %s hugepages", fmt_size(a, sizeof(a), h->hugepages_mib, KC_ROUND_NEAREST));
     if (uplink)
-        fprintf(out, ", uplink %s", fmt_bandwidth(b, sizeof(b), uplink));
+        fprintf(out, ", uplink %s", fmt_bandwidth(b, sizeof(b), uplink, KC_ROUND_NEAREST));
     fputc('\n', out);
     if (rep->existing_used.vms) {
         const kc_usage *u = &rep->existing_used;
@@ -181,7 +172,7 @@ static void print_host(FILE *out, const kc_fit_report *rep, const kc_fit_row *un
         fprintf(out, "        existing: %llu VM%s, %llu vCPUs, %s (%s)\n",
                 (unsigned long long)u->vms, u->vms == 1 ? "" : "s",
                 (unsigned long long)u->vcpus,
-                fmt_size(mem, sizeof(mem), u->mem_mib + u->hugepages_mib),
+                fmt_size(mem, sizeof(mem), u->mem_mib + u->hugepages_mib, KC_ROUND_NEAREST),
                 KC_NAME(existing, rep->existing));
     }
     if (h->used.vms > rep->existing_used.vms) {
@@ -191,7 +182,7 @@ static void print_host(FILE *out, const kc_fit_report *rep, const kc_fit_row *un
                 (unsigned long long)(u->vms - e->vms), u->vms - e->vms == 1 ? "" : "s",
                 (unsigned long long)(u->vcpus - e->vcpus),
                 fmt_size(mem, sizeof(mem), u->mem_mib + u->hugepages_mib - e->mem_mib -
-                                           e->hugepages_mib));
+                                           e->hugepages_mib, KC_ROUND_NEAREST));
     }
 }
 
@@ -202,7 +193,8 @@ static void print_policy(FILE *out, const kc_fit_report *rep, const kc_fit_row *
     char oc[16], ratio[16], util[16], res[32];
 
     fprintf(out, "policy  overcommit %s %%, reserve %s, cpu ratio %s, max util %s %%",
-            kc_fmt_bp(oc, sizeof(oc), p->overcommit_bp), fmt_size(res, sizeof(res), p->reserve_mib),
+            kc_fmt_bp(oc, sizeof(oc), p->overcommit_bp),
+            fmt_size(res, sizeof(res), p->reserve_mib, KC_ROUND_NEAREST),
             kc_fmt_milli(ratio, sizeof(ratio), p->cpu_ratio_milli),
             kc_fmt_bp(util, sizeof(util), p->max_util_bp));
     if (rep->profile)
@@ -235,7 +227,7 @@ static void print_verdict(FILE *out, const kc_fit_report *rep, const kc_fit_row 
 {
     const kc_fit *fit = &row->fit;
     const kc_host *h = &rep->host;
-    char names[128], bw[32];
+    char names[128], bw[32], share[32];
     uint64_t vcpus_total, vms_total, usable, uplink;
 
     bottleneck_names(names, sizeof(names), fit->bottleneck);
@@ -271,15 +263,15 @@ static void print_verdict(FILE *out, const kc_fit_report *rep, const kc_fit_row 
     if (vcpus_total <= usable)
         fputs("a whole core under full load", out);
     else
-        fprintf(out, "at least %.2f of a core under full load",
-                (double)usable / (double)vcpus_total);
+        fprintf(out, "at least %s of a core under full load",    /* a lower bound: down */
+                kc_fmt_fixed(share, sizeof(share), usable, vcpus_total, 2, KC_ROUND_DOWN));
     uplink = kc_report_uplink_kbps(h, &rep->policy);
     if (fit->res[KC_RES_NETWORK].state == KC_RES_BOUNDED)
         fprintf(out, " and each VM the %s it asks of the uplink",
-                fmt_bandwidth(bw, sizeof(bw), row->shape.net_kbps));
+                fmt_bandwidth(bw, sizeof(bw), row->shape.net_kbps, KC_ROUND_NEAREST));
     else if (uplink)
         fprintf(out, " and each VM about %s of the uplink",
-                fmt_bandwidth(bw, sizeof(bw), uplink / vms_total));
+                fmt_bandwidth(bw, sizeof(bw), uplink / vms_total, KC_ROUND_DOWN));
     fputs(".\n", out);
 }
 
@@ -354,7 +346,8 @@ static void print_row(FILE *out, const kc_fit_report *rep, const kc_fit_row *row
 
     fprintf(out, "\n%s%s%s  (%u vCPU%s, %s%s", color ? "\033[1m" : "", row->label,
             color ? "\033[0m" : "", s->vcpus, s->vcpus == 1 ? "" : "s",
-            fmt_size(mem, sizeof(mem), s->mem_mib), s->hugepages ? " on hugepages" : "");
+            fmt_size(mem, sizeof(mem), s->mem_mib, KC_ROUND_NEAREST),
+            s->hugepages ? " on hugepages" : "");
     if (row->fit.overhead_mib)
         fprintf(out, " + %llu MiB overhead", (unsigned long long)row->fit.overhead_mib);
     fputs(")\n", out);
@@ -374,10 +367,12 @@ static void print_row(FILE *out, const kc_fit_report *rep, const kc_fit_row *row
                     "unknown", "-", "-", "-");
             continue;
         }
-        fmt_amount(cap, sizeof(cap), (kc_resource)r, rf->capacity);
-        fmt_amount(used, sizeof(used), (kc_resource)r, rf->used);
+        /* what the host offers rounds down, what a VM asks rounds up, a fair share (a lower
+         * bound) down: the table never shows more room than there is (util/fmt.h) */
+        fmt_amount(cap, sizeof(cap), (kc_resource)r, rf->capacity, KC_ROUND_DOWN);
+        fmt_amount(used, sizeof(used), (kc_resource)r, rf->used, KC_ROUND_NEAREST);
         if (rf->state == KC_RES_BOUNDED) {
-            fmt_amount(per, sizeof(per), (kc_resource)r, rf->per_vm);
+            fmt_amount(per, sizeof(per), (kc_resource)r, rf->per_vm, KC_ROUND_UP);
             snprintf(lim, sizeof(lim), "%llu", (unsigned long long)rf->limit);
             bar(b, sizeof(b), rf, row->fit.count);
         } else {
@@ -385,7 +380,7 @@ static void print_row(FILE *out, const kc_fit_report *rep, const kc_fit_row *row
 
             /* unbounded: the fair share each VM gets at the final count */
             if (n)
-                fmt_amount(per, sizeof(per), (kc_resource)r, rf->capacity / n);
+                fmt_amount(per, sizeof(per), (kc_resource)r, rf->capacity / n, KC_ROUND_DOWN);
             else
                 snprintf(per, sizeof(per), "-");
             snprintf(lim, sizeof(lim), "-");
