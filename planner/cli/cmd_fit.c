@@ -13,6 +13,7 @@
 #include "input/spec.h"
 #include "report/dispatch.h"
 #include "report/report_prom.h"
+#include "util/fmt.h"
 #include "util/util.h"
 #include "fit.h"
 #include "place.h"
@@ -257,7 +258,7 @@ static int run_fit(const kc_cli *o, const kc_catalog *cat, const kc_facts *facts
             goto out;
         if (row->fit.count < row->want) {
             kc_error_set(err, KC_ERR_NOFIT, "only %llu VM%s of '%s' fit%s, %llu asked",
-                         (unsigned long long)row->fit.count, row->fit.count == 1 ? "" : "s",
+                         (unsigned long long)row->fit.count, kc_s(row->fit.count),
                          row->label, row->fit.count == 1 ? "s" : "",
                          (unsigned long long)row->want);
             goto out;
@@ -287,7 +288,7 @@ static int run_fit(const kc_cli *o, const kc_catalog *cat, const kc_facts *facts
         if (!rows[i].has_count && rows[i].fit.count < check) {
             kc_error_set(err, KC_ERR_NOFIT, "only %llu VM%s of '%s' fit%s, --check asked for %llu",
                          (unsigned long long)rows[i].fit.count,
-                         rows[i].fit.count == 1 ? "" : "s", rows[i].label,
+                         kc_s(rows[i].fit.count), rows[i].label,
                          rows[i].fit.count == 1 ? "s" : "",
                          (unsigned long long)check);
             ret = -1;

@@ -226,9 +226,9 @@ static void head_lines(FILE *out, const char *cmd, const kc_demand_host *h,
     fprintf(out, "%s of '%s' (%s) from %s\n", cmd, kc_term_str(h->hostname),
             kc_term_str(h->uri), kc_term_str(meta->file));
     if (h->samples)
-        fprintf(out, "window: %s .. %s (%llu s), %zu samples, %zu run%s, %zu gap%s\n", from, to,
-                (unsigned long long)((h->last_wall_ns - h->first_wall_ns) / 1000000000ull),
-                h->samples, h->runs, h->runs == 1 ? "" : "s", h->gaps, h->gaps == 1 ? "" : "s");
+        fprintf(out, "window: %s .. %s (%llu s), %zu sample%s, %zu run%s, %zu gap%s\n", from,
+                to, (unsigned long long)((h->last_wall_ns - h->first_wall_ns) / 1000000000ull),
+                h->samples, kc_s(h->samples), h->runs, kc_s(h->runs), h->gaps, kc_s(h->gaps));
     else
         fprintf(out, "window: no samples\n");
     if (h->facts)
@@ -474,13 +474,14 @@ void kc_report_rightsize_text(FILE *out, const kc_demand_host *h, const kc_vm_ri
         fprintf(out, " %9u %9llu  %s\n", rs[i].vcpus, (unsigned long long)rs[i].mem_mib,
                 flags[0] ? flags : "ok");
     }
-    fprintf(out, "\nreclaimable: %llu vCPUs, %llu MiB (%llu VM%s off for the whole window)\n",
-            (unsigned long long)t.vcpus, (unsigned long long)t.mem_mib,
-            (unsigned long long)t.off_vms, t.off_vms == 1 ? "" : "s");
+    fprintf(out, "\nreclaimable: %llu vCPU%s, %llu MiB (%llu VM%s off for the whole window)\n",
+            (unsigned long long)t.vcpus, kc_s(t.vcpus), (unsigned long long)t.mem_mib,
+            (unsigned long long)t.off_vms, kc_s(t.off_vms));
     if (t.idle_vms)
-        fprintf(out, "idle: %llu VM%s holding %llu vCPUs and %llu MiB\n",
-                (unsigned long long)t.idle_vms, t.idle_vms == 1 ? "" : "s",
-                (unsigned long long)t.idle_vcpus, (unsigned long long)t.idle_mem_mib);
+        fprintf(out, "idle: %llu VM%s holding %llu vCPU%s and %llu MiB\n",
+                (unsigned long long)t.idle_vms, kc_s(t.idle_vms),
+                (unsigned long long)t.idle_vcpus, kc_s(t.idle_vcpus),
+                (unsigned long long)t.idle_mem_mib);
 }
 
 void kc_report_rightsize_csv(FILE *out, const kc_demand_host *h, const kc_vm_rightsize *rs)

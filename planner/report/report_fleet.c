@@ -6,6 +6,7 @@
 #include "input/config.h"
 #include "report/report.h"
 #include "report/report_fleet.h"
+#include "util/fmt.h"
 #include "util/names.h"
 #include "util/util.h"
 
@@ -63,7 +64,7 @@ void kc_report_fleet_text(FILE *out, const kc_fleet_report *meta)
     int uw = 4;
 
     fprintf(out, "fleet   %zu host%s: %zu answered, %zu failed (timeout %u s, %u at once)\n",
-            fleet->n_hosts, fleet->n_hosts == 1 ? "" : "s", fleet->n_ok, fleet->n_failed,
+            fleet->n_hosts, kc_s(fleet->n_hosts), fleet->n_ok, fleet->n_failed,
             meta->timeout_s, meta->parallel);
     fprintf(out, "policy  overcommit %s %%, reserve %llu MiB, cpu ratio %s, max util %s %%%s%s\n",
             kc_fmt_bp(a, sizeof(a), p->overcommit_bp), (unsigned long long)p->reserve_mib,
@@ -128,7 +129,7 @@ void kc_report_fleet_text(FILE *out, const kc_fleet_report *meta)
         for (size_t s = 0; s < fleet->n_shapes; s++)
             fprintf(out, " %*llu", col_width(fleet->labels[s]),
                     (unsigned long long)fleet->total[s]);
-        fprintf(out, "  (%zu host%s answered)\n", fleet->n_ok, fleet->n_ok == 1 ? "" : "s");
+        fprintf(out, "  (%zu host%s answered)\n", fleet->n_ok, kc_s(fleet->n_ok));
     }
     if (!fleet->place)
         return;
@@ -164,7 +165,7 @@ void kc_report_fleet_text(FILE *out, const kc_fleet_report *meta)
                 fprintf(out, " %s full%s", full, ps->hosts_too_big ? ";" : "");
             if (ps->hosts_too_big)
                 fprintf(out, " bigger than %zu host%s (%s)", ps->hosts_too_big,
-                        ps->hosts_too_big == 1 ? "" : "s", big);
+                        kc_s(ps->hosts_too_big), big);
             fputc('\n', out);
         }
     }

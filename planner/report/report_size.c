@@ -63,10 +63,10 @@ void kc_report_size_text(FILE *out, const kc_size_report *rep)
     const kc_size_result *best = s->recommended && s->n_results ? &s->results[0] : NULL;
 
     fprintf(out, "workload  %s %s in %zu shape%s", kc_fmt_grouped(a, sizeof(a), s->total_vms),
-            kc_plural(s->total_vms, "VM", "VMs"), s->n_lines, s->n_lines == 1 ? "" : "s");
+            kc_plural(s->total_vms, "VM", "VMs"), s->n_lines, kc_s(s->n_lines));
     if (opts->growth_bp)
         fprintf(out, " (after %s %% growth)", kc_fmt_bp(b, sizeof(b), opts->growth_bp));
-    fprintf(out, ", %u host failure%s tolerated\n", opts->ha, opts->ha == 1 ? "" : "s");
+    fprintf(out, ", %u host failure%s tolerated\n", opts->ha, kc_s(opts->ha));
     for (size_t i = 0; i < s->n_lines; i++)
         fprintf(out, "  %-28s %10s -> %s\n", kc_term_str(s->lines[i].name),
                 kc_fmt_grouped(a, sizeof(a), s->lines[i].requested),
@@ -133,7 +133,7 @@ void kc_report_size_text(FILE *out, const kc_size_report *rep)
         return;
     }
     fprintf(out, "\nRecommended: %s\n  %" PRIu64 " host%s", kc_term_str(best->name), best->hosts,
-            best->hosts == 1 ? "" : "s");
+            kc_s(best->hosts));
     if (best->price)
         fprintf(out, " for %s (%s per VM)", kc_fmt_grouped(a, sizeof(a), best->price_total),
                 money(b, sizeof(b), best->price_per_vm_cents));

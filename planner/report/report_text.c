@@ -155,9 +155,9 @@ static void print_host(FILE *out, const kc_fit_report *rep, const kc_fit_row *un
 
     /* names, URIs, notes and warnings may come from a host or a file: kc_term_str strips
      * terminal control characters */
-    fprintf(out, "host    %s (%s%s%s): %u CPUs, %s memory",
+    fprintf(out, "host    %s (%s%s%s): %u %s, %s memory",
             kc_term_str(f->name[0] ? f->name : f->hostname), KC_NAME(source, f->source),
-            f->uri[0] ? " " : "", kc_term_str(f->uri), h->cpus,
+            f->uri[0] ? " " : "", kc_term_str(f->uri), h->cpus, kc_plural(h->cpus, "CPU", "CPUs"),
             fmt_size(mem, sizeof(mem), h->mem_mib, KC_ROUND_NEAREST));
     if (h->n_numa > 1)
         fprintf(out, ", %zu NUMA nodes", h->n_numa);
@@ -169,18 +169,18 @@ static void print_host(FILE *out, const kc_fit_report *rep, const kc_fit_row *un
     if (rep->existing_used.vms) {
         const kc_usage *u = &rep->existing_used;
 
-        fprintf(out, "        existing: %llu VM%s, %llu vCPUs, %s (%s)\n",
-                (unsigned long long)u->vms, u->vms == 1 ? "" : "s",
-                (unsigned long long)u->vcpus,
+        fprintf(out, "        existing: %llu VM%s, %llu vCPU%s, %s (%s)\n",
+                (unsigned long long)u->vms, kc_s(u->vms),
+                (unsigned long long)u->vcpus, kc_s(u->vcpus),
                 fmt_size(mem, sizeof(mem), u->mem_mib + u->hugepages_mib, KC_ROUND_NEAREST),
                 KC_NAME(existing, rep->existing));
     }
     if (h->used.vms > rep->existing_used.vms) {
         const kc_usage *u = &h->used, *e = &rep->existing_used;
 
-        fprintf(out, "        placed first: %llu VM%s, %llu vCPUs, %s\n",
-                (unsigned long long)(u->vms - e->vms), u->vms - e->vms == 1 ? "" : "s",
-                (unsigned long long)(u->vcpus - e->vcpus),
+        fprintf(out, "        placed first: %llu VM%s, %llu vCPU%s, %s\n",
+                (unsigned long long)(u->vms - e->vms), kc_s(u->vms - e->vms),
+                (unsigned long long)(u->vcpus - e->vcpus), kc_s(u->vcpus - e->vcpus),
                 fmt_size(mem, sizeof(mem), u->mem_mib + u->hugepages_mib - e->mem_mib -
                                            e->hugepages_mib, KC_ROUND_NEAREST));
     }
@@ -203,7 +203,8 @@ static void print_policy(FILE *out, const kc_fit_report *rep, const kc_fit_row *
     fprintf(out, "        %s networking, numa %s", KC_NAME(net, p->net_mode),
             KC_NAME(numa, p->numa));
     if (p->reserve_cpus)
-        fprintf(out, ", %u reserved CPUs", p->reserve_cpus);
+        fprintf(out, ", %u reserved %s", p->reserve_cpus,
+                kc_plural(p->reserve_cpus, "CPU", "CPUs"));
     if (p->overhead_mode == KC_OVERHEAD_AUTO)
         fputs(", VM overhead auto (64 MiB + RAM/512 + 8 MiB per vCPU)", out);
     else if (p->overhead_mib)
@@ -233,7 +234,7 @@ static void print_verdict(FILE *out, const kc_fit_report *rep, const kc_fit_row 
     bottleneck_names(names, sizeof(names), fit->bottleneck);
     if (row->has_count) {
         fprintf(out, "%llu VM%s of %s placed; %llu more would fit (%s%s).\n",
-                (unsigned long long)row->want, row->want == 1 ? "" : "s", row->label,
+                (unsigned long long)row->want, kc_s(row->want), row->label,
                 (unsigned long long)fit->count, fit->too_big ? "too big" : names,
                 fit->numa_limited ? " per NUMA node" : "");
         return;
@@ -245,7 +246,7 @@ static void print_verdict(FILE *out, const kc_fit_report *rep, const kc_fit_row 
         return;
     }
     fprintf(out, "%llu VM%s of %s fit%s; %s %s the limit", (unsigned long long)fit->count,
-            fit->count == 1 ? "" : "s", row->label, fit->count == 1 ? "s" : "", names,
+            kc_s(fit->count), row->label, fit->count == 1 ? "s" : "", names,
             strchr(names, ' ') ? "are" : "is");
     if (fit->numa_limited)    /* the split into nodes costs VMs: say how many */
         fprintf(out, " per NUMA node (%llu with --numa spread)",
@@ -259,7 +260,7 @@ static void print_verdict(FILE *out, const kc_fit_report *rep, const kc_fit_row 
     vcpus_total = h->used.vcpus + fit->count * row->shape.vcpus;
     vms_total = h->used.vms + fit->count;
     fprintf(out, " At %llu VM%s each vCPU gets ", (unsigned long long)fit->count,
-            fit->count == 1 ? "" : "s");
+            kc_s(fit->count));
     if (vcpus_total <= usable)
         fputs("a whole core under full load", out);
     else
@@ -345,7 +346,7 @@ static void print_row(FILE *out, const kc_fit_report *rep, const kc_fit_row *row
     char mem[32];
 
     fprintf(out, "\n%s%s%s  (%u vCPU%s, %s%s", color ? "\033[1m" : "", row->label,
-            color ? "\033[0m" : "", s->vcpus, s->vcpus == 1 ? "" : "s",
+            color ? "\033[0m" : "", s->vcpus, kc_s(s->vcpus),
             fmt_size(mem, sizeof(mem), s->mem_mib, KC_ROUND_NEAREST),
             s->hugepages ? " on hugepages" : "");
     if (row->fit.overhead_mib)

@@ -92,6 +92,11 @@ char *kc_fmt_grouped(char *buf, size_t size, uint64_t v)
     return buf;
 }
 
+const char *kc_s(uint64_t n)
+{
+    return n == 1 ? "" : "s";
+}
+
 const char *kc_plural(uint64_t n, const char *one, const char *many)
 {
     return n == 1 ? one : many;
@@ -102,6 +107,6 @@ char *kc_fmt_count(char *buf, size_t size, uint64_t n, const char *one, const ch
     if (many)
         snprintf(buf, size, "%" PRIu64 " %s", n, n == 1 ? one : many);
     else
-        snprintf(buf, size, "%" PRIu64 " %s%s", n, one, n == 1 ? "" : "s");
+        snprintf(buf, size, "%" PRIu64 " %s%s", n, one, kc_s(n));
     return buf;
 }

@@ -35,6 +35,9 @@ char *kc_fmt_grouped(char *buf, size_t size, uint64_t v);
  * with an "s"). Writes into @buf and returns it. */
 char *kc_fmt_count(char *buf, size_t size, uint64_t n, const char *one, const char *many);
 
+/* The plural ending after a count: "" when @n is 1, else "s" ("%llu VM%s", n, kc_s(n)). */
+const char *kc_s(uint64_t n);
+
 /* The noun alone: @one when @n is 1, else @many ("socket"/"sockets" after a count that is
  * printed apart from it). */
 const char *kc_plural(uint64_t n, const char *one, const char *many);
