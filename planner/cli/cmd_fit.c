@@ -140,6 +140,38 @@ static int place(kc_host *host, const kc_fit_row *row, const kc_policy *policy, 
     return 0;
 }
 
+/* NAT's cost is to the uplink: worth a warning only where there is one, or a VM asks for
+ * bandwidth (with no NIC and no net= the networking mode changes no figure). */
+static bool nat_applies(const kc_fit_report *rep)
+{
+    if (rep->host.n_nics > 0)
+        return true;
+    for (size_t i = 0; i < rep->n_rows; i++)
+        if (rep->rows[i].shape.net_kbps > 0)
+            return true;
+    return false;
+}
+
+/* How the existing VMs were counted (README "The model, in short"): which domains were
+ * left out by --existing, and that a domain counts at its configured maximum. */
+static void add_notes(kc_fit_report *rep)
+{
+    size_t off = 0, all = rep->facts->n_vms;
+
+    for (size_t i = 0; i < all; i++)
+        if (rep->facts->vms[i].state != KC_VM_RUNNING)
+            off++;
+    if (rep->existing == KC_EXISTING_RUNNING && off)
+        kc_report_note(rep, "%zu VM%s %s off and not counted: --existing all counts %s", off,
+                       kc_s(off), off == 1 ? "is" : "are", off == 1 ? "it" : "them");
+    else if (rep->existing == KC_EXISTING_NONE && all)
+        kc_report_note(rep, "%zu existing VM%s not counted (--existing none)", all,
+                       all == 1 ? " is" : "s are");
+    if (rep->existing_used.vms)
+        kc_report_note(rep, "existing VMs are counted at their configured maximum memory and "
+                            "vCPUs (what a balloon holds now is demand, not allocation)");
+}
+
 static void add_warnings(kc_fit_report *rep, const kc_catalog *cat, const char *profile)
 {
     const kc_policy *p = &rep->policy;
@@ -161,7 +193,7 @@ static void add_warnings(kc_fit_report *rep, const kc_catalog *cat, const char *
                             "50 %% (desktop): guests may swap under load",
                        kc_fmt_bp(a, sizeof(a), p->overcommit_bp));
     }
-    if (p->net_mode == KC_NET_NAT) {
+    if (p->net_mode == KC_NET_NAT && nat_applies(rep)) {
         char eff[16];
 
         kc_report_warn(rep, "nat networking: the uplink is counted at %s %% (libvirt's "
@@ -279,6 +311,7 @@ static int run_fit(const kc_cli *o, const kc_catalog *cat, const kc_facts *facts
             goto out;
     }
     add_warnings(&rep, cat, profile);
+    add_notes(&rep);
 
     rep.color = kc_cli_want_color();
     rep.version = KC_VERSION;

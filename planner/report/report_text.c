@@ -22,6 +22,18 @@ void kc_report_warn(kc_fit_report *report, const char *fmt, ...)
     report->n_warnings++;
 }
 
+void kc_report_note(kc_fit_report *report, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (report->n_notes >= KC_REPORT_NOTES_MAX)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(report->notes[report->n_notes], sizeof(report->notes[0]), fmt, ap);
+    va_end(ap);
+    report->n_notes++;
+}
+
 char *kc_fmt_bp(char *buf, size_t size, uint64_t bp)
 {
     return kc_fmt_frac(buf, size, bp, 100, 2, KC_ROUND_NEAREST);    /* exact: 2 decimals */
@@ -394,6 +406,15 @@ static void print_row(FILE *out, const kc_fit_report *rep, const kc_fit_row *row
     print_rendered(out, print_verdict, rep, row, 0);
 }
 
+/* Does the facts file have a note the text shows (its provenance note is not news)? */
+static bool has_facts_notes(const kc_facts *facts)
+{
+    for (size_t i = 0; i < facts->n_notes; i++)
+        if (strncmp(facts->notes[i], "collected from ", 15) != 0)
+            return true;
+    return false;
+}
+
 void kc_report_fit_text(FILE *out, const kc_fit_report *rep)
 {
     bool color = rep->color;
@@ -433,6 +454,14 @@ void kc_report_fit_text(FILE *out, const kc_fit_report *rep)
         if (shown++ == 0)
             fputc('\n', out);
         snprintf(line, sizeof(line), "note: %s", kc_term_str(rep->facts->notes[i]));
+        print_wrapped(out, line);
+    }
+    for (size_t i = 0; i < rep->n_notes; i++) {
+        char line[300];
+
+        if (i == 0 && !has_facts_notes(rep->facts))
+            fputc('\n', out);
+        snprintf(line, sizeof(line), "note: %s", kc_term_str(rep->notes[i]));
         print_wrapped(out, line);
     }
     if (rep->n_warnings) {
