@@ -57,6 +57,12 @@ void kc_report_note(kc_fit_report *report, const char *fmt, ...)
 void kc_report_fit_text(FILE *out, const kc_fit_report *report);
 void kc_report_fit_json(FILE *out, const kc_fit_report *report);
 
+/* Print @text wrapped at 79 columns at word boundaries, continuation lines indented by
+ * @indent, and a newline. A leading label padded with spaces to @indent ("host    ") is kept
+ * as it is. A number is never left at the end of a line apart from its unit ("20 Gbit/s",
+ * "3 VMs" stay together). */
+void kc_report_print_wrapped(FILE *out, const char *text, size_t indent);
+
 /* Uplink after the networking mode's efficiency, kbit/s (0 = unknown). */
 uint64_t kc_report_uplink_kbps(const kc_host *host, const kc_policy *policy);
 

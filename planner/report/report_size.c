@@ -39,6 +39,20 @@ size_t kc_report_size_warnings(const kc_sizing *s, const kc_size_opts *opts,
     if (opts->policy.numa == KC_NUMA_STRICT && n < max)
         snprintf(out[n++], sizeof(out[0]), "--numa strict: packed node by node, as the "
                  "host's smallest node");
+    bool priced = false;
+
+    for (size_t i = 0; i < s->n_results; i++)
+        if (s->results[i].price && s->results[i].rank < KC_SIZE_RANK_INFEASIBLE)
+            priced = true;
+    /* a candidate without a price among priced ones cannot be compared on price: say where
+     * it went (doc/model.md 7.4) */
+    for (size_t i = 0; priced && i < s->n_results && n < max; i++) {
+        const kc_size_result *r = &s->results[i];
+
+        if (!r->price && r->rank < KC_SIZE_RANK_INFEASIBLE)
+            snprintf(out[n++], sizeof(out[0]), "%s has no price: ranked after every priced "
+                     "candidate, by host count (give price=)", r->name);
+    }
     for (size_t i = 0; i < s->n_results && n < max; i++) {
         const kc_size_result *r = &s->results[i];
         char names[64];
@@ -126,8 +140,12 @@ void kc_report_size_text(FILE *out, const kc_size_report *rep)
           "of what may be planned (after reserve, overcommit and --max-util).\n", out);
     if (n_warnings)
         fputc('\n', out);
-    for (size_t i = 0; i < n_warnings; i++)
-        fprintf(out, "warning: %s\n", kc_term_str(warnings[i]));
+    for (size_t i = 0; i < n_warnings; i++) {
+        char line[300];
+
+        snprintf(line, sizeof(line), "warning: %s", kc_term_str(warnings[i]));
+        kc_report_print_wrapped(out, line, 0);
+    }
     if (!best) {
         fputs("No candidate holds the workload.\n", out);
         return;

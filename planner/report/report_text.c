@@ -288,12 +288,36 @@ static void print_verdict(FILE *out, const kc_fit_report *rep, const kc_fit_row 
     fputs(".\n", out);
 }
 
-/* Print @text wrapped at 79 columns on spaces, continuation lines indented by @indent.
- * A leading label padded with spaces to @indent ("host    ") is kept as it is. */
-static void print_wrapped_indent(FILE *out, const char *text, size_t indent)
+/* Is the @len bytes word at @w a number ("20", "0.88", "1,024")? */
+static bool is_number(const char *w, size_t len)
+{
+    if (len == 0 || w[0] < '0' || w[0] > '9')
+        return false;
+    for (size_t i = 1; i < len; i++)
+        if ((w[i] < '0' || w[i] > '9') && w[i] != '.' && w[i] != ',')
+            return false;
+    return true;
+}
+
+/* Is the word at @w (up to a space, a newline, or punctuation after it) a unit of measure? */
+static bool is_unit(const char *w)
+{
+    static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "kbit/s",
+                                          "Mbit/s", "Gbit/s", "MB/s", "IOPS", "%", "s",
+                                          "vCPU", "vCPUs", "cores", "MHz" };
+    size_t len = strcspn(w, " \n,;:.)");
+
+    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+        if (strlen(units[i]) == len && strncmp(w, units[i], len) == 0)
+            return true;
+    return false;
+}
+
+void kc_report_print_wrapped(FILE *out, const char *text, size_t indent)
 {
     size_t col = 0;
     bool space = false;    /* a word is already on this line: separate the next one */
+    bool glued = false;    /* the word before was a number: this one (its unit) follows it */
 
     if (indent > 0 && strlen(text) > indent && text[indent - 1] == ' ') {
         fwrite(text, 1, indent, out);
@@ -303,9 +327,12 @@ static void print_wrapped_indent(FILE *out, const char *text, size_t indent)
     while (*text == ' ')
         text++;
     while (*text) {
-        size_t word = strcspn(text, " \n");
+        size_t word = strcspn(text, " \n"), need = word;
+        bool number = is_number(text, word) && text[word] == ' ' && is_unit(text + word + 1);
 
-        if (space && col + 1 + word > 79) {
+        if (number)    /* a number and its unit break as one: never "20 / Gbit/s" */
+            need += 1 + strcspn(text + word + 1, " \n");
+        if (space && !glued && col + 1 + need > 79) {
             fprintf(out, "\n%*s", (int)indent, "");
             col = indent;
             space = false;
@@ -317,6 +344,7 @@ static void print_wrapped_indent(FILE *out, const char *text, size_t indent)
         fwrite(text, 1, word, out);
         col += word;
         space = true;
+        glued = number;
         text += word;
         while (*text == ' ' || *text == '\n')
             text++;
@@ -326,7 +354,7 @@ static void print_wrapped_indent(FILE *out, const char *text, size_t indent)
 
 static void print_wrapped(FILE *out, const char *text)
 {
-    print_wrapped_indent(out, text, 0);
+    kc_report_print_wrapped(out, text, 0);
 }
 
 /* The verdict sentence, composed in memory and then wrapped. */
@@ -348,7 +376,7 @@ static void print_rendered(FILE *out, render_fn render, const kc_fit_report *rep
     render(mem, rep, row);
     if (fclose(mem) == 0 && buf)
         for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"))
-            print_wrapped_indent(out, line, indent);
+            kc_report_print_wrapped(out, line, indent);
     free(buf);
 }
 
