@@ -323,9 +323,14 @@ void kc_report_print_wrapped(FILE *out, const char *text, size_t indent)
         fwrite(text, 1, indent, out);
         text += indent;
         col = indent;
+        while (*text == ' ')
+            text++;
     }
-    while (*text == ' ')
+    while (*text == ' ') {    /* a line's own indent stays */
+        fputc(' ', out);
+        col++;
         text++;
+    }
     while (*text) {
         size_t word = strcspn(text, " \n"), need = word;
         bool number = is_number(text, word) && text[word] == ' ' && is_unit(text + word + 1);
