@@ -81,10 +81,17 @@ void kc_report_size_text(FILE *out, const kc_size_report *rep)
     if (opts->growth_bp)
         fprintf(out, " (after %s %% growth)", kc_fmt_bp(b, sizeof(b), opts->growth_bp));
     fprintf(out, ", %u host failure%s tolerated\n", opts->ha, kc_s(opts->ha));
-    for (size_t i = 0; i < s->n_lines; i++)
-        fprintf(out, "  %-28s %10s -> %s\n", kc_term_str(s->lines[i].name),
+    for (size_t i = 0; i < s->n_lines; i++) {
+        const char *name = kc_term_str(s->lines[i].name);
+
+        if (strlen(name) > 28) {    /* a long name gets a line of its own: the counts align */
+            fprintf(out, "  %s\n", name);
+            name = "";
+        }
+        fprintf(out, "  %-28s %10s -> %s\n", name,
                 kc_fmt_grouped(a, sizeof(a), s->lines[i].requested),
                 kc_fmt_grouped(b, sizeof(b), s->lines[i].count));
+    }
     fprintf(out, "policy    overcommit %s %%, cpu ratio %s, max util %s %%\n\n",
             kc_fmt_bp(a, sizeof(a), opts->policy.overcommit_bp),
             kc_fmt_milli(b, sizeof(b), opts->policy.cpu_ratio_milli),
