@@ -595,8 +595,10 @@ static int size_one(const kc_sizing *sz, const kc_candidate *cand, const kc_size
             goto out;
         }
         r->demand[res] = (uint64_t)tot;
-        /* the packing is feasible, so tot <= den and the ratio is at most 10000 */
-        r->util_bp[res] = den ? (uint32_t)(tot * KC_BP_ONE / den) : 0;
+        /* the packing is feasible, so tot <= den and the ratio is at most 10000; to the
+         * nearest basis point (half up): a utilization is a plain figure, not a bound, so
+         * 2/3 is 66.67 %, not 66.66 % (doc/model.md 7.4) */
+        r->util_bp[res] = den ? (uint32_t)((tot * KC_BP_ONE + den / 2) / den) : 0;
     }
     /* bottleneck: highest demand / capacity, compared exactly by cross-multiplying */
     for (size_t k = 0; k < host_nd; k++) {

@@ -74,7 +74,7 @@ typedef struct kc_size_result {
     uint32_t unknown;            /* asked for, but this host's capacity is unknown: unplanned */
     uint64_t capacity[KC_RES_LAST];   /* plannable per host (max util applied) */
     uint64_t demand[KC_RES_LAST];     /* the whole grown workload */
-    /* utilization = demand / (hosts_packed x capacity) in basis points, rounded down;
+    /* utilization = demand / (hosts_packed x capacity) in basis points, to nearest (half up);
      * over all hosts (spares included) it is demand / (hosts x capacity) */
     uint32_t util_bp[KC_RES_LAST];
     uint32_t bottleneck;         /* bits: resource(s) with the highest utilization (ties all) */

@@ -13,6 +13,7 @@
 #include "input/spec.h"
 #include "report/dispatch.h"
 #include "report/report_prom.h"
+#include "util/fmt.h"
 #include "util/util.h"
 #include "fit.h"
 #include "place.h"
@@ -149,6 +150,38 @@ static bool host_has_vm_nic(const kc_host *host)
     return false;
 }
 
+/* NAT's cost is to the uplink: worth a warning only where there is one, or a VM asks for
+ * bandwidth (with no NIC and no net= the networking mode changes no figure). */
+static bool nat_applies(const kc_fit_report *rep)
+{
+    if (rep->host.n_nics > 0)
+        return true;
+    for (size_t i = 0; i < rep->n_rows; i++)
+        if (rep->rows[i].shape.net_kbps > 0)
+            return true;
+    return false;
+}
+
+/* How the existing VMs were counted (README "The model, in short"): which domains were
+ * left out by --existing, and that a domain counts at its configured maximum. */
+static void add_notes(kc_fit_report *rep)
+{
+    size_t off = 0, all = rep->facts->n_vms;
+
+    for (size_t i = 0; i < all; i++)
+        if (rep->facts->vms[i].state != KC_VM_RUNNING)
+            off++;
+    if (rep->existing == KC_EXISTING_RUNNING && off)
+        kc_report_note(rep, "%zu VM%s %s off and not counted: --existing all counts %s", off,
+                       kc_s(off), off == 1 ? "is" : "are", off == 1 ? "it" : "them");
+    else if (rep->existing == KC_EXISTING_NONE && all)
+        kc_report_note(rep, "%zu existing VM%s not counted (--existing none)", all,
+                       all == 1 ? " is" : "s are");
+    if (rep->existing_used.vms)
+        kc_report_note(rep, "existing VMs are counted at their configured maximum memory and "
+                            "vCPUs (what a balloon holds now is demand, not allocation)");
+}
+
 static void add_warnings(kc_fit_report *rep, const kc_catalog *cat, const char *profile)
 {
     const kc_policy *p = &rep->policy;
@@ -170,7 +203,7 @@ static void add_warnings(kc_fit_report *rep, const kc_catalog *cat, const char *
                             "50 %% (desktop): guests may swap under load",
                        kc_fmt_bp(a, sizeof(a), p->overcommit_bp));
     }
-    if (p->net_mode == KC_NET_NAT) {
+    if (p->net_mode == KC_NET_NAT && nat_applies(rep)) {
         char eff[16];
 
         kc_report_warn(rep, "nat networking: the uplink is counted at %s %% (libvirt's "
@@ -276,7 +309,7 @@ static int run_fit(const kc_cli *o, const kc_catalog *cat, const kc_facts *facts
             goto out;
         if (row->fit.count < row->want) {
             kc_error_set(err, KC_ERR_NOFIT, "only %llu VM%s of '%s' fit%s, %llu asked",
-                         (unsigned long long)row->fit.count, row->fit.count == 1 ? "" : "s",
+                         (unsigned long long)row->fit.count, kc_s(row->fit.count),
                          row->label, row->fit.count == 1 ? "s" : "",
                          (unsigned long long)row->want);
             goto out;
@@ -297,6 +330,7 @@ static int run_fit(const kc_cli *o, const kc_catalog *cat, const kc_facts *facts
             goto out;
     }
     add_warnings(&rep, cat, profile);
+    add_notes(&rep);
 
     rep.color = kc_cli_want_color();
     rep.version = KC_VERSION;
@@ -306,7 +340,7 @@ static int run_fit(const kc_cli *o, const kc_catalog *cat, const kc_facts *facts
         if (!rows[i].has_count && rows[i].fit.count < check) {
             kc_error_set(err, KC_ERR_NOFIT, "only %llu VM%s of '%s' fit%s, --check asked for %llu",
                          (unsigned long long)rows[i].fit.count,
-                         rows[i].fit.count == 1 ? "" : "s", rows[i].label,
+                         kc_s(rows[i].fit.count), rows[i].label,
                          rows[i].fit.count == 1 ? "s" : "",
                          (unsigned long long)check);
             ret = -1;

@@ -51,6 +51,8 @@ typedef struct kc_fact_storage {
 typedef struct kc_facts {
     kc_source source;
     char uri[256];             /* libvirt URI or file path; "" for spec */
+    char origin_uri[256];      /* source facts: the URI the file says its host was collected
+                                  from (its host.uri); "" when it does not say */
     char hostname[256];
     char name[KC_NAME_MAX];    /* name= of a spec host, or hostname */
     char cpu_model[64];

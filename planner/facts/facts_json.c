@@ -654,6 +654,7 @@ int kc_facts_from_json(const char *text, const char *origin, kc_facts *facts, kc
     /* Provenance first, then the file's own notes (see facts_json.h). */
     facts->source = KC_SOURCE_FACTS;
     kc_strlcpy(facts->uri, r.origin, sizeof(facts->uri));
+    kc_strlcpy(facts->origin_uri, uri, sizeof(facts->origin_uri));
     if (has_source && source != KC_SOURCE_FACTS) {
         if (strlen(PROVENANCE_PREFIX) + strlen(KC_NAME(source, source)) + strlen(uri) + 4 <=
             sizeof(facts->notes[0]))

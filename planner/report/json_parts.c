@@ -71,8 +71,15 @@ void kc_report_host_json(cJSON *obj, const kc_facts *f, const kc_host *h, bool w
     cJSON *nics;
 
     add_str(obj, "source", KC_NAME(source, f->source));
-    if (with_uri)
-        add_str(obj, "uri", f->uri[0] ? f->uri : NULL);
+    if (with_uri) {
+        /* a facts file: "uri" is where its host was collected from, "path" the file itself
+         * (README "JSON reports"); for every other source "path" is null */
+        bool file = f->source == KC_SOURCE_FACTS;
+        const char *uri = file ? f->origin_uri : f->uri;
+
+        add_str(obj, "uri", uri[0] ? uri : NULL);
+        add_str(obj, "path", file && f->uri[0] ? f->uri : NULL);
+    }
     add_str(obj, "name", f->name[0] ? f->name : f->hostname);
     kc_json_add_u64(obj, "cpus", h->cpus);
     kc_json_add_u64(obj, "mem_mib", h->mem_mib);

@@ -11,6 +11,7 @@
 #include "fit.h"
 
 #define KC_WARNINGS_MAX 32
+#define KC_REPORT_NOTES_MAX 8
 
 /* One --vm line and its answer. */
 typedef struct kc_fit_row {
@@ -33,12 +34,19 @@ typedef struct kc_fit_report {
     kc_fit_row *rows;          /* borrowed */
     size_t n_warnings;
     char warnings[KC_WARNINGS_MAX][256];
+    size_t n_notes;            /* how the answer was reached (after the facts' own notes) */
+    char notes[KC_REPORT_NOTES_MAX][256];
     bool color;                /* text: ANSI bold and colour */
     const char *version;       /* JSON: the "kvmcap" version */
 } kc_fit_report;
 
 /* Add a warning (one line, lowercase, no period); silently keeps the first KC_WARNINGS_MAX. */
 void kc_report_warn(kc_fit_report *report, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Add a note: how the answer was reached, not a problem (one line, lowercase, no period);
+ * keeps the first KC_REPORT_NOTES_MAX. */
+void kc_report_note(kc_fit_report *report, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* The renderers of the fit report, one per format (report/dispatch.h picks one).
@@ -48,6 +56,12 @@ void kc_report_warn(kc_fit_report *report, const char *fmt, ...)
  * Both abort on out-of-memory. (csv: report_csv.h; prometheus: report_prom.h.) */
 void kc_report_fit_text(FILE *out, const kc_fit_report *report);
 void kc_report_fit_json(FILE *out, const kc_fit_report *report);
+
+/* Print @text wrapped at 79 columns at word boundaries, continuation lines indented by
+ * @indent, and a newline. A leading label padded with spaces to @indent ("host    ") is kept
+ * as it is. A number is never left at the end of a line apart from its unit ("20 Gbit/s",
+ * "3 VMs" stay together). */
+void kc_report_print_wrapped(FILE *out, const char *text, size_t indent);
 
 /* Uplink after the networking mode's efficiency, kbit/s (0 = unknown). */
 uint64_t kc_report_uplink_kbps(const kc_host *host, const kc_policy *policy);

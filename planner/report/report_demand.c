@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "report/report_demand.h"
+#include "util/fmt.h"
 #include "util/json_out.h"
 #include "util/util.h"
 
@@ -225,9 +226,9 @@ static void head_lines(FILE *out, const char *cmd, const kc_demand_host *h,
     fprintf(out, "%s of '%s' (%s) from %s\n", cmd, kc_term_str(h->hostname),
             kc_term_str(h->uri), kc_term_str(meta->file));
     if (h->samples)
-        fprintf(out, "window: %s .. %s (%llu s), %zu samples, %zu run%s, %zu gap%s\n", from, to,
-                (unsigned long long)((h->last_wall_ns - h->first_wall_ns) / 1000000000ull),
-                h->samples, h->runs, h->runs == 1 ? "" : "s", h->gaps, h->gaps == 1 ? "" : "s");
+        fprintf(out, "window: %s .. %s (%llu s), %zu sample%s, %zu run%s, %zu gap%s\n", from,
+                to, (unsigned long long)((h->last_wall_ns - h->first_wall_ns) / 1000000000ull),
+                h->samples, kc_s(h->samples), h->runs, kc_s(h->runs), h->gaps, kc_s(h->gaps));
     else
         fprintf(out, "window: no samples\n");
     if (h->facts)
@@ -291,12 +292,19 @@ void kc_report_demand_text(FILE *out, const kc_demand_host *h, const kc_demand_m
     if (h->ksm_saved_kib.count)
         fprintf(out, "KSM: %llu MiB shared at most\n",
                 (unsigned long long)kib_to_mib_up(h->ksm_saved_kib.max));
-    if (meta->advice && meta->advice->known)
-        fprintf(out, "advice: at its peak this host's use would still fit with a %.0f %% "
-                "margin up to cpu ratio %.2f and memory overcommit %.0f %%\n",
-                (double)meta->advice->margin_bp / 100.0,
-                (double)meta->advice->cpu_ratio_milli / 1000.0,
-                (double)meta->advice->overcommit_bp / 100.0);
+    if (meta->advice && meta->advice->known) {
+        /* the largest safe settings: rounded down, never up past what is safe (util/fmt.h) */
+        char margin[32], ratio[32], oc[32];
+
+        fprintf(out, "advice: at its peak this host's use would still fit with a %s %% "
+                "margin up to cpu ratio %s and memory overcommit %s %%\n",
+                kc_fmt_frac(margin, sizeof(margin), meta->advice->margin_bp, 100, 2,
+                            KC_ROUND_NEAREST),
+                kc_fmt_fixed(ratio, sizeof(ratio), meta->advice->cpu_ratio_milli, 1000, 2,
+                             KC_ROUND_DOWN),
+                kc_fmt_frac(oc, sizeof(oc), meta->advice->overcommit_bp, 100, 0,
+                            KC_ROUND_DOWN));
+    }
 }
 
 /* ---- CSV ---- */
@@ -482,13 +490,14 @@ void kc_report_rightsize_text(FILE *out, const kc_demand_host *h, const kc_vm_ri
         fprintf(out, " %9u %9llu  %s\n", rs[i].vcpus, (unsigned long long)rs[i].mem_mib,
                 flags[0] ? flags : "ok");
     }
-    fprintf(out, "\nreclaimable: %llu vCPUs, %llu MiB (%llu VM%s off for the whole window)\n",
-            (unsigned long long)t.vcpus, (unsigned long long)t.mem_mib,
-            (unsigned long long)t.off_vms, t.off_vms == 1 ? "" : "s");
+    fprintf(out, "\nreclaimable: %llu vCPU%s, %llu MiB (%llu VM%s off for the whole window)\n",
+            (unsigned long long)t.vcpus, kc_s(t.vcpus), (unsigned long long)t.mem_mib,
+            (unsigned long long)t.off_vms, kc_s(t.off_vms));
     if (t.idle_vms)
-        fprintf(out, "idle: %llu VM%s holding %llu vCPUs and %llu MiB\n",
-                (unsigned long long)t.idle_vms, t.idle_vms == 1 ? "" : "s",
-                (unsigned long long)t.idle_vcpus, (unsigned long long)t.idle_mem_mib);
+        fprintf(out, "idle: %llu VM%s holding %llu vCPU%s and %llu MiB\n",
+                (unsigned long long)t.idle_vms, kc_s(t.idle_vms),
+                (unsigned long long)t.idle_vcpus, kc_s(t.idle_vcpus),
+                (unsigned long long)t.idle_mem_mib);
 }
 
 void kc_report_rightsize_csv(FILE *out, const kc_demand_host *h, const kc_vm_rightsize *rs,

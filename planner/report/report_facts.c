@@ -7,6 +7,7 @@
 
 #include "facts/facts_json.h"
 #include "report/report_facts.h"
+#include "util/fmt.h"
 #include "util/names.h"
 #include "util/util.h"
 
@@ -50,7 +51,9 @@ int kc_report_facts_text(FILE *out, const kc_facts_report *rep, kc_error *err)
     count_text(f->sockets, a, sizeof(a));
     count_text(f->cores, b, sizeof(b));
     count_text(f->threads, c, sizeof(c));
-    fprintf(out, "cpus       %u logical (%s sockets x %s cores x %s threads)", f->cpus, a, b, c);
+    fprintf(out, "cpus       %u logical (%s %s x %s %s x %s %s)", f->cpus,
+            a, kc_plural(f->sockets, "socket", "sockets"), b, kc_plural(f->cores, "core", "cores"),
+            c, kc_plural(f->threads, "thread", "threads"));
     if (f->cpu_model[0])
         fprintf(out, ", %s", kc_term_str(f->cpu_model));
     if (f->mhz)
@@ -62,10 +65,10 @@ int kc_report_facts_text(FILE *out, const kc_facts_report *rep, kc_error *err)
         fprintf(out, "; virNodeGetInfo says %llu MiB", (ull)f->nodeinfo_mem_mib);
     fputs(")\n", out);
     if (f->n_numa) {
-        fprintf(out, "numa       %zu nodes\n", f->n_numa);
+        fprintf(out, "numa       %zu %s\n", f->n_numa, kc_plural(f->n_numa, "node", "nodes"));
         for (size_t i = 0; i < f->n_numa && i < KC_NUMA_MAX; i++) {
-            fprintf(out, "  node %-4zu %u cpus, %llu MiB", i, f->numa[i].cpus,
-                    (ull)f->numa[i].mem_mib);
+            fprintf(out, "  node %-4zu %u %s, %llu MiB", i, f->numa[i].cpus,
+                    kc_plural(f->numa[i].cpus, "cpu", "cpus"), (ull)f->numa[i].mem_mib);
             if (f->numa[i].hugepages_mib)
                 fprintf(out, ", hugepages %llu MiB", (ull)f->numa[i].hugepages_mib);
             fputc('\n', out);
@@ -117,11 +120,13 @@ int kc_report_facts_text(FILE *out, const kc_facts_report *rep, kc_error *err)
             off_vms++;
         }
     }
-    fprintf(out, "vms        %zu (%llu running: %llu vcpus, %llu MiB; %llu off)\n", f->n_vms,
-            (ull)run_vms, (ull)run_vcpus, (ull)run_mem, (ull)off_vms);
+    fprintf(out, "vms        %zu (%llu running: %llu %s, %llu MiB; %llu off)\n", f->n_vms,
+            (ull)run_vms, (ull)run_vcpus, kc_plural(run_vcpus, "vcpu", "vcpus"), (ull)run_mem,
+            (ull)off_vms);
     for (size_t i = 0; i < f->n_vms; i++)
-        fprintf(out, "  %-16s %-7s %u vcpus, %llu MiB%s\n", kc_term_str(f->vms[i].name),
+        fprintf(out, "  %-16s %-7s %u %s, %llu MiB%s\n", kc_term_str(f->vms[i].name),
                 KC_NAME(vm_state, f->vms[i].state), f->vms[i].vcpus,
+                kc_plural(f->vms[i].vcpus, "vcpu", "vcpus"),
                 (ull)f->vms[i].mem_mib, f->vms[i].hugepages ? ", hugepages" : "");
     if (f->n_notes) {
         fputs("notes\n", out);

@@ -139,6 +139,8 @@ void kc_report_fit_json(FILE *out, const kc_fit_report *rep)
     warnings = kc_json_add_arr(root, "notes");
     for (size_t i = 0; i < rep->facts->n_notes; i++)
         cJSON_AddItemToArray(warnings, kc_json_must(cJSON_CreateString(rep->facts->notes[i])));
+    for (size_t i = 0; i < rep->n_notes; i++)
+        cJSON_AddItemToArray(warnings, kc_json_must(cJSON_CreateString(rep->notes[i])));
     text = kc_json_print(root);
     fputs(text, out);
     fputc('\n', out);

@@ -6,6 +6,7 @@
 
 #include "report/report.h"
 #include "report/report_size.h"
+#include "util/fmt.h"
 #include "util/util.h"
 
 static void names_of(char *buf, size_t size, uint32_t mask)
@@ -20,20 +21,13 @@ static void names_of(char *buf, size_t size, uint32_t mask)
     }
 }
 
-/* 1234567 -> "1,234,567" */
-static char *grouped(char *buf, size_t size, uint64_t v)
+/* Cents as money with the same thousands separators as the totals: "1,234.50". */
+static char *money(char *buf, size_t size, uint64_t cents)
 {
-    char raw[32];
-    size_t len, o = 0;
+    char whole[32];
 
-    snprintf(raw, sizeof(raw), "%" PRIu64, v);
-    len = strlen(raw);
-    for (size_t i = 0; i < len && o + 2 < size; i++) {
-        if (i > 0 && (len - i) % 3 == 0)
-            buf[o++] = ',';
-        buf[o++] = raw[i];
-    }
-    buf[o] = '\0';
+    snprintf(buf, size, "%s.%02" PRIu64, kc_fmt_grouped(whole, sizeof(whole), cents / 100),
+             cents % 100);
     return buf;
 }
 
@@ -45,6 +39,20 @@ size_t kc_report_size_warnings(const kc_sizing *s, const kc_size_opts *opts,
     if (opts->policy.numa == KC_NUMA_STRICT && n < max)
         snprintf(out[n++], sizeof(out[0]), "--numa strict: packed node by node, as the "
                  "host's smallest node");
+    bool priced = false;
+
+    for (size_t i = 0; i < s->n_results; i++)
+        if (s->results[i].price && s->results[i].rank < KC_SIZE_RANK_INFEASIBLE)
+            priced = true;
+    /* a candidate without a price among priced ones cannot be compared on price: say where
+     * it went (doc/model.md 7.4) */
+    for (size_t i = 0; priced && i < s->n_results && n < max; i++) {
+        const kc_size_result *r = &s->results[i];
+
+        if (!r->price && r->rank < KC_SIZE_RANK_INFEASIBLE)
+            snprintf(out[n++], sizeof(out[0]), "%s has no price: ranked after every priced "
+                     "candidate, by host count (give price=)", r->name);
+    }
     for (size_t i = 0; i < s->n_results && n < max; i++) {
         const kc_size_result *r = &s->results[i];
         char names[64];
@@ -68,14 +76,22 @@ void kc_report_size_text(FILE *out, const kc_size_report *rep)
     char a[32], b[32], c[32];
     const kc_size_result *best = s->recommended && s->n_results ? &s->results[0] : NULL;
 
-    fprintf(out, "workload  %s VMs in %zu shape%s", grouped(a, sizeof(a), s->total_vms),
-            s->n_lines, s->n_lines == 1 ? "" : "s");
+    fprintf(out, "workload  %s %s in %zu shape%s", kc_fmt_grouped(a, sizeof(a), s->total_vms),
+            kc_plural(s->total_vms, "VM", "VMs"), s->n_lines, kc_s(s->n_lines));
     if (opts->growth_bp)
         fprintf(out, " (after %s %% growth)", kc_fmt_bp(b, sizeof(b), opts->growth_bp));
-    fprintf(out, ", %u host failure%s tolerated\n", opts->ha, opts->ha == 1 ? "" : "s");
-    for (size_t i = 0; i < s->n_lines; i++)
-        fprintf(out, "  %-28s %10" PRIu64 " -> %" PRIu64 "\n", kc_term_str(s->lines[i].name),
-                s->lines[i].requested, s->lines[i].count);
+    fprintf(out, ", %u host failure%s tolerated\n", opts->ha, kc_s(opts->ha));
+    for (size_t i = 0; i < s->n_lines; i++) {
+        const char *name = kc_term_str(s->lines[i].name);
+
+        if (strlen(name) > 28) {    /* a long name gets a line of its own: the counts align */
+            fprintf(out, "  %s\n", name);
+            name = "";
+        }
+        fprintf(out, "  %-28s %10s -> %s\n", name,
+                kc_fmt_grouped(a, sizeof(a), s->lines[i].requested),
+                kc_fmt_grouped(b, sizeof(b), s->lines[i].count));
+    }
     fprintf(out, "policy    overcommit %s %%, cpu ratio %s, max util %s %%\n\n",
             kc_fmt_bp(a, sizeof(a), opts->policy.overcommit_bp),
             kc_fmt_milli(b, sizeof(b), opts->policy.cpu_ratio_milli),
@@ -114,16 +130,16 @@ void kc_report_size_text(FILE *out, const kc_size_report *rep)
                 top = r->util_bp[d];
         names_of(names, sizeof(names), r->bottleneck);
         if (r->price) {
-            grouped(price, sizeof(price), r->price_total);
-            snprintf(per_vm, sizeof(per_vm), "%" PRIu64 ".%02" PRIu64,
-                     r->price_per_vm_cents / 100, r->price_per_vm_cents % 100);
+            kc_fmt_grouped(price, sizeof(price), r->price_total);
+            money(per_vm, sizeof(per_vm), r->price_per_vm_cents);
         } else {
             snprintf(price, sizeof(price), "-");
             snprintf(per_vm, sizeof(per_vm), "-");
         }
         fprintf(out, "%-*s %5" PRIu64 " %6" PRIu64 " %5" PRIu64 " %10s %8s  %s %s %%%s\n",
                 w, name, r->hosts, r->hosts_packed, r->lower_bound, price, per_vm, names,
-                kc_fmt_bp(a, sizeof(a), top), r->proven_optimal ? "" : "  *");
+                kc_fmt_fixed(a, sizeof(a), top, 100, 2, KC_ROUND_NEAREST),    /* exact bp */
+                r->proven_optimal ? "" : "  *");
     }
     fputs("\n'packed' hosts hold the workload, 'hosts' adds the spares; 'bound': no packing\n"
           "needs fewer; '*': not proven optimal (the gap is packed - bound); bottleneck:\n"
@@ -131,18 +147,21 @@ void kc_report_size_text(FILE *out, const kc_size_report *rep)
           "of what may be planned (after reserve, overcommit and --max-util).\n", out);
     if (n_warnings)
         fputc('\n', out);
-    for (size_t i = 0; i < n_warnings; i++)
-        fprintf(out, "warning: %s\n", kc_term_str(warnings[i]));
+    for (size_t i = 0; i < n_warnings; i++) {
+        char line[300];
+
+        snprintf(line, sizeof(line), "warning: %s", kc_term_str(warnings[i]));
+        kc_report_print_wrapped(out, line, 0);
+    }
     if (!best) {
         fputs("No candidate holds the workload.\n", out);
         return;
     }
     fprintf(out, "\nRecommended: %s\n  %" PRIu64 " host%s", kc_term_str(best->name), best->hosts,
-            best->hosts == 1 ? "" : "s");
+            kc_s(best->hosts));
     if (best->price)
-        fprintf(out, " for %s (%" PRIu64 ".%02" PRIu64 " per VM)",
-                grouped(a, sizeof(a), best->price_total), best->price_per_vm_cents / 100,
-                best->price_per_vm_cents % 100);
+        fprintf(out, " for %s (%s per VM)", kc_fmt_grouped(a, sizeof(a), best->price_total),
+                money(b, sizeof(b), best->price_per_vm_cents));
     {
         char names[64];
 

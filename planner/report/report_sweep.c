@@ -9,6 +9,7 @@
 #include "report/json_parts.h"
 #include "report/report_csv.h"
 #include "report/report_sweep.h"
+#include "util/fmt.h"
 #include "util/json_out.h"
 #include "util/names.h"
 #include "util/util.h"
@@ -121,14 +122,14 @@ void kc_report_sweep_text(FILE *out, const kc_sweep_report *sw)
             value_text(a, sizeof(a), p, pts[0].value),
             value_text(b, sizeof(b), p, pts[n - 1].value),
             value_text(c, sizeof(c), p, n > 1 ? pts[1].value - pts[0].value : 0));
-    fprintf(out, "host    %s (%s): %u CPUs, ", kc_term_str(f->name[0] ? f->name : f->hostname),
-            KC_NAME(source, f->source), rep->host.cpus);
+    fprintf(out, "host    %s (%s): %u %s, ", kc_term_str(f->name[0] ? f->name : f->hostname),
+            KC_NAME(source, f->source), rep->host.cpus, kc_plural(rep->host.cpus, "CPU", "CPUs"));
     if (p == KC_SWEEP_HOST_MEM)
         fputs("memory swept\n", out);
     else
         fprintf(out, "%llu MiB memory\n", (unsigned long long)rep->host.mem_mib);
     fprintf(out, "vm      %s (%u vCPU%s, %llu MiB)\n", rep->rows[0].label,
-            rep->rows[0].shape.vcpus, rep->rows[0].shape.vcpus == 1 ? "" : "s",
+            rep->rows[0].shape.vcpus, kc_s(rep->rows[0].shape.vcpus),
             (unsigned long long)rep->rows[0].shape.mem_mib);
     {
         const kc_policy *pol = &rep->policy;

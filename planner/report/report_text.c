@@ -8,6 +8,7 @@
 #include "pool.h"
 #include "report/json_parts.h"
 #include "report/report.h"
+#include "util/fmt.h"
 #include "util/names.h"
 #include "util/sanitize.h"
 #include "util/util.h"
@@ -24,34 +25,28 @@ void kc_report_warn(kc_fit_report *report, const char *fmt, ...)
     report->n_warnings++;
 }
 
+void kc_report_note(kc_fit_report *report, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (report->n_notes >= KC_REPORT_NOTES_MAX)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(report->notes[report->n_notes], sizeof(report->notes[0]), fmt, ap);
+    va_end(ap);
+    report->n_notes++;
+}
+
 char *kc_fmt_bp(char *buf, size_t size, uint64_t bp)
 {
-    if (bp % 100 == 0)
-        snprintf(buf, size, "%llu", (unsigned long long)(bp / 100));
-    else if (bp % 10 == 0)
-        snprintf(buf, size, "%llu.%llu", (unsigned long long)(bp / 100),
-                 (unsigned long long)(bp % 100 / 10));
-    else
-        snprintf(buf, size, "%llu.%02llu", (unsigned long long)(bp / 100),
-                 (unsigned long long)(bp % 100));
-    return buf;
+    return kc_fmt_frac(buf, size, bp, 100, 2, KC_ROUND_NEAREST);    /* exact: 2 decimals */
 }
 
 char *kc_fmt_milli(char *buf, size_t size, uint64_t milli)
 {
-    uint64_t frac = milli % 1000;
-
-    if (frac == 0)
-        snprintf(buf, size, "%llu.0", (unsigned long long)(milli / 1000));
-    else if (frac % 100 == 0)
-        snprintf(buf, size, "%llu.%llu", (unsigned long long)(milli / 1000),
-                 (unsigned long long)(frac / 100));
-    else if (frac % 10 == 0)
-        snprintf(buf, size, "%llu.%02llu", (unsigned long long)(milli / 1000),
-                 (unsigned long long)(frac / 10));
-    else
-        snprintf(buf, size, "%llu.%03llu", (unsigned long long)(milli / 1000),
-                 (unsigned long long)frac);
+    kc_fmt_frac(buf, size, milli, 1000, 3, KC_ROUND_NEAREST);       /* exact: 3 decimals */
+    if (!strchr(buf, '.') && strlen(buf) + 3 <= size)
+        strcat(buf, ".0");    /* a ratio always shows its point: "4.0" */
     return buf;
 }
 
@@ -64,53 +59,61 @@ uint64_t kc_report_uplink_kbps(const kc_host *host, const kc_policy *policy)
     return sum > UINT64_MAX ? UINT64_MAX : (uint64_t)sum;
 }
 
-/* Display only: sizes in MiB as MiB/GiB/TiB with one decimal where it is not whole. */
-static char *fmt_size(char *buf, size_t size, uint64_t mib)
+/* Display only: sizes in MiB as MiB/GiB/TiB with one decimal where it is not whole,
+ * rounded per @mode (a fair share rounds down: util/fmt.h). */
+static char *fmt_size(char *buf, size_t size, uint64_t mib, kc_round mode)
 {
     static const char *const units[] = { "MiB", "GiB", "TiB", "PiB", "EiB" };
-    double v = (double)mib;
+    uint64_t scale = 1;
     size_t u = 0;
 
     if (mib < 10240) {
         snprintf(buf, size, "%llu MiB", (unsigned long long)mib);
         return buf;
     }
-    while (v >= 1024.0 * 10 && u + 1 < sizeof(units) / sizeof(units[0])) {
-        v /= 1024.0;
+    while (mib / scale >= 1024u * 10 && u + 1 < sizeof(units) / sizeof(units[0])) {
+        scale *= 1024;
         u++;
     }
-    if (v == (double)(uint64_t)v)
-        snprintf(buf, size, "%.0f %s", v, units[u]);
+    if (mib % scale == 0)
+        kc_fmt_frac(buf, size, mib, scale, 0, mode);
     else
-        snprintf(buf, size, "%.1f %s", v, units[u]);
+        kc_fmt_fixed(buf, size, mib, scale, 1, mode);
+    strncat(buf, " ", size - strlen(buf) - 1);
+    strncat(buf, units[u], size - strlen(buf) - 1);
     return buf;
 }
 
-static char *fmt_bandwidth(char *buf, size_t size, uint64_t kbps)
+/* Bandwidth in three significant figures (Gbit/s, Mbit/s, kbit/s), rounded per @mode. */
+static char *fmt_bandwidth(char *buf, size_t size, uint64_t kbps, kc_round mode)
 {
-    if (kbps >= 1000000)
-        snprintf(buf, size, "%.3g Gbit/s", (double)kbps / 1e6);
-    else if (kbps >= 1000)
-        snprintf(buf, size, "%.3g Mbit/s", (double)kbps / 1e3);
-    else
+    uint64_t unit = kbps >= 1000000 ? 1000000 : kbps >= 1000 ? 1000 : 1;
+    uint64_t whole = kbps / unit;
+
+    if (unit == 1) {
         snprintf(buf, size, "%llu kbit/s", (unsigned long long)kbps);
+        return buf;
+    }
+    kc_fmt_frac(buf, size, kbps, unit, whole >= 100 ? 0 : whole >= 10 ? 1 : 2, mode);
+    strncat(buf, unit == 1000000 ? " Gbit/s" : " Mbit/s", size - strlen(buf) - 1);
     return buf;
 }
 
-static char *fmt_amount(char *buf, size_t size, kc_resource r, uint64_t v)
+static char *fmt_amount(char *buf, size_t size, kc_resource r, uint64_t v, kc_round mode)
 {
     switch (r) {
     case KC_RES_MEMORY:
     case KC_RES_HUGEPAGES:
     case KC_RES_DISK:
-        return fmt_size(buf, size, v);
+        return fmt_size(buf, size, v, mode);
     case KC_RES_NETWORK:
-        return fmt_bandwidth(buf, size, v);
+        return fmt_bandwidth(buf, size, v, mode);
     case KC_RES_CPU:
         snprintf(buf, size, "%llu vCPU", (unsigned long long)v);
         return buf;
     case KC_RES_CPU_LOAD:
-        snprintf(buf, size, "%.2f cores", (double)v / KC_BP_ONE);
+        kc_fmt_fixed(buf, size, v, KC_BP_ONE, 2, mode);
+        strncat(buf, " cores", size - strlen(buf) - 1);
         return buf;
     case KC_RES_IOPS:
         snprintf(buf, size, "%llu IOPS", (unsigned long long)v);
@@ -172,44 +175,45 @@ static void print_host(FILE *out, const kc_fit_report *rep, const kc_fit_row *un
 
     /* names, URIs, notes and warnings may come from a host or a file: kc_term_str strips
      * terminal control characters */
-    fprintf(out, "host    %s (%s%s%s): %u CPUs, %s memory",
+    fprintf(out, "host    %s (%s%s%s): %u %s, %s memory",
             kc_term_str(f->name[0] ? f->name : f->hostname), KC_NAME(source, f->source),
-            f->uri[0] ? " " : "", kc_term_str(f->uri), h->cpus,
-            fmt_size(mem, sizeof(mem), h->mem_mib));
+            f->uri[0] ? " " : "", kc_term_str(f->uri), h->cpus, kc_plural(h->cpus, "CPU", "CPUs"),
+            fmt_size(mem, sizeof(mem), h->mem_mib, KC_ROUND_NEAREST));
     if (h->n_numa > 1)
         fprintf(out, ", %zu NUMA nodes", h->n_numa);
     if (h->hugepages_mib)
-        fprintf(out, ", %s hugepages", fmt_size(a, sizeof(a), h->hugepages_mib));
+        fprintf(out, ", %s hugepages", fmt_size(a, sizeof(a), h->hugepages_mib, KC_ROUND_NEAREST));
     if (uplink)
-        fprintf(out, ", uplink %s", fmt_bandwidth(b, sizeof(b), uplink));
+        fprintf(out, ", uplink %s", fmt_bandwidth(b, sizeof(b), uplink, KC_ROUND_NEAREST));
     if (uplink && counted < f->n_nics)
         fprintf(out, " (%zu of %zu NICs)", counted, f->n_nics);
     fputc('\n', out);
     if (rep->existing_used.vms) {
         const kc_usage *u = &rep->existing_used;
 
-        fprintf(out, "        existing: %llu VM%s, %llu vCPUs, %s (%s)\n",
-                (unsigned long long)u->vms, u->vms == 1 ? "" : "s",
-                (unsigned long long)u->vcpus,
-                fmt_size(mem, sizeof(mem), u->mem_mib + u->hugepages_mib),
+        fprintf(out, "        existing: %llu VM%s, %llu vCPU%s, %s (%s)\n",
+                (unsigned long long)u->vms, kc_s(u->vms),
+                (unsigned long long)u->vcpus, kc_s(u->vcpus),
+                fmt_size(mem, sizeof(mem), u->mem_mib + u->hugepages_mib, KC_ROUND_NEAREST),
                 KC_NAME(existing, rep->existing));
     }
     for (size_t i = 0; rows && i < f->n_nics; i++) {
         const kc_fact_nic *n = &f->nics[i];
 
         fprintf(out, "        nic %s %s %s, %s%s%s\n", kc_term_str(n->name),
-                n->speed_kbps ? fmt_bandwidth(b, sizeof(b), n->speed_kbps) : "(speed unknown)",
+                n->speed_kbps ? fmt_bandwidth(b, sizeof(b), n->speed_kbps, KC_ROUND_NEAREST)
+                               : "(speed unknown)",
                 KC_NAME(nic_role, n->role), kc_facts_nic_is_uplink(n) ? "counted" : "not counted",
                 n->why[0] ? ": " : "", kc_term_str(n->why));
     }
     if (h->used.vms > rep->existing_used.vms) {
         const kc_usage *u = &h->used, *e = &rep->existing_used;
 
-        fprintf(out, "        placed first: %llu VM%s, %llu vCPUs, %s\n",
-                (unsigned long long)(u->vms - e->vms), u->vms - e->vms == 1 ? "" : "s",
-                (unsigned long long)(u->vcpus - e->vcpus),
+        fprintf(out, "        placed first: %llu VM%s, %llu vCPU%s, %s\n",
+                (unsigned long long)(u->vms - e->vms), kc_s(u->vms - e->vms),
+                (unsigned long long)(u->vcpus - e->vcpus), kc_s(u->vcpus - e->vcpus),
                 fmt_size(mem, sizeof(mem), u->mem_mib + u->hugepages_mib - e->mem_mib -
-                                           e->hugepages_mib));
+                                           e->hugepages_mib, KC_ROUND_NEAREST));
     }
 }
 
@@ -220,7 +224,8 @@ static void print_policy(FILE *out, const kc_fit_report *rep, const kc_fit_row *
     char oc[16], ratio[16], util[16], res[32];
 
     fprintf(out, "policy  overcommit %s %%, reserve %s, cpu ratio %s, max util %s %%",
-            kc_fmt_bp(oc, sizeof(oc), p->overcommit_bp), fmt_size(res, sizeof(res), p->reserve_mib),
+            kc_fmt_bp(oc, sizeof(oc), p->overcommit_bp),
+            fmt_size(res, sizeof(res), p->reserve_mib, KC_ROUND_NEAREST),
             kc_fmt_milli(ratio, sizeof(ratio), p->cpu_ratio_milli),
             kc_fmt_bp(util, sizeof(util), p->max_util_bp));
     if (rep->profile)
@@ -229,7 +234,8 @@ static void print_policy(FILE *out, const kc_fit_report *rep, const kc_fit_row *
     fprintf(out, "        %s networking, numa %s", KC_NAME(net, p->net_mode),
             KC_NAME(numa, p->numa));
     if (p->reserve_cpus)
-        fprintf(out, ", %u reserved CPUs", p->reserve_cpus);
+        fprintf(out, ", %u reserved %s", p->reserve_cpus,
+                kc_plural(p->reserve_cpus, "CPU", "CPUs"));
     if (p->overhead_mode == KC_OVERHEAD_AUTO)
         fputs(", VM overhead auto (64 MiB + RAM/512 + 8 MiB per vCPU)", out);
     else if (p->overhead_mib)
@@ -253,13 +259,13 @@ static void print_verdict(FILE *out, const kc_fit_report *rep, const kc_fit_row 
 {
     const kc_fit *fit = &row->fit;
     const kc_host *h = &rep->host;
-    char names[128], bw[32];
+    char names[128], bw[32], share[32];
     uint64_t vcpus_total, vms_total, usable, uplink;
 
     bottleneck_names(names, sizeof(names), fit->bottleneck);
     if (row->has_count) {
         fprintf(out, "%llu VM%s of %s placed; %llu more would fit (%s%s).\n",
-                (unsigned long long)row->want, row->want == 1 ? "" : "s", row->label,
+                (unsigned long long)row->want, kc_s(row->want), row->label,
                 (unsigned long long)fit->count, fit->too_big ? "too big" : names,
                 fit->numa_limited ? " per NUMA node" : "");
         return;
@@ -271,7 +277,7 @@ static void print_verdict(FILE *out, const kc_fit_report *rep, const kc_fit_row 
         return;
     }
     fprintf(out, "%llu VM%s of %s fit%s; %s %s the limit", (unsigned long long)fit->count,
-            fit->count == 1 ? "" : "s", row->label, fit->count == 1 ? "s" : "", names,
+            kc_s(fit->count), row->label, fit->count == 1 ? "s" : "", names,
             strchr(names, ' ') ? "are" : "is");
     if (fit->numa_limited)    /* the split into nodes costs VMs: say how many */
         fprintf(out, " per NUMA node (%llu with --numa spread)",
@@ -285,40 +291,72 @@ static void print_verdict(FILE *out, const kc_fit_report *rep, const kc_fit_row 
     vcpus_total = h->used.vcpus + fit->count * row->shape.vcpus;
     vms_total = h->used.vms + fit->count;
     fprintf(out, " At %llu VM%s each vCPU gets ", (unsigned long long)fit->count,
-            fit->count == 1 ? "" : "s");
+            kc_s(fit->count));
     if (vcpus_total <= usable)
         fputs("a whole core under full load", out);
     else
-        fprintf(out, "at least %.2f of a core under full load",
-                (double)usable / (double)vcpus_total);
+        fprintf(out, "at least %s of a core under full load",    /* a lower bound: down */
+                kc_fmt_fixed(share, sizeof(share), usable, vcpus_total, 2, KC_ROUND_DOWN));
     uplink = kc_report_uplink_kbps(h, &rep->policy);
     if (fit->res[KC_RES_NETWORK].state == KC_RES_BOUNDED)
         fprintf(out, " and each VM the %s it asks of the uplink",
-                fmt_bandwidth(bw, sizeof(bw), row->shape.net_kbps));
+                fmt_bandwidth(bw, sizeof(bw), row->shape.net_kbps, KC_ROUND_NEAREST));
     else if (uplink)
         fprintf(out, " and each VM about %s of the uplink",
-                fmt_bandwidth(bw, sizeof(bw), uplink / vms_total));
+                fmt_bandwidth(bw, sizeof(bw), uplink / vms_total, KC_ROUND_DOWN));
     fputs(".\n", out);
 }
 
-/* Print @text wrapped at 79 columns on spaces, continuation lines indented by @indent.
- * A leading label padded with spaces to @indent ("host    ") is kept as it is. */
-static void print_wrapped_indent(FILE *out, const char *text, size_t indent)
+/* Is the @len bytes word at @w a number ("20", "0.88", "1,024")? */
+static bool is_number(const char *w, size_t len)
+{
+    if (len == 0 || w[0] < '0' || w[0] > '9')
+        return false;
+    for (size_t i = 1; i < len; i++)
+        if ((w[i] < '0' || w[i] > '9') && w[i] != '.' && w[i] != ',')
+            return false;
+    return true;
+}
+
+/* Is the word at @w (up to a space, a newline, or punctuation after it) a unit of measure? */
+static bool is_unit(const char *w)
+{
+    static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "kbit/s",
+                                          "Mbit/s", "Gbit/s", "MB/s", "IOPS", "%", "s",
+                                          "vCPU", "vCPUs", "cores", "MHz" };
+    size_t len = strcspn(w, " \n,;:.)");
+
+    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+        if (strlen(units[i]) == len && strncmp(w, units[i], len) == 0)
+            return true;
+    return false;
+}
+
+void kc_report_print_wrapped(FILE *out, const char *text, size_t indent)
 {
     size_t col = 0;
     bool space = false;    /* a word is already on this line: separate the next one */
+    bool glued = false;    /* the word before was a number: this one (its unit) follows it */
 
     if (indent > 0 && strlen(text) > indent && text[indent - 1] == ' ') {
         fwrite(text, 1, indent, out);
         text += indent;
         col = indent;
+        while (*text == ' ')
+            text++;
     }
-    while (*text == ' ')
+    while (*text == ' ') {    /* a line's own indent stays */
+        fputc(' ', out);
+        col++;
         text++;
+    }
     while (*text) {
-        size_t word = strcspn(text, " \n");
+        size_t word = strcspn(text, " \n"), need = word;
+        bool number = is_number(text, word) && text[word] == ' ' && is_unit(text + word + 1);
 
-        if (space && col + 1 + word > 79) {
+        if (number)    /* a number and its unit break as one: never "20 / Gbit/s" */
+            need += 1 + strcspn(text + word + 1, " \n");
+        if (space && !glued && col + 1 + need > 79) {
             fprintf(out, "\n%*s", (int)indent, "");
             col = indent;
             space = false;
@@ -330,6 +368,7 @@ static void print_wrapped_indent(FILE *out, const char *text, size_t indent)
         fwrite(text, 1, word, out);
         col += word;
         space = true;
+        glued = number;
         text += word;
         while (*text == ' ' || *text == '\n')
             text++;
@@ -339,7 +378,7 @@ static void print_wrapped_indent(FILE *out, const char *text, size_t indent)
 
 static void print_wrapped(FILE *out, const char *text)
 {
-    print_wrapped_indent(out, text, 0);
+    kc_report_print_wrapped(out, text, 0);
 }
 
 /* The verdict sentence, composed in memory and then wrapped. */
@@ -361,7 +400,7 @@ static void print_rendered(FILE *out, render_fn render, const kc_fit_report *rep
     render(mem, rep, row);
     if (fclose(mem) == 0 && buf)
         for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"))
-            print_wrapped_indent(out, line, indent);
+            kc_report_print_wrapped(out, line, indent);
     free(buf);
 }
 
@@ -409,8 +448,9 @@ static void print_row(FILE *out, const kc_fit_report *rep, const kc_fit_row *row
     char mem[32];
 
     fprintf(out, "\n%s%s%s  (%u vCPU%s, %s%s", color ? "\033[1m" : "", row->label,
-            color ? "\033[0m" : "", s->vcpus, s->vcpus == 1 ? "" : "s",
-            fmt_size(mem, sizeof(mem), s->mem_mib), s->hugepages ? " on hugepages" : "");
+            color ? "\033[0m" : "", s->vcpus, kc_s(s->vcpus),
+            fmt_size(mem, sizeof(mem), s->mem_mib, KC_ROUND_NEAREST),
+            s->hugepages ? " on hugepages" : "");
     if (row->fit.overhead_mib)
         fprintf(out, " + %llu MiB overhead", (unsigned long long)row->fit.overhead_mib);
     fputs(")\n", out);
@@ -430,10 +470,12 @@ static void print_row(FILE *out, const kc_fit_report *rep, const kc_fit_row *row
                     "unknown", "-", "-", "-");
             continue;
         }
-        fmt_amount(cap, sizeof(cap), (kc_resource)r, rf->capacity);
-        fmt_amount(used, sizeof(used), (kc_resource)r, rf->used);
+        /* what the host offers rounds down, what a VM asks rounds up, a fair share (a lower
+         * bound) down: the table never shows more room than there is (util/fmt.h) */
+        fmt_amount(cap, sizeof(cap), (kc_resource)r, rf->capacity, KC_ROUND_DOWN);
+        fmt_amount(used, sizeof(used), (kc_resource)r, rf->used, KC_ROUND_NEAREST);
         if (rf->state == KC_RES_BOUNDED) {
-            fmt_amount(per, sizeof(per), (kc_resource)r, rf->per_vm);
+            fmt_amount(per, sizeof(per), (kc_resource)r, rf->per_vm, KC_ROUND_UP);
             snprintf(lim, sizeof(lim), "%llu", (unsigned long long)rf->limit);
             bar(b, sizeof(b), rf, row->fit.count);
         } else {
@@ -441,7 +483,7 @@ static void print_row(FILE *out, const kc_fit_report *rep, const kc_fit_row *row
 
             /* unbounded: the fair share each VM gets at the final count */
             if (n)
-                fmt_amount(per, sizeof(per), (kc_resource)r, rf->capacity / n);
+                fmt_amount(per, sizeof(per), (kc_resource)r, rf->capacity / n, KC_ROUND_DOWN);
             else
                 snprintf(per, sizeof(per), "-");
             snprintf(lim, sizeof(lim), "-");
@@ -453,6 +495,15 @@ static void print_row(FILE *out, const kc_fit_report *rep, const kc_fit_row *row
     }
     print_pools(out, rep, row);
     print_rendered(out, print_verdict, rep, row, 0);
+}
+
+/* Does the facts file have a note the text shows (its provenance note is not news)? */
+static bool has_facts_notes(const kc_facts *facts)
+{
+    for (size_t i = 0; i < facts->n_notes; i++)
+        if (strncmp(facts->notes[i], "collected from ", 15) != 0)
+            return true;
+    return false;
 }
 
 void kc_report_fit_text(FILE *out, const kc_fit_report *rep)
@@ -494,6 +545,14 @@ void kc_report_fit_text(FILE *out, const kc_fit_report *rep)
         if (shown++ == 0)
             fputc('\n', out);
         snprintf(line, sizeof(line), "note: %s", kc_term_str(rep->facts->notes[i]));
+        print_wrapped(out, line);
+    }
+    for (size_t i = 0; i < rep->n_notes; i++) {
+        char line[300];
+
+        if (i == 0 && !has_facts_notes(rep->facts))
+            fputc('\n', out);
+        snprintf(line, sizeof(line), "note: %s", kc_term_str(rep->notes[i]));
         print_wrapped(out, line);
     }
     if (rep->n_warnings) {

@@ -390,6 +390,48 @@ Test(formats, fleet_csv_has_a_line_per_host_and_shape_and_the_error_of_a_failed_
     free_fleet(&fx);
 }
 
+Test(formats, fleet_table_fits_80_columns_with_real_uris)
+{
+    static const kc_shape shapes[] = { { .vcpus = 1, .mem_mib = 1024 },
+                                       { .vcpus = 4, .mem_mib = 16384 } };
+    static const char *const labels[] = { "1c1g", "4c16g" };
+    static const uint64_t counts[] = { 3, 0 };
+    fleet_fixture fx;
+    char *text = NULL, *save = NULL;
+
+    build_fleet(&fx, shapes, labels, counts, 2);
+    fx.hosts[0].placed[0] = 3;
+    snprintf(fx.hosts[0].uri, sizeof(fx.hosts[0].uri),
+             "qemu+ssh://root@kvm-compute-01.dc1.example.com:2222/system?keyfile=/root/.ssh/k");
+    snprintf(fx.hosts[1].uri, sizeof(fx.hosts[1].uri),
+             "test:///srv/kvmcap/tests/fixtures/libvirt/a-rather-long-fixture-name.xml");
+    snprintf(fx.hosts[2].uri, sizeof(fx.hosts[2].uri),
+             "qemu+tls://kvm-compute-02.dc1.example.com/system");
+    kc_error_set(&fx.hosts[2].err, KC_ERR_HOST, "cannot connect to 'qemu+tls://kvm-compute-02."
+                 "dc1.example.com/system': unable to connect to server at "
+                 "'kvm-compute-02.dc1.example.com:16514': Connection refused");
+    {
+        kc_place_shape ps[2] = { { .requested = 3, .placed = 3 }, { 0 } };
+        kc_place place = { .n_shapes = 2, .shapes = ps };
+
+        fx.fleet.place = &place;
+        CAPTURE(text, kc_report_fleet_text(out, &(kc_fleet_report){ .fleet = &fx.fleet,
+                                                                     .timeout_s = 10,
+                                                                     .parallel = 16 }));
+        fx.fleet.place = NULL;
+    }
+    /* short names: the first DNS label, a local file's name (cut in the middle: too long) */
+    cr_expect(strstr(text, "\nkvm-compute-01 ") != NULL, "%s", text);
+    cr_expect(strstr(text, "\na-rather...-name.xml ") != NULL, "%s", text);
+    cr_expect(strstr(text, "\nkvm-compute-02        failed: cannot connect to") != NULL, "%s",
+              text);
+    cr_expect(strstr(text, "1c1g: 3 of 3 placed: kvm-compute-01 3") != NULL, "%s", text);
+    for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+        cr_expect_leq(strlen(l), 80, "wider than 80 columns: '%s'", l);
+    free(text);
+    free_fleet(&fx);
+}
+
 Test(formats, fleet_prometheus_has_host_up_for_every_host_and_no_series_twice)
 {
     static const kc_shape shapes[] = { { .vcpus = 1, .mem_mib = 1024 },

@@ -300,9 +300,22 @@ Test(size, empty_workload_and_bad_shape_are_errors)
     cr_expect_eq(kc_size_run(w, 1, &c, 0, &o, &sz, &err), -1);
 }
 
+Test(size, utilization_rounds_to_nearest)
+{
+    /* 5 x 1c1g on 8c8g: memory 5120 / 7680 = 2/3: 66.67 %, never 66.66 % */
+    kc_workload_line w[1] = { line("1c1g", 1, 1024, 5) };
+    kc_candidate c = cand("h", 8, 8192, 0);
+    kc_size_opts o = opts_default();
+    kc_sizing *sz = run_ok(w, 1, &c, 1, &o);
+
+    cr_expect_eq(sz->results[0].util_bp[KC_RES_MEMORY], 6667);
+    kc_sizing_free(sz);
+}
+
 Test(size, utilization_and_bottleneck_per_resource)
 {
-    /* 7 x 1c1g on 8c8g: memory 7168 / 7680 = 93.33 %, cpu 7 / 32 = 21.87 % */
+    /* 7 x 1c1g on 8c8g: memory 7168 / 7680 = 93.33 %, cpu 7 / 32 = 21.875 % -> 21.88 %
+     * (to nearest, half up: a utilization is not a bound) */
     kc_workload_line w[1] = { line("1c1g", 1, 1024, 7) };
     kc_candidate c = cand("h", 8, 8192, 0);
     kc_size_opts o = opts_default();
@@ -311,7 +324,7 @@ Test(size, utilization_and_bottleneck_per_resource)
 
     cr_expect_eq(r->hosts, 1);
     cr_expect_eq(r->util_bp[KC_RES_MEMORY], 9333);
-    cr_expect_eq(r->util_bp[KC_RES_CPU], 2187);
+    cr_expect_eq(r->util_bp[KC_RES_CPU], 2188);
     cr_expect_eq(r->bottleneck, 1u << KC_RES_MEMORY);
     cr_expect_eq(r->capacity[KC_RES_MEMORY], 7680);
     cr_expect_eq(r->demand[KC_RES_CPU], 7);
