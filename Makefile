@@ -55,6 +55,8 @@ DEB_PKGS += prometheus prometheus-node-exporter prometheus-libvirt-exporter
 # tests/live/record.sh steps the recorder's wall clock with libfaketime; bench/demand.sh
 # times `kvmcap demand` with /usr/bin/time.
 DEB_PKGS += faketime time
+# tests/live/nics.sh makes network namespaces and veth pairs with ip(8).
+DEB_PKGS += iproute2
 
 .PHONY: all check check-san check-clang test test-live install uninstall deps clean run
 

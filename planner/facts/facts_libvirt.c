@@ -22,6 +22,7 @@
 
 #include "facts/embed.h"
 #include "facts/facts_libvirt.h"
+#include "facts/netlink.h"
 #include "facts/nic_roles.h"
 #include "facts/sysfs.h"
 #include "facts/virt.h"
@@ -479,6 +480,20 @@ static int fill_nics(virConnectPtr conn, kc_facts *facts, kc_error *err)
 }
 
 /* Everything after connecting. */
+/* This machine's links out of its network namespace (a veth whose peer is elsewhere) are its
+ * NICs too; only where /sys is this machine's own (no other root given). */
+static void add_foreign_links(const char *root, kc_facts *facts)
+{
+    char names[KC_NIC_MAX][KC_NAME_MAX];
+    size_t n;
+
+    if (root && root[0] && strcmp(root, "/") != 0)
+        return;
+    n = kc_netlink_foreign_links(names, KC_NIC_MAX);
+    for (size_t i = 0; i < n; i++)
+        kc_sysfs_add_nic(root, names[i], facts);
+}
+
 static int collect_conn(virConnectPtr conn, const char *root, int local, kc_facts *facts,
                         kc_error *err)
 {
@@ -511,6 +526,7 @@ static int collect_conn(virConnectPtr conn, const char *root, int local, kc_fact
     nodedev_nics = facts->n_nics;
     if (local) {
         kc_sysfs_add_nics(root, facts);
+        add_foreign_links(root, facts);
         kc_nic_roles_live(root, ifs, n_ifs, facts);
         kc_nic_roles_storage(root, tg, n_tg, facts);
     } else {

@@ -62,6 +62,8 @@ static void mark(walker *w, const char *ifname, const char *via, const char *rea
     if (depth > WALK_DEPTH_MAX)
         return;
     kc_sysfs_netdev(w->root, ifname, &dev);
+    if (dev.kind == KC_NETDEV_OTHER && !dev.n_lower && find_nic(w->facts, ifname))
+        dev.kind = KC_NETDEV_NIC;        /* a link out of the namespace (facts/netlink.h) */
     switch (dev.kind) {
     case KC_NETDEV_NIC:
         nic = find_nic(w->facts, ifname);
@@ -189,6 +191,8 @@ static void mark_storage(const char *root, kc_facts *facts, const char *ifname, 
     if (depth > WALK_DEPTH_MAX)
         return;
     kc_sysfs_netdev(root, ifname, &dev);
+    if (dev.kind == KC_NETDEV_OTHER && !dev.n_lower && find_nic(facts, ifname))
+        dev.kind = KC_NETDEV_NIC;        /* a link out of the namespace (facts/netlink.h) */
     switch (dev.kind) {
     case KC_NETDEV_NIC:
         nic = find_nic(facts, ifname);

@@ -101,59 +101,74 @@ static kc_fact_nic *find_nic(kc_facts *facts, const char *name)
     return NULL;
 }
 
+/* The interface @name of the class directory @dir into @facts (sysfs.h). Returns 1 when it
+ * is a NIC (a `device` link, or @any), else 0. */
+static size_t add_nic(const char *dir, const char *name, bool any, kc_facts *facts)
+{
+    char path[KC_PATH_MAX], base_path[KC_PATH_MAX], line[64], link[KC_PATH_MAX];
+    kc_fact_nic *nic;
+    uint64_t mbps = 0;
+    ssize_t len;
+
+    if (!safe_name(name))
+        return 0;
+    /* Physical NICs have a `device` link; lo, bridges, taps, veths live in virtual/. */
+    if (!cat3(path, sizeof(path), dir, "/", name) ||
+        strlen(path) + sizeof("/brport/bridge") > sizeof(path))
+        return 0;
+    kc_strlcpy(base_path, path, sizeof(base_path));
+    if (!exists(base_path) ||
+        (!any && (!cat3(path, sizeof(path), base_path, "/device", "") || !exists(path))))
+        return 0;
+    nic = find_nic(facts, name);
+    if (!nic) {
+        nic = kc_facts_add_nic(facts);
+        kc_strlcpy(nic->name, name, sizeof(nic->name));
+    }
+    cat3(path, sizeof(path), base_path, "/speed", "");
+    if (read_line(path, line, sizeof(line)) == 0)
+        mbps = parse_speed_mbps(line);
+    else
+        kc_strlcpy(line, "unreadable", sizeof(line));
+    if (mbps && !nic->speed_kbps)
+        nic->speed_kbps = mbps * 1000;
+    if (!nic->speed_kbps)
+        kc_facts_add_note(facts, "nic '%s': link speed unknown (speed is '%s')", nic->name, line);
+    cat3(path, sizeof(path), base_path, "/brport/bridge", "");
+    len = readlink(path, link, sizeof(link) - 1);
+    if (len > 0) {
+        const char *base;
+
+        link[len] = '\0';
+        base = strrchr(link, '/') ? strrchr(link, '/') + 1 : link;
+        if (safe_name(base))
+            kc_strlcpy(nic->bridge, base, sizeof(nic->bridge));
+    }
+    return 1;
+}
+
 size_t kc_sysfs_add_nics(const char *root, kc_facts *facts)
 {
-    char dir[KC_PATH_MAX], path[KC_PATH_MAX], base_path[KC_PATH_MAX], line[64];
-    char link[KC_PATH_MAX];
-    DIR *d;
+    char dir[KC_PATH_MAX];
     struct dirent *de;
     size_t found = 0;
+    DIR *d;
 
     if (!join(dir, sizeof(dir), root, "/sys/class/net") || !(d = opendir(dir)))
         return 0;
-    while ((de = readdir(d))) {
-        kc_fact_nic *nic;
-        uint64_t mbps = 0;
-        ssize_t len;
-
-        if (!safe_name(de->d_name))
-            continue;
-        /* Physical NICs have a `device` link; lo, bridges, taps, veths live in virtual/. */
-        if (!cat3(path, sizeof(path), dir, "/", de->d_name) ||
-            strlen(path) + sizeof("/brport/bridge") > sizeof(path))
-            continue;
-        kc_strlcpy(base_path, path, sizeof(base_path));
-        if (!cat3(path, sizeof(path), base_path, "/device", "") || !exists(path))
-            continue;
-        found++;
-        nic = find_nic(facts, de->d_name);
-        if (!nic) {
-            nic = kc_facts_add_nic(facts);
-            kc_strlcpy(nic->name, de->d_name, sizeof(nic->name));
-        }
-        cat3(path, sizeof(path), base_path, "/speed", "");
-        if (read_line(path, line, sizeof(line)) == 0)
-            mbps = parse_speed_mbps(line);
-        else
-            kc_strlcpy(line, "unreadable", sizeof(line));
-        if (mbps && !nic->speed_kbps)
-            nic->speed_kbps = mbps * 1000;
-        if (!nic->speed_kbps)
-            kc_facts_add_note(facts, "nic '%s': link speed unknown (speed is '%s')", nic->name,
-                              line);
-        cat3(path, sizeof(path), base_path, "/brport/bridge", "");
-        len = readlink(path, link, sizeof(link) - 1);
-        if (len > 0) {
-            const char *base;
-
-            link[len] = '\0';
-            base = strrchr(link, '/') ? strrchr(link, '/') + 1 : link;
-            if (safe_name(base))
-                kc_strlcpy(nic->bridge, base, sizeof(nic->bridge));
-        }
-    }
+    while ((de = readdir(d)))
+        found += add_nic(dir, de->d_name, false, facts);
     closedir(d);
     return found;
+}
+
+size_t kc_sysfs_add_nic(const char *root, const char *name, kc_facts *facts)
+{
+    char dir[KC_PATH_MAX];
+
+    if (!join(dir, sizeof(dir), root, "/sys/class/net"))
+        return 0;
+    return add_nic(dir, name, true, facts);
 }
 
 static int cmp_name(const void *a, const void *b)

@@ -21,6 +21,11 @@
  * of NICs found in /sys (0 when the directory is missing). */
 size_t kc_sysfs_add_nics(const char *root, kc_facts *facts);
 
+/* One interface @name of <root>/sys/class/net as a NIC, as kc_sysfs_add_nics() adds one, with
+ * or without a `device` link (a link out of this namespace: facts/netlink.h). Returns 1, or 0
+ * when it is not there. */
+size_t kc_sysfs_add_nic(const char *root, const char *name, kc_facts *facts);
+
 /* What an interface of <root>/sys/class/net is, and what lies below it (issue 12, NIC roles). */
 typedef enum kc_netdev_kind {
     KC_NETDEV_MISSING,         /* not in /sys/class/net */

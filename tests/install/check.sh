@@ -112,7 +112,7 @@ complete_words() {
 out=$(complete_words kvmcap sw)
 check "completion: 'kvmcap sw' -> sweep" test "$out" = sweep
 out=$(complete_words kvmcap "")
-check "completion: every command" test "$(echo $out)" = "fit facts size fleet sweep record demand rightsize"
+check "completion: every command" test "$(echo $out)" = "fit facts size fleet sweep record demand rightsize forecast"
 out=$(complete_words kvmcap sweep --host-)
 check "completion: sweep options (--host-mem)" test "$out" = "--host-mem"
 out=$(complete_words kvmcap --vm m1.)

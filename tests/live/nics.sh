@@ -7,7 +7,9 @@
 #     NIC: that NIC is vm, and its why names the domain; the others stay mgmt.
 # Each NIC's speed is checked against /sys/class/net/NAME/speed (unknown where the kernel
 # says -1 or cannot say), and a `net=` shape's uplink against the vm NICs' speeds.
-# Needs root, virsh, qemu-system-x86_64, python3, KVMCAP_BIN.
+#   - in a network namespace of its own, a bridge with one enslaved veth (its peer in a second
+#     namespace) is the uplink and another veth is not (issue 12's live criterion).
+# Needs root, virsh, ip, qemu-system-x86_64, python3, KVMCAP_BIN.
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -20,7 +22,7 @@ ok() { PASS=$((PASS + 1)); echo "ok   - $*"; }
 bad() { FAIL=$((FAIL + 1)); echo "FAIL - $*"; }
 
 kc_live_trap
-kc_live_require virsh python3 qemu-system-x86_64
+kc_live_require virsh ip python3 qemu-system-x86_64
 KVMCAP=${KVMCAP_BIN:-$PWD/build/kvmcap}
 [ -x "$KVMCAP" ] || { echo "nics: no kvmcap at '$KVMCAP'"; echo "0 passed, 1 failed"; exit 1; }
 export KVMCAP_DATADIR=${KVMCAP_DATADIR:-$PWD/data} LC_ALL=C NO_COLOR=1
@@ -150,6 +152,64 @@ EOF
 else
     bad "facts of the macvtap root failed: $(head -c 300 "$TMP/err")"
 fi
+
+# --- 3. a network namespace of our own: a bridge with one enslaved veth is the uplink ---
+# Two namespaces joined by two veth pairs: in NS, vm-a is a port of bridge kc-br0 (which a
+# defined domain names), mg-a is in nothing. A veth has no `device` link; the kernel says its
+# peer is in another namespace (netlink), so each is one of NS's NICs, 10 Gbit/s by /sys.
+NS=kvmcap-live-nics-$$
+NS2=kvmcap-live-peer-$$
+kc_live_before_stop() { ip netns del "$NS" 2>/dev/null; ip netns del "$NS2" 2>/dev/null; return 0; }
+if ip netns add "$NS" && ip netns add "$NS2" &&
+   ip -n "$NS" link add vm-a type veth peer name vm-p netns "$NS2" &&
+   ip -n "$NS" link add mg-a type veth peer name mg-p netns "$NS2" &&
+   ip -n "$NS" link add kc-br0 type bridge && ip -n "$NS" link set vm-a master kc-br0 &&
+   ip -n "$NS" link set vm-a up && ip -n "$NS" link set mg-a up &&
+   ip -n "$NS" link set kc-br0 up && ip -n "$NS2" link set vm-p up &&
+   ip -n "$NS2" link set mg-p up; then
+    sed "s/<interface type='direct'>.*<\/interface>/<interface type='bridge'><source bridge='kc-br0'\/><model type='virtio'\/><\/interface>/; s/kvmcap-live-nic/kvmcap-live-br/" \
+        "$TMP/direct.xml" >"$TMP/bridge.xml"
+    mkdir -p "$TMP/embed-ns"
+    if ! timeout 60 virsh -q -c "qemu:///embed?root=$TMP/embed-ns" define "$TMP/bridge.xml" \
+            >"$TMP/virsh.out" 2>&1; then
+        bad "virsh could not define the bridged domain: $(head -c 300 "$TMP/virsh.out")"
+    elif ip netns exec "$NS" "$KVMCAP" facts -c "qemu:///embed?root=$TMP/embed-ns" --timeout 60 \
+            --json >"$TMP/ns.json" 2>"$TMP/err" &&
+         ip netns exec "$NS" "$KVMCAP" -c "qemu:///embed?root=$TMP/embed-ns" --timeout 60 \
+            --vm 1c1g,net=1g --json >"$TMP/ns-fit.json" 2>>"$TMP/err"; then
+        for n in vm-a mg-a; do
+            want=mgmt; [ "$n" = vm-a ] && want=vm
+            role=$(nic_field "$TMP/ns.json" "$n" role)
+            speed=$(nic_field "$TMP/ns.json" "$n" speed_mbps)
+            sys=$(ip netns exec "$NS" cat "/sys/class/net/$n/speed" 2>/dev/null || echo none)
+            if [ "$role" = "$want" ] && [ "$speed" = "$sys" ]; then
+                ok "namespace: $n is $role at $speed Mbit/s as its /sys says ($(nic_field "$TMP/ns.json" "$n" why))"
+            else
+                bad "namespace: $n: want $want at $sys Mbit/s, got '$role' at '$speed'"
+            fi
+        done
+        got=$(python3 - "$TMP/ns-fit.json" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for r in d["shapes"][0]["resources"]:
+    if r["name"] == "network":
+        print(r["state"], r["capacity"], r["limit"])
+EOF
+)
+        sys=$(ip netns exec "$NS" cat /sys/class/net/vm-a/speed)
+        if [ "$got" = "bounded $((sys * 1000)) $((sys / 1000))" ]; then
+            ok "namespace: the uplink is vm-a alone: $got (net=1g VMs)"
+        else
+            bad "namespace: want 'bounded $((sys * 1000)) $((sys / 1000))' (vm-a only), got '$got'"
+        fi
+    else
+        bad "kvmcap in the namespace failed: $(head -c 300 "$TMP/err")"
+    fi
+else
+    bad "could not make the network namespaces and veth pairs"
+fi
+ip netns del "$NS" 2>/dev/null || true
+ip netns del "$NS2" 2>/dev/null || true
 
 # nothing the runs started (the embedded driver's QEMU probes) outlives them
 left=""
