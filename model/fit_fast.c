@@ -225,11 +225,17 @@ static inline bool prepare_pools(const kc_host *h, const kc_policy *policy, uint
     f->nic = any_ip && nic_kbps != 0;    /* no storage NIC, or nothing over IP: no lookup */
     if (f->nic) {
         /* kc_storage_nic_mbps / kc_storage_nic_iops, and the fit's cap on them */
-        nic_mbps = (uint64_t)((kc_u128)nic_kbps * 1448 / ((kc_u128)8000 * 1538));
-        nic_iops = (uint64_t)((kc_u128)nic_mbps * 1000000 / 4096);
+        kc_u128 v;
+
+        /* as the reference (pool.c), saturating where 64 bits end */
+        nic_mbps = (uint64_t)((kc_u128)nic_kbps * 1448 / ((kc_u128)8000 * 1538));  /* < 2^64 */
+        v = (kc_u128)nic_mbps * 1000000 / 4096;
+        nic_iops = v > UINT64_MAX ? UINT64_MAX : (uint64_t)v;
         f->nic = nic_mbps != 0;
-        f->nic_cap[0] = nic_iops * util / KC_BP_ONE;     /* as the reference, in 64 bits */
-        f->nic_cap[1] = nic_mbps * util / KC_BP_ONE;
+        v = (kc_u128)nic_iops * util / KC_BP_ONE;
+        f->nic_cap[0] = v > UINT64_MAX ? UINT64_MAX : (uint64_t)v;
+        v = (kc_u128)nic_mbps * util / KC_BP_ONE;
+        f->nic_cap[1] = v > UINT64_MAX ? UINT64_MAX : (uint64_t)v;
     }
     f->n_pools = h->n_storage;
     for (size_t i = 0; i < h->n_storage; i++) {
@@ -423,6 +429,8 @@ static uint64_t pools_limit(const kc_fit_host *fh, const kc_shape *shape, const 
             f[r] = ask[r] ? (frac){ x[r], want[r] } : (frac){ 1, 0 };
         }
         mf = frac_min(frac_min(f[0], f[1]), f[2]);    /* some row is asked: mf.den > 0 */
+        if (!mf.den)                                  /* (for the analyzer: never taken) */
+            continue;
         lim = div64(mf.num, mf.den);
         for (int r = 0; r < 3; r++)
             bind |= (uint32_t)(ask[r] && x[r] - lim * want[r] < want[r]) << (KC_RES_DISK + r);

@@ -183,14 +183,14 @@ typedef struct kc_host {
 /* One VM shape. Optional demands are 0 when not given. */
 typedef struct kc_shape {
     uint32_t vcpus;
+    uint32_t cpu_util_bp;     /* cpu=NN%; 0 = not given */
     uint64_t mem_mib;
     uint64_t disk_mib;        /* disk= */
     uint64_t iops;            /* iops= */
     uint64_t mbps;            /* mbps= (MB/s) */
     uint64_t net_kbps;        /* net= */
-    uint32_t cpu_util_bp;     /* cpu=NN%; 0 = not given */
-    bool hugepages;           /* memory from the hugepage pool */
     uint32_t write_bp;        /* write share of iops= and mbps= (write=PCT); 0 = reads only */
+    bool hugepages;           /* memory from the hugepage pool */
     char pool[KC_POOL_NAME_MAX];   /* pool=NAME: the only pool its disk may live on; "" = any
                                       pool that is not boot */
 } kc_shape;

@@ -268,7 +268,8 @@ int kc_fit_storage_compute(const kc_host *host, const kc_shape *shape, const kc_
     /* the storage NICs carry all over-IP pools together */
     if (any_ip && nic_mbps) {
         uint64_t nic_lim = UINT64_MAX, l;
-        uint64_t icap = nic_iops * util / KC_BP_ONE, mcap = nic_mbps * util / KC_BP_ONE;
+        uint64_t icap = sat128((kc_u128)nic_iops * util / KC_BP_ONE);
+        uint64_t mcap = sat128((kc_u128)nic_mbps * util / KC_BP_ONE);
 
         if (shape->iops && iops_known) {
             l = lim_of(icap, sat128(ip_used[0]), shape->iops);

@@ -31,13 +31,13 @@ uint64_t kc_storage_nic_iops(const kc_host *host);
 
 /* One pool under one shape. */
 typedef struct kc_pool_fit {
-    bool eligible;            /* the shape's disk may live here (pool= / not boot) */
     uint64_t space_cap, space_used;   /* MiB: usable x (1 + disk overcommit) x max util */
     uint64_t iops_cap, iops_used;     /* front-end IOPS at the shape's write share */
     uint64_t mbps_cap, mbps_used;
     uint64_t limit;           /* VMs of the shape this pool takes (eligible, and the shape
                                  asks for disk, iops or mbps); UINT64_MAX otherwise */
     uint32_t binding;         /* bits (1u << kc_resource) at that limit */
+    bool eligible;            /* the shape's disk may live here (pool= / not boot) */
 } kc_pool_fit;
 
 /* Each of @host's pools under @shape and @policy (what the fit's pool_limit sums): @pools

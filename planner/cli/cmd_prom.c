@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* cmd_prom.c: --prometheus URL for the demand commands: the options become a window and a
  * client, every host the server knows becomes the demand model a recording gives. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,8 +80,11 @@ int kc_cmd_prom_load(const kc_cli *cli, bool series, kc_prom_hosts *out, kc_erro
             m++;
             ml -= 2;
         }
-        snprintf(match, sizeof(match), "%.*s%sinstance=\"%s\"", (int)ml, m, ml ? "," : "",
-                 cli->instance);
+        if (ml > INT_MAX ||
+            snprintf(match, sizeof(match), "%.*s%sinstance=\"%s\"", (int)ml, m, ml ? "," : "",
+                     cli->instance) >= (int)sizeof(match))
+            return kc_cli_usage_error(err, "--match and --instance together are longer than "
+                                      "%zu bytes", sizeof(match) - 1);
         po.match = match;
     }
     if (po.since_ms > po.until_ms)

@@ -55,10 +55,11 @@ static void remove_tree(const char *path)
     }
 }
 
-/* Does process @pid's command line hold @needle (in any of its arguments)? */
+/* Is process @pid a QEMU whose command line holds @needle (in any of its arguments)? */
 static bool cmdline_names(const char *pid, const char *needle)
 {
     char path[64], buf[8192];
+    const char *base;
     ssize_t n;
     int fd;
 
@@ -71,6 +72,11 @@ static bool cmdline_names(const char *pid, const char *needle)
     if (n <= 0)
         return false;
     buf[n] = '\0';
+    /* only QEMU (the probes, and helpers libvirt runs: qemu-*): never a user's `ls` or editor
+     * that happens to name the directory */
+    base = strrchr(buf, '/') ? strrchr(buf, '/') + 1 : buf;
+    if (strncmp(base, "qemu", 4) != 0)
+        return false;
     for (ssize_t i = 0; i < n; i += (ssize_t)strlen(buf + i) + 1)
         if (strstr(buf + i, needle))
             return true;
@@ -81,12 +87,14 @@ static bool cmdline_names(const char *pid, const char *needle)
  * libvirt started for it (they run detached, see the top of this file). Returns how many. */
 static unsigned kill_naming(const char *dir)
 {
-    char needle[300];
+    char needle[sizeof(((kc_embed_root *)0)->path) + 2];
     unsigned killed = 0;
     struct dirent *de;
     DIR *d;
 
-    snprintf(needle, sizeof(needle), "%s/", dir);
+    /* a cut name would match other directories that share its prefix: then kill nothing */
+    if (snprintf(needle, sizeof(needle), "%s/", dir) >= (int)sizeof(needle))
+        return 0;
     d = opendir("/proc");
     if (!d)
         return 0;

@@ -480,14 +480,25 @@ static int fill_nics(virConnectPtr conn, kc_facts *facts, kc_error *err)
 }
 
 /* Everything after connecting. */
-/* This machine's links out of its network namespace (a veth whose peer is elsewhere) are its
- * NICs too; only where /sys is this machine's own (no other root given). */
+/* Whether kvmcap runs in a network namespace other than init's (`ip netns exec`, a test's
+ * namespace): false when it cannot tell (no /proc/1 to read). */
+static bool own_netns(void)
+{
+    struct stat self, init;
+
+    return stat("/proc/self/ns/net", &self) == 0 && stat("/proc/1/ns/net", &init) == 0 &&
+           (self.st_ino != init.st_ino || self.st_dev != init.st_dev);
+}
+
+/* In a network namespace of its own, kvmcap's links out of it (a veth whose peer is
+ * elsewhere) are its NICs. Not in init's: there, such links are the host ends of containers'
+ * veths, which are not the host's NICs. Only where /sys is this machine's (no other root). */
 static void add_foreign_links(const char *root, kc_facts *facts)
 {
     char names[KC_NIC_MAX][KC_NAME_MAX];
     size_t n;
 
-    if (root && root[0] && strcmp(root, "/") != 0)
+    if ((root && root[0] && strcmp(root, "/") != 0) || !own_netns())
         return;
     n = kc_netlink_foreign_links(names, KC_NIC_MAX);
     for (size_t i = 0; i < n; i++)
@@ -849,13 +860,34 @@ static int run_child(const char *uri, const char *shown_uri, const char *root, k
                                  err);
 }
 
+/* EMBED_URI?root=PATH with PATH percent-encoded (a cache under $HOME may hold a space, '%',
+ * '#' or '&', which libvirt's URI parser would read otherwise). @size holds 3 bytes a byte. */
+static void uri_with_root(char *buf, size_t size, const char *path)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    int n = snprintf(buf, size, "%s?root=", EMBED_URI);
+    size_t o = n > 0 ? (size_t)n : 0;
+
+    for (const unsigned char *p = (const unsigned char *)path; *p && o + 4 < size; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            strchr("/._~-", *p)) {
+            buf[o++] = (char)*p;
+        } else {
+            buf[o++] = '%';
+            buf[o++] = hex[*p >> 4];
+            buf[o++] = hex[*p & 15];
+        }
+    }
+    buf[o < size ? o : size - 1] = '\0';
+}
+
 /* The embedded fallback, in its root (facts/embed.h): a per-user cache that later runs
  * reuse, kept by one run at a time; everything that names it is killed afterwards. */
 static int collect_embedded(const char *root, int64_t deadline, unsigned timeout_s,
                             bool timeout_given, kc_facts *facts, int *connect_failed,
                             kc_error *err)
 {
-    char embed_uri[sizeof(((kc_embed_root *)0)->path) + 32];
+    char embed_uri[sizeof(((kc_embed_root *)0)->path) * 3 + 32];
     kc_embed_root er;
     int ret;
 
@@ -872,7 +904,7 @@ static int collect_embedded(const char *root, int64_t deadline, unsigned timeout
         kc_facts_add_note(facts, "the embedded driver's first run in %s probed QEMU (up to "
                           "%u s without --timeout)", er.path, KC_EMBED_FIRST_TIMEOUT);
     }
-    snprintf(embed_uri, sizeof(embed_uri), "%s?root=%s", EMBED_URI, er.path);
+    uri_with_root(embed_uri, sizeof(embed_uri), er.path);
     ret = run_child(embed_uri, EMBED_URI, root, KC_SOURCE_EMBEDDED, deadline, timeout_s, facts,
                     connect_failed, err);
     kc_embed_root_close(&er);

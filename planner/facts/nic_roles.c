@@ -181,9 +181,10 @@ void kc_nic_roles_live(const char *root, const kc_vm_iface *ifaces, size_t n_ifa
     rest_not_uplink(facts);
 }
 
-/* Mark the mgmt NICs below @ifname as storage, @reason saying why (a route to a target). */
+/* Mark the mgmt NICs below @ifname as storage, @reason saying why (a route to a target); a
+ * bond counts through its slaves as for the uplink (@standby: a spare of active-backup). */
 static void mark_storage(const char *root, kc_facts *facts, const char *ifname, const char *via,
-                         const char *reason, unsigned depth)
+                         const char *reason, bool standby, unsigned depth)
 {
     kc_netdev dev;
     kc_fact_nic *nic;
@@ -204,24 +205,30 @@ static void mark_storage(const char *root, kc_facts *facts, const char *ifname, 
             return;
         }
         nic->role = KC_NIC_STORAGE;
-        nic->standby = false;
+        nic->standby = standby;
         if (via[0])
             set_why(nic, "%s; %s", via, reason);
         else
             set_why(nic, "%s", reason);
         return;
-    case KC_NETDEV_BOND:
+    case KC_NETDEV_BOND: {
+        const char *chosen = dev.active[0] ? dev.active : dev.lower[0];
+        bool one = one_link_mode(dev.mode);
+
         for (size_t i = 0; i < dev.n_lower; i++) {
+            bool spare = one && strcmp(dev.lower[i], chosen) != 0;
             char v[128];
 
-            snprintf(v, sizeof(v), "%s slave, %s", ifname, dev.mode[0] ? dev.mode : "mode unknown");
-            mark_storage(root, facts, dev.lower[i], v, reason, depth + 1);
+            snprintf(v, sizeof(v), "%s slave, %s%s", ifname, dev.mode[0] ? dev.mode : "mode unknown",
+                     spare ? ", standby" : "");
+            mark_storage(root, facts, dev.lower[i], v, reason, standby || spare, depth + 1);
         }
         return;
+    }
     case KC_NETDEV_BRIDGE:
     case KC_NETDEV_OTHER:
         for (size_t i = 0; i < dev.n_lower; i++)
-            mark_storage(root, facts, dev.lower[i], via, reason, depth + 1);
+            mark_storage(root, facts, dev.lower[i], via, reason, standby, depth + 1);
         return;
     case KC_NETDEV_MISSING:
     case KC_NETDEV_LAST:
@@ -246,7 +253,7 @@ static void storage_route(const char *root, kc_facts *facts, const char *what, c
         return;
     }
     snprintf(reason, sizeof(reason), "route to %s (%s)", host, what);
-    mark_storage(root, facts, ifname, "", reason, 0);
+    mark_storage(root, facts, ifname, "", reason, false, 0);
 }
 
 void kc_nic_roles_storage(const char *root, const kc_storage_target *targets, size_t n_targets,

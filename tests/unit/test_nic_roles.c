@@ -294,3 +294,20 @@ Test(nic_roles, storage_targets_by_route)
     cr_expect_eq(nic(f, "eno1")->role, KC_NIC_MGMT);
     kc_facts_free(f);
 }
+
+/* A storage bond in active-backup: the active slave carries it, the other is a standby (not
+ * counted in the storage NICs' cap), as for the uplink. */
+Test(nic_roles, storage_bond_active_backup_counts_the_active_slave)
+{
+    kc_facts *f = host(ROOT);
+    kc_storage_target tg[] = { { "pool san2", "10.30.1.2" } };    /* via br1 = bond1 */
+
+    kc_nic_roles_live(ROOT, NULL, 0, f);                            /* no VM network: mgmt */
+    kc_nic_roles_storage(ROOT, tg, 1, f);
+    cr_expect_eq(nic(f, "eno4")->role, KC_NIC_STORAGE);
+    cr_expect(!nic(f, "eno4")->standby);
+    cr_expect_str_eq(nic(f, "eno4")->why, "bond1 slave, active-backup; route to 10.30.1.2 (pool san2)");
+    cr_expect_eq(nic(f, "eno3")->role, KC_NIC_STORAGE);
+    cr_expect(nic(f, "eno3")->standby);
+    kc_facts_free(f);
+}
