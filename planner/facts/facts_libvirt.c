@@ -480,25 +480,16 @@ static int fill_nics(virConnectPtr conn, kc_facts *facts, kc_error *err)
 }
 
 /* Everything after connecting. */
-/* Whether kvmcap runs in a network namespace other than init's (`ip netns exec`, a test's
- * namespace): false when it cannot tell (no /proc/1 to read). */
-static bool own_netns(void)
-{
-    struct stat self, init;
-
-    return stat("/proc/self/ns/net", &self) == 0 && stat("/proc/1/ns/net", &init) == 0 &&
-           (self.st_ino != init.st_ino || self.st_dev != init.st_dev);
-}
-
-/* In a network namespace of its own, kvmcap's links out of it (a veth whose peer is
- * elsewhere) are its NICs. Not in init's: there, such links are the host ends of containers'
- * veths, which are not the host's NICs. Only where /sys is this machine's (no other root). */
-static void add_foreign_links(const char *root, kc_facts *facts)
+/* Where this network namespace has no physical NIC (a network namespace or container of its
+ * own), its links out of it (a veth whose peer is elsewhere) are its NICs. Not beside
+ * physical NICs: there such links are containers' host-side veths, not the host's NICs. Only
+ * where /sys is this machine's (no other root). */
+static void add_foreign_links(const char *root, size_t physical, kc_facts *facts)
 {
     char names[KC_NIC_MAX][KC_NAME_MAX];
     size_t n;
 
-    if ((root && root[0] && strcmp(root, "/") != 0) || !own_netns())
+    if ((root && root[0] && strcmp(root, "/") != 0) || physical)
         return;
     n = kc_netlink_foreign_links(names, KC_NIC_MAX);
     for (size_t i = 0; i < n; i++)
@@ -536,8 +527,7 @@ static int collect_conn(virConnectPtr conn, const char *root, int local, kc_fact
     }
     nodedev_nics = facts->n_nics;
     if (local) {
-        kc_sysfs_add_nics(root, facts);
-        add_foreign_links(root, facts);
+        add_foreign_links(root, kc_sysfs_add_nics(root, facts), facts);
         kc_nic_roles_live(root, ifs, n_ifs, facts);
         kc_nic_roles_storage(root, tg, n_tg, facts);
     } else {

@@ -13,8 +13,9 @@
  * a link is the namespace's way out, as a physical NIC is a host's; /sys cannot tell it (a
  * veth's iflink is its peer's index in the peer's namespace, which may equal one here). At
  * most @max names into @names, sorted as the kernel lists them; 0 when netlink cannot be
- * asked. Only meaningful for the host kvmcap runs on; the collector asks only when it runs in
- * a namespace other than init's (in init's, such links are containers' host-side veths).
+ * asked. Only meaningful for the host kvmcap runs on; the collector asks only where the
+ * namespace has no physical NIC (beside physical NICs, such links are containers' host-side
+ * veths).
  */
 size_t kc_netlink_foreign_links(char (*names)[KC_NAME_MAX], size_t max);
 

@@ -156,7 +156,8 @@ fi
 # --- 3. a network namespace of our own: a bridge with one enslaved veth is the uplink ---
 # Two namespaces joined by two veth pairs: in NS, vm-a is a port of bridge kc-br0 (which a
 # defined domain names), mg-a is in nothing. A veth has no `device` link; the kernel says its
-# peer is in another namespace (netlink), so each is one of NS's NICs, 10 Gbit/s by /sys.
+# peer is in another namespace (netlink) and NS has no physical NIC, so each is one of its
+# NICs, 10 Gbit/s by /sys.
 NS=kvmcap-live-nics-$$
 NS2=kvmcap-live-peer-$$
 kc_live_before_stop() { ip netns del "$NS" 2>/dev/null; ip netns del "$NS2" 2>/dev/null; return 0; }
