@@ -218,6 +218,7 @@ static inline bool prepare_pools(const kc_host *h, const kc_policy *policy, uint
     f->def_mask = 0;
     f->def_max_space = 0;
     f->ip_used[0] = f->ip_used[1] = 0;
+    f->nic_cap[0] = f->nic_cap[1] = 0;    /* read (and masked) where no NIC caps: defined */
     for (int r = 0; r < 3; r++)
         f->def_cap[r] = f->def_used[r] = f->def_held[r] = 0;
     for (size_t i = 0; i < h->n_storage; i++)
