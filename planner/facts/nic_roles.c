@@ -51,10 +51,12 @@ typedef struct walker {
     bool any;                  /* some NIC is VM uplink */
 } walker;
 
-/* Mark the NICs below @ifname as VM uplink: @reason says why the interface carries VM
- * traffic, @via how the NIC is reached (a bond), @standby that it is a bond's spare. */
-static void mark(walker *w, const char *ifname, const char *via, const char *reason,
-                 bool standby, unsigned depth)
+/* Give the NICs below @ifname @role: @reason says why the interface carries that traffic,
+ * @via how the NIC is reached (a bond), @standby that it is a bond's spare. KC_NIC_VM runs
+ * first (kc_nic_roles_live); KC_NIC_STORAGE (kc_nic_roles_storage) leaves vm NICs vm, with
+ * a note that they carry storage too. */
+static void mark(walker *w, kc_nic_role role, const char *ifname, const char *via,
+                 const char *reason, bool standby, unsigned depth)
 {
     kc_netdev dev;
     kc_fact_nic *nic;
@@ -67,16 +69,23 @@ static void mark(walker *w, const char *ifname, const char *via, const char *rea
     switch (dev.kind) {
     case KC_NETDEV_NIC:
         nic = find_nic(w->facts, ifname);
-        /* the first reason stays; a spare found again as an active link is counted */
-        if (!nic || (nic->role == KC_NIC_VM && (!nic->standby || standby)))
+        if (!nic)
             return;
-        nic->role = KC_NIC_VM;
+        if (role == KC_NIC_STORAGE && nic->role == KC_NIC_VM) {
+            kc_facts_add_note(w->facts, "nic '%s': carries VM traffic and storage (%s): "
+                              "counted as VM uplink", ifname, reason);
+            return;
+        }
+        /* the first reason stays; a spare found again as an active link is counted */
+        if (nic->role == role && (!nic->standby || standby))
+            return;
+        nic->role = role;
         nic->standby = standby;
         if (via[0])
             set_why(nic, "%s; %s", via, reason);
         else
             set_why(nic, "%s", reason);
-        w->any = true;
+        w->any |= role == KC_NIC_VM;
         return;
     case KC_NETDEV_BOND: {
         const char *chosen = dev.active[0] ? dev.active : dev.lower[0];
@@ -88,14 +97,14 @@ static void mark(walker *w, const char *ifname, const char *via, const char *rea
 
             snprintf(v, sizeof(v), "%s slave, %s%s", ifname, dev.mode[0] ? dev.mode : "mode unknown",
                      spare ? ", standby" : "");
-            mark(w, dev.lower[i], v, reason, standby || spare, depth + 1);
+            mark(w, role, dev.lower[i], v, reason, standby || spare, depth + 1);
         }
         return;
     }
     case KC_NETDEV_BRIDGE:
     case KC_NETDEV_OTHER:
         for (size_t i = 0; i < dev.n_lower; i++)
-            mark(w, dev.lower[i], via, reason, standby, depth + 1);
+            mark(w, role, dev.lower[i], via, reason, standby, depth + 1);
         return;
     case KC_NETDEV_MISSING:
     case KC_NETDEV_LAST:
@@ -149,7 +158,7 @@ void kc_nic_roles_live(const char *root, const kc_vm_iface *ifaces, size_t n_ifa
             continue;
         snprintf(what, sizeof(what), "of network %s", n->name);
         reason_for(&w, n->bridge, what, reason, sizeof(reason));
-        mark(&w, n->bridge, "", reason, false, 0);
+        mark(&w, KC_NIC_VM, n->bridge, "", reason, false, 0);
     }
     /* the domains' own bridges and devices; a NAT network in use */
     for (size_t i = 0; i < n_ifaces; i++) {
@@ -166,7 +175,7 @@ void kc_nic_roles_live(const char *root, const kc_vm_iface *ifaces, size_t n_ifa
         }
         snprintf(what, sizeof(what), "(domain %s)", f->domain);
         reason_for(&w, f->source, what, reason, sizeof(reason));
-        mark(&w, f->source, "", reason, false, 0);
+        mark(&w, KC_NIC_VM, f->source, "", reason, false, 0);
     }
     /* NAT: the VMs' traffic leaves through the host's default route */
     if (nat && (nat_used || !w.any)) {
@@ -175,70 +184,16 @@ void kc_nic_roles_live(const char *root, const kc_vm_iface *ifaces, size_t n_ifa
                               "network '%s' has no known uplink", nat->name);
         } else {
             snprintf(reason, sizeof(reason), "default route (NAT network %s)", nat->name);
-            mark(&w, route, "", reason, false, 0);
+            mark(&w, KC_NIC_VM, route, "", reason, false, 0);
         }
     }
     rest_not_uplink(facts);
 }
 
-/* Mark the mgmt NICs below @ifname as storage, @reason saying why (a route to a target); a
- * bond counts through its slaves as for the uplink (@standby: a spare of active-backup). */
-static void mark_storage(const char *root, kc_facts *facts, const char *ifname, const char *via,
-                         const char *reason, bool standby, unsigned depth)
-{
-    kc_netdev dev;
-    kc_fact_nic *nic;
-
-    if (depth > WALK_DEPTH_MAX)
-        return;
-    kc_sysfs_netdev(root, ifname, &dev);
-    if (dev.kind == KC_NETDEV_OTHER && !dev.n_lower && find_nic(facts, ifname))
-        dev.kind = KC_NETDEV_NIC;        /* a link out of the namespace (facts/netlink.h) */
-    switch (dev.kind) {
-    case KC_NETDEV_NIC:
-        nic = find_nic(facts, ifname);
-        if (!nic || nic->role == KC_NIC_STORAGE)
-            return;
-        if (nic->role == KC_NIC_VM) {
-            kc_facts_add_note(facts, "nic '%s': carries VM traffic and storage (%s): counted "
-                              "as VM uplink", ifname, reason);
-            return;
-        }
-        nic->role = KC_NIC_STORAGE;
-        nic->standby = standby;
-        if (via[0])
-            set_why(nic, "%s; %s", via, reason);
-        else
-            set_why(nic, "%s", reason);
-        return;
-    case KC_NETDEV_BOND: {
-        const char *chosen = dev.active[0] ? dev.active : dev.lower[0];
-        bool one = one_link_mode(dev.mode);
-
-        for (size_t i = 0; i < dev.n_lower; i++) {
-            bool spare = one && strcmp(dev.lower[i], chosen) != 0;
-            char v[128];
-
-            snprintf(v, sizeof(v), "%s slave, %s%s", ifname, dev.mode[0] ? dev.mode : "mode unknown",
-                     spare ? ", standby" : "");
-            mark_storage(root, facts, dev.lower[i], v, reason, standby || spare, depth + 1);
-        }
-        return;
-    }
-    case KC_NETDEV_BRIDGE:
-    case KC_NETDEV_OTHER:
-        for (size_t i = 0; i < dev.n_lower; i++)
-            mark_storage(root, facts, dev.lower[i], via, reason, standby, depth + 1);
-        return;
-    case KC_NETDEV_MISSING:
-    case KC_NETDEV_LAST:
-        return;
-    }
-}
-
 /* The route to one target; @what says whose it is ("pool san1"). */
 static void storage_route(const char *root, kc_facts *facts, const char *what, const char *host)
 {
+    walker w = { root, facts, false };
     char ifname[KC_NAME_MAX], reason[192];
     int rc = kc_sysfs_route_to(root, host, ifname, sizeof(ifname));
 
@@ -253,7 +208,7 @@ static void storage_route(const char *root, kc_facts *facts, const char *what, c
         return;
     }
     snprintf(reason, sizeof(reason), "route to %s (%s)", host, what);
-    mark_storage(root, facts, ifname, "", reason, false, 0);
+    mark(&w, KC_NIC_STORAGE, ifname, "", reason, false, 0);
 }
 
 void kc_nic_roles_storage(const char *root, const kc_storage_target *targets, size_t n_targets,
