@@ -314,8 +314,11 @@ static int solve_one(const uint64_t *cap, unsigned nd, const kc_pack_item *items
     double t0 = now_ms();
 
     o.effort = effort;
-    if (kc_pack_solve(cap, nd, items, ni, &o, p, &err) < 0 ||
-        kc_pack_verify(*p, cap, nd, items, ni, &err) < 0) {
+    if (kc_pack_solve(cap, nd, items, ni, &o, p, &err) < 0 && err.code == KC_ERR_INVALID) {
+        printf("%-24s skipped: %s\n", what, err.msg);     /* bad input, not a bad packing */
+        return -2;
+    }
+    if (!*p || kc_pack_verify(*p, cap, nd, items, ni, &err) < 0) {
         fprintf(stderr, "bench: %s: %s\n", what, err.msg);
         return -1;
     }
@@ -628,6 +631,7 @@ static int pack_file(const char *path, uint32_t effort, file_sum *sum)
     kc_pack *p = NULL;
     double ms;
     const ref_row *r;
+    int r2;
 
     base = base ? base + 1 : path;
     snprintf(name, sizeof(name), "%s", base);
@@ -641,10 +645,11 @@ static int pack_file(const char *path, uint32_t effort, file_sum *sum)
         sum->bad++;
         return 3;
     }
-    if (solve_one(cap, nd, items, (size_t)ni, 0, effort, name, &p, &ms) < 0) {
+    r2 = solve_one(cap, nd, items, (size_t)ni, 0, effort, name, &p, &ms);
+    if (r2 < 0) {
         free(items);
         sum->bad++;
-        return 5;
+        return r2 == -2 ? 3 : 5;
     }
     sum->files++;
     sum->gap_lb += 100.0 * (double)(p->hosts - p->lower_bound) / (double)p->lower_bound;
