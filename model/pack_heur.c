@@ -794,10 +794,8 @@ int kc_pack_run_mindeg(const kc_pack_inst *in, bool by_size, kc_pack_sol *s, kc_
                 if (!(alive[x / 64] >> (x % 64) & 1) ||
                     (!seed && !kc_pack_fits_once(free_, in->items[type[x]].demand, nd)))
                     continue;
-                if (v == SIZE_MAX)
-                    v = x;
-                else if (!seed && by_size ? size[x] > size[v] :
-                         deg[x] != deg[v] ? deg[x] < deg[v] : size[x] > size[v])
+                if (v == SIZE_MAX || (!seed && by_size ? size[x] > size[v] :
+                                      deg[x] != deg[v] ? deg[x] < deg[v] : size[x] > size[v]))
                     v = x;
             }
             if (v == SIZE_MAX)
