@@ -36,7 +36,8 @@ static inline kc_u128 kc_pack_div_up128(kc_u128 a, kc_u128 b)
                                          few VMs (KC_PACK_MULTI_MAX_VMS) */
 #define KC_PACK_SMALL_VMS 600u       /* up to this many VMs the default effort is */
 #define KC_PACK_SMALL_EFFORT 4u      /* this (kc_pack_opts.effort 0); 1 above */
-#define KC_PACK_BFD_MAX_VMS 2000u     /* best-fit decreasing VM by VM: VMs x hosts work */
+#define KC_PACK_BFD_MAX_VMS 1000u     /* best-fit decreasing and least flexible first, up to
+                                         this many VMs (VMs x hosts work) */
 #define KC_PACK_MULTI_MAX_VMS 20000u  /* multi-bin places VMs one by one: up to this many */
 #define KC_PACK_MULTI_MAX_CELLS (1u << 21)  /* and hosts x types up to this (its tables) */
 
