@@ -712,7 +712,8 @@ int kc_vbp_file_main(int n_paths, char **paths, const char *ref_path, uint32_t e
             names[nn] = malloc(strlen(paths[i]) + len + 2);
             if (!names[nn])
                 break;
-            sprintf(names[nn++], "%s/%s", paths[i], de->d_name);
+            snprintf(names[nn], strlen(paths[i]) + len + 2, "%s/%s", paths[i], de->d_name);
+            nn++;
         }
         closedir(dir);
         if (nn)

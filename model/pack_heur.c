@@ -666,8 +666,10 @@ int kc_pack_run_bfd(const kc_pack_inst *in, kc_pack_heuristic key, kc_pack_sol *
 
     memset(s, 0, sizeof(*s));
     s->how = KC_PACK_BFD;
-    if (!order || !vm_type || !vm_bin || !free_ || !fsum || !cnt)
-        goto oom;
+    if (!order || !vm_type || !vm_bin || !free_ || !fsum || !cnt) {
+        kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
+        goto out;
+    }
     kc_pack_sort_items(in, key, order);
     for (size_t o = 0; o < ni; o++) {
         size_t i = order[o];
@@ -697,8 +699,10 @@ int kc_pack_run_bfd(const kc_pack_inst *in, kc_pack_heuristic key, kc_pack_sol *
     /* the hosts' VMs as lists, then one pattern a host */
     first = malloc((nb + 1) * sizeof(*first));
     next = malloc((nv + 1) * sizeof(*next));
-    if (!first || !next)
-        goto oom;
+    if (!first || !next) {
+        kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
+        goto out;
+    }
     for (size_t b = 0; b < nb; b++)
         first[b] = SIZE_MAX;
     for (size_t v = nv; v-- > 0;) {
@@ -709,17 +713,14 @@ int kc_pack_run_bfd(const kc_pack_inst *in, kc_pack_heuristic key, kc_pack_sol *
         for (size_t v = first[b]; v != SIZE_MAX; v = next[v])
             cnt[vm_type[v]]++;
         if (kc_pack_sol_push_merge(s, ni, 1, cnt, err) < 0)
-            goto fail;
+            goto out;
         for (size_t v = first[b]; v != SIZE_MAX; v = next[v])
             cnt[vm_type[v]] = 0;
     }
     ret = 0;
-    goto done;
- oom:
-    kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
- fail:
-    kc_pack_sol_clear(s);
- done:
+ out:
+    if (ret < 0)
+        kc_pack_sol_clear(s);
     free(order);
     free(vm_type);
     free(vm_bin);
@@ -759,8 +760,10 @@ int kc_pack_run_mindeg(const kc_pack_inst *in, bool by_size, kc_pack_sol *s, kc_
 
     memset(s, 0, sizeof(*s));
     s->how = KC_PACK_MINDEG;
-    if (!adj || !alive || !type || !deg || !size || !cnt || !members)
-        goto oom;
+    if (!adj || !alive || !type || !deg || !size || !cnt || !members) {
+        kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
+        goto out;
+    }
     for (size_t i = 0; i < ni; i++)
         for (uint64_t c = 0; c < in->items[i].count; c++) {
             type[nv] = i;
@@ -816,17 +819,14 @@ int kc_pack_run_mindeg(const kc_pack_inst *in, bool by_size, kc_pack_sol *s, kc_
         for (size_t k = 0; k < nm; k++)
             cnt[type[members[k]]]++;
         if (kc_pack_sol_push_merge(s, ni, 1, cnt, err) < 0)
-            goto fail;
+            goto out;
         for (size_t k = 0; k < nm; k++)
             cnt[type[members[k]]] = 0;
     }
     ret = 0;
-    goto done;
- oom:
-    kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
- fail:
-    kc_pack_sol_clear(s);
- done:
+ out:
+    if (ret < 0)
+        kc_pack_sol_clear(s);
     free(adj);
     free(alive);
     free(type);
