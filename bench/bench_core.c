@@ -619,8 +619,8 @@ static int vbp_sets_cli(int argc, char **argv)
 {
     unsigned seeds = 3, max_n = 0;
     uint32_t effort = 0;
-    const char *ref = NULL, *dir = NULL;
-    int first = argc;
+    const char *ref = NULL;
+    int np = 0;                 /* paths, gathered into argv[2 ..] in order */
     bool cells = false;
 
     for (int i = 2; i < argc; i++) {
@@ -638,25 +638,23 @@ static int vbp_sets_cli(int argc, char **argv)
             fprintf(stderr, "bench: unknown option '%s'\n", argv[i]);
             return 2;
         } else {
-            first = i;
-            break;
+            argv[2 + np++] = argv[i];   /* 2 + np <= i: a slot already read */
         }
     }
     if (strcmp(argv[1], "--vbp-sets") == 0)
         return kc_vbp_sets_main(seeds ? seeds : 1, max_n, effort, cells);
     if (strcmp(argv[1], "--vbp-write") == 0) {
-        dir = first < argc ? argv[first] : NULL;
-        if (!dir) {
-            fprintf(stderr, "bench: --vbp-write needs a directory\n");
+        if (np != 1) {
+            fprintf(stderr, "bench: --vbp-write needs one directory\n");
             return 2;
         }
-        return kc_vbp_sets_write(dir, seeds ? seeds : 1);
+        return kc_vbp_sets_write(argv[2], seeds ? seeds : 1);
     }
-    if (first >= argc) {
+    if (np == 0) {
         fprintf(stderr, "bench: --vbp-file needs a file or a directory\n");
         return 2;
     }
-    return kc_vbp_file_main(argc - first, argv + first, ref, effort);
+    return kc_vbp_file_main(np, argv + 2, ref, effort);
 }
 
 int main(int argc, char **argv)
