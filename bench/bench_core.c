@@ -17,9 +17,16 @@
 #include "pack.h"
 #include "size.h"
 #include "vbp_classes.h"
+#include "vbp_sets.h"
 
 /*
  * Usage: bench-core [--quick] [--vbp-only] [--fit-only] [--flags 'CFLAGS'] [JSON_PATH]
+ *        bench-core --vbp-sets [--seeds N] [--max-n N] [--effort N] [--cells]
+ *        bench-core --vbp-file [--ref TABLE.tsv] [--effort N] FILE_OR_DIR...
+ *        bench-core --vbp-write DIR [--seeds N]
+ * (--vbp-sets: the Panigrahy, Triplet and New sets regenerated, bench/vbp_sets.c;
+ * --vbp-file: pack instance files in the VBP format, optionally against a result table;
+ * --vbp-write: write the regenerated sets as VBP files)
  *
  * Every input is generated from fixed seeds (the same numbers on every run), varied (no
  * input repeats in a way the compiler could fold) and exercises every resource: memory,
@@ -607,6 +614,49 @@ static void row(const char *name, stat3 s, const char *unit, double target)
     putchar('\n');
 }
 
+/* --vbp-sets, --vbp-file and --vbp-write (see the usage above). */
+static int vbp_sets_cli(int argc, char **argv)
+{
+    unsigned seeds = 3, max_n = 0;
+    uint32_t effort = 0;
+    const char *ref = NULL;
+    int np = 0;                 /* paths, gathered into argv[2 ..] in order */
+    bool cells = false;
+
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--seeds") == 0 && i + 1 < argc) {
+            seeds = (unsigned)strtoul(argv[++i], NULL, 10);
+        } else if (strcmp(argv[i], "--max-n") == 0 && i + 1 < argc) {
+            max_n = (unsigned)strtoul(argv[++i], NULL, 10);
+        } else if (strcmp(argv[i], "--effort") == 0 && i + 1 < argc) {
+            effort = (uint32_t)strtoul(argv[++i], NULL, 10);
+        } else if (strcmp(argv[i], "--cells") == 0) {
+            cells = true;
+        } else if (strcmp(argv[i], "--ref") == 0 && i + 1 < argc) {
+            ref = argv[++i];
+        } else if (argv[i][0] == '-') {
+            fprintf(stderr, "bench: unknown option '%s'\n", argv[i]);
+            return 2;
+        } else {
+            argv[2 + np++] = argv[i];   /* 2 + np <= i: a slot already read */
+        }
+    }
+    if (strcmp(argv[1], "--vbp-sets") == 0)
+        return kc_vbp_sets_main(seeds ? seeds : 1, max_n, effort, cells);
+    if (strcmp(argv[1], "--vbp-write") == 0) {
+        if (np != 1) {
+            fprintf(stderr, "bench: --vbp-write needs one directory\n");
+            return 2;
+        }
+        return kc_vbp_sets_write(argv[2], seeds ? seeds : 1);
+    }
+    if (np == 0) {
+        fprintf(stderr, "bench: --vbp-file needs a file or a directory\n");
+        return 2;
+    }
+    return kc_vbp_file_main(np, argv + 2, ref, effort);
+}
+
 int main(int argc, char **argv)
 {
     const char *json_path = "build/bench.json", *flags = "unknown";
@@ -617,6 +667,9 @@ int main(int argc, char **argv)
     kc_vbp_result vbp;
     FILE *f;
 
+    if (argc > 1 && (strcmp(argv[1], "--vbp-sets") == 0 || strcmp(argv[1], "--vbp-file") == 0 ||
+                     strcmp(argv[1], "--vbp-write") == 0))
+        return vbp_sets_cli(argc, argv);
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--quick") == 0) {
             quick = 1;

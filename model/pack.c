@@ -265,6 +265,10 @@ int kc_pack_solve(const uint64_t *cap, size_t n_dims, const kc_pack_item *items,
     nodes = nodes > UINT64_MAX / effort ? UINT64_MAX : nodes * effort;
     if (make_inst(&in, cap, n_dims, items, n_items, err) < 0)
         return -1;
+    /* the default effort is higher on small instances (their rounds are cheap); the exact
+     * search's nodes keep the effort asked for */
+    if (!opts->effort && in.total <= KC_PACK_SMALL_VMS)
+        effort = KC_PACK_SMALL_EFFORT;
     if (kc_pack_bound_inst(&in, &lb, &kind, err) < 0)
         goto out;
     best.hosts = UINT64_MAX;
@@ -278,6 +282,23 @@ int kc_pack_solve(const uint64_t *cap, size_t n_dims, const kc_pack_item *items,
         keep_better(&best, &cur);
         if (best.hosts <= lb)
             break;
+    }
+    /* best-fit decreasing VM by VM, in each order, on instances of up to
+     * KC_PACK_BFD_MAX_VMS VMs (kept only when better: a tie keeps the earlier) */
+    for (size_t k = 0; k < 3 && best.hosts > lb && in.total <= KC_PACK_BFD_MAX_VMS; k++) {
+        static const kc_pack_heuristic keys[3] = {
+            KC_PACK_FFD_L2, KC_PACK_FFD_L1, KC_PACK_FFD_LINF,
+        };
+
+        if (kc_pack_run_bfd(&in, keys[k], &cur, err) < 0)
+            goto out;
+        keep_better(&best, &cur);
+    }
+    /* least flexible first, by partners and by size (the same limit) */
+    for (int k = 0; k < 2 && best.hosts > lb && in.total <= KC_PACK_BFD_MAX_VMS; k++) {
+        if (kc_pack_run_mindeg(&in, k == 1, &cur, err) < 0)
+            goto out;
+        keep_better(&best, &cur);
     }
     /* The searches at effort 1, then, while a gap to the bound is left, again at effort 2,
      * 4, ... up to @effort: the budget adapts to the instance (an instance at its bound
@@ -439,7 +460,7 @@ const char *kc_pack_heuristic_name(kc_pack_heuristic h)
 {
     static const char *const names[] = {
         "ffd-l1", "ffd-l2", "ffd-max", "dot-product", "best-fit", "exact", "min-slack",
-        "ffd-scarce", "multi-bin",
+        "ffd-scarce", "multi-bin", "best-fit-dec", "least-flexible",
     };
     _Static_assert(sizeof(names) / sizeof(names[0]) == KC_PACK_HEURISTIC_LAST,
                    "one name per kc_pack_heuristic");

@@ -35,6 +35,10 @@ typedef enum kc_pack_heuristic {
                               host */
     KC_PACK_MULTI,         /* multi-bin: k hosts open at once, the best (VM, host) pair by a
                               scarcity-weighted residual first, binary search on k */
+    KC_PACK_BFD,           /* best-fit decreasing VM by VM: each VM onto the fullest open
+                              host it fits, every host kept open */
+    KC_PACK_MINDEG,        /* least flexible first: each host seeded with the VM that can
+                              share a host with the fewest others, filled likewise */
     KC_PACK_HEURISTIC_LAST
 } kc_pack_heuristic;
 
@@ -80,7 +84,8 @@ typedef struct kc_pack_opts {
     uint64_t exact_nodes;          /* node budget of the exact search; 0 = default (200000) */
     uint64_t exact_max_items;      /* try the exact search up to this many VMs; 0 = default (60) */
     bool no_exact;                 /* heuristics only */
-    uint32_t effort;               /* search effort (0 = 1): the minimum-bin-slack and
+    uint32_t effort;               /* search effort (0 = the default: 4 on instances of up
+                                      to 600 VMs, 1 above): the minimum-bin-slack and
                                       multi-bin searches run at effort 1, 2, 4, ... up to this
                                       multiple of their default work budgets while a gap to
                                       the bound is left, each round kept only when better (a
@@ -127,7 +132,8 @@ int kc_pack_fit_mixed(const uint64_t *cap, size_t n_dims, const kc_pack_item *pl
                       kc_error *err);
 
 /* Stable names for reports: "ffd-l1", "ffd-l2", "ffd-max", "dot-product", "best-fit",
- * "exact", "min-slack", "ffd-scarce", "multi-bin"; "volume", "l2", "clique", "dff". */
+ * "exact", "min-slack", "ffd-scarce", "multi-bin", "best-fit-dec",
+ * "least-flexible"; "volume", "l2", "clique", "dff". */
 const char *kc_pack_heuristic_name(kc_pack_heuristic h);
 const char *kc_pack_bound_name(kc_pack_bound b);
 

@@ -34,6 +34,10 @@ static inline kc_u128 kc_pack_div_up128(kc_u128 a, kc_u128 b)
 #define KC_PACK_SCARCE_MAX_TYPES 256u /* ffd-scarce re-sorts the types at every host; above
                                          this many types minimum bin slack also needs
                                          few VMs (KC_PACK_MULTI_MAX_VMS) */
+#define KC_PACK_SMALL_VMS 600u       /* up to this many VMs the default effort is */
+#define KC_PACK_SMALL_EFFORT 4u      /* this (kc_pack_opts.effort 0); 1 above */
+#define KC_PACK_BFD_MAX_VMS 1000u     /* best-fit decreasing and least flexible first, up to
+                                         this many VMs (VMs x hosts work) */
 #define KC_PACK_MULTI_MAX_VMS 20000u  /* multi-bin places VMs one by one: up to this many */
 #define KC_PACK_MULTI_MAX_CELLS (1u << 21)  /* and hosts x types up to this (its tables) */
 
@@ -104,6 +108,13 @@ void kc_pack_sort_items(const kc_pack_inst *in, kc_pack_heuristic h, size_t *ord
  * ffd-scarce's weight (KC_PACK_W_AVG or KC_PACK_W_RECIP), ignored by the others. -1 on OOM. */
 int kc_pack_run_heuristic(const kc_pack_inst *in, kc_pack_heuristic h, kc_pack_weight w,
                           kc_pack_sol *s, kc_error *err);
+/* Item-centric best-fit decreasing in @key order (KC_PACK_FFD_L1, _L2 or _LINF), into @s
+ * (pack_heur.c). -1 on OOM. */
+int kc_pack_run_bfd(const kc_pack_inst *in, kc_pack_heuristic key, kc_pack_sol *s,
+                    kc_error *err);
+/* Least flexible first (pack_heur.c): hosts seeded with the VM that fits with the fewest
+ * others, filled with the fitting VMs of fewest partners (@by_size: the largest). -1 on OOM. */
+int kc_pack_run_mindeg(const kc_pack_inst *in, bool by_size, kc_pack_sol *s, kc_error *err);
 int kc_pack_run_mbs(const kc_pack_inst *in, uint64_t budget, uint64_t effort, bool deep,
                     kc_pack_sol *s, uint64_t *spent, kc_error *err);
 /* Multi-bin with a binary search on k in [@lb, @ub - 1] (pack_multi.c): the best packing

@@ -32,7 +32,8 @@ static const char help_size[] =
     "      --ha N             host failures tolerated: N spare hosts (default 0)\n"
     "      --growth PCT       grow every count by PCT (default 0)\n"
     "      --effort N         search up to N x longer for fewer hosts while a gap to\n"
-    "                         the bound is left (default 1, at most 64)\n"
+    "                         the bound is left (default 4 up to 600 VMs a host\n"
+    "                         model packs, 1 above; at most 64)\n"
     "      --max-util PCT     plan no host above PCT of any resource (default 100)\n"
     "      and the policy options of 'kvmcap --help' (overcommit, reserve, cpu\n"
     "      ratio, ...)\n"
@@ -145,7 +146,7 @@ int kc_cmd_size(const kc_cli *o, kc_catalog *cat, kc_error *err)
         goto out;
     so.growth_bp = o->growth_bp;
     so.ha = o->ha_n;
-    so.pack.effort = o->effort_n;   /* 0: the packer's default, 1 */
+    so.pack.effort = o->effort_n;   /* 0: the packer's default (4 up to 600 VMs, 1 above) */
     for (size_t i = 0; i < o->n_vms; i++) {
         kc_workload_line *l;
         char label[160];

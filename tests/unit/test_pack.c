@@ -535,6 +535,58 @@ Test(pack, effort_buys_search_an_exact_triplet_packing)
     kc_pack_free(p8);
 }
 
+/* @groups groups of three VMs in 5 dimensions that fill a host of 100 exactly (as above). */
+static size_t triplets5(kc_pack_item *items, unsigned groups, uint64_t s)
+{
+    size_t ni = 0;
+
+    for (unsigned g = 0; g < groups; g++) {
+        uint64_t a[5], b[5];
+
+        for (unsigned d = 0; d < 5; d++) {
+            a[d] = 25 + kc_test_rand(&s) % 26;
+            b[d] = 25 + kc_test_rand(&s) % 26;
+        }
+        for (unsigned t = 0; t < 3; t++) {
+            memset(&items[ni], 0, sizeof(items[ni]));
+            for (unsigned d = 0; d < 5; d++)
+                items[ni].demand[d] = t == 0 ? a[d] : t == 1 ? b[d] : 100 - a[d] - b[d];
+            items[ni++].count = 1;
+        }
+    }
+    return ni;
+}
+
+/* The default effort (0) is 4 on up to 600 VMs and 1 above (kc_pack_opts): on 249 triplet
+ * VMs the default packs as effort 4 does and better than effort 1; on 603 as effort 1. */
+Test(pack, default_effort_is_four_up_to_600_vms_and_one_above, .timeout = 120)
+{
+    static kc_pack_item items[603];
+    uint64_t cap[5] = { 100, 100, 100, 100, 100 };
+    kc_pack_opts o0 = { 0 }, o1 = { .effort = 1 }, o4 = { .effort = 4 };
+    size_t ni = triplets5(items, 83, 1 * 1000003u + 100 + 5);
+    kc_pack *p0 = solve_ok(cap, 5, items, ni, &o0), *p1 = solve_ok(cap, 5, items, ni, &o1),
+            *p4 = solve_ok(cap, 5, items, ni, &o4);
+
+    cr_expect_eq(p0->hosts, p4->hosts);
+    cr_expect_lt(p4->hosts, p1->hosts, "effort 4: %llu hosts, effort 1: %llu",
+                 (unsigned long long)p4->hosts, (unsigned long long)p1->hosts);
+    kc_pack_free(p0);
+    kc_pack_free(p1);
+    kc_pack_free(p4);
+    ni = triplets5(items, 201, 7);
+    p0 = solve_ok(cap, 5, items, ni, &o0);
+    p1 = solve_ok(cap, 5, items, ni, &o1);
+    p4 = solve_ok(cap, 5, items, ni, &o4);
+    cr_expect_eq(p0->hosts, p1->hosts);
+    /* where effort 4 would differ, so that the default's limit shows */
+    cr_expect_lt(p4->hosts, p1->hosts, "603 VMs, effort 4: %llu hosts, effort 1: %llu",
+                 (unsigned long long)p4->hosts, (unsigned long long)p1->hosts);
+    kc_pack_free(p0);
+    kc_pack_free(p1);
+    kc_pack_free(p4);
+}
+
 /* Issue 14 item 9: many distinct shapes. 40,000 types (each its own shape, 1-3 VMs) pack
  * with patterns that list only the types a host holds (the uses add up to at most the VMs,
  * never patterns x types), the packing verified (solve_ok) and at or above its bound. With

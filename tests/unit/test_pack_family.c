@@ -140,3 +140,111 @@ Test(pack_family, ffd_scarce_by_average_and_by_reciprocal_average_differ)
     cr_expect_neq(d_avg, d_recip);
     free(in.norm);
 }
+
+/* @n VMs of sizes U[1, 1000] in 3 dimensions on hosts of 1000 (the Caprara-Toth class 2 in
+ * 3 dimensions): most hosts hold one to three VMs. */
+static size_t wide_instance(uint64_t *cap, kc_pack_item *items, size_t n, uint64_t seed)
+{
+    cap[0] = cap[1] = cap[2] = 1000;
+    for (size_t i = 0; i < n; i++) {
+        memset(&items[i], 0, sizeof(items[i]));
+        for (size_t d = 0; d < 3; d++)
+            items[i].demand[d] = 1 + kc_test_rand(&seed) % 1000;
+        items[i].count = 1;
+    }
+    return n;
+}
+
+Test(pack_family, least_flexible_first_beats_every_first_fit_order_on_wide_sizes)
+{
+    static const kc_pack_heuristic ffd[3] = { KC_PACK_FFD_L1, KC_PACK_FFD_L2, KC_PACK_FFD_LINF };
+    static kc_pack_item items[300];
+    uint64_t cap[3], sum_ffd = 0, sum_deg = 0, sum_size = 0;
+    kc_error err = { 0 };
+
+    /* over three instances (one may tie) */
+    for (uint64_t seed = 7; seed < 10; seed++) {
+        size_t ni = wide_instance(cap, items, 300, seed);
+        uint64_t best_ffd = UINT64_MAX;
+        kc_pack_inst in;
+        kc_pack_sol s;
+
+        make(&in, cap, 3, items, ni);
+        for (int h = 0; h < 3; h++) {
+            cr_assert_eq(kc_pack_run_heuristic(&in, ffd[h], KC_PACK_W_ONE, &s, &err), 0);
+            best_ffd = s.hosts < best_ffd ? s.hosts : best_ffd;
+            kc_pack_sol_clear(&s);
+        }
+        sum_ffd += best_ffd;
+        cr_assert_eq(kc_pack_run_mindeg(&in, false, &s, &err), 0, "%s", err.msg);
+        cr_expect_eq(s.how, KC_PACK_MINDEG);
+        expect_valid(&in, &s, "least-flexible");
+        sum_deg += s.hosts;
+        kc_pack_sol_clear(&s);
+        cr_assert_eq(kc_pack_run_mindeg(&in, true, &s, &err), 0, "%s", err.msg);
+        expect_valid(&in, &s, "least-flexible by size");
+        sum_size += s.hosts;
+        kc_pack_sol_clear(&s);
+        free(in.norm);
+    }
+    /* pairing the VMs with the fewest partners first is a near-maximum matching here */
+    cr_expect_lt(sum_deg, sum_ffd, "least flexible %llu, first fit %llu",
+                 (unsigned long long)sum_deg, (unsigned long long)sum_ffd);
+    cr_expect_lt(sum_size, sum_ffd, "least flexible by size %llu, first fit %llu",
+                 (unsigned long long)sum_size, (unsigned long long)sum_ffd);
+}
+
+Test(pack_family, best_fit_decreasing_packs_validly_in_every_order)
+{
+    static const kc_pack_heuristic keys[3] = { KC_PACK_FFD_L1, KC_PACK_FFD_L2, KC_PACK_FFD_LINF };
+    static kc_pack_item items[120];
+    uint64_t cap[3];
+    size_t ni = instance(cap, items);
+    kc_pack_inst in;
+    kc_error err = { 0 };
+
+    make(&in, cap, 3, items, ni);
+    for (int k = 0; k < 3; k++) {
+        kc_pack_sol s;
+
+        cr_assert_eq(kc_pack_run_bfd(&in, keys[k], &s, &err), 0, "%s", err.msg);
+        cr_expect_eq(s.how, KC_PACK_BFD);
+        expect_valid(&in, &s, "best-fit-dec");
+        kc_pack_sol_clear(&s);
+    }
+    free(in.norm);
+}
+
+/* Hosts of (10, 10); by the sum of demands: A (6, 6) opens host 1 (4, 4 free); B (5, 5)
+ * does not fit it and opens host 2; C (5, 0) fits only host 2 (0, 5 free); D (0, 4) fits
+ * both: first fit puts it on host 1, best fit on the fuller host 2. */
+Test(pack_family, best_fit_decreasing_takes_the_fullest_host)
+{
+    static kc_pack_item items[4];
+    static const uint64_t sizes[4][2] = { { 6, 6 }, { 5, 5 }, { 5, 0 }, { 0, 4 } };
+    uint64_t cap[2] = { 10, 10 };
+    kc_pack_inst in;
+    kc_pack_sol s;
+    kc_error err = { 0 };
+
+    for (size_t i = 0; i < 4; i++) {
+        memset(&items[i], 0, sizeof(items[i]));
+        items[i].demand[0] = sizes[i][0];
+        items[i].demand[1] = sizes[i][1];
+        items[i].count = 1;
+    }
+    make(&in, cap, 2, items, 4);
+    cr_assert_eq(kc_pack_run_bfd(&in, KC_PACK_FFD_L1, &s, &err), 0);
+    expect_valid(&in, &s, "best-fit-dec");
+    cr_expect_eq(s.hosts, 2);
+    cr_assert_eq(s.n_pat, 2);
+    cr_expect_eq(s.start[1] - s.start[0], 1, "host 1 holds A alone");
+    cr_expect_eq(s.start[2] - s.start[1], 3, "host 2 holds B, C and D");
+    kc_pack_sol_clear(&s);
+    /* first fit: D on host 1 */
+    cr_assert_eq(kc_pack_run_heuristic(&in, KC_PACK_FFD_L1, KC_PACK_W_ONE, &s, &err), 0);
+    cr_assert_eq(s.n_pat, 2);
+    cr_expect_eq(s.start[1] - s.start[0], 2);
+    kc_pack_sol_clear(&s);
+    free(in.norm);
+}
