@@ -327,3 +327,56 @@ int kc_pool_fits(const kc_host *host, const kc_shape *shape, const kc_policy *po
 
     return kc_fit_storage_compute(host, shape, policy, &st, pools, err);
 }
+
+uint32_t kc_pool_asks(const kc_host *host, const kc_shape *shape)
+{
+    bool iops_known = false, mbps_known = false;
+    uint32_t asks = 0;
+
+    for (size_t i = 0; i < host->n_storage; i++) {
+        iops_known |= host->storage[i].iops != 0;
+        mbps_known |= host->storage[i].mbps != 0;
+    }
+    if (shape->disk_mib > 0 && host->n_storage > 0)
+        asks |= 1u;
+    if (shape->iops > 0 && iops_known)
+        asks |= 2u;
+    if (shape->mbps > 0 && mbps_known)
+        asks |= 4u;
+    return asks;
+}
+
+bool kc_pool_nic_room(const kc_host *host, const kc_policy *policy, uint64_t room[2])
+{
+    uint64_t nic_mbps = kc_storage_nic_mbps(host), nic_iops = kc_storage_nic_iops(host);
+    kc_u128 ip_used[2] = { 0 };
+
+    room[0] = room[1] = 0;
+    if (!nic_mbps)
+        return false;
+    for (size_t i = 0; i < host->n_storage; i++)
+        if (host->storage[i].over_ip) {
+            ip_used[0] += host->storage[i].used_iops;
+            ip_used[1] += host->storage[i].used_mbps;
+        }
+    /* as kc_fit_storage_compute: icap, mcap less the over-IP pools' use */
+    room[0] = kc_fit_sub_sat(sat128((kc_u128)nic_iops * policy->max_util_bp / KC_BP_ONE),
+                             sat128(ip_used[0]));
+    room[1] = kc_fit_sub_sat(sat128((kc_u128)nic_mbps * policy->max_util_bp / KC_BP_ONE),
+                             sat128(ip_used[1]));
+    return true;
+}
+
+void kc_pool_unattributed(const kc_host *host, uint64_t out[3])
+{
+    kc_u128 all[3] = { 0 };
+    const uint64_t host_used[3] = { host->used.disk_mib, host->used.iops, host->used.mbps };
+
+    for (size_t i = 0; i < host->n_storage; i++) {
+        all[0] += host->storage[i].used_mib;
+        all[1] += host->storage[i].used_iops;
+        all[2] += host->storage[i].used_mbps;
+    }
+    for (int r = 0; r < 3; r++)
+        out[r] = (kc_u128)host_used[r] > all[r] ? host_used[r] - (uint64_t)all[r] : 0;
+}
