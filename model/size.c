@@ -12,7 +12,8 @@ static bool same_shape(const kc_shape *a, const kc_shape *b)
 {
     return a->vcpus == b->vcpus && a->mem_mib == b->mem_mib && a->disk_mib == b->disk_mib &&
            a->iops == b->iops && a->mbps == b->mbps && a->net_kbps == b->net_kbps &&
-           a->cpu_util_bp == b->cpu_util_bp && a->hugepages == b->hugepages;
+           a->cpu_util_bp == b->cpu_util_bp && a->hugepages == b->hugepages &&
+           a->write_bp == b->write_bp && strncmp(a->pool, b->pool, KC_POOL_NAME_MAX) == 0;
 }
 
 /* A hash of the fields same_shape compares (a field it compares and this leaves out only
@@ -20,7 +21,7 @@ static bool same_shape(const kc_shape *a, const kc_shape *b)
 static uint64_t shape_hash(const kc_shape *a)
 {
     const uint64_t f[] = { a->vcpus, a->mem_mib, a->disk_mib, a->iops, a->mbps, a->net_kbps,
-                           a->cpu_util_bp, a->hugepages };
+                           a->cpu_util_bp, a->hugepages, a->write_bp };
     uint64_t x = 0x9e3779b97f4a7c15ull;
 
     for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
@@ -454,6 +455,39 @@ static int group_nodes(kc_pack *pack, uint64_t k, kc_error *err)
     return 0;
 }
 
+/* The variants of r->pool_pack: each item's line and pool. */
+static int keep_vars(const kc_pool_inst *pi, kc_size_result *r, kc_error *err)
+{
+    size_t n = kc_pool_inst_n_vars(pi);
+
+    r->var_line = calloc(n + 1, sizeof(*r->var_line));
+    r->var_pool = calloc(n + 1, sizeof(*r->var_pool));
+    if (!r->var_line || !r->var_pool)
+        return kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
+    r->n_vars = n;
+    for (size_t v = 0; v < n; v++)
+        kc_pool_inst_var(pi, v, &r->var_line[v], &r->var_pool[v]);
+    r->pools_dropped = kc_pool_inst_dropped(pi);
+    return 0;
+}
+
+size_t kc_size_pools_used(const kc_size_result *r)
+{
+    bool seen[KC_STORAGE_MAX] = { false };
+    size_t n = 0;
+
+    for (size_t t = 0; r->pool_pack && t < r->pool_pack->n_patterns; t++)
+        for (size_t u = 0; u < r->pool_pack->patterns[t].n_uses; u++) {
+            size_t p = r->var_pool[r->pool_pack->patterns[t].uses[u].item];
+
+            if (p < KC_STORAGE_MAX && !seen[p]) {
+                seen[p] = true;
+                n++;
+            }
+        }
+    return n;
+}
+
 /* @r's answer does not fit in 64 bits: an error of this candidate alone (listed last). */
 static void candidate_error(kc_size_result *r, const char *what)
 {
@@ -547,7 +581,9 @@ static int size_one(const kc_sizing *sz, const kc_candidate *cand, const kc_size
         kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
         goto out;
     }
-    if (kc_pool_inst_solve(pi, &opts->pack, &r->pack, &exact_inst, &fullest, err) < 0 ||
+    r->bins_per_host = per_host;
+    if (kc_pool_inst_solve(pi, &opts->pack, &r->pack, &r->pool_pack, &exact_inst, &fullest,
+                           err) < 0 || keep_vars(pi, r, err) < 0 ||
         (per_host > 1 && group_nodes(r->pack, per_host, err) < 0) ||
         kc_pool_bound(host, policy, shapes, counts, sz->n_lines, &lb, &r->pack->bound,
                       storage_cap, err) < 0) {
@@ -806,8 +842,12 @@ void kc_sizing_free(kc_sizing *sizing)
 {
     if (!sizing)
         return;
-    for (size_t c = 0; c < sizing->n_results; c++)
+    for (size_t c = 0; c < sizing->n_results; c++) {
         kc_pack_free(sizing->results[c].pack);
+        kc_pack_free(sizing->results[c].pool_pack);
+        free(sizing->results[c].var_line);
+        free(sizing->results[c].var_pool);
+    }
     free(sizing->results);
     free(sizing->lines);
     free(sizing);

@@ -637,8 +637,20 @@ static void find_fullest(const kc_pool_inst *pi, const kc_pack *vp, kc_pool_full
     }
 }
 
+size_t kc_pool_inst_n_vars(const kc_pool_inst *pi)
+{
+    return pi->n_vars;
+}
+
+void kc_pool_inst_var(const kc_pool_inst *pi, size_t v, size_t *line, size_t *pool)
+{
+    *line = pi->vars[v].line;
+    *pool = pi->vars[v].pool;
+}
+
 int kc_pool_inst_solve(const kc_pool_inst *pi, const kc_pack_opts *opts, kc_pack **out,
-                       bool *exact_inst, kc_pool_fullest *fullest, kc_error *err)
+                       kc_pack **pool_pack, bool *exact_inst, kc_pool_fullest *fullest,
+                       kc_error *err)
 {
     uint64_t capv[KC_PACK_DIM_MAX];
     uint64_t *x[2];
@@ -647,6 +659,7 @@ int kc_pool_inst_solve(const kc_pool_inst *pi, const kc_pack_opts *opts, kc_pack
     int ret = -1;
 
     *out = NULL;
+    *pool_pack = NULL;
     for (size_t i = 0; i < pi->n_lines; i++)
         multi |= pi->first[i + 1] - pi->first[i] > 1;
     *exact_inst = !multi && pi->dropped == 0;
@@ -683,6 +696,8 @@ int kc_pool_inst_solve(const kc_pool_inst *pi, const kc_pack_opts *opts, kc_pack
     if (refit(pi, best, err) < 0 || collapse(pi, best, out, err) < 0)
         goto out;
     find_fullest(pi, best, fullest);
+    *pool_pack = best;
+    best = NULL;
     ret = 0;
  out:
     kc_pack_free(best);

@@ -34,7 +34,8 @@ size_t kc_pool_inst_dropped(const kc_pool_inst *pi);
  * against each pool's space, IOPS and throughput, the storage NICs and the host-wide
  * limits. Every line must fit (kc_pool_inst_misfit). *out is a packing over the lines
  * (items are lines; lower_bound and proven_optimal are the caller's to set: the split
- * instance's own bound is not one of the workload). @exact_inst: the instance had no
+ * instance's own bound is not one of the workload); *pool_pack the packing of the variants
+ * (the caller frees both). @exact_inst: the instance had no
  * choice of pool (its bound is the workload's); @fullest: see above. Returns 0, or -1 with
  * @err. */
 /* Per storage resource (disk, iops, mbps): the load over all bins of the fullest pool (or
@@ -46,7 +47,13 @@ typedef struct kc_pool_fullest {
 } kc_pool_fullest;
 
 int kc_pool_inst_solve(const kc_pool_inst *pi, const kc_pack_opts *opts, kc_pack **out,
-                       bool *exact_inst, kc_pool_fullest *fullest, kc_error *err);
+                       kc_pack **pool_pack, bool *exact_inst, kc_pool_fullest *fullest,
+                       kc_error *err);
+
+/* The variants (the items of *pool_pack): how many, and variant @v's line and pool
+ * (SIZE_MAX: no storage asked). */
+size_t kc_pool_inst_n_vars(const kc_pool_inst *pi);
+void kc_pool_inst_var(const kc_pool_inst *pi, size_t v, size_t *line, size_t *pool);
 
 /* A lower bound on the hosts of @host holding the workload, valid with pools as sub-bins:
  * the pools-summed relaxation (each storage resource one dimension, the sum over the pools
