@@ -506,6 +506,7 @@ static int size_one(const kc_sizing *sz, const kc_candidate *cand, const kc_size
     uint64_t host_capv[KC_PACK_DIM_MAX], storage_cap[3], lb;
     uint64_t util_num[KC_PACK_DIM_MAX], util_cap[KC_PACK_DIM_MAX];
     kc_pool_fullest fullest;
+    kc_pack_bound bound_kind;
     kc_resource host_dims[KC_PACK_DIM_MAX];
     size_t host_nd = 0;
     bool feasible = true, exact_inst;
@@ -582,11 +583,13 @@ static int size_one(const kc_sizing *sz, const kc_candidate *cand, const kc_size
         goto out;
     }
     r->bins_per_host = per_host;
-    if (kc_pool_inst_solve(pi, &opts->pack, &r->pack, &r->pool_pack, &exact_inst, &fullest,
-                           err) < 0 || keep_vars(pi, r, err) < 0 ||
-        (per_host > 1 && group_nodes(r->pack, per_host, err) < 0) ||
-        kc_pool_bound(host, policy, shapes, counts, sz->n_lines, &lb, &r->pack->bound,
-                      storage_cap, err) < 0) {
+    /* the bound first: a split packed at it ends the search (bins are nodes under strict:
+     * no early end there) */
+    if (kc_pool_bound(host, policy, shapes, counts, sz->n_lines, &lb, &bound_kind,
+                      storage_cap, err) < 0 ||
+        kc_pool_inst_solve(pi, &opts->pack, per_host > 1 ? 0 : lb, &r->pack, &r->pool_pack,
+                           &exact_inst, &fullest, err) < 0 || keep_vars(pi, r, err) < 0 ||
+        (per_host > 1 && group_nodes(r->pack, per_host, err) < 0)) {
         prefix_error(err, "host", cand->name);
         goto out;
     }
@@ -622,14 +625,17 @@ static int size_one(const kc_sizing *sz, const kc_candidate *cand, const kc_size
         }
         r->pack->lower_bound = lb > nlb ? lb : nlb;
         r->pack->proven_optimal = r->pack->hosts == r->pack->lower_bound;
+        r->pack->bound = bound_kind;
     } else if (exact_inst) {
         /* no choice of pool: the packed instance is the workload's, its bound too */
         if (r->pack->lower_bound < lb) {
             r->pack->lower_bound = lb;
+            r->pack->bound = bound_kind;
             r->pack->proven_optimal |= r->pack->hosts == lb;
         }
     } else {
         r->pack->lower_bound = lb;
+        r->pack->bound = bound_kind;
         r->pack->proven_optimal = r->pack->hosts == lb;
     }
     r->rank = cand->price ? KC_SIZE_RANK_PRICE : KC_SIZE_RANK_HOSTS;

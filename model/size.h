@@ -81,7 +81,7 @@ typedef struct kc_size_result {
     uint32_t util_bp[KC_RES_LAST];
     uint32_t bottleneck;         /* bits: resource(s) with the highest utilization (ties all) */
     kc_pack *pack;               /* owned: the patterns; item i is kc_sizing.lines[i] */
-    /* The same packing with its pools (doc/model.md 7.5), owned: item v of pool_pack is
+    /* The same packing with its pools (doc/model.md 7.6), owned: item v of pool_pack is
      * line var_line[v] with its disk on pool var_pool[v] of the host (an index into
      * kc_host.storage; KC_SIZE_NO_POOL: the shape asks no storage). Its bins are hosts, or
      * NUMA nodes under --numa strict (pack groups them into hosts). */

@@ -2,7 +2,7 @@
 /* size_pool.c: sizing's packing with storage pools as sub-bins (pure). A VM's disk lives
  * whole on one pool, so each workload line becomes one item per pool it may use (a
  * variant), the line's count is split over them and the variants are packed; the rules are
- * doc/model.md 7.5. Every pool figure comes from pool.c (kc_pool_fits), as the fit's. */
+ * doc/model.md 7.6. Every pool figure comes from pool.c (kc_pool_fits), as the fit's. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -648,9 +648,9 @@ void kc_pool_inst_var(const kc_pool_inst *pi, size_t v, size_t *line, size_t *po
     *pool = pi->vars[v].pool;
 }
 
-int kc_pool_inst_solve(const kc_pool_inst *pi, const kc_pack_opts *opts, kc_pack **out,
-                       kc_pack **pool_pack, bool *exact_inst, kc_pool_fullest *fullest,
-                       kc_error *err)
+int kc_pool_inst_solve(const kc_pool_inst *pi, const kc_pack_opts *opts, uint64_t bound,
+                       kc_pack **out, kc_pack **pool_pack, bool *exact_inst,
+                       kc_pool_fullest *fullest, kc_error *err)
 {
     uint64_t capv[KC_PACK_DIM_MAX];
     uint64_t *x[2];
@@ -674,14 +674,15 @@ int kc_pool_inst_solve(const kc_pool_inst *pi, const kc_pack_opts *opts, kc_pack
         goto out;
     }
     split_pattern(pi, x[0]);
-    if (multi)
-        split_balance(pi, x[1]);
     for (int s = 0; s < (multi ? 2 : 1); s++) {
         kc_pack_item *items = pi->items;
         kc_pack *p = NULL;
 
-        if (s == 1 && memcmp(x[0], x[1], pi->n_vars * sizeof(*x[0])) == 0)
-            break;    /* the same split */
+        if (s == 1 && best->hosts > bound)
+            split_balance(pi, x[1]);
+        if (s == 1 && (best->hosts <= bound ||
+                       memcmp(x[0], x[1], pi->n_vars * sizeof(*x[0])) == 0))
+            break;    /* at the bound already, or the same split */
         for (size_t v = 0; v < pi->n_vars; v++)
             items[v].count = x[s][v];
         if (kc_pack_solve(capv, pi->n_dims, items, pi->n_vars, opts, &p, err) < 0)

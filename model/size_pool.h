@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* size_pool.h: sizing's packing with storage pools as sub-bins (internal to size.c; pure).
- * The rules are doc/model.md 7.5. */
+ * The rules are doc/model.md 7.6. */
 #ifndef KC_SIZE_POOL_H
 #define KC_SIZE_POOL_H
 
@@ -30,9 +30,9 @@ kc_resource kc_pool_inst_misfit(const kc_pool_inst *pi, size_t i);
 size_t kc_pool_inst_dropped(const kc_pool_inst *pi);
 
 /* Pack the instance: each line's count is split over its pools in more than one way
- * (doc/model.md 7.5), each split packed, the fewest hosts kept, and every pattern re-fitted
+ * (doc/model.md 7.6), each split packed, the fewest hosts kept, and every pattern re-fitted
  * against each pool's space, IOPS and throughput, the storage NICs and the host-wide
- * limits. Every line must fit (kc_pool_inst_misfit). *out is a packing over the lines
+ * limits; a split that packs in @bound bins (a valid lower bound) ends the search. Every line must fit (kc_pool_inst_misfit). *out is a packing over the lines
  * (items are lines; lower_bound and proven_optimal are the caller's to set: the split
  * instance's own bound is not one of the workload); *pool_pack the packing of the variants
  * (the caller frees both). @exact_inst: the instance had no
@@ -46,9 +46,9 @@ typedef struct kc_pool_fullest {
     uint64_t cap[3];
 } kc_pool_fullest;
 
-int kc_pool_inst_solve(const kc_pool_inst *pi, const kc_pack_opts *opts, kc_pack **out,
-                       kc_pack **pool_pack, bool *exact_inst, kc_pool_fullest *fullest,
-                       kc_error *err);
+int kc_pool_inst_solve(const kc_pool_inst *pi, const kc_pack_opts *opts, uint64_t bound,
+                       kc_pack **out, kc_pack **pool_pack, bool *exact_inst,
+                       kc_pool_fullest *fullest, kc_error *err);
 
 /* The variants (the items of *pool_pack): how many, and variant @v's line and pool
  * (SIZE_MAX: no storage asked). */

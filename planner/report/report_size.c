@@ -66,7 +66,7 @@ size_t kc_report_size_warnings(const kc_sizing *s, const kc_size_opts *opts,
     return n;
 }
 
-/* Where the disks go on a packing that uses two or more pools (doc/model.md 7.5): each
+/* Where the disks go on a packing that uses two or more pools (doc/model.md 7.6): each
  * pattern's VMs by pool, the pools in the host's order. */
 static void print_pools(FILE *out, const kc_sizing *s, const kc_host *h,
                         const kc_size_result *r)

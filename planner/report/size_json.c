@@ -26,7 +26,7 @@ static void add_fraction(cJSON *obj, const char *key, uint64_t bp)
     kc_json_must(cJSON_AddRawToObject(obj, key, buf));
 }
 
-/* Where the disks go on a packing that uses two or more pools (doc/model.md 7.5):
+/* Where the disks go on a packing that uses two or more pools (doc/model.md 7.6):
  * "vms_per_pool": [{hosts (or nodes under --numa strict), pools: [{pool, vms: [{vm,
  * count}]}]}]; a shape that asks no storage is under pool null. */
 static void pools_json(cJSON *o, const kc_sizing *s, const kc_host *h, const kc_size_result *r)

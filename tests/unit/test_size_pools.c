@@ -365,6 +365,19 @@ Test(size_pools, storage_nics_cap_the_over_ip_pools_together)
     }
     n = fit_count(&c.host, &l.shape, &o.policy);
     cr_assert_eq(n, 11);    /* 1176 MB/s of NIC, not 2 x 1000 of arrays */
+    {
+        /* what the reports show once for both pools */
+        kc_pool_nic_share sh;
+        kc_error err = { 0 };
+
+        cr_assert_eq(kc_pool_nic_shared(&c.host, &l.shape, &o.policy, &sh, &err), 0);
+        cr_expect_eq(sh.n_pools, 2);
+        cr_expect_eq(sh.pools, 3u);
+        cr_expect_eq(sh.mbps_cap, 1176);
+        cr_expect_eq(sh.limit, 11);
+        cr_expect_eq(sh.binding, 1u << KC_RES_THROUGHPUT);
+        cr_expect(sh.limiting);
+    }
     sz = run_ok(&l, 1, &c, 1, &o);
     cr_expect_eq(sz->results[0].hosts_packed, div_up(200, n));
     refit_check(sz, &sz->results[0], &c.host, &o.policy);
