@@ -456,9 +456,18 @@ static int group_nodes(kc_pack *pack, uint64_t k, kc_error *err)
 }
 
 /* The variants of r->pool_pack: each item's line and pool. */
-static int keep_vars(const kc_pool_inst *pi, kc_size_result *r, kc_error *err)
+static int keep_vars(const kc_pool_inst *pi, kc_size_result *r, bool keep, kc_error *err)
 {
     size_t n = kc_pool_inst_n_vars(pi);
+
+    r->pools_dropped = kc_pool_inst_dropped(pi);
+    if (!keep) {
+        /* no line has a choice of pool on a large workload: r->pack says it all, and a
+         * second copy of the patterns per candidate costs memory */
+        kc_pack_free(r->pool_pack);
+        r->pool_pack = NULL;
+        return 0;
+    }
 
     r->var_line = calloc(n + 1, sizeof(*r->var_line));
     r->var_pool = calloc(n + 1, sizeof(*r->var_pool));
@@ -467,7 +476,6 @@ static int keep_vars(const kc_pool_inst *pi, kc_size_result *r, kc_error *err)
     r->n_vars = n;
     for (size_t v = 0; v < n; v++)
         kc_pool_inst_var(pi, v, &r->var_line[v], &r->var_pool[v]);
-    r->pools_dropped = kc_pool_inst_dropped(pi);
     return 0;
 }
 
@@ -507,6 +515,7 @@ static int size_one(const kc_sizing *sz, const kc_candidate *cand, const kc_size
     uint64_t util_num[KC_PACK_DIM_MAX], util_cap[KC_PACK_DIM_MAX];
     kc_pool_fullest fullest;
     kc_pack_bound bound_kind;
+    bool choice;
     kc_resource host_dims[KC_PACK_DIM_MAX];
     size_t host_nd = 0;
     bool feasible = true, exact_inst;
@@ -585,10 +594,12 @@ static int size_one(const kc_sizing *sz, const kc_candidate *cand, const kc_size
     r->bins_per_host = per_host;
     /* the bound first: a split packed at it ends the search (bins are nodes under strict:
      * no early end there) */
-    if (kc_pool_bound(host, policy, shapes, counts, sz->n_lines, &lb, &bound_kind,
-                      storage_cap, err) < 0 ||
+    choice = kc_pool_inst_has_choice(pi);
+    if (kc_pool_bound(host, policy, shapes, counts, sz->n_lines, choice || per_host > 1, &lb,
+                      &bound_kind, storage_cap, err) < 0 ||
         kc_pool_inst_solve(pi, &opts->pack, per_host > 1 ? 0 : lb, &r->pack, &r->pool_pack,
-                           &exact_inst, &fullest, err) < 0 || keep_vars(pi, r, err) < 0 ||
+                           &exact_inst, &fullest, err) < 0 ||
+        keep_vars(pi, r, choice || sz->n_lines <= KC_SIZE_POOLS_KEPT, err) < 0 ||
         (per_host > 1 && group_nodes(r->pack, per_host, err) < 0)) {
         prefix_error(err, "host", cand->name);
         goto out;

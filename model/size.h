@@ -33,6 +33,7 @@ typedef struct kc_size_opts {
 } kc_size_opts;
 
 #define KC_SIZE_NO_POOL SIZE_MAX
+#define KC_SIZE_POOLS_KEPT 1024
 
 /* A merged workload line: the lines of one shape (zero counts dropped). */
 typedef struct kc_size_line {
@@ -84,7 +85,9 @@ typedef struct kc_size_result {
     /* The same packing with its pools (doc/model.md 7.6), owned: item v of pool_pack is
      * line var_line[v] with its disk on pool var_pool[v] of the host (an index into
      * kc_host.storage; KC_SIZE_NO_POOL: the shape asks no storage). Its bins are hosts, or
-     * NUMA nodes under --numa strict (pack groups them into hosts). */
+     * NUMA nodes under --numa strict (pack groups them into hosts). NULL (and n_vars 0)
+     * where no line has a choice of pool and the workload has more than
+     * KC_SIZE_POOLS_KEPT lines: the packing is then pack's alone. */
     kc_pack *pool_pack;
     size_t n_vars;
     size_t *var_line;

@@ -333,17 +333,56 @@ int kc_pool_inst_build(const kc_host *bin, const kc_policy *policy, const kc_sha
         kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
         goto fail;
     }
-    for (size_t v = 0; v < pi->n_vars; v++) {
-        pvar *pv = &pi->vars[v];
+    {
+        size_t kept = 0;
+        bool *some = calloc(n_lines + 1, sizeof(*some));
+        kc_resource *first_stop = calloc(n_lines + 1, sizeof(*first_stop));
 
-        pv->limit = UINT64_MAX;
-        for (size_t k = 0; k < pi->n_dims; k++) {
-            uint64_t a = var_demand(pi, pv, &pi->dims[k]);
+        if (!some || !first_stop) {
+            free(some);
+            free(first_stop);
+            kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
+            goto fail;
+        }
+        for (size_t i = 0; i < n_lines; i++)
+            first_stop[i] = KC_RES_LAST;
+        for (size_t v = 0; v < pi->n_vars; v++) {
+            pvar pv = pi->vars[v];
+            kc_resource stop = KC_RES_LAST;
 
-            pi->items[v].demand[k] = a;
-            /* what one bin takes of it in its storage dimensions (not the host-wide ones) */
-            if (a && pi->dims[k].kind != DIM_HOST && pi->dims[k].cap / a < pv->limit)
-                pv->limit = pi->dims[k].cap / a;
+            pv.limit = UINT64_MAX;
+            for (size_t k = 0; k < pi->n_dims; k++) {
+                uint64_t a = var_demand(pi, &pv, &pi->dims[k]);
+
+                pi->items[kept].demand[k] = a;
+                if (a > pi->dims[k].cap && stop == KC_RES_LAST)
+                    stop = pi->dims[k].kind == DIM_HOST ? (kc_resource)pi->dims[k].res
+                                                        : (kc_resource)(KC_RES_DISK +
+                                                                        pi->dims[k].res);
+                /* what one bin takes of it in its storage dimensions (not host-wide) */
+                if (a && pi->dims[k].kind != DIM_HOST && pi->dims[k].cap / a < pv.limit)
+                    pv.limit = pi->dims[k].cap / a;
+            }
+            if (stop != KC_RES_LAST) {
+                /* not one VM in what its pools share (the storage NICs, the use of no
+                 * known pool): no such variant; a line left with none does not fit */
+                if (first_stop[pv.line] == KC_RES_LAST)
+                    first_stop[pv.line] = stop;
+                continue;
+            }
+            some[pv.line] = true;
+            pi->vars[kept++] = pv;
+        }
+        for (size_t i = 0; i < pi->n_lines; i++)
+            if (pi->misfit[i] == KC_RES_LAST && !some[i] && first_stop[i] != KC_RES_LAST)
+                pi->misfit[i] = first_stop[i];
+        free(some);
+        free(first_stop);
+        pi->n_vars = kept;
+        for (size_t i = 0, v = 0; i <= pi->n_lines; i++) {
+            while (v < kept && pi->vars[v].line < i)
+                v++;
+            pi->first[i] = v;
         }
     }
     *out = pi;
@@ -355,13 +394,17 @@ int kc_pool_inst_build(const kc_host *bin, const kc_policy *policy, const kc_sha
 
 /* ---- splits: how many VMs of each line go to each of its pools ---- */
 
-/* The host-wide room of one bin for line @i alone: VMs by the host-wide dimensions. */
+/* The room of one bin for line @i alone in what all its pools share: the host-wide
+ * dimensions and the use of no known pool. */
 static uint64_t host_limit(const kc_pool_inst *pi, size_t i)
 {
     uint64_t lim = UINT64_MAX;
 
     for (size_t k = 0; k < pi->n_dims; k++) {
-        uint64_t a = pi->dims[k].kind == DIM_HOST ? pi->dem[i].per_vm[pi->dims[k].res] : 0;
+        const pdim *d = &pi->dims[k];
+        uint64_t a = d->kind == DIM_HOST ? pi->dem[i].per_vm[d->res]
+                     : d->kind == DIM_ROW && (pi->asks[i] & (1u << d->res)) ? pi->want[i][d->res]
+                     : 0;
 
         if (a && pi->dims[k].cap / a < lim)
             lim = pi->dims[k].cap / a;
@@ -580,6 +623,8 @@ static int collapse(const kc_pool_inst *pi, const kc_pack *vp, kc_pack **out, kc
     p->hosts = vp->hosts;
     p->heuristic = vp->heuristic;
     p->bound = vp->bound;
+    p->lower_bound = vp->lower_bound;        /* the split instance's (the caller decides) */
+    p->proven_optimal = vp->proven_optimal;
     for (size_t t = 0; t < vp->n_patterns; t++) {
         const kc_pack_pattern *src = &vp->patterns[t];
         kc_pack_use *u = p->use_pool + pooled;
@@ -635,6 +680,14 @@ static void find_fullest(const kc_pool_inst *pi, const kc_pack *vp, kc_pool_full
             f->cap[d->res] = d->cap;
         }
     }
+}
+
+bool kc_pool_inst_has_choice(const kc_pool_inst *pi)
+{
+    for (size_t i = 0; i < pi->n_lines; i++)
+        if (pi->first[i + 1] - pi->first[i] > 1)
+            return true;
+    return false;
 }
 
 size_t kc_pool_inst_n_vars(const kc_pool_inst *pi)
@@ -710,8 +763,8 @@ int kc_pool_inst_solve(const kc_pool_inst *pi, const kc_pack_opts *opts, uint64_
 /* ---- the bound ---- */
 
 int kc_pool_bound(const kc_host *host, const kc_policy *policy, const kc_shape *shapes,
-                  const uint64_t *counts, size_t n_lines, uint64_t *bound, kc_pack_bound *kind,
-                  uint64_t storage_cap[3], kc_error *err)
+                  const uint64_t *counts, size_t n_lines, bool relax, uint64_t *bound,
+                  kc_pack_bound *kind, uint64_t storage_cap[3], kc_error *err)
 {
     size_t np = host->n_storage, nd = 0;
     kc_host_capacity cap;
@@ -791,7 +844,8 @@ int kc_pool_bound(const kc_host *host, const kc_policy *policy, const kc_shape *
         uint64_t rb = 0;
         kc_pack_bound rk = KC_PACK_BOUND_VOLUME;
 
-        if (nd > 0 && kc_pack_lower_bound(capv, nd, items, n_lines, &rb, &rk, err) < 0)
+        if (relax && nd > 0 &&
+            kc_pack_lower_bound(capv, nd, items, n_lines, &rb, &rk, err) < 0)
             goto out;
         *kind = rb >= lb ? rk : KC_PACK_BOUND_VOLUME;
         *bound = rb > lb ? rb : lb;

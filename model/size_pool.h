@@ -58,11 +58,16 @@ void kc_pool_inst_var(const kc_pool_inst *pi, size_t v, size_t *line, size_t *po
 /* A lower bound on the hosts of @host holding the workload, valid with pools as sub-bins:
  * the pools-summed relaxation (each storage resource one dimension, the sum over the pools
  * of the most any shape may take of each, less the use of no known pool) and, per line,
- * ceil(count / the fit's count). @storage_cap gets those sums (disk MiB, IOPS, MB/s; 0 where
+ * ceil(count / the fit's count); without @relax only the latter (the caller has a bound
+ * of the relaxation's strength already: no line has a choice of pool). @storage_cap gets those sums (disk MiB, IOPS, MB/s; 0 where
  * no shape asks): what a host offers the workload, for utilization. Every line must fit.
  * Returns 0, or -1 with @err. */
 int kc_pool_bound(const kc_host *host, const kc_policy *policy, const kc_shape *shapes,
-                  const uint64_t *counts, size_t n_lines, uint64_t *bound, kc_pack_bound *kind,
-                  uint64_t storage_cap[3], kc_error *err);
+                  const uint64_t *counts, size_t n_lines, bool relax, uint64_t *bound,
+                  kc_pack_bound *kind, uint64_t storage_cap[3], kc_error *err);
+
+/* Whether some line may go to more than one pool (else the packed instance is the
+ * workload's own and its bound valid). */
+bool kc_pool_inst_has_choice(const kc_pool_inst *pi);
 
 #endif /* KC_SIZE_POOL_H */

@@ -480,3 +480,36 @@ Test(size_pools, property_packings_refit_and_one_shape_equals_the_fit, .timeout 
     cr_expect_gt(runs, 200);
     cr_expect_gt(single, 50);
 }
+
+/* Storage NICs already full: no over-IP pool takes a VM, the candidate cannot hold the
+ * line (listed as infeasible, not an error of the run). */
+Test(size_pools, full_storage_nics_make_a_candidate_infeasible)
+{
+    kc_candidate c[2] = { pooled("iscsi", 64, 1024 * GIB), pooled("local", 64, 1024 * GIB) };
+    kc_workload_line l = vm("io", 1, 2 * GIB, 0, 0, 0, NULL, 20);
+    kc_size_opts o = opts_default();
+    kc_sizing *sz;
+
+    l.shape.mbps = 100;
+    c[0].host.n_nics = 1;
+    c[0].host.nics[0] = (kc_nic){ .speed_kbps = 10000000, .role = KC_NIC_STORAGE };
+    c[0].host.n_storage = 2;
+    for (int i = 0; i < 2; i++) {
+        c[0].host.storage[i] = (kc_storage){ .kind = KC_STORAGE_NETWORK, .count = 1,
+                                             .size_mib = 10 * TIB, .iops = 50000,
+                                             .mbps = 1000, .over_ip = true };
+        snprintf(c[0].host.storage[i].name, sizeof(c[0].host.storage[i].name), "lun%d", i);
+    }
+    c[0].host.storage[0].used_mbps = 700;    /* with the other pool's 500: past 1176 */
+    c[0].host.storage[1].used_mbps = 500;
+    c[0].host.used.mbps = 1200;
+    cr_assert_eq(fit_count(&c[0].host, &l.shape, &o.policy), 0);
+    c[1].host.n_storage = 1;
+    c[1].host.storage[0] = group("data", 4, TIB, 90000, 0, KC_RAID_NONE, false);
+    c[1].host.storage[0].mbps = 2000;
+    sz = run_ok(&l, 1, c, 2, &o);
+    cr_expect_str_eq(sz->results[0].name, "local");
+    cr_expect_eq(sz->results[1].rank, KC_SIZE_RANK_INFEASIBLE);
+    cr_expect_eq(sz->results[1].misfit_res, KC_RES_THROUGHPUT);
+    kc_sizing_free(sz);
+}
