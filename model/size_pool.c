@@ -40,7 +40,8 @@ struct kc_pool_inst {
     const uint64_t *counts;
     kc_host_capacity cap;
     kc_shape_demand *dem;    /* n_lines */
-    kc_pool_fit *pf;         /* n_lines x n_pools */
+    kc_pool_fit *pf;         /* n_lines x n_active: the pools some line may use */
+    size_t n_active, slot[KC_STORAGE_MAX];    /* pool -> its column in pf, or NO_POOL */
     uint32_t *asks;          /* n_lines: kc_pool_asks */
     uint64_t (*want)[3];     /* n_lines: disk MiB, IOPS, MB/s asked */
     kc_resource *misfit;     /* n_lines */
@@ -57,9 +58,15 @@ static uint64_t sat128(kc_u128 v)
     return v > UINT64_MAX ? UINT64_MAX : (uint64_t)v;
 }
 
+/* Line @line on pool @pool; a pool no line may use is not stored (it reads as not
+ * eligible). */
 static const kc_pool_fit *pfit(const kc_pool_inst *pi, size_t line, size_t pool)
 {
-    return &pi->pf[line * pi->n_pools + pool];
+    static const kc_pool_fit none = { .limit = 0 };
+
+    if (pi->slot[pool] == NO_POOL)
+        return &none;
+    return &pi->pf[line * pi->n_active + pi->slot[pool]];
 }
 
 /* A pool's capacity for resource @r (0 disk, 1 iops, 2 mbps) under line @i, and its use. */
@@ -280,14 +287,13 @@ int kc_pool_inst_build(const kc_host *bin, const kc_policy *policy, const kc_sha
     pi->n_pools = np;
     pi->counts = counts;
     pi->dem = calloc(n_lines + 1, sizeof(*pi->dem));
-    pi->pf = calloc(n_lines * np + 1, sizeof(*pi->pf));
     pi->asks = calloc(n_lines + 1, sizeof(*pi->asks));
     pi->want = calloc(n_lines + 1, sizeof(*pi->want));
     pi->misfit = calloc(n_lines + 1, sizeof(*pi->misfit));
     pi->first = calloc(n_lines + 1, sizeof(*pi->first));
     pi->vars = calloc(n_lines * (np + 1) + 1, sizeof(*pi->vars));
     pi->dropped_pool = calloc(np + 1, sizeof(*pi->dropped_pool));
-    if (!pi->dem || !pi->pf || !pi->asks || !pi->want || !pi->misfit || !pi->first ||
+    if (!pi->dem || !pi->asks || !pi->want || !pi->misfit || !pi->first ||
         !pi->vars || !pi->dropped_pool) {
         kc_pool_inst_free(pi);
         return kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
@@ -296,16 +302,45 @@ int kc_pool_inst_build(const kc_host *bin, const kc_policy *policy, const kc_sha
         goto fail;
     pi->nic = kc_pool_nic_room(bin, policy, pi->nic_room);
     kc_pool_unattributed(bin, pi->unattr);
+    {
+        /* the pools some line may use: only those are kept per line */
+        uint32_t used = 0;
+
+        for (size_t i = 0; i < n_lines; i++) {
+            kc_pool_fit f[KC_STORAGE_MAX];
+
+            pi->asks[i] = kc_pool_asks(bin, &shapes[i]);
+            if (!pi->asks[i])
+                continue;
+            if (kc_pool_fits(bin, &shapes[i], policy, f, err) < 0)
+                goto fail;
+            for (size_t p = 0; p < np; p++)
+                used |= f[p].eligible ? 1u << p : 0;
+        }
+        for (size_t p = 0; p < KC_STORAGE_MAX; p++)
+            pi->slot[p] = p < np && (used & (1u << p)) ? pi->n_active++ : NO_POOL;
+        pi->pf = calloc(n_lines * pi->n_active + 1, sizeof(*pi->pf));
+        if (!pi->pf) {
+            kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
+            goto fail;
+        }
+    }
     for (size_t i = 0; i < n_lines; i++) {
         const kc_shape *s = &shapes[i];
         bool some = false;
 
-        pi->asks[i] = kc_pool_asks(bin, s);
         pi->want[i][0] = s->disk_mib;
         pi->want[i][1] = s->iops;
         pi->want[i][2] = s->mbps;
-        if (pi->asks[i] && kc_pool_fits(bin, s, policy, &pi->pf[i * np], err) < 0)
-            goto fail;
+        if (pi->asks[i]) {
+            kc_pool_fit f[KC_STORAGE_MAX];
+
+            if (kc_pool_fits(bin, s, policy, f, err) < 0)
+                goto fail;
+            for (size_t p = 0; p < np; p++)
+                if (pi->slot[p] != NO_POOL)
+                    pi->pf[i * pi->n_active + pi->slot[p]] = f[p];
+        }
         pi->misfit[i] = kc_demand_misfit(&pi->cap, &pi->dem[i]);
         if (pi->misfit[i] != KC_RES_LAST || !pi->asks[i])
             continue;
@@ -379,6 +414,12 @@ int kc_pool_inst_build(const kc_host *bin, const kc_policy *policy, const kc_sha
         free(some);
         free(first_stop);
         pi->n_vars = kept;
+        {
+            pvar *shrunk = realloc(pi->vars, (kept + 1) * sizeof(*pi->vars));
+
+            if (shrunk)
+                pi->vars = shrunk;
+        }
         for (size_t i = 0, v = 0; i <= pi->n_lines; i++) {
             while (v < kept && pi->vars[v].line < i)
                 v++;
