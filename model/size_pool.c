@@ -261,8 +261,8 @@ static uint64_t var_demand(const kc_pool_inst *pi, const pvar *v, const pdim *d)
         if (d->norm) {
             uint64_t f = pool_free(pfit(pi, v->line, v->pool), d->res);
 
-            /* f >= w: the pool takes one VM (limit >= 1) */
-            return sat128(((kc_u128)w[d->res] * NORM_UNIT + f - 1) / f);
+            /* f >= w > 0: the pool takes one VM (limit >= 1); the guard for the analyzer */
+            return f ? sat128(((kc_u128)w[d->res] * NORM_UNIT + f - 1) / f) : UINT64_MAX;
         }
         return w[d->res];
     case DIM_NIC:
@@ -610,6 +610,9 @@ static int refit(const kc_pool_inst *pi, const kc_pack *pack, kc_error *err)
                     if (d->norm) {
                         uint64_t f = pool_free(pfit(pi, v->line, v->pool), d->res);
 
+                        if (f == 0)
+                            return kc_error_set(err, KC_ERR_INTERNAL, "sizing: pattern %zu "
+                                                "puts a VM on a full pool", t);
                         sum += (kc_u128)n * (((kc_u128)w * NORM_UNIT + f - 1) / f);
                     } else {
                         sum += (kc_u128)n * w;
