@@ -531,37 +531,38 @@ static void split_pattern(const kc_pool_inst *pi, uint64_t *x)
  * full after it (a greedy form of the fractional relaxation's balanced split). */
 static void split_balance(const kc_pool_inst *pi, uint64_t *x)
 {
-    double load[KC_PACK_DIM_MAX] = { 0 };
+    /* loads in the dimensions' units; a fullness is load x 2^32 / capacity, in integers
+     * (the same split on every machine) */
+    uint64_t load[KC_PACK_DIM_MAX] = { 0 };
 
     for (size_t v = 0; v < pi->n_vars; v++)
         x[v] = 0;
     for (int pass = 0; pass < 2; pass++)
         for (size_t i = 0; i < pi->n_lines; i++) {
             size_t a = pi->first[i], b = pi->first[i + 1];
-            uint64_t n = pi->counts[i], chunks, left;
+            uint64_t n = pi->counts[i], chunks;
 
             if (a == b || (pass == 0) != (b - a == 1))
                 continue;
             chunks = n < N_CHUNKS ? n : N_CHUNKS;
-            left = n;
             for (uint64_t c = 0; c < chunks; c++) {
                 uint64_t part = n / chunks + (c < n % chunks);
                 size_t best = a;
-                double best_score = 0;
+                kc_u128 best_score = 0;
 
                 for (size_t v = a; v < b; v++) {
-                    double score = 0;
+                    kc_u128 score = 0;
 
                     for (size_t k = 0; k < pi->n_dims; k++) {
-                        uint64_t dm = pi->items[v].demand[k];
-                        double s;
+                        uint64_t dm = pi->items[v].demand[k], cap = pi->dims[k].cap;
+                        kc_u128 f;
 
                         if (!dm || pi->dims[k].kind == DIM_HOST)
                             continue;
-                        s = pi->dims[k].cap ? (load[k] + (double)part * (double)dm) /
-                                              (double)pi->dims[k].cap
-                                            : 1e300;
-                        score = s > score ? s : score;
+                        f = cap ? ((kc_u128)sat128((kc_u128)load[k] + (kc_u128)part * dm)
+                                   << 32) / cap
+                                : ~(kc_u128)0;
+                        score = f > score ? f : score;
                     }
                     if (v == a || score < best_score) {
                         best = v;
@@ -569,11 +570,10 @@ static void split_balance(const kc_pool_inst *pi, uint64_t *x)
                     }
                 }
                 x[best] += part;
-                left -= part;
                 for (size_t k = 0; k < pi->n_dims; k++)
-                    load[k] += (double)part * (double)pi->items[best].demand[k];
+                    load[k] = sat128((kc_u128)load[k] +
+                                     (kc_u128)part * pi->items[best].demand[k]);
             }
-            (void)left;
         }
 }
 
