@@ -548,7 +548,9 @@ static int size_one(const kc_sizing *sz, const kc_candidate *cand, const kc_size
         bin_policy = &node_policy;
     }
     /* the packing's instance: pools as sub-bins of each bin (size_pool.c) */
-    if (kc_pool_inst_build(bin, bin_policy, shapes, counts, sz->n_lines, &pi, err) < 0) {
+    if (kc_pool_inst_build(bin, bin_policy, shapes, counts, sz->n_lines,
+                           per_host > 1 ? NULL : &cap, per_host > 1 ? NULL : dem, &pi,
+                           err) < 0) {
         prefix_error(err, "host", cand->name);
         goto out;
     }
@@ -595,8 +597,8 @@ static int size_one(const kc_sizing *sz, const kc_candidate *cand, const kc_size
     /* the bound first: a split packed at it ends the search (bins are nodes under strict:
      * no early end there) */
     choice = kc_pool_inst_has_choice(pi);
-    if (kc_pool_bound(host, policy, shapes, counts, sz->n_lines, choice || per_host > 1, &lb,
-                      &bound_kind, storage_cap, err) < 0 ||
+    if (kc_pool_bound(host, policy, shapes, counts, sz->n_lines, &cap, dem,
+                      choice || per_host > 1, &lb, &bound_kind, storage_cap, err) < 0 ||
         kc_pool_inst_solve(pi, &opts->pack, per_host > 1 ? 0 : lb, &r->pack, &r->pool_pack,
                            &exact_inst, &fullest, err) < 0 ||
         keep_vars(pi, r, choice || sz->n_lines <= KC_SIZE_POOLS_KEPT, err) < 0 ||

@@ -39,7 +39,8 @@ struct kc_pool_inst {
     size_t n_lines, n_pools, n_vars, n_dims, dropped;
     const uint64_t *counts;
     kc_host_capacity cap;
-    kc_shape_demand *dem;    /* n_lines */
+    const kc_shape_demand *dem;    /* n_lines: the caller's, or dem_own */
+    kc_shape_demand *dem_own;
     kc_pool_fit *pf;         /* n_lines x n_active: the pools some line may use */
     size_t n_active, slot[KC_STORAGE_MAX];    /* pool -> its column in pf, or NO_POOL */
     uint32_t *asks;          /* n_lines: kc_pool_asks */
@@ -89,7 +90,7 @@ void kc_pool_inst_free(kc_pool_inst *pi)
 {
     if (!pi)
         return;
-    free(pi->dem);
+    free(pi->dem_own);
     free(pi->pf);
     free(pi->asks);
     free(pi->want);
@@ -273,8 +274,8 @@ static uint64_t var_demand(const kc_pool_inst *pi, const pvar *v, const pdim *d)
 }
 
 int kc_pool_inst_build(const kc_host *bin, const kc_policy *policy, const kc_shape *shapes,
-                       const uint64_t *counts, size_t n_lines, kc_pool_inst **out,
-                       kc_error *err)
+                       const uint64_t *counts, size_t n_lines, const kc_host_capacity *cap,
+                       const kc_shape_demand *dem, kc_pool_inst **out, kc_error *err)
 {
     kc_pool_inst *pi = calloc(1, sizeof(*pi));
     size_t np = bin->n_storage, nd;
@@ -286,20 +287,25 @@ int kc_pool_inst_build(const kc_host *bin, const kc_policy *policy, const kc_sha
     pi->n_lines = n_lines;
     pi->n_pools = np;
     pi->counts = counts;
-    pi->dem = calloc(n_lines + 1, sizeof(*pi->dem));
+    pi->dem = pi->dem_own = cap ? NULL : calloc(n_lines + 1, sizeof(*pi->dem_own));
     pi->asks = calloc(n_lines + 1, sizeof(*pi->asks));
     pi->want = calloc(n_lines + 1, sizeof(*pi->want));
     pi->misfit = calloc(n_lines + 1, sizeof(*pi->misfit));
     pi->first = calloc(n_lines + 1, sizeof(*pi->first));
     pi->vars = calloc(n_lines * (np + 1) + 1, sizeof(*pi->vars));
     pi->dropped_pool = calloc(np + 1, sizeof(*pi->dropped_pool));
-    if (!pi->dem || !pi->asks || !pi->want || !pi->misfit || !pi->first ||
+    if ((!cap && !pi->dem_own) || !pi->asks || !pi->want || !pi->misfit || !pi->first ||
         !pi->vars || !pi->dropped_pool) {
         kc_pool_inst_free(pi);
         return kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
     }
-    if (kc_demand_compute(bin, policy, shapes, n_lines, &pi->cap, pi->dem, err) < 0)
+    if (cap) {
+        pi->cap = *cap;
+        pi->dem = dem;
+    } else if (kc_demand_compute(bin, policy, shapes, n_lines, &pi->cap, pi->dem_own,
+                                 err) < 0) {
         goto fail;
+    }
     pi->nic = kc_pool_nic_room(bin, policy, pi->nic_room);
     kc_pool_unattributed(bin, pi->unattr);
     {
@@ -807,12 +813,12 @@ int kc_pool_inst_solve(const kc_pool_inst *pi, const kc_pack_opts *opts, uint64_
 /* ---- the bound ---- */
 
 int kc_pool_bound(const kc_host *host, const kc_policy *policy, const kc_shape *shapes,
-                  const uint64_t *counts, size_t n_lines, bool relax, uint64_t *bound,
-                  kc_pack_bound *kind, uint64_t storage_cap[3], kc_error *err)
+                  const uint64_t *counts, size_t n_lines, const kc_host_capacity *hcap,
+                  const kc_shape_demand *dem, bool relax, uint64_t *bound, kc_pack_bound *kind,
+                  uint64_t storage_cap[3], kc_error *err)
 {
     size_t np = host->n_storage, nd = 0;
-    kc_host_capacity cap;
-    kc_shape_demand *dem = calloc(n_lines + 1, sizeof(*dem));
+    const kc_host_capacity cap = *hcap;
     kc_pool_fit *pf = calloc(np + 1, sizeof(*pf));
     kc_pack_item *items = calloc(n_lines + 1, sizeof(*items));
     uint64_t (*most)[3] = calloc(np + 1, sizeof(*most));   /* per pool: the most any line
@@ -826,12 +832,10 @@ int kc_pool_bound(const kc_host *host, const kc_policy *policy, const kc_shape *
     *bound = 0;
     storage_cap[0] = storage_cap[1] = storage_cap[2] = 0;
     kc_pool_unattributed(host, unattr);
-    if (!dem || !pf || !items || !most) {
+    if (!pf || !items || !most) {
         kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
         goto out;
     }
-    if (kc_demand_compute(host, policy, shapes, n_lines, &cap, dem, err) < 0)
-        goto out;
     for (size_t i = 0; i < n_lines; i++) {
         uint32_t asks = kc_pool_asks(host, &shapes[i]);
         kc_fit_summary sum;
@@ -896,7 +900,6 @@ int kc_pool_bound(const kc_host *host, const kc_policy *policy, const kc_shape *
     }
     ret = 0;
  out:
-    free(dem);
     free(pf);
     free(items);
     free(most);

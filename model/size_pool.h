@@ -6,6 +6,7 @@
 
 #include "kc.h"
 #include "fit.h"
+#include "demand.h"
 #include "pack.h"
 
 /* The packing instance of one bin (a host, or a node under --numa strict): each line of a
@@ -14,12 +15,13 @@
 typedef struct kc_pool_inst kc_pool_inst;
 
 /* Build the instance of @n_lines @shapes (@counts VMs each) on @bin under @policy (spread:
- * the vectors are host-wide). Returns 0, or -1 with @err (KC_ERR_INVALID: a figure beyond
+ * the vectors are host-wide); @cap and @dem: kc_demand_compute's for @bin if the caller has
+ * them, else NULL. Returns 0, or -1 with @err (KC_ERR_INVALID: a figure beyond
  * 64 bits, more dimensions than KC_PACK_DIM_MAX after dropping every pool that can be
  * dropped; KC_ERR_INTERNAL: out of memory). */
 int kc_pool_inst_build(const kc_host *bin, const kc_policy *policy, const kc_shape *shapes,
-                       const uint64_t *counts, size_t n_lines, kc_pool_inst **out,
-                       kc_error *err);
+                       const uint64_t *counts, size_t n_lines, const kc_host_capacity *cap,
+                       const kc_shape_demand *dem, kc_pool_inst **out, kc_error *err);
 void kc_pool_inst_free(kc_pool_inst *pi);
 
 /* KC_RES_LAST when a VM of line @i fits an empty bin (some pool takes it), else the
@@ -57,14 +59,16 @@ void kc_pool_inst_var(const kc_pool_inst *pi, size_t v, size_t *line, size_t *po
 
 /* A lower bound on the hosts of @host holding the workload, valid with pools as sub-bins:
  * the pools-summed relaxation (each storage resource one dimension, the sum over the pools
- * of the most any shape may take of each, less the use of no known pool) and, per line,
+ * of the most any shape may take of each, less the use of no known pool; @cap and @dem are
+ * kc_demand_compute's for @host) and, per line,
  * ceil(count / the fit's count); without @relax only the latter (the caller has a bound
  * of the relaxation's strength already: no line has a choice of pool). @storage_cap gets those sums (disk MiB, IOPS, MB/s; 0 where
  * no shape asks): what a host offers the workload, for utilization. Every line must fit.
  * Returns 0, or -1 with @err. */
 int kc_pool_bound(const kc_host *host, const kc_policy *policy, const kc_shape *shapes,
-                  const uint64_t *counts, size_t n_lines, bool relax, uint64_t *bound,
-                  kc_pack_bound *kind, uint64_t storage_cap[3], kc_error *err);
+                  const uint64_t *counts, size_t n_lines, const kc_host_capacity *cap,
+                  const kc_shape_demand *dem, bool relax, uint64_t *bound, kc_pack_bound *kind,
+                  uint64_t storage_cap[3], kc_error *err);
 
 /* Whether some line may go to more than one pool (else the packed instance is the
  * workload's own and its bound valid). */
