@@ -327,3 +327,115 @@ int kc_pool_fits(const kc_host *host, const kc_shape *shape, const kc_policy *po
 
     return kc_fit_storage_compute(host, shape, policy, &st, pools, err);
 }
+
+uint32_t kc_pool_asks(const kc_host *host, const kc_shape *shape)
+{
+    bool iops_known = false, mbps_known = false;
+    uint32_t asks = 0;
+
+    for (size_t i = 0; i < host->n_storage; i++) {
+        iops_known |= host->storage[i].iops != 0;
+        mbps_known |= host->storage[i].mbps != 0;
+    }
+    if (shape->disk_mib > 0 && host->n_storage > 0)
+        asks |= 1u;
+    if (shape->iops > 0 && iops_known)
+        asks |= 2u;
+    if (shape->mbps > 0 && mbps_known)
+        asks |= 4u;
+    return asks;
+}
+
+/* The storage NICs' IOPS and MB/s x max util (as kc_fit_storage_compute's icap, mcap), and
+ * what the over-IP pools hold; false where the host has no storage NICs. */
+static bool nic_caps(const kc_host *host, const kc_policy *policy, uint64_t cap[2],
+                     uint64_t used[2])
+{
+    uint64_t nic_mbps = kc_storage_nic_mbps(host), nic_iops = kc_storage_nic_iops(host);
+    kc_u128 ip_used[2] = { 0 };
+
+    cap[0] = cap[1] = used[0] = used[1] = 0;
+    if (!nic_mbps)
+        return false;
+    for (size_t i = 0; i < host->n_storage; i++)
+        if (host->storage[i].over_ip) {
+            ip_used[0] += host->storage[i].used_iops;
+            ip_used[1] += host->storage[i].used_mbps;
+        }
+    cap[0] = sat128((kc_u128)nic_iops * policy->max_util_bp / KC_BP_ONE);
+    cap[1] = sat128((kc_u128)nic_mbps * policy->max_util_bp / KC_BP_ONE);
+    used[0] = sat128(ip_used[0]);
+    used[1] = sat128(ip_used[1]);
+    return true;
+}
+
+bool kc_pool_nic_room(const kc_host *host, const kc_policy *policy, uint64_t room[2])
+{
+    uint64_t cap[2], used[2];
+    bool any = nic_caps(host, policy, cap, used);
+
+    room[0] = kc_fit_sub_sat(cap[0], used[0]);
+    room[1] = kc_fit_sub_sat(cap[1], used[1]);
+    return any;
+}
+
+void kc_pool_unattributed(const kc_host *host, uint64_t out[3])
+{
+    kc_u128 all[3] = { 0 };
+    const uint64_t host_used[3] = { host->used.disk_mib, host->used.iops, host->used.mbps };
+
+    for (size_t i = 0; i < host->n_storage; i++) {
+        all[0] += host->storage[i].used_mib;
+        all[1] += host->storage[i].used_iops;
+        all[2] += host->storage[i].used_mbps;
+    }
+    for (int r = 0; r < 3; r++)
+        out[r] = (kc_u128)host_used[r] > all[r] ? host_used[r] - (uint64_t)all[r] : 0;
+}
+
+int kc_pool_nic_shared(const kc_host *host, const kc_shape *shape, const kc_policy *policy,
+                       kc_pool_nic_share *out, kc_error *err)
+{
+    kc_pool_fit pools[KC_STORAGE_MAX];
+    uint64_t room[2], cap[2], used[2], sum = 0, l;
+    uint32_t asks = kc_pool_asks(host, shape);
+
+    memset(out, 0, sizeof(*out));
+    out->limit = UINT64_MAX;
+    if (!nic_caps(host, policy, cap, used))
+        return 0;
+    room[0] = kc_fit_sub_sat(cap[0], used[0]);
+    room[1] = kc_fit_sub_sat(cap[1], used[1]);
+    if (kc_pool_fits(host, shape, policy, pools, err) < 0)
+        return -1;
+    for (size_t i = 0; i < host->n_storage; i++) {
+        const kc_storage *s = &host->storage[i];
+
+        if (!s->over_ip || !pools[i].eligible)
+            continue;
+        out->n_pools++;
+        out->pools |= 1u << i;
+        if (pools[i].limit != UINT64_MAX)
+            sum = sat128((kc_u128)sum + pools[i].limit);
+    }
+    out->iops_cap = cap[0];
+    out->iops_used = used[0];
+    out->mbps_cap = cap[1];
+    out->mbps_used = used[1];
+    if ((asks & 2u) && shape->iops) {
+        l = room[0] / shape->iops;
+        out->limit = l;
+    }
+    if ((asks & 4u) && shape->mbps) {
+        l = room[1] / shape->mbps;
+        out->limit = l < out->limit ? l : out->limit;
+    }
+    if (out->limit == UINT64_MAX || out->n_pools == 0)
+        return 0;
+    if ((asks & 2u) && shape->iops && room[0] / shape->iops == out->limit)
+        out->binding |= 1u << KC_RES_IOPS;
+    if ((asks & 4u) && shape->mbps && room[1] / shape->mbps == out->limit)
+        out->binding |= 1u << KC_RES_THROUGHPUT;
+    out->limiting = out->limit < sum;
+    return 0;
+}

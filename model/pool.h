@@ -46,4 +46,35 @@ typedef struct kc_pool_fit {
 int kc_pool_fits(const kc_host *host, const kc_shape *shape, const kc_policy *policy,
                  kc_pool_fit *pools, kc_error *err);
 
+/* Which of disk space, IOPS and throughput (bits 0, 1, 2) @shape asks of @host's pools as
+ * the fit plans them: disk= on a host with pools, iops= / mbps= where some pool knows the
+ * figure. 0: the pools do not count for the shape. */
+uint32_t kc_pool_asks(const kc_host *host, const kc_shape *shape);
+
+/* What the storage NICs leave for the over-IP pools together: IOPS and MB/s x max util,
+ * less what the over-IP pools hold (the fit's shared cap). false (and @room zero) where the
+ * host has no storage NICs: no cap. */
+bool kc_pool_nic_room(const kc_host *host, const kc_policy *policy, uint64_t room[2]);
+
+/* What the host holds of no known pool (kc_host.used less the pools' used): MiB, IOPS,
+ * MB/s. The fit counts it against the sums over the eligible pools. */
+void kc_pool_unattributed(const kc_host *host, uint64_t out[3]);
+
+/* The storage NICs as one cap shared by the over-IP pools a shape may use (each pool's own
+ * row shows the whole cap: this is the cap once). */
+typedef struct kc_pool_nic_share {
+    size_t n_pools;           /* eligible over-IP pools behind the storage NICs */
+    uint32_t pools;           /* bit per index into kc_host.storage */
+    uint64_t iops_cap, mbps_cap;   /* x max util */
+    uint64_t iops_used, mbps_used; /* what the over-IP pools hold */
+    uint64_t limit;           /* VMs of the shape the NICs carry; UINT64_MAX: it asks none */
+    uint32_t binding;         /* bits (1u << kc_resource) at that limit */
+    bool limiting;            /* the NICs carry fewer than those pools take together */
+} kc_pool_nic_share;
+
+/* Fill @out for @shape on @host (n_pools 0 where there are no storage NICs or no eligible
+ * over-IP pool). Host, shape and policy must be valid. Returns 0, or -1 as kc_pool_fits. */
+int kc_pool_nic_shared(const kc_host *host, const kc_shape *shape, const kc_policy *policy,
+                       kc_pool_nic_share *out, kc_error *err);
+
 #endif /* KC_POOL_H */

@@ -6,12 +6,14 @@
 
 #include "demand.h"
 #include "size.h"
+#include "size_pool.h"
 
 static bool same_shape(const kc_shape *a, const kc_shape *b)
 {
     return a->vcpus == b->vcpus && a->mem_mib == b->mem_mib && a->disk_mib == b->disk_mib &&
            a->iops == b->iops && a->mbps == b->mbps && a->net_kbps == b->net_kbps &&
-           a->cpu_util_bp == b->cpu_util_bp && a->hugepages == b->hugepages;
+           a->cpu_util_bp == b->cpu_util_bp && a->hugepages == b->hugepages &&
+           a->write_bp == b->write_bp && strncmp(a->pool, b->pool, KC_POOL_NAME_MAX) == 0;
 }
 
 /* A hash of the fields same_shape compares (a field it compares and this leaves out only
@@ -19,7 +21,7 @@ static bool same_shape(const kc_shape *a, const kc_shape *b)
 static uint64_t shape_hash(const kc_shape *a)
 {
     const uint64_t f[] = { a->vcpus, a->mem_mib, a->disk_mib, a->iops, a->mbps, a->net_kbps,
-                           a->cpu_util_bp, a->hugepages };
+                           a->cpu_util_bp, a->hugepages, a->write_bp };
     uint64_t x = 0x9e3779b97f4a7c15ull;
 
     for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
@@ -258,8 +260,13 @@ static void node_view(const kc_host *h, const kc_policy *p, kc_host *n, kc_polic
         st->size_mib = st->size_mib / k ? st->size_mib / k : 1;
         st->iops /= k;
         st->mbps /= k;
+        st->write_iops /= k;
+        st->write_mbps /= k;
         st->link_iops /= k;
         st->link_mbps /= k;
+        st->used_mib = div_up_u64(st->used_mib, k);
+        st->used_iops = div_up_u64(st->used_iops, k);
+        st->used_mbps = div_up_u64(st->used_mbps, k);
     }
     n->used = (kc_usage){
         .vms = div_up_u64(h->used.vms, k), .vcpus = div_up_u64(h->used.vcpus, k),
@@ -448,6 +455,47 @@ static int group_nodes(kc_pack *pack, uint64_t k, kc_error *err)
     return 0;
 }
 
+/* The variants of r->pool_pack: each item's line and pool. */
+static int keep_vars(const kc_pool_inst *pi, kc_size_result *r, bool keep, kc_error *err)
+{
+    size_t n = kc_pool_inst_n_vars(pi);
+
+    r->pools_dropped = kc_pool_inst_dropped(pi);
+    if (!keep) {
+        /* no line has a choice of pool on a large workload: r->pack says it all, and a
+         * second copy of the patterns per candidate costs memory */
+        kc_pack_free(r->pool_pack);
+        r->pool_pack = NULL;
+        return 0;
+    }
+
+    r->var_line = calloc(n + 1, sizeof(*r->var_line));
+    r->var_pool = calloc(n + 1, sizeof(*r->var_pool));
+    if (!r->var_line || !r->var_pool)
+        return kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
+    r->n_vars = n;
+    for (size_t v = 0; v < n; v++)
+        kc_pool_inst_var(pi, v, &r->var_line[v], &r->var_pool[v]);
+    return 0;
+}
+
+size_t kc_size_pools_used(const kc_size_result *r)
+{
+    bool seen[KC_STORAGE_MAX] = { false };
+    size_t n = 0;
+
+    for (size_t t = 0; r->pool_pack && t < r->pool_pack->n_patterns; t++)
+        for (size_t u = 0; u < r->pool_pack->patterns[t].n_uses; u++) {
+            size_t p = r->var_pool[r->pool_pack->patterns[t].uses[u].item];
+
+            if (p < KC_STORAGE_MAX && !seen[p]) {
+                seen[p] = true;
+                n++;
+            }
+        }
+    return n;
+}
+
 /* @r's answer does not fit in 64 bits: an error of this candidate alone (listed last). */
 static void candidate_error(kc_size_result *r, const char *what)
 {
@@ -456,29 +504,34 @@ static void candidate_error(kc_size_result *r, const char *what)
 }
 
 static int size_one(const kc_sizing *sz, const kc_candidate *cand, const kc_size_opts *opts,
-                    const kc_shape *shapes, kc_shape_demand *dem, bool *fits_somewhere,
-                    kc_size_result *r, kc_error *err)
+                    const kc_shape *shapes, const uint64_t *counts, kc_shape_demand *dem,
+                    bool *fits_somewhere, kc_size_result *r, kc_error *err)
 {
-    kc_host_capacity cap, node_cap;
-    kc_pack_item *items = NULL, *host_items = NULL;
+    kc_host_capacity cap;
+    kc_pack_item *host_items = NULL;
     kc_shape_demand *node_dem = NULL;
-    uint64_t capv[KC_PACK_DIM_MAX], host_capv[KC_PACK_DIM_MAX];
-    kc_resource dims[KC_PACK_DIM_MAX], host_dims[KC_PACK_DIM_MAX];
-    size_t nd = 0, host_nd = 0;
-    bool feasible = true;
+    kc_pool_inst *pi = NULL;
+    uint64_t host_capv[KC_PACK_DIM_MAX], storage_cap[3], lb;
+    uint64_t util_num[KC_PACK_DIM_MAX], util_cap[KC_PACK_DIM_MAX];
+    kc_pool_fullest fullest;
+    kc_pack_bound bound_kind;
+    bool choice;
+    kc_resource host_dims[KC_PACK_DIM_MAX];
+    size_t host_nd = 0;
+    bool feasible = true, exact_inst;
     int ret = -1;
 
     const kc_host *host = &cand->host;
     const kc_policy *policy = &opts->policy;
-    const kc_host_capacity *pcap = &cap;    /* what the packing's bins are: hosts or nodes */
-    const kc_shape_demand *pdem = dem;
+    const kc_host *bin = host;            /* what the packing's bins are: hosts or nodes */
+    const kc_policy *bin_policy = policy;
     kc_host node;
     kc_policy node_policy;
     uint64_t per_host = 1;    /* bins per host: its NUMA nodes under strict placement */
 
     if (kc_host_validate(host, err) < 0)
         return prefix_error(err, "host", cand->name);
-    /* host-wide vectors: what the report says of a host (capacity, utilization, bound) */
+    /* host-wide vectors: what the report says of a host (capacity, utilization) */
     if (kc_demand_compute(host, policy, shapes, sz->n_lines, &cap, dem, err) < 0)
         return prefix_error(err, "host", cand->name);
     if (policy->numa == KC_NUMA_STRICT && host->n_numa > 1) {
@@ -487,16 +540,32 @@ static int size_one(const kc_sizing *sz, const kc_candidate *cand, const kc_size
             return kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
         node_view(host, policy, &node, &node_policy);
         per_host = host->n_numa;
-        if (kc_host_validate(&node, err) < 0 ||
-            kc_demand_compute(&node, &node_policy, shapes, sz->n_lines, &node_cap, node_dem,
+        if (kc_host_validate(&node, err) < 0) {
+            prefix_error(err, "host", cand->name);
+            goto out;
+        }
+        bin = &node;
+        bin_policy = &node_policy;
+    }
+    /* the packing's instance: pools as sub-bins of each bin (size_pool.c) */
+    if (kc_pool_inst_build(bin, bin_policy, shapes, counts, sz->n_lines,
+                           per_host > 1 ? NULL : &cap, per_host > 1 ? NULL : dem, &pi,
+                           err) < 0) {
+        prefix_error(err, "host", cand->name);
+        goto out;
+    }
+    if (per_host > 1) {
+        kc_host_capacity node_cap;
+
+        if (kc_demand_compute(bin, bin_policy, shapes, sz->n_lines, &node_cap, node_dem,
                               err) < 0) {
             prefix_error(err, "host", cand->name);
             goto out;
         }
-        pcap = &node_cap;
-        pdem = node_dem;
+        r->unknown = cap.unknown | node_cap.unknown;    /* not planned in the packing either */
+    } else {
+        r->unknown = cap.unknown;
     }
-    r->unknown = cap.unknown | pcap->unknown;    /* not planned in the packing either */
     r->planned = cap.planned & ~r->unknown;
     for (size_t d = 0; d < KC_RES_LAST; d++)
         r->capacity[d] = cap.free[d];
@@ -504,7 +573,7 @@ static int size_one(const kc_sizing *sz, const kc_candidate *cand, const kc_size
         kc_resource res = kc_demand_misfit(&cap, &dem[i]);
 
         if (res == KC_RES_LAST)
-            res = kc_demand_misfit(pcap, &pdem[i]);    /* the node bin too (strict) */
+            res = kc_pool_inst_misfit(pi, i);    /* some pool of the bin takes it */
         if (res == KC_RES_LAST) {
             fits_somewhere[i] = true;
         } else if (feasible) {
@@ -519,50 +588,68 @@ static int size_one(const kc_sizing *sz, const kc_candidate *cand, const kc_size
         goto out;
     }
 
-    items = calloc(sz->n_lines, sizeof(*items));
     host_items = calloc(sz->n_lines, sizeof(*host_items));
-    if (!items || !host_items) {
+    if (!host_items) {
         kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
         goto out;
     }
+    r->bins_per_host = per_host;
+    /* the bound first: a split packed at it ends the search (bins are nodes under strict:
+     * no early end there) */
+    choice = kc_pool_inst_has_choice(pi);
+    if (kc_pool_bound(host, policy, shapes, counts, sz->n_lines, &cap, dem,
+                      choice || per_host > 1, &lb, &bound_kind, storage_cap, err) < 0 ||
+        kc_pool_inst_solve(pi, &opts->pack, per_host > 1 ? 0 : lb, &r->pack, &r->pool_pack,
+                           &exact_inst, &fullest, err) < 0 ||
+        keep_vars(pi, r, choice || sz->n_lines <= KC_SIZE_POOLS_KEPT, err) < 0 ||
+        (per_host > 1 && group_nodes(r->pack, per_host, err) < 0)) {
+        prefix_error(err, "host", cand->name);
+        goto out;
+    }
+    /* what a host offers the workload: the storage rows over the pools it may use */
     for (size_t d = 0; d < KC_RES_LAST; d++) {
-        if (pcap->planned & (1u << d)) {
-            dims[nd] = (kc_resource)d;
-            capv[nd++] = pcap->free[d];
-        }
+        uint64_t c = cap.free[d];
+
+        if (d == KC_RES_DISK || d == KC_RES_IOPS || d == KC_RES_THROUGHPUT)
+            c = storage_cap[d - KC_RES_DISK] > c ? storage_cap[d - KC_RES_DISK] : c;
+        r->capacity[d] = c;
         if (cap.planned & (1u << d)) {
             host_dims[host_nd] = (kc_resource)d;
-            host_capv[host_nd++] = cap.free[d];
+            host_capv[host_nd++] = c;
         }
     }
     for (size_t i = 0; i < sz->n_lines; i++) {
-        items[i].count = host_items[i].count = sz->lines[i].count;
-        for (size_t k = 0; k < nd; k++)
-            items[i].demand[k] = pdem[i].per_vm[dims[k]];
+        host_items[i].count = sz->lines[i].count;
         for (size_t k = 0; k < host_nd; k++)
             host_items[i].demand[k] = dem[i].per_vm[host_dims[k]];
-    }
-    if (kc_pack_solve(capv, nd, items, sz->n_lines, &opts->pack, &r->pack, err) < 0) {
-        prefix_error(err, "host", cand->name);
-        goto out;
     }
     if (per_host > 1) {
         /* Node bins are a conservative view of a host (its smallest node, shared resources
          * split evenly): grouped into hosts, and bounded by what holds for the real hosts:
-         * the host-wide instance (every strict packing satisfies it: the nodes and their
-         * reserves add up to the host) and the biggest node (node_bound), so that the bound
-         * and "proven optimal" are true of real hosts. (node_dem is reused as scratch.) */
-        uint64_t lb, nlb;
+         * the pools-summed relaxation of the host (every strict packing satisfies it: the
+         * nodes and their reserves add up to the host) and the biggest node (node_bound), so
+         * that the bound and "proven optimal" are true of real hosts. (node_dem is reused as
+         * scratch.) */
+        uint64_t nlb;
 
-        if (group_nodes(r->pack, per_host, err) < 0 ||
-            kc_pack_lower_bound(host_capv, host_nd, host_items, sz->n_lines, &lb,
-                                &r->pack->bound, err) < 0 ||
-            node_bound(host, policy, shapes, sz->lines, sz->n_lines, node_dem, &nlb, err) < 0) {
+        if (node_bound(host, policy, shapes, sz->lines, sz->n_lines, node_dem, &nlb, err) < 0) {
             prefix_error(err, "host", cand->name);
             goto out;
         }
         r->pack->lower_bound = lb > nlb ? lb : nlb;
         r->pack->proven_optimal = r->pack->hosts == r->pack->lower_bound;
+        r->pack->bound = bound_kind;
+    } else if (exact_inst) {
+        /* no choice of pool: the packed instance is the workload's, its bound too */
+        if (r->pack->lower_bound < lb) {
+            r->pack->lower_bound = lb;
+            r->pack->bound = bound_kind;
+            r->pack->proven_optimal |= r->pack->hosts == lb;
+        }
+    } else {
+        r->pack->lower_bound = lb;
+        r->pack->bound = bound_kind;
+        r->pack->proven_optimal = r->pack->hosts == lb;
     }
     r->rank = cand->price ? KC_SIZE_RANK_PRICE : KC_SIZE_RANK_HOSTS;
     r->hosts_packed = r->pack->hosts;
@@ -585,7 +672,7 @@ static int size_one(const kc_sizing *sz, const kc_candidate *cand, const kc_size
     r->hosts = r->hosts_packed + opts->ha;
     for (size_t k = 0; k < host_nd; k++) {
         kc_resource res = host_dims[k];
-        kc_u128 tot = 0, den = (kc_u128)r->hosts_packed * host_capv[k];
+        kc_u128 tot = 0, den;
 
         for (size_t i = 0; i < sz->n_lines; i++)
             tot += (kc_u128)host_items[i].count * host_items[i].demand[k];   /* < 2^128 / 2^8 */
@@ -595,22 +682,29 @@ static int size_one(const kc_sizing *sz, const kc_candidate *cand, const kc_size
             goto out;
         }
         r->demand[res] = (uint64_t)tot;
-        /* the packing is feasible, so tot <= den and the ratio is at most 10000; to the
-         * nearest basis point (half up): a utilization is a plain figure, not a bound, so
+        util_num[k] = (uint64_t)tot;
+        util_cap[k] = host_capv[k];
+        if (per_host == 1 && (res == KC_RES_DISK || res == KC_RES_IOPS ||
+                              res == KC_RES_THROUGHPUT) && fullest.cap[res - KC_RES_DISK]) {
+            /* a storage resource is as full as its fullest pool (or the storage NICs) */
+            util_num[k] = fullest.load[res - KC_RES_DISK];
+            util_cap[k] = fullest.cap[res - KC_RES_DISK];
+        }
+        den = (kc_u128)r->hosts_packed * util_cap[k];
+        /* the packing is feasible, so the load is within den and the ratio at most 10000; to
+         * the nearest basis point (half up): a utilization is a plain figure, not a bound, so
          * 2/3 is 66.67 %, not 66.66 % (doc/model.md 7.4) */
-        r->util_bp[res] = den ? (uint32_t)((tot * KC_BP_ONE + den / 2) / den) : 0;
+        r->util_bp[res] = den ? (uint32_t)(((kc_u128)util_num[k] * KC_BP_ONE + den / 2) / den)
+                              : 0;
     }
-    /* bottleneck: highest demand / capacity, compared exactly by cross-multiplying */
+    /* bottleneck: highest load / capacity, compared exactly by cross-multiplying */
     for (size_t k = 0; k < host_nd; k++) {
         kc_resource a = host_dims[k];
-        bool top = r->demand[a] > 0;
+        bool top = util_num[k] > 0;
 
-        for (size_t j = 0; top && j < host_nd; j++) {
-            kc_resource b = host_dims[j];
-
-            if ((kc_u128)r->demand[b] * host_capv[k] > (kc_u128)r->demand[a] * host_capv[j])
+        for (size_t j = 0; top && j < host_nd; j++)
+            if ((kc_u128)util_num[j] * util_cap[k] > (kc_u128)util_num[k] * util_cap[j])
                 top = false;
-        }
         if (top)
             r->bottleneck |= 1u << a;
     }
@@ -628,7 +722,7 @@ static int size_one(const kc_sizing *sz, const kc_candidate *cand, const kc_size
     }
     ret = 0;
  out:
-    free(items);
+    kc_pool_inst_free(pi);
     free(host_items);
     free(node_dem);
     return ret;
@@ -664,12 +758,33 @@ static size_t biggest(const kc_candidate *cands, size_t n)
     return best;
 }
 
+/* A pool= that no candidate has is bad input (as in a fit), naming it. */
+static int check_pool_names(const kc_sizing *sz, const kc_candidate *cands, size_t n_cands,
+                            kc_error *err)
+{
+    for (size_t i = 0; i < sz->n_lines; i++) {
+        const char *want = sz->lines[i].shape.pool;
+        bool found = false;
+
+        if (!want[0])
+            continue;
+        for (size_t c = 0; c < n_cands && !found; c++)
+            for (size_t p = 0; p < cands[c].host.n_storage && !found; p++)
+                found = strncmp(cands[c].host.storage[p].name, want, KC_POOL_NAME_MAX) == 0;
+        if (!found)
+            return kc_error_set(err, KC_ERR_INVALID, "vm '%s': no candidate host has a pool "
+                                "named '%s'", sz->lines[i].name, want);
+    }
+    return 0;
+}
+
 int kc_size_run(const kc_workload_line *lines, size_t n_lines, const kc_candidate *cands,
                 size_t n_cands, const kc_size_opts *opts, kc_sizing **out, kc_error *err)
 {
     kc_sizing *sz = NULL;
     kc_shape *shapes = NULL;
     kc_shape_demand *dem = NULL;
+    uint64_t *counts = NULL;
     bool *fits = NULL;
     int ret = -1;
 
@@ -686,13 +801,18 @@ int kc_size_run(const kc_workload_line *lines, size_t n_lines, const kc_candidat
     shapes = calloc(sz->n_lines, sizeof(*shapes));
     dem = calloc(sz->n_lines, sizeof(*dem));
     fits = calloc(sz->n_lines, sizeof(*fits));
+    counts = calloc(sz->n_lines, sizeof(*counts));
     sz->results = calloc(n_cands, sizeof(*sz->results));
-    if (!shapes || !dem || !fits || !sz->results) {
+    if (!shapes || !dem || !fits || !counts || !sz->results) {
         kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
         goto out;
     }
-    for (size_t i = 0; i < sz->n_lines; i++)
+    for (size_t i = 0; i < sz->n_lines; i++) {
         shapes[i] = sz->lines[i].shape;
+        counts[i] = sz->lines[i].count;
+    }
+    if (check_pool_names(sz, cands, n_cands, err) < 0)
+        goto out;
     for (size_t c = 0; c < n_cands; c++) {
         kc_size_result *r = &sz->results[c];
 
@@ -700,7 +820,7 @@ int kc_size_run(const kc_workload_line *lines, size_t n_lines, const kc_candidat
         r->candidate = c;
         r->price = cands[c].price;
         sz->n_results++;
-        if (size_one(sz, &cands[c], opts, shapes, dem, fits, r, err) < 0)
+        if (size_one(sz, &cands[c], opts, shapes, counts, dem, fits, r, err) < 0)
             goto out;
     }
     for (size_t i = 0; i < sz->n_lines; i++)
@@ -732,6 +852,7 @@ int kc_size_run(const kc_workload_line *lines, size_t n_lines, const kc_candidat
     kc_sizing_free(sz);
     free(shapes);
     free(dem);
+    free(counts);
     free(fits);
     return ret;
 }
@@ -740,8 +861,12 @@ void kc_sizing_free(kc_sizing *sizing)
 {
     if (!sizing)
         return;
-    for (size_t c = 0; c < sizing->n_results; c++)
+    for (size_t c = 0; c < sizing->n_results; c++) {
         kc_pack_free(sizing->results[c].pack);
+        kc_pack_free(sizing->results[c].pool_pack);
+        free(sizing->results[c].var_line);
+        free(sizing->results[c].var_pool);
+    }
     free(sizing->results);
     free(sizing->lines);
     free(sizing);

@@ -32,6 +32,9 @@ typedef struct kc_size_opts {
     kc_pack_opts pack;           /* zero = defaults */
 } kc_size_opts;
 
+#define KC_SIZE_NO_POOL SIZE_MAX
+#define KC_SIZE_POOLS_KEPT 1024
+
 /* A merged workload line: the lines of one shape (zero counts dropped). */
 typedef struct kc_size_line {
     char name[KC_NAME_MAX];      /* every line's name, joined by '+' in the order given
@@ -79,6 +82,18 @@ typedef struct kc_size_result {
     uint32_t util_bp[KC_RES_LAST];
     uint32_t bottleneck;         /* bits: resource(s) with the highest utilization (ties all) */
     kc_pack *pack;               /* owned: the patterns; item i is kc_sizing.lines[i] */
+    /* The same packing with its pools (doc/model.md 7.6), owned: item v of pool_pack is
+     * line var_line[v] with its disk on pool var_pool[v] of the host (an index into
+     * kc_host.storage; KC_SIZE_NO_POOL: the shape asks no storage). Its bins are hosts, or
+     * NUMA nodes under --numa strict (pack groups them into hosts). NULL (and n_vars 0)
+     * where no line has a choice of pool and the workload has more than
+     * KC_SIZE_POOLS_KEPT lines: the packing is then pack's alone. */
+    kc_pack *pool_pack;
+    size_t n_vars;
+    size_t *var_line;
+    size_t *var_pool;
+    size_t pools_dropped;        /* pools left out to stay within KC_PACK_DIM_MAX dimensions */
+    uint64_t bins_per_host;      /* pool_pack's bins per host: 1, or the NUMA nodes (strict) */
     char error[128];             /* rank KC_SIZE_RANK_ERROR: what does not fit ("total price
                                     does not fit in 64 bits"), else "" */
 } kc_size_result;
@@ -102,6 +117,10 @@ typedef struct kc_sizing {
 int kc_size_run(const kc_workload_line *lines, size_t n_lines, const kc_candidate *cands,
                 size_t n_cands, const kc_size_opts *opts, kc_sizing **out, kc_error *err);
 void kc_sizing_free(kc_sizing *sizing);
+
+/* How many distinct pools of the host @r's packing puts VMs' disks on (0: none; reports
+ * show the pools of a packing that uses two or more). */
+size_t kc_size_pools_used(const kc_size_result *r);
 
 /* Mixed fit on one host: do the @placed lines fit together on @host, and how many VMs of
  * @extra fit next to them? */

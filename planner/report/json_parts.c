@@ -167,4 +167,26 @@ void kc_report_pools_json(cJSON *obj, const kc_host *h, const kc_shape *s, const
         if (kc_report_pool_is_bottleneck(p, fit))
             cJSON_AddItemToArray(names, kc_json_must(cJSON_CreateString(st->name)));
     }
+    {
+        /* over-IP pools behind the same storage NICs: their caps above each hold the
+         * whole NIC cap; here it is once, with the pools that share it */
+        kc_pool_nic_share sh;
+        cJSON *o, *by;
+
+        if (kc_pool_nic_shared(h, s, pol, &sh, NULL) < 0 || sh.n_pools < 2 ||
+            sh.limit == UINT64_MAX)
+            return;
+        o = kc_json_must(cJSON_AddObjectToObject(obj, "storage_nics"));
+        by = kc_json_add_arr(o, "shared_by");
+        for (size_t i = 0; i < h->n_storage; i++)
+            if (sh.pools & (1u << i))
+                cJSON_AddItemToArray(by, kc_json_must(cJSON_CreateString(h->storage[i].name)));
+        kc_json_add_u64(o, "iops", sh.iops_cap);
+        kc_json_add_u64(o, "mbps", sh.mbps_cap);
+        kc_json_add_u64(o, "used_iops", sh.iops_used);
+        kc_json_add_u64(o, "used_mbps", sh.mbps_used);
+        kc_json_add_u64(o, "limit", sh.limit);
+        cJSON_AddItemToObject(o, "bottleneck", kc_json_resource_names(sh.binding));
+        cJSON_AddItemToObject(o, "limiting", kc_json_must(cJSON_CreateBool(sh.limiting)));
+    }
 }

@@ -89,6 +89,31 @@ static void pool_rows(FILE *out, const kc_fit_report *rep, const kc_fit_row *row
             u64_field(out, p->limit);
         fputs(",\r\n", out);
     }
+    {
+        /* over-IP pools behind the same storage NICs: the shared cap once, as a row of its
+         * own (each pool's row above holds the whole cap) */
+        kc_pool_nic_share sh;
+
+        if (kc_pool_nic_shared(h, s, &rep->policy, &sh, NULL) < 0 || sh.n_pools < 2 ||
+            sh.limit == UINT64_MAX)
+            return;
+        kc_csv_field(out, host);
+        fputc(',', out);
+        kc_csv_field(out, row->label);
+        fprintf(out, ",%u,%llu,%llu,", s->vcpus, (unsigned long long)s->mem_mib,
+                (unsigned long long)row->fit.count);
+        if (row->has_count)
+            u64_field(out, row->want);
+        fputc(',', out);
+        mask_field(out, row->fit.bottleneck);
+        fputc(',', out);
+        if (row->fit.too_big)
+            fputs(kc_resource_name(row->fit.too_big_res), out);
+        fprintf(out, ",storage-nics,VM,%s,,,,",
+                sh.limiting && row->fit.count == sh.limit ? "bottleneck" : "bounded");
+        u64_field(out, sh.limit);
+        fputs(",\r\n", out);
+    }
 }
 
 void kc_report_fit_csv(FILE *out, const kc_fit_report *rep)

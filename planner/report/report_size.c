@@ -66,6 +66,43 @@ size_t kc_report_size_warnings(const kc_sizing *s, const kc_size_opts *opts,
     return n;
 }
 
+/* Where the disks go on a packing that uses two or more pools (doc/model.md 7.6): each
+ * pattern's VMs by pool, the pools in the host's order. */
+static void print_pools(FILE *out, const kc_sizing *s, const kc_host *h,
+                        const kc_size_result *r)
+{
+    if (kc_size_pools_used(r) < 2)
+        return;
+    fprintf(out, "  by pool, per %s:\n", r->bins_per_host > 1 ? "NUMA node" : "host");
+    for (size_t t = 0; t < r->pool_pack->n_patterns; t++) {
+        const kc_pack_pattern *pat = &r->pool_pack->patterns[t];
+        const char *sep = "";
+
+        fprintf(out, "  %" PRIu64 " x [", pat->hosts);
+        for (size_t p = 0; p <= h->n_storage; p++) {
+            size_t want = p < h->n_storage ? p : KC_SIZE_NO_POOL;
+            bool named = false;
+
+            for (size_t u = 0; u < pat->n_uses; u++) {
+                size_t v = pat->uses[u].item;
+
+                if (r->var_pool[v] != want)
+                    continue;
+                if (!named)
+                    fprintf(out, "%s%s: ", sep, want == KC_SIZE_NO_POOL ? "no disk"
+                                                : kc_term_str(h->storage[p].name));
+                else
+                    fputs(", ", out);
+                fprintf(out, "%" PRIu64 " %s", pat->uses[u].count,
+                        kc_term_str(s->lines[r->var_line[v]].name));
+                named = true;
+                sep = "; ";
+            }
+        }
+        fputs("]\n", out);
+    }
+}
+
 void kc_report_size_text(FILE *out, const kc_size_report *rep)
 {
     const kc_sizing *s = rep->sizing;
@@ -183,4 +220,5 @@ void kc_report_size_text(FILE *out, const kc_size_report *rep)
     }
     if (best->hosts > best->hosts_packed)
         fprintf(out, "  %" PRIu64 " x [spare]\n", best->hosts - best->hosts_packed);
+    print_pools(out, s, &rep->cands[best->candidate].host, best);
 }

@@ -404,6 +404,36 @@ static void print_rendered(FILE *out, render_fn render, const kc_fit_report *rep
     free(buf);
 }
 
+/* Over-IP pools behind the same storage NICs: each pool's figure holds the whole NIC cap,
+ * so the cap is shown once, with what it carries and the pools that share it. */
+static void shared_nics(char *line, size_t *len, size_t size, const kc_fit_report *rep,
+                        const kc_fit_row *row)
+{
+    const kc_host *h = &rep->host;
+    kc_pool_nic_share sh;
+    char names[64];
+    int w;
+
+    if (*len >= size || kc_pool_nic_shared(h, &row->shape, &rep->policy, &sh, NULL) < 0 ||
+        sh.n_pools < 2 || sh.limit == UINT64_MAX)
+        return;
+    bottleneck_names(names, sizeof(names), sh.binding);
+    w = snprintf(line + *len, size - *len, "; storage NICs %llu (%s, shared by",
+                 (unsigned long long)sh.limit, names);
+    for (size_t i = 0; w > 0 && i < h->n_storage; i++) {
+        *len += (size_t)w;
+        w = 0;
+        if ((sh.pools & (1u << i)) && *len < size)
+            w = snprintf(line + *len, size - *len, " %s", kc_term_str(h->storage[i].name));
+    }
+    if (w >= 0 && *len + (size_t)w < size) {
+        *len += (size_t)w;
+        snprintf(line + *len, size - *len, ")%s",
+                 sh.limiting && row->fit.count == sh.limit ? " <" : "");
+        *len += strlen(line + *len);
+    }
+}
+
 /* The pools of a host of several (README "Model"): what each takes of the shape and what
  * stops it; '<' marks the pools that stop the count. */
 static void print_pools(FILE *out, const kc_fit_report *rep, const kc_fit_row *row)
@@ -439,6 +469,7 @@ static void print_pools(FILE *out, const kc_fit_report *rep, const kc_fit_row *r
             break;
         len += (size_t)w;
     }
+    shared_nics(line, &len, sizeof(line), rep, row);
     fprintf(out, "  pools      %s\n", line);
 }
 

@@ -26,7 +26,55 @@ static void add_fraction(cJSON *obj, const char *key, uint64_t bp)
     kc_json_must(cJSON_AddRawToObject(obj, key, buf));
 }
 
-static void candidate_json(cJSON *arr, const kc_sizing *s, const kc_size_result *r)
+/* Where the disks go on a packing that uses two or more pools (doc/model.md 7.6):
+ * "vms_per_pool": [{hosts (or nodes under --numa strict), pools: [{pool, vms: [{vm,
+ * count}]}]}]; a shape that asks no storage is under pool null. */
+static void pools_json(cJSON *o, const kc_sizing *s, const kc_host *h, const kc_size_result *r)
+{
+    cJSON *arr;
+
+    if (kc_size_pools_used(r) < 2)
+        return;
+    arr = kc_json_must(cJSON_AddArrayToObject(o, "vms_per_pool"));
+    for (size_t t = 0; t < r->pool_pack->n_patterns; t++) {
+        const kc_pack_pattern *pat = &r->pool_pack->patterns[t];
+        cJSON *po = kc_json_must(cJSON_CreateObject());
+        cJSON *pools = kc_json_must(cJSON_CreateArray());
+
+        cJSON_AddItemToArray(arr, po);
+        kc_json_add_u64(po, r->bins_per_host > 1 ? "nodes" : "hosts", pat->hosts);
+        cJSON_AddItemToObject(po, "pools", pools);
+        for (size_t p = 0; p <= h->n_storage; p++) {
+            size_t want = p < h->n_storage ? p : KC_SIZE_NO_POOL;
+            cJSON *vms = NULL;
+
+            for (size_t u = 0; u < pat->n_uses; u++) {
+                size_t v = pat->uses[u].item;
+                cJSON *vo;
+
+                if (r->var_pool[v] != want)
+                    continue;
+                if (!vms) {
+                    cJSON *pl = kc_json_must(cJSON_CreateObject());
+
+                    cJSON_AddItemToArray(pools, pl);
+                    if (want == KC_SIZE_NO_POOL)
+                        kc_json_must(cJSON_AddNullToObject(pl, "pool"));
+                    else
+                        kc_json_must(cJSON_AddStringToObject(pl, "pool", h->storage[p].name));
+                    vms = kc_json_must(cJSON_AddArrayToObject(pl, "vms"));
+                }
+                vo = kc_json_must(cJSON_CreateObject());
+                cJSON_AddItemToArray(vms, vo);
+                kc_json_must(cJSON_AddStringToObject(vo, "vm", s->lines[r->var_line[v]].name));
+                kc_json_add_u64(vo, "count", pat->uses[u].count);
+            }
+        }
+    }
+}
+
+static void candidate_json(cJSON *arr, const kc_sizing *s, const kc_host *h,
+                           const kc_size_result *r)
 {
     cJSON *o = kc_json_must(cJSON_CreateObject());
     cJSON *util, *per_host;
@@ -86,6 +134,7 @@ static void candidate_json(cJSON *arr, const kc_sizing *s, const kc_size_result 
             kc_json_add_u64(vo, "count", pat->uses[u].count);
         }
     }
+    pools_json(o, s, h, r);
 }
 
 void kc_report_size_json(FILE *out, const kc_size_report *rep)
@@ -119,7 +168,7 @@ void kc_report_size_json(FILE *out, const kc_size_report *rep)
     kc_json_add_u64(root, "total_vms", s->total_vms);
     arr = kc_json_must(cJSON_AddArrayToObject(root, "candidates"));
     for (size_t i = 0; i < s->n_results; i++)
-        candidate_json(arr, s, &s->results[i]);
+        candidate_json(arr, s, &rep->cands[s->results[i].candidate].host, &s->results[i]);
     if (s->recommended && s->n_results > 0)
         kc_json_must(cJSON_AddStringToObject(root, "recommended", s->results[0].name));
     else
