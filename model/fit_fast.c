@@ -586,10 +586,9 @@ typedef struct shape_figs {
 } shape_figs;
 
 __attribute__((always_inline))
-static inline bool prepare_shape(const kc_host *host, const kc_policy *policy,
+static inline bool prepare_shape(const kc_usage *u, const kc_policy *policy,
                                  const kc_shape *shape, shape_figs *f)
 {
-    const kc_usage *u = &host->used;
     bool bad = (shape->vcpus == 0) | (shape->mem_mib == 0) | (shape->cpu_util_bp > KC_BP_ONE) |
                (shape->write_bp > KC_BP_ONE) | (shape->pool[KC_POOL_NAME_MAX - 1] != '\0');
 
@@ -628,7 +627,7 @@ int kc_fit_compute(const kc_host *host, const kc_shape *shape,
     uint32_t bott = 0;
 
     if (__builtin_expect(!prepare_host(host, policy, &fh) ||
-                         !prepare_shape(host, policy, shape, &fs), 0))
+                         !prepare_shape(&host->used, policy, shape, &fs), 0))
         goto slow;
     overhead = fs.overhead;
     mem_base = fh.mem_base;
@@ -854,7 +853,7 @@ int kc_fit_count(const kc_host *host, const kc_shape *shape, const kc_policy *po
     /* strict NUMA sums per-node limits: the full fit does that */
     if ((policy->numa == KC_NUMA_STRICT && host->n_numa > 1) ||
         __builtin_expect(!prepare_host(host, policy, &fh) ||
-                         !prepare_shape(host, policy, shape, &fs), 0))
+                         !prepare_shape(&host->used, policy, shape, &fs), 0))
         return count_slow(host, shape, policy, out, err);
     fh.host = host;
     fh.policy = policy;
@@ -863,12 +862,236 @@ int kc_fit_count(const kc_host *host, const kc_shape *shape, const kc_policy *po
     return 0;
 }
 
+/* ---- the pair ----
+ *
+ * A row's limit is floor(free / per_vm) with free below 2^31 and per_vm below 2^32 (the
+ * preparations check both, else the pair goes kc_fit_count_on's way). With
+ * m = ceil(2^63 / per_vm) = per_vm' s exact reciprocal, floor(free x m / 2^63) is that
+ * limit: free x m / 2^63 = free / per_vm + free x e / (per_vm x 2^63), e = m x per_vm - 2^63
+ * in [0, per_vm), and the excess free x e / (per_vm x 2^63) < 2^31 x 2^32 / (per_vm x 2^63)
+ * = 1 / per_vm, which cannot carry free / per_vm (at most 1 / per_vm below an integer) to
+ * the next integer. So each row costs a multiplication, with no division anywhere in the
+ * pair; a row a side leaves unbounded is all ones (never the minimum: the cpu row always
+ * counts, and its limit is below 2^31). */
+
+/* What a shape needs of a host for the pair's own way (kc_fit_shape.needs,
+ * kc_fit_host.has): the default pools' IOPS and MB/s the same at every write share (a
+ * write share), a hugepage size the shape was prepared for (hugepages). */
+#define PAIR_DEF_FLAT 1u
+#define PAIR_HP_SIZE 2u
+
+/* ceil(2^63 / d), 0 for d = 0. */
+static uint64_t recip63(uint64_t d)
+{
+    return d ? ((1ull << 63) - 1) / d + 1 : 0;
+}
+
+/* floor(n / d) for n < 2^31, d < 2^32, from m = recip63(d) (see above). */
+static inline uint64_t mul_lim(uint64_t n, uint64_t m)
+{
+    return (uint64_t)(((kc_u128)n * m) >> 63);
+}
+
+/* The pair's figures of a prepared host (out->fast). */
+static void prepare_pair_host(kc_fit_host *f)
+{
+    const kc_host *host = f->host;
+    const kc_usage *u = &host->used;
+    uint64_t page_mib = host->hugepage_kib / 1024, wide = 0;
+    uint32_t m = f->def_mask;
+
+    f->ovh_auto = f->policy->overhead_mode == KC_OVERHEAD_AUTO;
+    f->ovh_mib = f->ovh_auto ? 0 : f->policy->overhead_mib;
+    f->hp_class = page_mib <= 1 ? 0 : page_mib == 2 ? 1 : 2;
+    f->has = (uint8_t)((f->def_flat ? PAIR_DEF_FLAT : 0) |
+                       (page_mib <= 2 || page_mib == 1024 ? PAIR_HP_SIZE : 0));
+    f->free[KC_RES_MEMORY] = kc_fit_sub_sat(f->mem_cap, f->used);
+    f->free[KC_RES_HUGEPAGES] = kc_fit_sub_sat(f->hp_cap, u->hugepages_mib);
+    f->free[KC_RES_CPU] = kc_fit_sub_sat(f->cpu_cap, u->vcpus);
+    f->free[KC_RES_CPU_LOAD] = 0;
+    f->free[KC_RES_NETWORK] = kc_fit_sub_sat(f->net_cap, u->net_kbps);
+    for (int r = 0; r < 3; r++)
+        f->free[KC_RES_DISK + r] = kc_fit_sub_sat(f->def_cap[r], f->def_held[r]);
+    for (int r = 0; r < KC_RES_LAST; r++) {
+        f->unb[r] = 0;
+        wide |= f->free[r];
+    }
+    f->unb[KC_RES_NETWORK] = f->uplink == 0 ? UINT64_MAX : 0;
+    f->unb[KC_RES_DISK] = f->n_pools == 0 ? UINT64_MAX : 0;
+    f->unb[KC_RES_IOPS] = f->iops_known ? 0 : UINT64_MAX;
+    f->unb[KC_RES_THROUGHPUT] = f->mbps_known ? 0 : UINT64_MAX;
+    f->lcap = f->load_cap;
+    f->load_n = u->vcpus - u->load_vcpus;    /* load_vcpus <= vcpus (prepare_host) */
+    f->load_bp = u->load_bp;
+    f->mem_lim = f->mem_base;
+    f->hp_lim = host->hugepages_mib;
+    f->cpu_lim = f->usable;
+    f->disk_lim = f->n_pools > 0 ? f->def_max_space : UINT64_MAX;
+    /* pools_may_bind and pools_take for the pools of a shape of no pool= */
+    f->def_may_bind = (m & (m - 1)) != 0 ||
+                      (m != 0 && f->nic && f->pools[__builtin_ctz(m)].over_ip);
+    f->n_take = 0;
+    for (; m; m &= m - 1) {
+        const kc_fit_pool *p = &f->pools[__builtin_ctz(m)];
+        uint64_t *t = f->take_free[f->n_take++];
+
+        t[0] = p->free0[0];
+        t[1] = p->free0[1];
+        t[2] = p->free0[2];
+        if (p->over_ip && f->nic) {
+            uint64_t n1 = kc_fit_sub_sat(f->nic_cap[0], f->ip_used[0]);
+            uint64_t n2 = kc_fit_sub_sat(f->nic_cap[1], f->ip_used[1]);
+
+            t[1] = n1 < t[1] ? n1 : t[1];
+            t[2] = n2 < t[2] ? n2 : t[2];
+        }
+    }
+    /* every numerator below 2^31 (the load row's is at most load_cap); the load row's use
+     * load_n x cpu=% + load_bp inside 64 bits */
+    f->pair = (wide | f->load_cap) >> 31 == 0 && f->load_n >> 32 == 0 && f->load_bp >> 62 == 0;
+}
+
 void kc_fit_host_prepare(const kc_host *host, const kc_policy *policy, kc_fit_host *out)
 {
     out->fast = !(policy->numa == KC_NUMA_STRICT && host->n_numa > 1) &&
                 prepare_host(host, policy, out);
     out->host = host;
     out->policy = policy;
+    out->pair = false;
+    if (out->fast)
+        prepare_pair_host(out);
+}
+
+void kc_fit_shape_prepare(const kc_shape *shape, const kc_policy *policy, kc_fit_shape *out)
+{
+    static const uint64_t page_mib[3] = { 1, 2, 1024 };
+    const kc_usage none = { 0 };    /* the host's use: none (the pair adds it) */
+    shape_figs fs;
+    uint64_t wide;
+
+    memset(out, 0, sizeof(*out));
+    out->shape = shape;
+    out->ovh_auto = policy->overhead_mode == KC_OVERHEAD_AUTO;
+    out->ovh_mib = out->ovh_auto ? 0 : policy->overhead_mib;
+    if (!prepare_shape(&none, policy, shape, &fs))
+        return;    /* not fast: each pair reports the error */
+    out->util_bp = shape->cpu_util_bp;
+    out->per_vm = fs.per_vm;
+    out->den[KC_RES_MEMORY] = fs.per_vm;
+    out->den[KC_RES_CPU] = shape->vcpus;
+    out->den[KC_RES_CPU_LOAD] = (uint64_t)shape->vcpus * shape->cpu_util_bp;
+    out->den[KC_RES_NETWORK] = shape->net_kbps;
+    out->den[KC_RES_DISK] = shape->disk_mib;
+    out->den[KC_RES_IOPS] = shape->iops;
+    out->den[KC_RES_THROUGHPUT] = shape->mbps;
+    wide = shape->mem_mib;
+    for (int c = 0; c < 3; c++) {
+        out->hp_den[c] = shape->hugepages ? kc_fit_round_to_page(shape->mem_mib,
+                                                                  page_mib[c] * 1024) : 0;
+        out->hp_mul[c] = recip63(out->hp_den[c]);
+        wide |= out->hp_den[c];
+    }
+    for (int r = 0; r < KC_RES_LAST; r++) {
+        out->mul[r] = recip63(out->den[r]);
+        out->unb[r] = out->den[r] == 0 ? UINT64_MAX : 0;
+        wide |= out->den[r];
+    }
+    out->unb[KC_RES_HUGEPAGES] = shape->hugepages ? 0 : UINT64_MAX;
+    out->fast = wide >> 32 == 0 && shape->pool[0] == '\0';
+    out->needs = (uint8_t)((shape->write_bp != 0 ? PAIR_DEF_FLAT : 0) |
+                           (shape->hugepages ? PAIR_HP_SIZE : 0));
+}
+
+bool kc_fit_pair_direct(const kc_fit_host *fh, const kc_fit_shape *fs)
+{
+    return fh->pair & fs->fast & ((fs->needs & ~fh->has) == 0) & (fh->ovh_mib == fs->ovh_mib) &
+           (fh->ovh_auto == fs->ovh_auto);
+}
+
+/* The pools' sum for the pair (no single pool takes @count VMs of @want): @count, or the
+ * sum when it is below, with *@pbind its binding. Apart: the common case never needs the
+ * frame this takes. */
+__attribute__((noinline, cold))
+static uint64_t pair_pools(const kc_fit_host *fh, const kc_fit_shape *fs, uint64_t count,
+                           uint32_t *pbind)
+{
+    pool_eval ev;
+    uint32_t pb;
+    uint64_t pl;
+
+    ev.mask = fh->def_mask;
+    ev.own = false;
+    pl = pools_limit(fh, fs->shape, &ev, &pb);
+    if (pl >= count)
+        return count;
+    *pbind = pb;
+    return pl;
+}
+
+int kc_fit_pair(const kc_fit_host *fh, const kc_fit_shape *fs, kc_fit_summary *out,
+                kc_error *err)
+{
+    uint64_t lim[KC_RES_LAST], unb[KC_RES_LAST], count, load_used, free_load, want[3];
+    unsigned c = fh->hp_class;
+    uint32_t big, bott, pbind = 0;
+
+    if (__builtin_expect(!kc_fit_pair_direct(fh, fs), 0))
+        return kc_fit_count_on(fh, fs->shape, out, err);
+    load_used = fh->load_n * fs->util_bp + fh->load_bp;
+    free_load = kc_fit_sub_sat(fh->lcap, load_used);
+    /* memory, hugepages, cpu and cpu load are bounded or not by the shape alone (and cpu
+     * always is); network and storage by both */
+    unb[KC_RES_MEMORY] = fs->unb[KC_RES_MEMORY];
+    unb[KC_RES_HUGEPAGES] = fs->unb[KC_RES_HUGEPAGES];
+    unb[KC_RES_CPU] = 0;
+    unb[KC_RES_CPU_LOAD] = fs->unb[KC_RES_CPU_LOAD];
+#pragma GCC unroll 4
+    for (int r = KC_RES_NETWORK; r < KC_RES_LAST; r++)
+        unb[r] = fh->unb[r] | fs->unb[r];
+    lim[KC_RES_MEMORY] = mul_lim(fh->free[KC_RES_MEMORY], fs->mul[KC_RES_MEMORY]);
+    lim[KC_RES_HUGEPAGES] = mul_lim(fh->free[KC_RES_HUGEPAGES], fs->hp_mul[c]);
+    lim[KC_RES_CPU] = mul_lim(fh->free[KC_RES_CPU], fs->mul[KC_RES_CPU]);
+    lim[KC_RES_CPU_LOAD] = mul_lim(free_load, fs->mul[KC_RES_CPU_LOAD]);
+#pragma GCC unroll 4
+    for (int r = KC_RES_NETWORK; r < KC_RES_LAST; r++)
+        lim[r] = mul_lim(fh->free[r], fs->mul[r]);
+    count = UINT64_MAX;
+#pragma GCC unroll 8
+    for (int r = 0; r < KC_RES_LAST; r++) {
+        lim[r] |= unb[r];
+        count = lim[r] < count ? lim[r] : count;
+    }
+    /* the physical rule (kc_fit_too_big: the count is 0, the first such resource named) */
+    big = (uint32_t)(fs->per_vm > fh->mem_lim) << KC_RES_MEMORY |
+          (uint32_t)(fs->hp_den[c] > fh->hp_lim) << KC_RES_HUGEPAGES |
+          (uint32_t)(fs->den[KC_RES_CPU] > fh->cpu_lim) << KC_RES_CPU |
+          (uint32_t)(fs->den[KC_RES_DISK] > fh->disk_lim) << KC_RES_DISK;
+    count = big ? 0 : count;
+    /* a VM's disk lives whole on one pool: the pools' sum, only when no pool takes the
+     * count on its own */
+    for (int r = 0; r < 3; r++)
+        want[r] = fs->den[KC_RES_DISK + r] & ~unb[KC_RES_DISK + r];
+    if (((want[0] | want[1] | want[2]) != 0) & (count > 0) & fh->def_may_bind) {
+        /* pools_take: one pool takes them all on its own (each product below 2^63) */
+        uint64_t n0 = count * want[0], n1 = count * want[1], n2 = count * want[2];
+        bool take = false;
+
+        for (uint32_t i = 0; i < fh->n_take && !take; i++)
+            take = (n0 <= fh->take_free[i][0]) & (n1 <= fh->take_free[i][1]) &
+                   (n2 <= fh->take_free[i][2]);
+        if (__builtin_expect(!take, 0))
+            count = pair_pools(fh, fs, count, &pbind);
+    }
+    bott = big | pbind;
+#pragma GCC unroll 8
+    for (int r = 0; r < KC_RES_LAST; r++)
+        bott |= (uint32_t)(lim[r] == count) << r;
+    out->count = count;
+    out->bottleneck = bott;
+    out->too_big = big != 0;
+    out->too_big_res = big ? (kc_resource)__builtin_ctz(big) : KC_RES_MEMORY;
+    out->numa_limited = false;
+    return 0;
 }
 
 int kc_fit_count_on(const kc_fit_host *fh, const kc_shape *shape, kc_fit_summary *out,
@@ -876,7 +1099,7 @@ int kc_fit_count_on(const kc_fit_host *fh, const kc_shape *shape, kc_fit_summary
 {
     shape_figs fs;
 
-    if (__builtin_expect(!fh->fast || !prepare_shape(fh->host, fh->policy, shape, &fs), 0))
+    if (__builtin_expect(!fh->fast || !prepare_shape(&fh->host->used, fh->policy, shape, &fs), 0))
         return count_slow(fh->host, shape, fh->policy, out, err);
     if (!count_core(fh, &fs, shape, out))
         return count_slow(fh->host, shape, fh->policy, out, err);
