@@ -874,11 +874,21 @@ int kc_fit_count(const kc_host *host, const kc_shape *shape, const kc_policy *po
  * pair; a row a side leaves unbounded is all ones (never the minimum: the cpu row always
  * counts, and its limit is below 2^31). */
 
-/* What a shape needs of a host for the pair's own way (kc_fit_shape.needs,
- * kc_fit_host.has): the default pools' IOPS and MB/s the same at every write share (a
- * write share), a hugepage size the shape was prepared for (hugepages). */
+/* What a shape needs of a host for the pair's own way (kc_fit_shape.needs, a subset of
+ * kc_fit_host.has): the default pools' IOPS and MB/s the same at every write share (for a
+ * write share), a hugepage size the shape was prepared for (on hugepages), the overhead
+ * mode it was prepared under (auto or fixed; a fixed overhead's MiB compared apart), and
+ * PAIR_SLOW, which no host has, for a shape that is not for the pair. A host that is not
+ * for the pair has nothing. */
 #define PAIR_DEF_FLAT 1u
 #define PAIR_HP_SIZE 2u
+#define PAIR_AUTO 4u
+#define PAIR_FIXED 8u
+#define PAIR_SLOW 16u
+
+/* The limit of a row left unbounded: above every bounded limit the pair meets (each below
+ * 2^30, since the host's free capacities are) */
+#define PAIR_NONE INT32_C(0x7fffffff)
 
 /* ceil(2^63 / d), 0 for d = 0. */
 static uint64_t recip63(uint64_t d)
@@ -892,48 +902,60 @@ static inline uint64_t mul_lim(uint64_t n, uint64_t m)
     return (uint64_t)(((kc_u128)n * m) >> 63);
 }
 
-/* The pair's figures of a prepared host (out->fast). */
+static inline uint32_t clamp32(uint64_t v)
+{
+    return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+}
+
+/* The pair's part of a prepared host (f->fast). */
 static void prepare_pair_host(kc_fit_host *f)
 {
     const kc_host *host = f->host;
     const kc_usage *u = &host->used;
-    uint64_t page_mib = host->hugepage_kib / 1024, wide = 0;
+    kc_fit_hot *h = &f->hot;
+    uint64_t page_mib = host->hugepage_kib / 1024, wide, fr[KC_RES_LAST];
+    uint64_t load_n = u->vcpus - u->load_vcpus;    /* load_vcpus <= vcpus (prepare_host) */
+    bool ovh_auto = f->policy->overhead_mode == KC_OVERHEAD_AUTO;
+    bool unb[KC_RES_LAST] = { false };
     uint32_t m = f->def_mask;
 
-    f->ovh_auto = f->policy->overhead_mode == KC_OVERHEAD_AUTO;
-    f->ovh_mib = f->ovh_auto ? 0 : f->policy->overhead_mib;
-    f->hp_class = page_mib <= 1 ? 0 : page_mib == 2 ? 1 : 2;
-    f->has = (uint8_t)((f->def_flat ? PAIR_DEF_FLAT : 0) |
-                       (page_mib <= 2 || page_mib == 1024 ? PAIR_HP_SIZE : 0));
-    f->free[KC_RES_MEMORY] = kc_fit_sub_sat(f->mem_cap, f->used);
-    f->free[KC_RES_HUGEPAGES] = kc_fit_sub_sat(f->hp_cap, u->hugepages_mib);
-    f->free[KC_RES_CPU] = kc_fit_sub_sat(f->cpu_cap, u->vcpus);
-    f->free[KC_RES_CPU_LOAD] = 0;
-    f->free[KC_RES_NETWORK] = kc_fit_sub_sat(f->net_cap, u->net_kbps);
+    h->ovh_mib = ovh_auto ? 0 : f->policy->overhead_mib;
+    h->hp_class = page_mib <= 1 ? 0 : page_mib == 2 ? 1 : 2;
+    fr[KC_RES_MEMORY] = kc_fit_sub_sat(f->mem_cap, f->used);
+    fr[KC_RES_HUGEPAGES] = kc_fit_sub_sat(f->hp_cap, u->hugepages_mib);
+    fr[KC_RES_CPU] = kc_fit_sub_sat(f->cpu_cap, u->vcpus);
+    fr[KC_RES_CPU_LOAD] = 0;    /* per pair */
+    fr[KC_RES_NETWORK] = kc_fit_sub_sat(f->net_cap, u->net_kbps);
     for (int r = 0; r < 3; r++)
-        f->free[KC_RES_DISK + r] = kc_fit_sub_sat(f->def_cap[r], f->def_held[r]);
+        fr[KC_RES_DISK + r] = kc_fit_sub_sat(f->def_cap[r], f->def_held[r]);
+    unb[KC_RES_NETWORK] = f->uplink == 0;
+    unb[KC_RES_DISK] = f->n_pools == 0;
+    unb[KC_RES_IOPS] = !f->iops_known;
+    unb[KC_RES_THROUGHPUT] = !f->mbps_known;
+    wide = f->load_cap;
     for (int r = 0; r < KC_RES_LAST; r++) {
-        f->unb[r] = 0;
-        wide |= f->free[r];
+        h->free[r] = (uint32_t)fr[r];    /* below 2^30, or the host is not for the pair */
+        h->unb32[r] = unb[r] ? PAIR_NONE : 0;
+        wide |= fr[r];
     }
-    f->unb[KC_RES_NETWORK] = f->uplink == 0 ? UINT64_MAX : 0;
-    f->unb[KC_RES_DISK] = f->n_pools == 0 ? UINT64_MAX : 0;
-    f->unb[KC_RES_IOPS] = f->iops_known ? 0 : UINT64_MAX;
-    f->unb[KC_RES_THROUGHPUT] = f->mbps_known ? 0 : UINT64_MAX;
-    f->lcap = f->load_cap;
-    f->load_n = u->vcpus - u->load_vcpus;    /* load_vcpus <= vcpus (prepare_host) */
-    f->load_bp = u->load_bp;
-    f->mem_lim = f->mem_base;
-    f->hp_lim = host->hugepages_mib;
-    f->cpu_lim = f->usable;
-    f->disk_lim = f->n_pools > 0 ? f->def_max_space : UINT64_MAX;
-    /* pools_may_bind and pools_take for the pools of a shape of no pool= */
-    f->def_may_bind = (m & (m - 1)) != 0 ||
+    for (int r = 0; r < 3; r++)
+        h->ask[r] = unb[KC_RES_DISK + r] ? 0 : UINT64_MAX;
+    h->lcap = (uint32_t)f->load_cap;
+    h->load_n = (uint32_t)load_n;
+    h->load_bp = u->load_bp;
+    h->mem_lim = clamp32(f->mem_base);
+    h->hp_lim = clamp32(host->hugepages_mib);
+    h->cpu_lim = clamp32(f->usable);
+    h->disk_lim = f->n_pools > 0 ? clamp32(f->def_max_space) : UINT32_MAX;
+    /* pools_may_bind and pools_take for the pools of a shape of no pool= (the first
+     * KC_FIT_HOT_TAKE; when none of them takes the count, the pools' sum is worked out,
+     * which is exact anyway) */
+    h->def_may_bind = (m & (m - 1)) != 0 ||
                       (m != 0 && f->nic && f->pools[__builtin_ctz(m)].over_ip);
-    f->n_take = 0;
-    for (; m; m &= m - 1) {
+    h->n_take = 0;
+    for (; m && h->n_take < KC_FIT_HOT_TAKE; m &= m - 1) {
         const kc_fit_pool *p = &f->pools[__builtin_ctz(m)];
-        uint64_t *t = f->take_free[f->n_take++];
+        uint64_t *t = h->take_free[h->n_take++];
 
         t[0] = p->free0[0];
         t[1] = p->free0[1];
@@ -946,9 +968,12 @@ static void prepare_pair_host(kc_fit_host *f)
             t[2] = n2 < t[2] ? n2 : t[2];
         }
     }
-    /* every numerator below 2^31 (the load row's is at most load_cap); the load row's use
+    /* every numerator below 2^30 (the load row's is at most load_cap); the load row's use
      * load_n x cpu=% + load_bp inside 64 bits */
-    f->pair = (wide | f->load_cap) >> 31 == 0 && f->load_n >> 32 == 0 && f->load_bp >> 62 == 0;
+    if (wide >> 30 == 0 && load_n >> 32 == 0 && u->load_bp >> 62 == 0)
+        h->has = (uint8_t)((f->def_flat ? PAIR_DEF_FLAT : 0) |
+                           (page_mib <= 2 || page_mib == 1024 ? PAIR_HP_SIZE : 0) |
+                           (ovh_auto ? PAIR_AUTO : PAIR_FIXED));
 }
 
 void kc_fit_host_prepare(const kc_host *host, const kc_policy *policy, kc_fit_host *out)
@@ -957,7 +982,8 @@ void kc_fit_host_prepare(const kc_host *host, const kc_policy *policy, kc_fit_ho
                 prepare_host(host, policy, out);
     out->host = host;
     out->policy = policy;
-    out->pair = false;
+    memset(&out->hot, 0, sizeof(out->hot));    /* has 0: not for the pair */
+    out->hot.fh = out;
     if (out->fast)
         prepare_pair_host(out);
 }
@@ -973,6 +999,7 @@ void kc_fit_shape_prepare(const kc_shape *shape, const kc_policy *policy, kc_fit
     out->shape = shape;
     out->ovh_auto = policy->overhead_mode == KC_OVERHEAD_AUTO;
     out->ovh_mib = out->ovh_auto ? 0 : policy->overhead_mib;
+    out->needs = PAIR_SLOW;
     if (!prepare_shape(&none, policy, shape, &fs))
         return;    /* not fast: each pair reports the error */
     out->util_bp = shape->cpu_util_bp;
@@ -993,24 +1020,25 @@ void kc_fit_shape_prepare(const kc_shape *shape, const kc_policy *policy, kc_fit
     }
     for (int r = 0; r < KC_RES_LAST; r++) {
         out->mul[r] = recip63(out->den[r]);
-        out->unb[r] = out->den[r] == 0 ? UINT64_MAX : 0;
+        out->unb32[r] = out->den[r] == 0 ? PAIR_NONE : 0;
         wide |= out->den[r];
     }
-    out->unb[KC_RES_HUGEPAGES] = shape->hugepages ? 0 : UINT64_MAX;
+    out->unb32[KC_RES_HUGEPAGES] = shape->hugepages ? 0 : PAIR_NONE;
     out->fast = wide >> 32 == 0 && shape->pool[0] == '\0';
     out->needs = (uint8_t)((shape->write_bp != 0 ? PAIR_DEF_FLAT : 0) |
-                           (shape->hugepages ? PAIR_HP_SIZE : 0));
+                           (shape->hugepages ? PAIR_HP_SIZE : 0) |
+                           (out->ovh_auto ? PAIR_AUTO : PAIR_FIXED) |
+                           (out->fast ? 0 : PAIR_SLOW));
 }
 
-bool kc_fit_pair_direct(const kc_fit_host *fh, const kc_fit_shape *fs)
+bool kc_fit_pair_direct(const kc_fit_hot *fh, const kc_fit_shape *fs)
 {
-    return fh->pair & fs->fast & ((fs->needs & ~fh->has) == 0) & (fh->ovh_mib == fs->ovh_mib) &
-           (fh->ovh_auto == fs->ovh_auto);
+    return ((fs->needs & ~fh->has) == 0) & (fh->ovh_mib == fs->ovh_mib);
 }
 
-/* The pools' sum for the pair (no single pool takes @count VMs of @want): @count, or the
- * sum when it is below, with *@pbind its binding. Apart: the common case never needs the
- * frame this takes. */
+/* The pools' sum for the pair (neither of the first KC_FIT_HOT_TAKE pools takes @count
+ * VMs): @count, or the sum when it is below, with *@pbind its binding. Apart: the common
+ * case never needs the frame this takes. */
 __attribute__((noinline, cold))
 static uint64_t pair_pools(const kc_fit_host *fh, const kc_fit_shape *fs, uint64_t count,
                            uint32_t *pbind)
@@ -1028,39 +1056,52 @@ static uint64_t pair_pools(const kc_fit_host *fh, const kc_fit_shape *fs, uint64
     return pl;
 }
 
-int kc_fit_pair(const kc_fit_host *fh, const kc_fit_shape *fs, kc_fit_summary *out,
+/* Four limits side by side (GCC and clang vector extensions; SSE2 on x86-64): each bounded
+ * limit is below 2^30 (the host's free capacities are), an unbounded one is PAIR_NONE, so
+ * signed 32-bit lanes order them. */
+typedef int32_t pair_v4 __attribute__((vector_size(16)));
+
+static inline pair_v4 v4_min(pair_v4 a, pair_v4 b)
+{
+    pair_v4 lt = b < a;
+
+    return (b & lt) | (a & ~lt);
+}
+
+static inline pair_v4 v4_load(const int32_t *p)
+{
+    pair_v4 v;
+
+    memcpy(&v, p, sizeof(v));
+    return v;
+}
+
+int kc_fit_pair(const kc_fit_hot *fh, const kc_fit_shape *fs, kc_fit_summary *out,
                 kc_error *err)
 {
-    uint64_t lim[KC_RES_LAST], unb[KC_RES_LAST], count, load_used, free_load, want[3];
+    uint64_t count, free_load, want[3];
     unsigned c = fh->hp_class;
-    uint32_t big, bott, pbind = 0;
+    uint32_t big, pbind = 0;
+    pair_v4 lo, hi, m, eq;
 
     if (__builtin_expect(!kc_fit_pair_direct(fh, fs), 0))
-        return kc_fit_count_on(fh, fs->shape, out, err);
-    load_used = fh->load_n * fs->util_bp + fh->load_bp;
-    free_load = kc_fit_sub_sat(fh->lcap, load_used);
-    /* memory, hugepages, cpu and cpu load are bounded or not by the shape alone (and cpu
-     * always is); network and storage by both */
-    unb[KC_RES_MEMORY] = fs->unb[KC_RES_MEMORY];
-    unb[KC_RES_HUGEPAGES] = fs->unb[KC_RES_HUGEPAGES];
-    unb[KC_RES_CPU] = 0;
-    unb[KC_RES_CPU_LOAD] = fs->unb[KC_RES_CPU_LOAD];
-#pragma GCC unroll 4
-    for (int r = KC_RES_NETWORK; r < KC_RES_LAST; r++)
-        unb[r] = fh->unb[r] | fs->unb[r];
-    lim[KC_RES_MEMORY] = mul_lim(fh->free[KC_RES_MEMORY], fs->mul[KC_RES_MEMORY]);
-    lim[KC_RES_HUGEPAGES] = mul_lim(fh->free[KC_RES_HUGEPAGES], fs->hp_mul[c]);
-    lim[KC_RES_CPU] = mul_lim(fh->free[KC_RES_CPU], fs->mul[KC_RES_CPU]);
-    lim[KC_RES_CPU_LOAD] = mul_lim(free_load, fs->mul[KC_RES_CPU_LOAD]);
-#pragma GCC unroll 4
-    for (int r = KC_RES_NETWORK; r < KC_RES_LAST; r++)
-        lim[r] = mul_lim(fh->free[r], fs->mul[r]);
-    count = UINT64_MAX;
-#pragma GCC unroll 8
-    for (int r = 0; r < KC_RES_LAST; r++) {
-        lim[r] |= unb[r];
-        count = lim[r] < count ? lim[r] : count;
-    }
+        return kc_fit_count_on(fh->fh, fs->shape, out, err);
+    free_load = kc_fit_sub_sat(fh->lcap, (uint64_t)fh->load_n * fs->util_bp + fh->load_bp);
+    lo = (pair_v4){ (int32_t)mul_lim(fh->free[KC_RES_MEMORY], fs->mul[KC_RES_MEMORY]),
+                    (int32_t)mul_lim(fh->free[KC_RES_HUGEPAGES], fs->hp_mul[c]),
+                    (int32_t)mul_lim(fh->free[KC_RES_CPU], fs->mul[KC_RES_CPU]),
+                    (int32_t)mul_lim(free_load, fs->mul[KC_RES_CPU_LOAD]) };
+    hi = (pair_v4){ (int32_t)mul_lim(fh->free[KC_RES_NETWORK], fs->mul[KC_RES_NETWORK]),
+                    (int32_t)mul_lim(fh->free[KC_RES_DISK], fs->mul[KC_RES_DISK]),
+                    (int32_t)mul_lim(fh->free[KC_RES_IOPS], fs->mul[KC_RES_IOPS]),
+                    (int32_t)mul_lim(fh->free[KC_RES_THROUGHPUT], fs->mul[KC_RES_THROUGHPUT]) };
+    /* the rows either side leaves unbounded: PAIR_NONE (limit | PAIR_NONE = PAIR_NONE) */
+    lo |= v4_load(&fs->unb32[0]) | v4_load(&fh->unb32[0]);
+    hi |= v4_load(&fs->unb32[4]) | v4_load(&fh->unb32[4]);
+    m = v4_min(lo, hi);
+    m = v4_min(m, __builtin_shufflevector(m, m, 2, 3, 0, 1));
+    m = v4_min(m, __builtin_shufflevector(m, m, 1, 0, 3, 2));
+    count = (uint64_t)m[0];    /* the cpu row always counts: below PAIR_NONE */
     /* the physical rule (kc_fit_too_big: the count is 0, the first such resource named) */
     big = (uint32_t)(fs->per_vm > fh->mem_lim) << KC_RES_MEMORY |
           (uint32_t)(fs->hp_den[c] > fh->hp_lim) << KC_RES_HUGEPAGES |
@@ -1069,25 +1110,28 @@ int kc_fit_pair(const kc_fit_host *fh, const kc_fit_shape *fs, kc_fit_summary *o
     count = big ? 0 : count;
     /* a VM's disk lives whole on one pool: the pools' sum, only when no pool takes the
      * count on its own */
-    for (int r = 0; r < 3; r++)
-        want[r] = fs->den[KC_RES_DISK + r] & ~unb[KC_RES_DISK + r];
-    if (((want[0] | want[1] | want[2]) != 0) & (count > 0) & fh->def_may_bind) {
-        /* pools_take: one pool takes them all on its own (each product below 2^63) */
+    for (int r = 0; r < 3; r++)    /* the rows asked (a shape's unbounded row has den 0) */
+        want[r] = fs->den[KC_RES_DISK + r] & fh->ask[r];
+    {
+        /* pools_take on the first two pools, without a branch (an early exit mispredicts):
+         * one takes them all on its own (each product below 2^62; an entry past n_take is
+         * all 0, which takes nothing: some product is above 0) */
         uint64_t n0 = count * want[0], n1 = count * want[1], n2 = count * want[2];
-        bool take = false;
+        const uint64_t (*t)[3] = fh->take_free;
+        bool take = ((n0 <= t[0][0]) & (n1 <= t[0][1]) & (n2 <= t[0][2])) |
+                    ((n0 <= t[1][0]) & (n1 <= t[1][1]) & (n2 <= t[1][2]));
 
-        for (uint32_t i = 0; i < fh->n_take && !take; i++)
-            take = (n0 <= fh->take_free[i][0]) & (n1 <= fh->take_free[i][1]) &
-                   (n2 <= fh->take_free[i][2]);
-        if (__builtin_expect(!take, 0))
-            count = pair_pools(fh, fs, count, &pbind);
+        if (__builtin_expect(((want[0] | want[1] | want[2]) != 0) & (count > 0) &
+                             fh->def_may_bind & !take, 0))
+            count = pair_pools(fh->fh, fs, count, &pbind);
     }
-    bott = big | pbind;
-#pragma GCC unroll 8
-    for (int r = 0; r < KC_RES_LAST; r++)
-        bott |= (uint32_t)(lim[r] == count) << r;
+    /* a row binds when its limit is the count (never PAIR_NONE: count < 2^30) */
+    m = (pair_v4){ (int32_t)count, (int32_t)count, (int32_t)count, (int32_t)count };
+    eq = ((lo == m) & (pair_v4){ 1, 2, 4, 8 }) | ((hi == m) & (pair_v4){ 16, 32, 64, 128 });
+    eq |= __builtin_shufflevector(eq, eq, 2, 3, 0, 1);
+    eq |= __builtin_shufflevector(eq, eq, 1, 0, 3, 2);
     out->count = count;
-    out->bottleneck = bott;
+    out->bottleneck = big | pbind | (uint32_t)eq[0];
     out->too_big = big != 0;
     out->too_big_res = big ? (kc_resource)__builtin_ctz(big) : KC_RES_MEMORY;
     out->numa_limited = false;

@@ -302,7 +302,7 @@ int kc_cmd_sweep(const kc_cli *o, kc_catalog *cat, kc_error *err)
         if (apply(p, v, &pol, &host, err) < 0)
             goto out;
         kc_fit_host_prepare(&host, &pol, fhost);
-        if (kc_fit_pair(fhost, &fshape, &fit, err) < 0)
+        if (kc_fit_pair(&fhost->hot, &fshape, &fit, err) < 0)
             goto out;
         pts[n++] = (point){ .value = v, .count = fit.count, .bottleneck = fit.bottleneck,
                             .too_big = fit.too_big, .too_big_res = fit.too_big_res };

@@ -376,7 +376,7 @@ int kc_fleet_plan(kc_fleet *fleet, const kc_catalog *cat, const kc_shape *shapes
         for (size_t s = 0; s < n_shapes; s++) {
             kc_fit_summary sum;
 
-            if (kc_fit_pair(fh, &fs[s], &sum, err) < 0)
+            if (kc_fit_pair(&fh->hot, &fs[s], &sum, err) < 0)
                 goto out;
             put_summary(&h->fits[s], &sum);
             if (fleet->total[s] > UINT64_MAX - h->fits[s].count) {

@@ -251,10 +251,10 @@ Test(fit_fast, count_matches_the_reference_errors_included)
         expect_same_count(r1, &c, &e1, r2, &ref, &e2, i);
 
         kc_fit_shape_prepare(&vm, &policy, &fs);
-        direct += kc_fit_pair_direct(&fh, &fs);
+        direct += kc_fit_pair_direct(&fh.hot, &fs);
         memset(&c, 0xa5, sizeof(c));
         memset(&e1, 0, sizeof(e1));
-        r1 = kc_fit_pair(&fh, &fs, &c, &e1);
+        r1 = kc_fit_pair(&fh.hot, &fs, &c, &e1);
         expect_same_count(r1, &c, &e1, r2, &ref, &e2, 1000000 + i);
         if (r2 == 0) {
             ok++;
@@ -276,7 +276,7 @@ Test(fit_fast, count_matches_the_reference_errors_included)
          * overhead: the pair must notice and still give the answer of this policy) */
         memset(&c, 0xa5, sizeof(c));
         memset(&e1, 0, sizeof(e1));
-        r1 = kc_fit_pair(&fh, &prev_fs, &c, &e1);
+        r1 = kc_fit_pair(&fh.hot, &prev_fs, &c, &e1);
         expect_same_count(r1, &c, &e1, r2, &ref, &e2, 2000000 + i);
         prev = vm;
         prev_fs = fs;
@@ -461,10 +461,10 @@ Test(fit_fast, pools_match_the_reference_where_the_pools_bind)
         cr_assert_eq(kc_fit_count_on(&fh, &vm, &c, &e1), 0);
         expect_same_count(0, &c, &e1, 0, &f2, &e2, i);
         kc_fit_shape_prepare(&vm, &p, &fs);
-        cr_assert_eq(kc_fit_pair(&fh, &fs, &c, &e1), 0);
+        cr_assert_eq(kc_fit_pair(&fh.hot, &fs, &c, &e1), 0);
         expect_same_count(0, &c, &e1, 0, &f2, &e2, i);
-        direct += kc_fit_pair_direct(&fh, &fs);
-        direct_pooled += kc_fit_pair_direct(&fh, &fs) && f2.pool_limited;
+        direct += kc_fit_pair_direct(&fh.hot, &fs);
+        direct_pooled += kc_fit_pair_direct(&fh.hot, &fs) && f2.pool_limited;
         pooled += f2.pool_limited;
     }
     cr_expect_gt(direct, 20000u, "only %u pairs on the pair's own way", direct);
@@ -511,7 +511,7 @@ Test(fit_fast, pair_matches_the_reference_on_prepared_hosts_and_shapes)
                 int r1, r2;
 
                 memset(&c, 0xa5, sizeof(c));
-                r1 = kc_fit_pair(&fh[a], &fs[b], &c, &e1);
+                r1 = kc_fit_pair(&fh[a].hot, &fs[b], &c, &e1);
                 r2 = kc_fit_compute_reference(&hosts[a], &shapes[b], &policy, &ref, &e2);
                 expect_same_count(r1, &c, &e1, r2, &ref, &e2, (round * N_HOSTS + a) * N_SHAPES + b);
                 if (r2 < 0) {
@@ -519,7 +519,7 @@ Test(fit_fast, pair_matches_the_reference_on_prepared_hosts_and_shapes)
                     continue;
                 }
                 ok++;
-                if (kc_fit_pair_direct(&fh[a], &fs[b])) {
+                if (kc_fit_pair_direct(&fh[a].hot, &fs[b])) {
                     direct++;
                     too_big += ref.too_big;
                     ties += __builtin_popcount(ref.bottleneck) > 1;
@@ -542,8 +542,8 @@ Test(fit_fast, pair_matches_the_reference_on_prepared_hosts_and_shapes)
 }
 
 /* The pair divides by no row: each limit is free x ceil(2^63 / per VM) / 2^63. Exact for
- * free below 2^31 and per VM below 2^32 (fit_fast.c): free at a multiple of per VM, one
- * below and one above, for per VM up to 2^32 - 1, memory the only bound row. */
+ * free below 2^31 and per VM below 2^32 (fit_fast.c; the pair takes free below 2^30): free
+ * at a multiple of per VM, one below and one above, for per VM up to 2^32 - 1. */
 Test(fit_fast, pair_reciprocal_limits_are_exact_at_every_multiple)
 {
     uint64_t seed = 0x726563ull;
@@ -556,7 +556,7 @@ Test(fit_fast, pair_reciprocal_limits_are_exact_at_every_multiple)
     for (int i = 0; i < 100000; i++) {
         uint64_t d = kc_test_rand(&seed) % 2 ? kc_test_range(&seed, 1, 1u << 16)
                                              : kc_test_range(&seed, 1, (1ull << 32) - 1);
-        uint64_t q = kc_test_range(&seed, 0, ((1ull << 31) - 2) / d);
+        uint64_t q = kc_test_range(&seed, 0, ((1ull << 30) - 2) / d);
         uint64_t mem = q * d + (kc_test_rand(&seed) % 3) - 1;
         kc_host host;
         kc_shape vm = { .vcpus = 1, .mem_mib = d };
@@ -567,15 +567,15 @@ Test(fit_fast, pair_reciprocal_limits_are_exact_at_every_multiple)
         kc_error e1 = { 0 }, e2 = { 0 };
         int r1, r2;
 
-        if (mem == 0 || mem >= (1ull << 31) - 1)
-            mem = (1ull << 31) - 1 - kc_test_rand(&seed) % 2;    /* free below 2^31 */
+        if (mem == 0 || mem >= (1ull << 30))
+            mem = (1ull << 30) - 1 - kc_test_rand(&seed) % 2;    /* free below 2^30 */
         host = kc_test_host(1u << 16, mem);
         kc_fit_host_prepare(&host, &policy, &fh);
         kc_fit_shape_prepare(&vm, &policy, &fs);
-        r1 = kc_fit_pair(&fh, &fs, &c, &e1);
+        r1 = kc_fit_pair(&fh.hot, &fs, &c, &e1);
         r2 = kc_fit_compute_reference(&host, &vm, &policy, &ref, &e2);
         expect_same_count(r1, &c, &e1, r2, &ref, &e2, i);
-        direct += kc_fit_pair_direct(&fh, &fs);
+        direct += kc_fit_pair_direct(&fh.hot, &fs);
     }
     cr_expect_gt(direct, 99000u, "only %u pairs on the pair's own way", direct);
 }
