@@ -1037,23 +1037,63 @@ bool kc_fit_pair_direct(const kc_fit_hot *fh, const kc_fit_shape *fs)
 }
 
 /* The pools' sum for the pair (neither of the first KC_FIT_HOT_TAKE pools takes @count
- * VMs): @count, or the sum when it is below, with *@pbind its binding. Apart: the common
- * case never needs the frame this takes. */
-__attribute__((noinline, cold))
-static uint64_t pair_pools(const kc_fit_host *fh, const kc_fit_shape *fs, uint64_t count,
-                           uint32_t *pbind)
-{
-    pool_eval ev;
-    uint32_t pb;
-    uint64_t pl;
+ * VMs of @w0..@w2): @count, or the sum when it is below, with its binding. It is
+ * pools_limit() on the pools of a shape of no pool= (each pool's free capacity is its free0),
+ * each pool's limit by the shape's reciprocals where its free capacity is below 2^31 (exact
+ * there, see above), else by division. Apart: the common case never needs it. */
+typedef struct pair_count {
+    uint64_t count;
+    uint32_t bind;
+} pair_count;
 
-    ev.mask = fh->def_mask;
-    ev.own = false;
-    pl = pools_limit(fh, fs->shape, &ev, &pb);
-    if (pl >= count)
-        return count;
-    *pbind = pb;
-    return pl;
+__attribute__((noinline))
+static pair_count pair_pools(const kc_fit_host *fh, const kc_fit_shape *fs, uint64_t w0,
+                             uint64_t w1, uint64_t w2, uint64_t count)
+{
+    const uint64_t want[3] = { w0, w1, w2 };    /* passed apart: no array in the caller */
+    kc_u128 plain = 0, ip = 0;
+    uint32_t bind = 0;
+    bool any_ip = false;
+
+    for (uint32_t m = fh->def_mask; m; m &= m - 1) {
+        const kc_fit_pool *p = &fh->pools[__builtin_ctz(m)];
+        uint64_t lim = UINT64_MAX, l[3];
+
+        for (int r = 0; r < 3; r++) {
+            uint64_t x = p->free0[r];
+
+            l[r] = !want[r] ? UINT64_MAX : x >> 31 == 0 ? mul_lim(x, fs->mul[KC_RES_DISK + r])
+                                                        : x / want[r];
+            lim = l[r] < lim ? l[r] : lim;
+        }
+        for (int r = 0; r < 3; r++)
+            bind |= (uint32_t)(l[r] == lim) << (KC_RES_DISK + r);
+        if (p->over_ip) {
+            ip += lim;
+            any_ip = true;
+        } else {
+            plain += lim;
+        }
+    }
+    if (any_ip && fh->nic) {    /* the storage NICs cap the over-IP pools together */
+        uint64_t nl = UINT64_MAX, l[2] = { UINT64_MAX, UINT64_MAX };
+
+        for (int r = 0; r < 2; r++)
+            if (want[1 + r]) {
+                l[r] = kc_fit_sub_sat(fh->nic_cap[r], fh->ip_used[r]) / want[1 + r];
+                nl = l[r] < nl ? l[r] : nl;
+            }
+        if ((kc_u128)nl < ip) {
+            ip = nl;
+            for (int r = 0; r < 2; r++)
+                if (want[1 + r] && l[r] == nl)
+                    bind |= 1u << (KC_RES_IOPS + r);
+        }
+    }
+    plain += ip;
+    if (plain >= count)
+        return (pair_count){ count, 0 };
+    return (pair_count){ (uint64_t)plain, bind };
 }
 
 /* Four limits side by side (GCC and clang vector extensions; SSE2 on x86-64): each bounded
@@ -1122,8 +1162,12 @@ int kc_fit_pair(const kc_fit_hot *fh, const kc_fit_shape *fs, kc_fit_summary *ou
                     ((n0 <= t[1][0]) & (n1 <= t[1][1]) & (n2 <= t[1][2]));
 
         if (__builtin_expect(((want[0] | want[1] | want[2]) != 0) & (count > 0) &
-                             fh->def_may_bind & !take, 0))
-            count = pair_pools(fh->fh, fs, count, &pbind);
+                             fh->def_may_bind & !take, 0)) {
+            pair_count pc = pair_pools(fh->fh, fs, want[0], want[1], want[2], count);
+
+            count = pc.count;
+            pbind = pc.bind;
+        }
     }
     /* a row binds when its limit is the count (never PAIR_NONE: count < 2^30) */
     m = (pair_v4){ (int32_t)count, (int32_t)count, (int32_t)count, (int32_t)count };
