@@ -446,7 +446,7 @@ static uint64_t pools_limit(const kc_fit_host *fh, const kc_shape *shape, const 
         uint64_t nl = UINT64_MAX, l[2] = { UINT64_MAX, UINT64_MAX };
 
         for (int r = 0; r < 2; r++)
-            if (ask[1 + r]) {
+            if (ask[1 + r] && want[1 + r]) {    /* (ask implies want: for the analyzer) */
                 l[r] = kc_fit_sub_sat(fh->nic_cap[r], fh->ip_used[r]) / want[1 + r];
                 nl = l[r] < nl ? l[r] : nl;
             }
