@@ -203,7 +203,8 @@ void kc_fit_shape_prepare(const kc_shape *shape, const kc_policy *policy, kc_fit
  * exact reciprocal multiplications (no division), their minimum, the bottleneck, the
  * physical rule and the pools' sum. A shape prepared under another overhead than @fh's
  * policy, a shape on a named pool or a write share on pools whose writes differ, strict
- * NUMA and figures beyond 2^31 take kc_fit_count_on's way: the same answer. */
+ * NUMA, a hugepage size other than 2 MiB or 1 GiB, free capacities from 2^30 and demands
+ * from 2^32 up take kc_fit_count_on's way: the same answer or the same error. */
 int kc_fit_pair(const kc_fit_hot *fh, const kc_fit_shape *fs, kc_fit_summary *out,
                 kc_error *err);
 

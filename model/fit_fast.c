@@ -871,8 +871,8 @@ int kc_fit_count(const kc_host *host, const kc_shape *shape, const kc_policy *po
  * in [0, per_vm), and the excess free x e / (per_vm x 2^63) < 2^31 x 2^32 / (per_vm x 2^63)
  * = 1 / per_vm, which cannot carry free / per_vm (at most 1 / per_vm below an integer) to
  * the next integer. So each row costs a multiplication, with no division anywhere in the
- * pair; a row a side leaves unbounded is all ones (never the minimum: the cpu row always
- * counts, and its limit is below 2^31). */
+ * pair (the pair itself takes free below 2^30, and a row either side leaves unbounded is
+ * PAIR_NONE: never the minimum, since the cpu row always counts). */
 
 /* What a shape needs of a host for the pair's own way (kc_fit_shape.needs, a subset of
  * kc_fit_host.has): the default pools' IOPS and MB/s the same at every write share (for a
