@@ -118,8 +118,8 @@ typedef struct kc_fit_pool {
 /* The pair's part of a prepared host (kc_fit_pair), small so that a loop over many prepared
  * hosts touches few cache lines; it may be copied into an array of its own while its host
  * (fh) lives. Each row's free capacity (CPU_LOAD: per pair; each below 2^30), PAIR_NONE
- * where the host leaves the row unbounded, the physical rule's limits (clamped to 32 bits:
- * every demand the pair takes is below 2^32), the pools that may take a shape's count on
+ * where the host leaves the row unbounded, the physical rule's limits (clamped to 2^31 - 1:
+ * every demand the pair takes is below 2^31), the pools that may take a shape's count on
  * their own. The fields are the fit's own; read none of them. */
 #define KC_FIT_HOT_TAKE 2
 struct kc_fit_host;
@@ -137,7 +137,7 @@ typedef struct kc_fit_hot {
     uint64_t ask[3];              /* all ones where the host knows disk, IOPS, MB/s */
     uint64_t load_bp;
     uint32_t lcap, load_n;        /* cpu load: capacity, existing vCPUs of no cpu=% */
-    uint32_t mem_lim, hp_lim, cpu_lim, disk_lim;
+    int32_t lim4[4];              /* memory, hugepage pool, cpus, largest pool (clamped) */
     uint64_t take_free[KC_FIT_HOT_TAKE][3];   /* free space, IOPS, MB/s of the first pools
                                                  that take a shape of no pool= (storage
                                                  NICs in) */
@@ -185,10 +185,12 @@ typedef struct kc_fit_shape {
     uint64_t mul[KC_RES_LAST];    /* ceil(2^63 / den) (HUGEPAGES: hp_mul); 0 where den is 0 */
     uint64_t hp_mul[3];           /* by the host's hugepage class; 0 off hugepages */
     int32_t unb32[KC_RES_LAST];   /* PAIR_NONE where the shape asks nothing of the row */
-    uint64_t hp_den[3];
+    int32_t big4[3][4];           /* by hugepage class: what the physical rule compares
+                                     with kc_fit_hot.lim4 (memory, hugepages, vCPUs, disk) */
     uint64_t den[KC_RES_LAST];    /* per-VM demand of each row (HUGEPAGES: hp_den) */
+    uint64_t hp_den[3];
     const kc_shape *shape;
-    bool fast;                    /* valid, no pool=, every demand below 2^32: the pair's
+    bool fast;                    /* valid, no pool=, every demand below 2^31: the pair's
                                      own way, on a host that has what it needs */
 } kc_fit_shape;
 
@@ -204,7 +206,7 @@ void kc_fit_shape_prepare(const kc_shape *shape, const kc_policy *policy, kc_fit
  * physical rule and the pools' sum. A shape prepared under another overhead than @fh's
  * policy, a shape on a named pool or a write share on pools whose writes differ, strict
  * NUMA, a hugepage size other than 2 MiB or 1 GiB, free capacities from 2^30 and demands
- * from 2^32 up take kc_fit_count_on's way: the same answer or the same error. */
+ * from 2^31 up take kc_fit_count_on's way: the same answer or the same error. */
 int kc_fit_pair(const kc_fit_hot *fh, const kc_fit_shape *fs, kc_fit_summary *out,
                 kc_error *err);
 

@@ -902,9 +902,11 @@ static inline uint64_t mul_lim(uint64_t n, uint64_t m)
     return (uint64_t)(((kc_u128)n * m) >> 63);
 }
 
-static inline uint32_t clamp32(uint64_t v)
+/* @v, or 2^31 - 1 from there up: against a demand below 2^31, "demand > limit" holds of
+ * the clamped limit exactly when it holds of @v. */
+static inline int32_t clamp31(uint64_t v)
 {
-    return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+    return v > INT32_MAX ? INT32_MAX : (int32_t)v;
 }
 
 /* The pair's part of a prepared host (f->fast). */
@@ -943,10 +945,10 @@ static void prepare_pair_host(kc_fit_host *f)
     h->lcap = (uint32_t)f->load_cap;
     h->load_n = (uint32_t)load_n;
     h->load_bp = u->load_bp;
-    h->mem_lim = clamp32(f->mem_base);
-    h->hp_lim = clamp32(host->hugepages_mib);
-    h->cpu_lim = clamp32(f->usable);
-    h->disk_lim = f->n_pools > 0 ? clamp32(f->def_max_space) : UINT32_MAX;
+    h->lim4[0] = clamp31(f->mem_base);
+    h->lim4[1] = clamp31(host->hugepages_mib);
+    h->lim4[2] = clamp31(f->usable);
+    h->lim4[3] = f->n_pools > 0 ? clamp31(f->def_max_space) : INT32_MAX;
     /* pools_may_bind and pools_take for the pools of a shape of no pool= (the first
      * KC_FIT_HOT_TAKE; when none of them takes the count, the pools' sum is worked out,
      * which is exact anyway) */
@@ -1024,7 +1026,13 @@ void kc_fit_shape_prepare(const kc_shape *shape, const kc_policy *policy, kc_fit
         wide |= out->den[r];
     }
     out->unb32[KC_RES_HUGEPAGES] = shape->hugepages ? 0 : PAIR_NONE;
-    out->fast = wide >> 32 == 0 && shape->pool[0] == '\0';
+    out->fast = wide >> 31 == 0 && shape->pool[0] == '\0';
+    for (int c = 0; c < 3 && out->fast; c++) {
+        out->big4[c][0] = (int32_t)fs.per_vm;
+        out->big4[c][1] = (int32_t)out->hp_den[c];
+        out->big4[c][2] = (int32_t)shape->vcpus;
+        out->big4[c][3] = (int32_t)shape->disk_mib;
+    }
     out->needs = (uint8_t)((shape->write_bp != 0 ? PAIR_DEF_FLAT : 0) |
                            (shape->hugepages ? PAIR_HP_SIZE : 0) |
                            (out->ovh_auto ? PAIR_AUTO : PAIR_FIXED) |
@@ -1143,10 +1151,11 @@ int kc_fit_pair(const kc_fit_hot *fh, const kc_fit_shape *fs, kc_fit_summary *ou
     m = v4_min(m, __builtin_shufflevector(m, m, 1, 0, 3, 2));
     count = (uint64_t)m[0];    /* the cpu row always counts: below PAIR_NONE */
     /* the physical rule (kc_fit_too_big: the count is 0, the first such resource named) */
-    big = (uint32_t)(fs->per_vm > fh->mem_lim) << KC_RES_MEMORY |
-          (uint32_t)(fs->hp_den[c] > fh->hp_lim) << KC_RES_HUGEPAGES |
-          (uint32_t)(fs->den[KC_RES_CPU] > fh->cpu_lim) << KC_RES_CPU |
-          (uint32_t)(fs->den[KC_RES_DISK] > fh->disk_lim) << KC_RES_DISK;
+    eq = (v4_load(fs->big4[c]) > v4_load(fh->lim4)) &
+         (pair_v4){ 1 << KC_RES_MEMORY, 1 << KC_RES_HUGEPAGES, 1 << KC_RES_CPU, 1 << KC_RES_DISK };
+    eq |= __builtin_shufflevector(eq, eq, 2, 3, 0, 1);
+    eq |= __builtin_shufflevector(eq, eq, 1, 0, 3, 2);
+    big = (uint32_t)eq[0];
     count = big ? 0 : count;
     /* a VM's disk lives whole on one pool: the pools' sum, only when no pool takes the
      * count on its own */

@@ -542,8 +542,9 @@ Test(fit_fast, pair_matches_the_reference_on_prepared_hosts_and_shapes)
 }
 
 /* The pair divides by no row: each limit is free x ceil(2^63 / per VM) / 2^63. Exact for
- * free below 2^31 and per VM below 2^32 (fit_fast.c; the pair takes free below 2^30): free
- * at a multiple of per VM, one below and one above, for per VM up to 2^32 - 1. */
+ * free below 2^31 and per VM below 2^32 (fit_fast.c; the pair takes free below 2^30 and
+ * demands below 2^31): free at a multiple of per VM, one below and one above, for per VM up
+ * to 2^31 - 1. */
 Test(fit_fast, pair_reciprocal_limits_are_exact_at_every_multiple)
 {
     uint64_t seed = 0x726563ull;
@@ -555,7 +556,7 @@ Test(fit_fast, pair_reciprocal_limits_are_exact_at_every_multiple)
     policy.overhead_mib = 0;
     for (int i = 0; i < 100000; i++) {
         uint64_t d = kc_test_rand(&seed) % 2 ? kc_test_range(&seed, 1, 1u << 16)
-                                             : kc_test_range(&seed, 1, (1ull << 32) - 1);
+                                             : kc_test_range(&seed, 1, (1ull << 31) - 1);
         uint64_t q = kc_test_range(&seed, 0, ((1ull << 30) - 2) / d);
         uint64_t mem = q * d + (kc_test_rand(&seed) % 3) - 1;
         kc_host host;
