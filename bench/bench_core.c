@@ -230,6 +230,27 @@ static double time_count_on(const kc_host *hosts, const kc_shape *shapes,
     return (now_ns() - t0) / FIT_ITERS;
 }
 
+/* kc_fit_pair as the hot loops use it: every input's host (with its policy) and shape (with
+ * its policy) prepared once, outside the timed loop (a fleet prepares its hosts and shapes
+ * once, then counts every pair); the same inputs, in the same order. The prepared hosts'
+ * hot parts (~250 bytes; a prepared host is ~6 KB) are in an array of their own, as a loop
+ * over many hosts would keep them. */
+static double time_pair(const kc_fit_hot *hots, const kc_fit_shape *fss)
+{
+    double t0 = now_ns();
+
+    for (int i = 0; i < FIT_ITERS; i++) {
+        int k = i % N_INPUTS;
+        kc_fit_summary sum;
+
+        if (kc_fit_pair(&hots[k], &fss[k], &sum, NULL) == 0)
+            checksum += sum.count + sum.bottleneck;
+        else
+            checksum += 7;
+    }
+    return (now_ns() - t0) / FIT_ITERS;
+}
+
 /* The floor any exact kc_fit_compute has on this machine: only the per-row divisions
  * floor((capacity - used) / per_vm) of the bounded rows, on the real operands of the same
  * inputs (taken from their fits), each result stored in a kc_fit with the minimum; no
@@ -261,13 +282,13 @@ static double time_floor(const kc_fit *fits)
  * kc_fit_compute_reference (the plain implementation: the "before" of the fast path), the
  * division floor and (@count non-NULL) kc_fit_count. */
 static void bench_fit(int numa, stat3 *fast, stat3 *ref, stat3 *floor_ns, stat3 *count,
-                      stat3 *count_on)
+                      stat3 *count_on, stat3 *pair)
 {
     kc_host *hosts = xcalloc(N_FIT_HOSTS, sizeof(*hosts)), spare;
     kc_shape *shapes = xcalloc(N_INPUTS, sizeof(*shapes));
     kc_policy *policies = xcalloc(N_INPUTS, sizeof(*policies));
     int reps = fit_only ? 1 : quick ? 3 : 15;
-    double t[15], tr[15], tf[15], tc[15], to[15];
+    double t[15], tr[15], tf[15], tc[15], to[15], tp[15];
     uint64_t s = numa ? 4242 : 42;
     kc_fit *fits = xcalloc(N_INPUTS, sizeof(*fits));
 
@@ -284,8 +305,31 @@ static void bench_fit(int numa, stat3 *fast, stat3 *ref, stat3 *floor_ns, stat3 
         if (kc_fit_compute(&hosts[i % N_FIT_HOSTS], &shapes[i], &policies[i], &fits[i],
                            NULL) < 0)
             memset(&fits[i], 0, sizeof(fits[i]));
+    /* the pair's preparations, outside the timed loop: one per input (each input has a
+     * policy of its own, so each its own prepared host) */
+    kc_fit_host *fhs = NULL;
+    kc_fit_hot *hots = NULL;
+    kc_fit_shape *fss = NULL;
+    size_t pairs_direct = 0;
+
+    if (pair) {
+        fhs = xcalloc(N_INPUTS, sizeof(*fhs));
+        hots = xcalloc(N_INPUTS, sizeof(*hots));
+        fss = xcalloc(N_INPUTS, sizeof(*fss));
+        for (int i = 0; i < N_INPUTS; i++) {
+            kc_fit_host_prepare(&hosts[i % N_FIT_HOSTS], &policies[i], &fhs[i]);
+            hots[i] = fhs[i].hot;
+            kc_fit_shape_prepare(&shapes[i], &policies[i], &fss[i]);
+            pairs_direct += kc_fit_pair_direct(&hots[i], &fss[i]);
+        }
+        if (!fit_only)
+            fprintf(stderr, "bench: %zu of %d pairs on the pair's own way\n", pairs_direct,
+                    N_INPUTS);
+    }
     for (int r = 0; r < reps; r++) {
         t[r] = time_fit(kc_fit_compute, hosts, shapes, policies);
+        if (pair)
+            tp[r] = time_pair(hots, fss);
         tr[r] = time_fit(kc_fit_compute_reference, hosts, shapes, policies);
         tf[r] = time_floor(fits);
         if (count) {
@@ -294,6 +338,9 @@ static void bench_fit(int numa, stat3 *fast, stat3 *ref, stat3 *floor_ns, stat3 
         }
     }
     free(fits);
+    free(fhs);
+    free(hots);
+    free(fss);
     free(hosts);
     free(shapes);
     free(policies);
@@ -304,6 +351,8 @@ static void bench_fit(int numa, stat3 *fast, stat3 *ref, stat3 *floor_ns, stat3 
         *count = summarize(tc, reps);
         *count_on = summarize(to, reps);
     }
+    if (pair)
+        *pair = summarize(tp, reps);
 }
 
 /* ---- packing ---- */
@@ -662,7 +711,7 @@ int main(int argc, char **argv)
     const char *json_path = "build/bench.json", *flags = "unknown";
     char cpu[256];
     double rss = 0, t_start = now_ns(), load = loadavg();
-    stat3 fit, fit_count, fit_count_on, fit_numa, fit_ref, fit_numa_ref, fit_floor, numa_floor, pack8, pack1000, size;
+    stat3 fit, fit_count, fit_count_on, fit_pair, fit_numa, fit_ref, fit_numa_ref, fit_floor, numa_floor, pack8, pack1000, size;
     scaling sc;
     kc_vbp_result vbp;
     FILE *f;
@@ -691,9 +740,10 @@ int main(int argc, char **argv)
     if (fit_only) {
         /* one repetition of each fit entry point on the same inputs: for an instruction
          * count (valgrind --tool=callgrind), which a loaded machine does not disturb */
-        bench_fit(0, &fit, &fit_ref, &fit_floor, &fit_count, &fit_count_on);
+        bench_fit(0, &fit, &fit_ref, &fit_floor, &fit_count, &fit_count_on, &fit_pair);
         row("fit_count_ns", fit_count, "ns", -1);
         row("fit_count_on_ns", fit_count_on, "ns", -1);
+        row("fit_pair_ns", fit_pair, "ns", -1);
         row("fit_ns", fit, "ns", -1);
         row("fit_reference_ns", fit_ref, "ns", -1);
         row("fit_division_floor_ns", fit_floor, "ns", -1);
@@ -709,8 +759,8 @@ int main(int argc, char **argv)
         kc_vbp_print(&vbp);
         return 0;
     }
-    bench_fit(0, &fit, &fit_ref, &fit_floor, &fit_count, &fit_count_on);
-    bench_fit(1, &fit_numa, &fit_numa_ref, &numa_floor, NULL, NULL);
+    bench_fit(0, &fit, &fit_ref, &fit_floor, &fit_count, &fit_count_on, &fit_pair);
+    bench_fit(1, &fit_numa, &fit_numa_ref, &numa_floor, NULL, NULL, NULL);
     pack8 = bench_pack(1, 8, 1000000, quick ? 3 : 15);
     pack1000 = bench_pack(100, 1000, 100000, quick ? 1 : 5);
     size = bench_size(quick ? 1 : 7);
@@ -729,6 +779,7 @@ int main(int argc, char **argv)
            "target");
     row("fit_count_ns", fit_count, "ns", 20);
     row("fit_count_on_ns", fit_count_on, "ns", 20);
+    row("fit_pair_ns", fit_pair, "ns", 20);
     row("fit_ns", fit, "ns", -1);
     row("fit_numa_ns", fit_numa, "ns", -1);
     row("fit_reference_ns", fit_ref, "ns", -1);
@@ -771,6 +822,7 @@ int main(int argc, char **argv)
     fprintf(f, " },\n  \"quick\": %s,\n", quick ? "true" : "false");
     json_stat(f, "fit_count_ns", fit_count, "ns", 20, ",");
     json_stat(f, "fit_count_on_ns", fit_count_on, "ns", 20, ",");
+    json_stat(f, "fit_pair_ns", fit_pair, "ns", 20, ",");
     json_stat(f, "fit_ns", fit, "ns", -1, ",");
     json_stat(f, "fit_numa_ns", fit_numa, "ns", -1, ",");
     json_stat(f, "fit_reference_ns", fit_ref, "ns", -1, ",");

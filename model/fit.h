@@ -115,11 +115,40 @@ typedef struct kc_fit_pool {
     bool boot, over_ip, flat[2];
 } kc_fit_pool;
 
+/* The pair's part of a prepared host (kc_fit_pair), small so that a loop over many prepared
+ * hosts touches few cache lines; it may be copied into an array of its own while its host
+ * (fh) lives. Each row's free capacity (CPU_LOAD: per pair; each below 2^30), PAIR_NONE
+ * where the host leaves the row unbounded, the physical rule's limits (clamped to 2^31 - 1:
+ * every demand the pair takes is below 2^31), the pools that may take a shape's count on
+ * their own. The fields are the fit's own; read none of them. */
+#define KC_FIT_HOT_TAKE 2
+struct kc_fit_host;
+typedef struct kc_fit_hot {
+    const struct kc_fit_host *fh;
+    uint8_t has;                  /* what the pair may rely on (fit_fast.c: PAIR_*); 0 when
+                                     the host is not for the pair */
+    uint8_t hp_class;             /* hugepage size: 0 a page of at most 1 MiB, 1 2 MiB,
+                                     2 1 GiB (or another size: see has) */
+    bool def_may_bind;            /* the default pools' sum can be below the rows' count */
+    uint8_t n_take;               /* take_free entries (at most KC_FIT_HOT_TAKE) */
+    uint32_t free[KC_RES_LAST];
+    int32_t unb32[KC_RES_LAST];
+    uint64_t ovh_mib;             /* the policy's fixed overhead (0 under auto) */
+    uint64_t ask[3];              /* all ones where the host knows disk, IOPS, MB/s */
+    uint64_t load_bp;
+    uint32_t lcap, load_n;        /* cpu load: capacity, existing vCPUs of no cpu=% */
+    int32_t lim4[4];              /* memory, hugepage pool, cpus, largest pool (clamped) */
+    uint64_t take_free[KC_FIT_HOT_TAKE][3];   /* free space, IOPS, MB/s of the first pools
+                                                 that take a shape of no pool= (storage
+                                                 NICs in) */
+} kc_fit_hot;
+
 typedef struct kc_fit_host {
     const kc_host *host;
     const kc_policy *policy;
     bool fast;                    /* the figures below are valid (else every count goes the
                                      plain way, which gives the answer or the error) */
+    kc_fit_hot hot;               /* the pair's part */
     bool iops_known, mbps_known;
     uint64_t mem_base, usable, used, uplink;
     uint64_t mem_cap, hp_cap, cpu_cap, load_cap, net_cap;
@@ -143,6 +172,46 @@ void kc_fit_host_prepare(const kc_host *host, const kc_policy *policy, kc_fit_ho
  * part of the work. */
 int kc_fit_count_on(const kc_fit_host *fh, const kc_shape *shape, kc_fit_summary *out,
                     kc_error *err);
+
+/* A shape under a policy, prepared once for counting it on many prepared hosts: the
+ * per-VM demand of each row, validated, and its exact reciprocal. Borrows @shape, which
+ * must stay unchanged while it is used. The fields are the fit's own; read none of them. */
+typedef struct kc_fit_shape {
+    uint8_t needs;                /* what it needs of the host (fit_fast.c: PAIR_*) */
+    bool ovh_auto;                /* the policy's overhead it was prepared under: auto, or */
+    uint32_t util_bp;             /* cpu=NN% */
+    uint64_t ovh_mib;             /* ovh_mib MiB */
+    uint64_t per_vm;              /* normal memory + overhead (kc_fit's memory row) */
+    uint64_t mul[KC_RES_LAST];    /* ceil(2^63 / den) (HUGEPAGES: hp_mul); 0 where den is 0 */
+    uint64_t hp_mul[3];           /* by the host's hugepage class; 0 off hugepages */
+    int32_t unb32[KC_RES_LAST];   /* PAIR_NONE where the shape asks nothing of the row */
+    int32_t big4[3][4];           /* by hugepage class: what the physical rule compares
+                                     with kc_fit_hot.lim4 (memory, hugepages, vCPUs, disk) */
+    uint64_t den[KC_RES_LAST];    /* per-VM demand of each row (HUGEPAGES: hp_den) */
+    uint64_t hp_den[3];
+    const kc_shape *shape;
+    bool fast;                    /* valid, no pool=, every demand below 2^31: the pair's
+                                     own way, on a host that has what it needs */
+} kc_fit_shape;
+
+/* Prepare @out for kc_fit_pair() under @policy. Cannot fail: an invalid shape is reported
+ * by each pair, with kc_fit_compute()'s error. */
+void kc_fit_shape_prepare(const kc_shape *shape, const kc_policy *policy, kc_fit_shape *out);
+
+/* kc_fit_count(@fh's host, @fs's shape, @fh's policy, @out, @err), @fh the hot part of a
+ * prepared host (&kc_fit_host.hot, or a copy): the hot loop's entry point
+ * (a sweep's points, a fleet's hosts x shapes). Everything that depends on the host alone
+ * or the shape alone is done by the two preparations; the pair takes the rows' limits by
+ * exact reciprocal multiplications (no division), their minimum, the bottleneck, the
+ * physical rule and the pools' sum. A shape prepared under another overhead than @fh's
+ * policy, a shape on a named pool or a write share on pools whose writes differ, strict
+ * NUMA, a hugepage size other than 2 MiB or 1 GiB, free capacities from 2^30 and demands
+ * from 2^31 up take kc_fit_count_on's way: the same answer or the same error. */
+int kc_fit_pair(const kc_fit_hot *fh, const kc_fit_shape *fs, kc_fit_summary *out,
+                kc_error *err);
+
+/* Whether kc_fit_pair(@fh, @fs) takes its own way (for tests and benchmarks). */
+bool kc_fit_pair_direct(const kc_fit_hot *fh, const kc_fit_shape *fs);
 
 /* The summary of a full fit (what kc_fit_count gives for the same input). */
 void kc_fit_summarize(const kc_fit *fit, kc_fit_summary *out);

@@ -446,7 +446,7 @@ static uint64_t pools_limit(const kc_fit_host *fh, const kc_shape *shape, const 
         uint64_t nl = UINT64_MAX, l[2] = { UINT64_MAX, UINT64_MAX };
 
         for (int r = 0; r < 2; r++)
-            if (ask[1 + r]) {
+            if (ask[1 + r] && want[1 + r]) {    /* (ask implies want: for the analyzer) */
                 l[r] = kc_fit_sub_sat(fh->nic_cap[r], fh->ip_used[r]) / want[1 + r];
                 nl = l[r] < nl ? l[r] : nl;
             }
@@ -586,10 +586,9 @@ typedef struct shape_figs {
 } shape_figs;
 
 __attribute__((always_inline))
-static inline bool prepare_shape(const kc_host *host, const kc_policy *policy,
+static inline bool prepare_shape(const kc_usage *u, const kc_policy *policy,
                                  const kc_shape *shape, shape_figs *f)
 {
-    const kc_usage *u = &host->used;
     bool bad = (shape->vcpus == 0) | (shape->mem_mib == 0) | (shape->cpu_util_bp > KC_BP_ONE) |
                (shape->write_bp > KC_BP_ONE) | (shape->pool[KC_POOL_NAME_MAX - 1] != '\0');
 
@@ -628,7 +627,7 @@ int kc_fit_compute(const kc_host *host, const kc_shape *shape,
     uint32_t bott = 0;
 
     if (__builtin_expect(!prepare_host(host, policy, &fh) ||
-                         !prepare_shape(host, policy, shape, &fs), 0))
+                         !prepare_shape(&host->used, policy, shape, &fs), 0))
         goto slow;
     overhead = fs.overhead;
     mem_base = fh.mem_base;
@@ -854,7 +853,7 @@ int kc_fit_count(const kc_host *host, const kc_shape *shape, const kc_policy *po
     /* strict NUMA sums per-node limits: the full fit does that */
     if ((policy->numa == KC_NUMA_STRICT && host->n_numa > 1) ||
         __builtin_expect(!prepare_host(host, policy, &fh) ||
-                         !prepare_shape(host, policy, shape, &fs), 0))
+                         !prepare_shape(&host->used, policy, shape, &fs), 0))
         return count_slow(host, shape, policy, out, err);
     fh.host = host;
     fh.policy = policy;
@@ -863,12 +862,333 @@ int kc_fit_count(const kc_host *host, const kc_shape *shape, const kc_policy *po
     return 0;
 }
 
+/* ---- the pair ----
+ *
+ * A row's limit is floor(free / per_vm) with free below 2^31 and per_vm below 2^32 (the
+ * preparations check both, else the pair goes kc_fit_count_on's way). With
+ * m = ceil(2^63 / per_vm) = per_vm' s exact reciprocal, floor(free x m / 2^63) is that
+ * limit: free x m / 2^63 = free / per_vm + free x e / (per_vm x 2^63), e = m x per_vm - 2^63
+ * in [0, per_vm), and the excess free x e / (per_vm x 2^63) < 2^31 x 2^32 / (per_vm x 2^63)
+ * = 1 / per_vm, which cannot carry free / per_vm (at most 1 / per_vm below an integer) to
+ * the next integer. So each row costs a multiplication, with no division anywhere in the
+ * pair (the pair itself takes free below 2^30, and a row either side leaves unbounded is
+ * PAIR_NONE: never the minimum, since the cpu row always counts). */
+
+/* What a shape needs of a host for the pair's own way (kc_fit_shape.needs, a subset of
+ * kc_fit_host.has): the default pools' IOPS and MB/s the same at every write share (for a
+ * write share), a hugepage size the shape was prepared for (on hugepages), the overhead
+ * mode it was prepared under (auto or fixed; a fixed overhead's MiB compared apart), and
+ * PAIR_SLOW, which no host has, for a shape that is not for the pair. A host that is not
+ * for the pair has nothing. */
+#define PAIR_DEF_FLAT 1u
+#define PAIR_HP_SIZE 2u
+#define PAIR_AUTO 4u
+#define PAIR_FIXED 8u
+#define PAIR_SLOW 16u
+
+/* The limit of a row left unbounded: above every bounded limit the pair meets (each below
+ * 2^30, since the host's free capacities are) */
+#define PAIR_NONE INT32_C(0x7fffffff)
+
+/* ceil(2^63 / d), 0 for d = 0. */
+static uint64_t recip63(uint64_t d)
+{
+    return d ? ((1ull << 63) - 1) / d + 1 : 0;
+}
+
+/* floor(n / d) for n < 2^31, d < 2^32, from m = recip63(d) (see above). */
+static inline uint64_t mul_lim(uint64_t n, uint64_t m)
+{
+    return (uint64_t)(((kc_u128)n * m) >> 63);
+}
+
+/* @v, or 2^31 - 1 from there up: against a demand below 2^31, "demand > limit" holds of
+ * the clamped limit exactly when it holds of @v. */
+static inline int32_t clamp31(uint64_t v)
+{
+    return v > INT32_MAX ? INT32_MAX : (int32_t)v;
+}
+
+/* The pair's part of a prepared host (f->fast). */
+static void prepare_pair_host(kc_fit_host *f)
+{
+    const kc_host *host = f->host;
+    const kc_usage *u = &host->used;
+    kc_fit_hot *h = &f->hot;
+    uint64_t page_mib = host->hugepage_kib / 1024, wide, fr[KC_RES_LAST];
+    uint64_t load_n = u->vcpus - u->load_vcpus;    /* load_vcpus <= vcpus (prepare_host) */
+    bool ovh_auto = f->policy->overhead_mode == KC_OVERHEAD_AUTO;
+    bool unb[KC_RES_LAST] = { false };
+    uint32_t m = f->def_mask;
+
+    h->ovh_mib = ovh_auto ? 0 : f->policy->overhead_mib;
+    h->hp_class = page_mib <= 1 ? 0 : page_mib == 2 ? 1 : 2;
+    fr[KC_RES_MEMORY] = kc_fit_sub_sat(f->mem_cap, f->used);
+    fr[KC_RES_HUGEPAGES] = kc_fit_sub_sat(f->hp_cap, u->hugepages_mib);
+    fr[KC_RES_CPU] = kc_fit_sub_sat(f->cpu_cap, u->vcpus);
+    fr[KC_RES_CPU_LOAD] = 0;    /* per pair */
+    fr[KC_RES_NETWORK] = kc_fit_sub_sat(f->net_cap, u->net_kbps);
+    for (int r = 0; r < 3; r++)
+        fr[KC_RES_DISK + r] = kc_fit_sub_sat(f->def_cap[r], f->def_held[r]);
+    unb[KC_RES_NETWORK] = f->uplink == 0;
+    unb[KC_RES_DISK] = f->n_pools == 0;
+    unb[KC_RES_IOPS] = !f->iops_known;
+    unb[KC_RES_THROUGHPUT] = !f->mbps_known;
+    wide = f->load_cap;
+    for (int r = 0; r < KC_RES_LAST; r++) {
+        h->free[r] = (uint32_t)fr[r];    /* below 2^30, or the host is not for the pair */
+        h->unb32[r] = unb[r] ? PAIR_NONE : 0;
+        wide |= fr[r];
+    }
+    for (int r = 0; r < 3; r++)
+        h->ask[r] = unb[KC_RES_DISK + r] ? 0 : UINT64_MAX;
+    h->lcap = (uint32_t)f->load_cap;
+    h->load_n = (uint32_t)load_n;
+    h->load_bp = u->load_bp;
+    h->lim4[0] = clamp31(f->mem_base);
+    h->lim4[1] = clamp31(host->hugepages_mib);
+    h->lim4[2] = clamp31(f->usable);
+    h->lim4[3] = f->n_pools > 0 ? clamp31(f->def_max_space) : INT32_MAX;
+    /* pools_may_bind and pools_take for the pools of a shape of no pool= (the first
+     * KC_FIT_HOT_TAKE; when none of them takes the count, the pools' sum is worked out,
+     * which is exact anyway) */
+    h->def_may_bind = (m & (m - 1)) != 0 ||
+                      (m != 0 && f->nic && f->pools[__builtin_ctz(m)].over_ip);
+    h->n_take = 0;
+    for (; m && h->n_take < KC_FIT_HOT_TAKE; m &= m - 1) {
+        const kc_fit_pool *p = &f->pools[__builtin_ctz(m)];
+        uint64_t *t = h->take_free[h->n_take++];
+
+        t[0] = p->free0[0];
+        t[1] = p->free0[1];
+        t[2] = p->free0[2];
+        if (p->over_ip && f->nic) {
+            uint64_t n1 = kc_fit_sub_sat(f->nic_cap[0], f->ip_used[0]);
+            uint64_t n2 = kc_fit_sub_sat(f->nic_cap[1], f->ip_used[1]);
+
+            t[1] = n1 < t[1] ? n1 : t[1];
+            t[2] = n2 < t[2] ? n2 : t[2];
+        }
+    }
+    /* every numerator below 2^30 (the load row's is at most load_cap); the load row's use
+     * load_n x cpu=% + load_bp inside 64 bits */
+    if (wide >> 30 == 0 && load_n >> 32 == 0 && u->load_bp >> 62 == 0)
+        h->has = (uint8_t)((f->def_flat ? PAIR_DEF_FLAT : 0) |
+                           (page_mib <= 2 || page_mib == 1024 ? PAIR_HP_SIZE : 0) |
+                           (ovh_auto ? PAIR_AUTO : PAIR_FIXED));
+}
+
 void kc_fit_host_prepare(const kc_host *host, const kc_policy *policy, kc_fit_host *out)
 {
     out->fast = !(policy->numa == KC_NUMA_STRICT && host->n_numa > 1) &&
                 prepare_host(host, policy, out);
     out->host = host;
     out->policy = policy;
+    memset(&out->hot, 0, sizeof(out->hot));    /* has 0: not for the pair */
+    out->hot.fh = out;
+    if (out->fast)
+        prepare_pair_host(out);
+}
+
+void kc_fit_shape_prepare(const kc_shape *shape, const kc_policy *policy, kc_fit_shape *out)
+{
+    static const uint64_t page_mib[3] = { 1, 2, 1024 };
+    const kc_usage none = { 0 };    /* the host's use: none (the pair adds it) */
+    shape_figs fs;
+    uint64_t wide;
+
+    memset(out, 0, sizeof(*out));
+    out->shape = shape;
+    out->ovh_auto = policy->overhead_mode == KC_OVERHEAD_AUTO;
+    out->ovh_mib = out->ovh_auto ? 0 : policy->overhead_mib;
+    out->needs = PAIR_SLOW;
+    if (!prepare_shape(&none, policy, shape, &fs))
+        return;    /* not fast: each pair reports the error */
+    out->util_bp = shape->cpu_util_bp;
+    out->per_vm = fs.per_vm;
+    out->den[KC_RES_MEMORY] = fs.per_vm;
+    out->den[KC_RES_CPU] = shape->vcpus;
+    out->den[KC_RES_CPU_LOAD] = (uint64_t)shape->vcpus * shape->cpu_util_bp;
+    out->den[KC_RES_NETWORK] = shape->net_kbps;
+    out->den[KC_RES_DISK] = shape->disk_mib;
+    out->den[KC_RES_IOPS] = shape->iops;
+    out->den[KC_RES_THROUGHPUT] = shape->mbps;
+    wide = shape->mem_mib;
+    for (int c = 0; c < 3; c++) {
+        out->hp_den[c] = shape->hugepages ? kc_fit_round_to_page(shape->mem_mib,
+                                                                  page_mib[c] * 1024) : 0;
+        out->hp_mul[c] = recip63(out->hp_den[c]);
+        wide |= out->hp_den[c];
+    }
+    for (int r = 0; r < KC_RES_LAST; r++) {
+        out->mul[r] = recip63(out->den[r]);
+        out->unb32[r] = out->den[r] == 0 ? PAIR_NONE : 0;
+        wide |= out->den[r];
+    }
+    out->unb32[KC_RES_HUGEPAGES] = shape->hugepages ? 0 : PAIR_NONE;
+    out->fast = wide >> 31 == 0 && shape->pool[0] == '\0';
+    for (int c = 0; c < 3 && out->fast; c++) {
+        out->big4[c][0] = (int32_t)fs.per_vm;
+        out->big4[c][1] = (int32_t)out->hp_den[c];
+        out->big4[c][2] = (int32_t)shape->vcpus;
+        out->big4[c][3] = (int32_t)shape->disk_mib;
+    }
+    out->needs = (uint8_t)((shape->write_bp != 0 ? PAIR_DEF_FLAT : 0) |
+                           (shape->hugepages ? PAIR_HP_SIZE : 0) |
+                           (out->ovh_auto ? PAIR_AUTO : PAIR_FIXED) |
+                           (out->fast ? 0 : PAIR_SLOW));
+}
+
+bool kc_fit_pair_direct(const kc_fit_hot *fh, const kc_fit_shape *fs)
+{
+    return ((fs->needs & ~fh->has) == 0) & (fh->ovh_mib == fs->ovh_mib);
+}
+
+/* The pools' sum for the pair (neither of the first KC_FIT_HOT_TAKE pools takes @count
+ * VMs of @w0..@w2): @count, or the sum when it is below, with its binding. It is
+ * pools_limit() on the pools of a shape of no pool= (each pool's free capacity is its free0),
+ * each pool's limit by the shape's reciprocals where its free capacity is below 2^31 (exact
+ * there, see above), else by division. Apart: the common case never needs it. */
+typedef struct pair_count {
+    uint64_t count;
+    uint32_t bind;
+} pair_count;
+
+__attribute__((noinline))
+static pair_count pair_pools(const kc_fit_host *fh, const kc_fit_shape *fs, uint64_t w0,
+                             uint64_t w1, uint64_t w2, uint64_t count)
+{
+    const uint64_t want[3] = { w0, w1, w2 };    /* passed apart: no array in the caller */
+    kc_u128 plain = 0, ip = 0;
+    uint32_t bind = 0;
+    bool any_ip = false;
+
+    for (uint32_t m = fh->def_mask; m; m &= m - 1) {
+        const kc_fit_pool *p = &fh->pools[__builtin_ctz(m)];
+        uint64_t lim = UINT64_MAX, l[3];
+
+        for (int r = 0; r < 3; r++) {
+            uint64_t x = p->free0[r];
+
+            l[r] = !want[r] ? UINT64_MAX : x >> 31 == 0 ? mul_lim(x, fs->mul[KC_RES_DISK + r])
+                                                        : x / want[r];
+            lim = l[r] < lim ? l[r] : lim;
+        }
+        for (int r = 0; r < 3; r++)
+            bind |= (uint32_t)(l[r] == lim) << (KC_RES_DISK + r);
+        if (p->over_ip) {
+            ip += lim;
+            any_ip = true;
+        } else {
+            plain += lim;
+        }
+    }
+    if (any_ip && fh->nic) {    /* the storage NICs cap the over-IP pools together */
+        uint64_t nl = UINT64_MAX, l[2] = { UINT64_MAX, UINT64_MAX };
+
+        for (int r = 0; r < 2; r++)
+            if (want[1 + r]) {
+                l[r] = kc_fit_sub_sat(fh->nic_cap[r], fh->ip_used[r]) / want[1 + r];
+                nl = l[r] < nl ? l[r] : nl;
+            }
+        if ((kc_u128)nl < ip) {
+            ip = nl;
+            for (int r = 0; r < 2; r++)
+                if (want[1 + r] && l[r] == nl)
+                    bind |= 1u << (KC_RES_IOPS + r);
+        }
+    }
+    plain += ip;
+    if (plain >= count)
+        return (pair_count){ count, 0 };
+    return (pair_count){ (uint64_t)plain, bind };
+}
+
+/* Four limits side by side (GCC and clang vector extensions; SSE2 on x86-64): each bounded
+ * limit is below 2^30 (the host's free capacities are), an unbounded one is PAIR_NONE, so
+ * signed 32-bit lanes order them. */
+typedef int32_t pair_v4 __attribute__((vector_size(16)));
+
+static inline pair_v4 v4_min(pair_v4 a, pair_v4 b)
+{
+    pair_v4 lt = b < a;
+
+    return (b & lt) | (a & ~lt);
+}
+
+static inline pair_v4 v4_load(const int32_t *p)
+{
+    pair_v4 v;
+
+    memcpy(&v, p, sizeof(v));
+    return v;
+}
+
+int kc_fit_pair(const kc_fit_hot *fh, const kc_fit_shape *fs, kc_fit_summary *out,
+                kc_error *err)
+{
+    uint64_t count, free_load, want[3];
+    unsigned c = fh->hp_class;
+    uint32_t big, pbind = 0;
+    pair_v4 lo, hi, m, eq;
+
+    if (__builtin_expect(!kc_fit_pair_direct(fh, fs), 0))
+        return kc_fit_count_on(fh->fh, fs->shape, out, err);
+    free_load = kc_fit_sub_sat(fh->lcap, (uint64_t)fh->load_n * fs->util_bp + fh->load_bp);
+    lo = (pair_v4){ (int32_t)mul_lim(fh->free[KC_RES_MEMORY], fs->mul[KC_RES_MEMORY]),
+                    (int32_t)mul_lim(fh->free[KC_RES_HUGEPAGES], fs->hp_mul[c]),
+                    (int32_t)mul_lim(fh->free[KC_RES_CPU], fs->mul[KC_RES_CPU]),
+                    (int32_t)mul_lim(free_load, fs->mul[KC_RES_CPU_LOAD]) };
+    hi = (pair_v4){ (int32_t)mul_lim(fh->free[KC_RES_NETWORK], fs->mul[KC_RES_NETWORK]),
+                    (int32_t)mul_lim(fh->free[KC_RES_DISK], fs->mul[KC_RES_DISK]),
+                    (int32_t)mul_lim(fh->free[KC_RES_IOPS], fs->mul[KC_RES_IOPS]),
+                    (int32_t)mul_lim(fh->free[KC_RES_THROUGHPUT], fs->mul[KC_RES_THROUGHPUT]) };
+    /* the rows either side leaves unbounded: PAIR_NONE (limit | PAIR_NONE = PAIR_NONE) */
+    lo |= v4_load(&fs->unb32[0]) | v4_load(&fh->unb32[0]);
+    hi |= v4_load(&fs->unb32[4]) | v4_load(&fh->unb32[4]);
+    m = v4_min(lo, hi);
+    m = v4_min(m, __builtin_shufflevector(m, m, 2, 3, 0, 1));
+    m = v4_min(m, __builtin_shufflevector(m, m, 1, 0, 3, 2));
+    count = (uint64_t)m[0];    /* the cpu row always counts: below PAIR_NONE */
+    /* the physical rule (kc_fit_too_big: the count is 0, the first such resource named) */
+    eq = (v4_load(fs->big4[c]) > v4_load(fh->lim4)) &
+         (pair_v4){ 1 << KC_RES_MEMORY, 1 << KC_RES_HUGEPAGES, 1 << KC_RES_CPU, 1 << KC_RES_DISK };
+    eq |= __builtin_shufflevector(eq, eq, 2, 3, 0, 1);
+    eq |= __builtin_shufflevector(eq, eq, 1, 0, 3, 2);
+    big = (uint32_t)eq[0];
+    count = big ? 0 : count;
+    /* a VM's disk lives whole on one pool: the pools' sum, only when no pool takes the
+     * count on its own */
+    for (int r = 0; r < 3; r++)    /* the rows asked (a shape's unbounded row has den 0) */
+        want[r] = fs->den[KC_RES_DISK + r] & fh->ask[r];
+    {
+        /* pools_take on the first two pools, without a branch (an early exit mispredicts):
+         * one takes them all on its own (each product below 2^62; an entry past n_take is
+         * all 0, which takes nothing: some product is above 0) */
+        uint64_t n0 = count * want[0], n1 = count * want[1], n2 = count * want[2];
+        const uint64_t (*t)[3] = fh->take_free;
+        bool take = ((n0 <= t[0][0]) & (n1 <= t[0][1]) & (n2 <= t[0][2])) |
+                    ((n0 <= t[1][0]) & (n1 <= t[1][1]) & (n2 <= t[1][2]));
+
+        if (__builtin_expect(((want[0] | want[1] | want[2]) != 0) & (count > 0) &
+                             fh->def_may_bind & !take, 0)) {
+            pair_count pc = pair_pools(fh->fh, fs, want[0], want[1], want[2], count);
+
+            count = pc.count;
+            pbind = pc.bind;
+        }
+    }
+    /* a row binds when its limit is the count (never PAIR_NONE: count < 2^30) */
+    m = (pair_v4){ (int32_t)count, (int32_t)count, (int32_t)count, (int32_t)count };
+    eq = ((lo == m) & (pair_v4){ 1, 2, 4, 8 }) | ((hi == m) & (pair_v4){ 16, 32, 64, 128 });
+    eq |= __builtin_shufflevector(eq, eq, 2, 3, 0, 1);
+    eq |= __builtin_shufflevector(eq, eq, 1, 0, 3, 2);
+    out->count = count;
+    out->bottleneck = big | pbind | (uint32_t)eq[0];
+    out->too_big = big != 0;
+    out->too_big_res = big ? (kc_resource)__builtin_ctz(big) : KC_RES_MEMORY;
+    out->numa_limited = false;
+    return 0;
 }
 
 int kc_fit_count_on(const kc_fit_host *fh, const kc_shape *shape, kc_fit_summary *out,
@@ -876,7 +1196,7 @@ int kc_fit_count_on(const kc_fit_host *fh, const kc_shape *shape, kc_fit_summary
 {
     shape_figs fs;
 
-    if (__builtin_expect(!fh->fast || !prepare_shape(fh->host, fh->policy, shape, &fs), 0))
+    if (__builtin_expect(!fh->fast || !prepare_shape(&fh->host->used, fh->policy, shape, &fs), 0))
         return count_slow(fh->host, shape, fh->policy, out, err);
     if (!count_core(fh, &fs, shape, out))
         return count_slow(fh->host, shape, fh->policy, out, err);

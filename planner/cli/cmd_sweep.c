@@ -246,6 +246,8 @@ int kc_cmd_sweep(const kc_cli *o, kc_catalog *cat, kc_error *err)
     kc_policy_source src;
     kc_format format;
     point *pts = NULL;
+    kc_fit_host *fhost = NULL;    /* ~6 KB: not on the stack */
+    kc_fit_shape fshape;
     uint64_t start, end, step;
     param p = P_LAST;
     size_t n = 0;
@@ -288,13 +290,19 @@ int kc_cmd_sweep(const kc_cli *o, kc_catalog *cat, kc_error *err)
     }
 
     pts = kc_xcalloc((size_t)((end - start) / step + 1), sizeof(*pts));
+    /* the shape is the same at every point (no swept parameter is the overhead's): prepared
+     * once; each point's host under its policy, then the pair (kc_fit_pair) */
+    kc_fit_shape_prepare(&row.shape, &rep.policy, &fshape);
+    fhost = kc_xcalloc(1, sizeof(*fhost));
     for (uint64_t v = start; v <= end; v += step) {
         kc_policy pol = rep.policy;
         kc_host host = rep.host;
         kc_fit_summary fit;    /* the count alone: a sweep prints no per-resource table */
 
-        if (apply(p, v, &pol, &host, err) < 0 ||
-            kc_fit_count(&host, &row.shape, &pol, &fit, err) < 0)
+        if (apply(p, v, &pol, &host, err) < 0)
+            goto out;
+        kc_fit_host_prepare(&host, &pol, fhost);
+        if (kc_fit_pair(&fhost->hot, &fshape, &fit, err) < 0)
             goto out;
         pts[n++] = (point){ .value = v, .count = fit.count, .bottleneck = fit.bottleneck,
                             .too_big = fit.too_big, .too_big_res = fit.too_big_res };
@@ -307,6 +315,7 @@ int kc_cmd_sweep(const kc_cli *o, kc_catalog *cat, kc_error *err)
     ret = 0;
  out:
     free(pts);
+    free(fhost);
     free(fixed);
     kc_facts_free(facts);
     return ret;

@@ -321,7 +321,7 @@ int kc_fleet_collect(kc_fleet *fleet, const kc_fleet_opts *opts, kc_error *err)
 
 /* ------------------------------------------------------------------ planning */
 
-/* A host's row needs only the count and why (kc_fit_count_on: no per-resource table); the
+/* A host's row needs only the count and why (kc_fit_pair: no per-resource table); the
  * table of @fit stays zeroed (KC_RES_ABSENT), see fleet.h. */
 static void put_summary(kc_fit *fit, const kc_fit_summary *sum)
 {
@@ -338,7 +338,8 @@ int kc_fleet_plan(kc_fleet *fleet, const kc_catalog *cat, const kc_shape *shapes
 {
     kc_host *ok_hosts = NULL;
     size_t *ok_index = NULL, *by_given = NULL, n_ok = 0;
-    kc_fit_host fh;
+    kc_fit_host *fh = kc_xcalloc(1, sizeof(*fh));    /* ~6 KB: not on the stack */
+    kc_fit_shape *fs = kc_xcalloc(n_shapes ? n_shapes : 1, sizeof(*fs));
     int ret = -1;
 
     fleet->shapes = shapes;
@@ -350,6 +351,9 @@ int kc_fleet_plan(kc_fleet *fleet, const kc_catalog *cat, const kc_shape *shapes
     free(fleet->total);
     fleet->total = kc_xcalloc(n_shapes ? n_shapes : 1, sizeof(*fleet->total));
     fleet->n_failed = 0;
+    /* each shape prepared once, each host once, then every pair (kc_fit_pair) */
+    for (size_t s = 0; s < n_shapes; s++)
+        kc_fit_shape_prepare(&shapes[s], policy, &fs[s]);
     for (size_t i = 0; i < fleet->n_hosts; i++) {
         kc_fleet_host *h = &fleet->hosts[i];
 
@@ -368,11 +372,11 @@ int kc_fleet_plan(kc_fleet *fleet, const kc_catalog *cat, const kc_shape *shapes
             continue;
         }
         h->fits = kc_xcalloc(n_shapes ? n_shapes : 1, sizeof(*h->fits));
-        kc_fit_host_prepare(&h->host, policy, &fh);
+        kc_fit_host_prepare(&h->host, policy, fh);
         for (size_t s = 0; s < n_shapes; s++) {
             kc_fit_summary sum;
 
-            if (kc_fit_count_on(&fh, &shapes[s], &sum, err) < 0)
+            if (kc_fit_pair(&fh->hot, &fs[s], &sum, err) < 0)
                 goto out;
             put_summary(&h->fits[s], &sum);
             if (fleet->total[s] > UINT64_MAX - h->fits[s].count) {
@@ -424,6 +428,8 @@ int kc_fleet_plan(kc_fleet *fleet, const kc_catalog *cat, const kc_shape *shapes
     }
     ret = 0;
  out:
+    free(fh);
+    free(fs);
     free(ok_hosts);
     free(ok_index);
     free(by_given);

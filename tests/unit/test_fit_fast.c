@@ -41,6 +41,7 @@ static void expect_same_fit(const kc_fit *a, const kc_fit *b, int i)
  * differently or falls back to the reference. Varied per case, so that many cases are
  * entirely ordinary (the fast path proper) and many have several edges. */
 static uint64_t edge_every = 64;
+static bool ordinary;    /* random_case: no edges at all */
 
 static uint64_t pick(uint64_t *s, uint64_t lo, uint64_t hi)
 {
@@ -61,7 +62,7 @@ static void random_case(uint64_t *s, kc_host *h, kc_shape *v, kc_policy *p)
 {
     size_t numa = (size_t)(kc_test_rand(s) % 5);    /* 0 (unknown) .. 4 nodes */
 
-    edge_every = kc_test_rand(s) % 2 ? 16 : 1024;
+    edge_every = ordinary ? UINT64_MAX : kc_test_rand(s) % 2 ? 16 : 1024;
 
     *h = kc_test_host((uint32_t)pick(s, 1, 512), pick(s, 1, 1ull << 22));
     if (kc_test_rand(s) % 3 == 0) {
@@ -222,7 +223,11 @@ Test(fit_fast, count_matches_the_reference_errors_included)
     uint64_t seed = 0x636f756e74ull;
     unsigned ok = 0, errors = 0, too_big = 0, ties = 0, numa = 0, pooled = 0;
     kc_shape prev = { .vcpus = 1, .mem_mib = 1 };
+    kc_fit_shape fs, prev_fs;
+    unsigned direct = 0;
+    kc_policy first = kc_test_policy();
 
+    kc_fit_shape_prepare(&prev, &first, &prev_fs);
     for (int i = 0; i < 300000; i++) {
         kc_host host;
         kc_shape vm;
@@ -244,6 +249,13 @@ Test(fit_fast, count_matches_the_reference_errors_included)
         memset(&e1, 0, sizeof(e1));
         r1 = kc_fit_count_on(&fh, &vm, &c, &e1);
         expect_same_count(r1, &c, &e1, r2, &ref, &e2, i);
+
+        kc_fit_shape_prepare(&vm, &policy, &fs);
+        direct += kc_fit_pair_direct(&fh.hot, &fs);
+        memset(&c, 0xa5, sizeof(c));
+        memset(&e1, 0, sizeof(e1));
+        r1 = kc_fit_pair(&fh.hot, &fs, &c, &e1);
+        expect_same_count(r1, &c, &e1, r2, &ref, &e2, 1000000 + i);
         if (r2 == 0) {
             ok++;
             too_big += ref.too_big;
@@ -260,8 +272,17 @@ Test(fit_fast, count_matches_the_reference_errors_included)
         r1 = kc_fit_count_on(&fh, &prev, &c, &e1);
         r2 = kc_fit_compute_reference(&host, &prev, &policy, &ref, &e2);
         expect_same_count(r1, &c, &e1, r2, &ref, &e2, i);
+        /* the previous shape prepared under the previous case's policy (often another
+         * overhead: the pair must notice and still give the answer of this policy) */
+        memset(&c, 0xa5, sizeof(c));
+        memset(&e1, 0, sizeof(e1));
+        r1 = kc_fit_pair(&fh.hot, &prev_fs, &c, &e1);
+        expect_same_count(r1, &c, &e1, r2, &ref, &e2, 2000000 + i);
         prev = vm;
+        prev_fs = fs;
+        prev_fs.shape = &prev;
     }
+    cr_expect_gt(direct, 30000u, "only %u pairs on the pair's own way", direct);
     /* each kind of answer well represented, or the test proves little */
     cr_expect_gt(ok, 50000u, "only %u valid cases", ok);
     cr_expect_gt(errors, 1000u, "only %u error cases", errors);
@@ -357,7 +378,7 @@ Test(fit_fast, overflowing_figures_fall_back_to_the_exact_answer)
 Test(fit_fast, pools_match_the_reference_where_the_pools_bind)
 {
     uint64_t seed = 0x706f6f6cull;
-    unsigned pooled = 0, shares = 0;
+    unsigned pooled = 0, shares = 0, direct = 0, direct_pooled = 0;
 
     for (int i = 0; i < 100000; i++) {
         kc_host h = kc_test_host(8 + (uint32_t)(kc_test_rand(&seed) % 256),
@@ -369,6 +390,7 @@ Test(fit_fast, pools_match_the_reference_where_the_pools_bind)
         kc_fit f1, f2;
         kc_fit_summary c;
         kc_fit_host fh;
+        kc_fit_shape fs;
         kc_error e1 = { 0 }, e2 = { 0 };
 
         h.n_storage = 1 + (size_t)(kc_test_rand(&seed) % 4);
@@ -438,9 +460,123 @@ Test(fit_fast, pools_match_the_reference_where_the_pools_bind)
         kc_fit_host_prepare(&h, &p, &fh);
         cr_assert_eq(kc_fit_count_on(&fh, &vm, &c, &e1), 0);
         expect_same_count(0, &c, &e1, 0, &f2, &e2, i);
+        kc_fit_shape_prepare(&vm, &p, &fs);
+        cr_assert_eq(kc_fit_pair(&fh.hot, &fs, &c, &e1), 0);
+        expect_same_count(0, &c, &e1, 0, &f2, &e2, i);
+        direct += kc_fit_pair_direct(&fh.hot, &fs);
+        direct_pooled += kc_fit_pair_direct(&fh.hot, &fs) && f2.pool_limited;
         pooled += f2.pool_limited;
     }
+    cr_expect_gt(direct, 20000u, "only %u pairs on the pair's own way", direct);
+    cr_expect_gt(direct_pooled, 2000u, "only %u of them limited by the pools' sum",
+                 direct_pooled);
     cr_expect_gt(pooled, 5000u, "only %u cases limited by the pools' sum", pooled);
     cr_log_info("pools: %u of 100000 limited by the pools' sum, %u with a write share, all "
                 "identical to the reference", pooled, shares);
+}
+
+/* The hot loops' form: a grid of hosts x shapes, each prepared once under one policy (a
+ * fleet's, a sweep point's), every pair against the reference; mostly ordinary figures, so
+ * that most pairs take the pair's own way (checked), now and then an edge. */
+Test(fit_fast, pair_matches_the_reference_on_prepared_hosts_and_shapes)
+{
+    enum { N_HOSTS = 48, N_SHAPES = 48, ROUNDS = 200 };
+    static kc_host hosts[N_HOSTS];
+    static kc_fit_host fh[N_HOSTS];
+    static kc_shape shapes[N_SHAPES];
+    static kc_fit_shape fs[N_SHAPES];
+    uint64_t seed = 0x70616972ull;
+    unsigned ok = 0, errors = 0, direct = 0, too_big = 0, ties = 0, pooled = 0, hp = 0;
+
+    for (int round = 0; round < ROUNDS; round++) {
+        kc_policy policy, other;
+
+        ordinary = round % 4 != 0;    /* most rounds without edges */
+        for (int k = 0; k < N_HOSTS; k++)
+            random_case(&seed, &hosts[k], &shapes[k % N_SHAPES], k == 0 ? &policy : &other);
+        for (int k = 0; k < N_SHAPES; k++) {
+            kc_host unused;
+
+            random_case(&seed, &unused, &shapes[k], &other);
+        }
+        for (int k = 0; k < N_HOSTS; k++)
+            kc_fit_host_prepare(&hosts[k], &policy, &fh[k]);
+        for (int k = 0; k < N_SHAPES; k++)
+            kc_fit_shape_prepare(&shapes[k], &policy, &fs[k]);
+        for (int a = 0; a < N_HOSTS; a++)
+            for (int b = 0; b < N_SHAPES; b++) {
+                kc_error e1 = { 0 }, e2 = { 0 };
+                kc_fit_summary c;
+                kc_fit ref;
+                int r1, r2;
+
+                memset(&c, 0xa5, sizeof(c));
+                r1 = kc_fit_pair(&fh[a].hot, &fs[b], &c, &e1);
+                r2 = kc_fit_compute_reference(&hosts[a], &shapes[b], &policy, &ref, &e2);
+                expect_same_count(r1, &c, &e1, r2, &ref, &e2, (round * N_HOSTS + a) * N_SHAPES + b);
+                if (r2 < 0) {
+                    errors++;
+                    continue;
+                }
+                ok++;
+                if (kc_fit_pair_direct(&fh[a].hot, &fs[b])) {
+                    direct++;
+                    too_big += ref.too_big;
+                    ties += __builtin_popcount(ref.bottleneck) > 1;
+                    pooled += ref.pool_limited;
+                    hp += shapes[b].hugepages && hosts[a].hugepages_mib > 0;
+                }
+            }
+    }
+    ordinary = false;
+    cr_expect_gt(ok, 100000u, "only %u valid pairs", ok);
+    cr_expect_gt(errors, 1000u, "only %u error pairs", errors);
+    cr_expect_gt(direct, 90000u, "only %u pairs on the pair's own way", direct);
+    cr_expect_gt(too_big, 1000u, "only %u of them too big", too_big);
+    cr_expect_gt(ties, 1000u, "only %u of them with several bottlenecks", ties);
+    cr_expect_gt(pooled, 100u, "only %u of them limited by the pools' sum", pooled);
+    cr_expect_gt(hp, 1000u, "only %u of them on hugepages", hp);
+    cr_log_info("fit pair: %u answers (%u on the pair's own way: %u too big, %u ties, %u "
+                "pool-limited, %u on hugepages) and %u errors identical to the reference", ok,
+                direct, too_big, ties, pooled, hp, errors);
+}
+
+/* The pair divides by no row: each limit is free x ceil(2^63 / per VM) / 2^63. Exact for
+ * free below 2^31 and per VM below 2^32 (fit_fast.c; the pair takes free below 2^30 and
+ * demands below 2^31): free at a multiple of per VM, one below and one above, for per VM up
+ * to 2^31 - 1. */
+Test(fit_fast, pair_reciprocal_limits_are_exact_at_every_multiple)
+{
+    uint64_t seed = 0x726563ull;
+    kc_policy policy = kc_test_policy();
+    unsigned direct = 0;
+
+    policy.reserve_mib = 0;
+    policy.overhead_mode = KC_OVERHEAD_FIXED;
+    policy.overhead_mib = 0;
+    for (int i = 0; i < 100000; i++) {
+        uint64_t d = kc_test_rand(&seed) % 2 ? kc_test_range(&seed, 1, 1u << 16)
+                                             : kc_test_range(&seed, 1, (1ull << 31) - 1);
+        uint64_t q = kc_test_range(&seed, 0, ((1ull << 30) - 2) / d);
+        uint64_t mem = q * d + (kc_test_rand(&seed) % 3) - 1;
+        kc_host host;
+        kc_shape vm = { .vcpus = 1, .mem_mib = d };
+        kc_fit_host fh;
+        kc_fit_shape fs;
+        kc_fit_summary c;
+        kc_fit ref;
+        kc_error e1 = { 0 }, e2 = { 0 };
+        int r1, r2;
+
+        if (mem == 0 || mem >= (1ull << 30))
+            mem = (1ull << 30) - 1 - kc_test_rand(&seed) % 2;    /* free below 2^30 */
+        host = kc_test_host(1u << 16, mem);
+        kc_fit_host_prepare(&host, &policy, &fh);
+        kc_fit_shape_prepare(&vm, &policy, &fs);
+        r1 = kc_fit_pair(&fh.hot, &fs, &c, &e1);
+        r2 = kc_fit_compute_reference(&host, &vm, &policy, &ref, &e2);
+        expect_same_count(r1, &c, &e1, r2, &ref, &e2, i);
+        direct += kc_fit_pair_direct(&fh.hot, &fs);
+    }
+    cr_expect_gt(direct, 99000u, "only %u pairs on the pair's own way", direct);
 }
