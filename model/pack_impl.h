@@ -98,6 +98,21 @@ typedef enum kc_pack_weight {
     KC_PACK_W_UTIL, KC_PACK_W_AVG, KC_PACK_W_RECIP, KC_PACK_W_ONE, KC_PACK_W_LAST
 } kc_pack_weight;
 
+/* A sort key and the item it is for. */
+typedef struct kc_pack_keyed {
+    uint64_t key;
+    size_t i;
+} kc_pack_keyed;
+
+/* Above this many items the sorts of many types (kc_pack_sort_items, the bounds' orders)
+ * radix-sort their keys when the scratch can be had, else they compare (the same order). */
+#define KC_PACK_RADIX_MIN 1024u
+
+/* @a (@n) by key, descending or ascending, stable (ties keep their order: @a by index gives
+ * ties by index); @tmp: scratch of @n. A radix sort, 11 bits a pass, as many passes as the
+ * keys have bits (pack_heur.c). */
+void kc_pack_radix_keyed(kc_pack_keyed *a, kc_pack_keyed *tmp, size_t n, bool descending);
+
 /* Item order of heuristic @h (static key, descending) into @order (pack_heur.c). */
 void kc_pack_sort_items(const kc_pack_inst *in, kc_pack_heuristic h, size_t *order);
 /* One bin-centric heuristic, or minimum bin slack, into @s (pack_heur.c); @w is
