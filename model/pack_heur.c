@@ -169,97 +169,117 @@ static void sort_scarce(const kc_pack_inst *in, kc_pack_weight wk, const uint64_
  * answer is the same as the plain scan's: the first type in the order that fits.
  */
 typedef struct ffd_tree {
-    size_t leaves, nd;
-    uint64_t *min;               /* 2 x leaves x nd */
-    uint64_t *max;               /* the same layout: the largest normalized demand (dot-product
-                                    and best-fit only, else NULL) */
-    size_t *idx;                 /* 2 x leaves: the lowest item index with VMs left below a
-                                    node, SIZE_MAX if none (with max only) */
+    size_t leaves, nd, w;
+    /* 2 x leaves nodes of w words each, together (one node, one cache line or two): the
+     * smallest demand in each dimension (nd words); for dot-product and best-fit also the
+     * largest normalized demand (nd); for them and for first fit in k-d order the lowest key
+     * with VMs left below the node (1 word, the last; UINT64_MAX if none): the item index
+     * (dot-product, best-fit) or the place in the order (first fit) */
+    uint64_t *node;
+    bool with_max, with_idx;
 } ffd_tree;
+
+static inline uint64_t *tree_min(const ffd_tree *t, size_t n)
+{
+    return t->node + n * t->w;
+}
+
+static inline uint64_t *tree_max(const ffd_tree *t, size_t n)
+{
+    return t->node + n * t->w + t->nd;
+}
+
+static inline uint64_t tree_idx(const ffd_tree *t, size_t n)
+{
+    return t->node[n * t->w + t->w - 1];
+}
+
+/* Node @n from its children; whether it changed. */
+static bool tree_pull(ffd_tree *t, size_t n)
+{
+    const uint64_t *l = tree_min(t, 2 * n), *r = tree_min(t, 2 * n + 1);
+    uint64_t *x = tree_min(t, n);
+    bool changed = false;
+
+    for (size_t d = 0; d < t->nd; d++) {
+        uint64_t v = l[d] < r[d] ? l[d] : r[d];
+
+        changed |= v != x[d];
+        x[d] = v;
+    }
+    if (t->with_max) {
+        for (size_t d = t->nd; d < 2 * t->nd; d++) {
+            uint64_t v = l[d] > r[d] ? l[d] : r[d];
+
+            changed |= v != x[d];
+            x[d] = v;
+        }
+    }
+    if (t->with_idx) {
+        size_t e = t->w - 1;
+        uint64_t v = l[e] < r[e] ? l[e] : r[e];
+
+        changed |= v != x[e];
+        x[e] = v;
+    }
+    return changed;
+}
+
+/* A node with no type below it. */
+static void tree_empty(ffd_tree *t, size_t n)
+{
+    uint64_t *x = tree_min(t, n);
+
+    for (size_t d = 0; d < t->nd; d++)
+        x[d] = UINT64_MAX;
+    if (t->with_max)
+        for (size_t d = t->nd; d < 2 * t->nd; d++)
+            x[d] = 0;
+    if (t->with_idx)
+        x[t->w - 1] = UINT64_MAX;
+}
 
 /* Type at @pos has no VMs left: out of every node above it (up to the first node that does
  * not change: the ones above it do not either). */
 static void tree_kill(ffd_tree *t, size_t pos)
 {
-    size_t n = t->leaves + pos;
-
-    for (size_t d = 0; d < t->nd; d++) {
-        t->min[n * t->nd + d] = UINT64_MAX;
-        if (t->max)
-            t->max[n * t->nd + d] = 0;
-    }
-    if (t->idx)
-        t->idx[n] = SIZE_MAX;
-    for (n /= 2; n >= 1; n /= 2) {
-        bool changed = false;
-
-        if (t->idx) {
-            size_t v = t->idx[2 * n] < t->idx[2 * n + 1] ? t->idx[2 * n] : t->idx[2 * n + 1];
-
-            changed |= v != t->idx[n];
-            t->idx[n] = v;
-        }
-        for (size_t d = 0; d < t->nd; d++) {
-            uint64_t a = t->min[2 * n * t->nd + d], b = t->min[(2 * n + 1) * t->nd + d];
-
-            changed |= (a < b ? a : b) != t->min[n * t->nd + d];
-            t->min[n * t->nd + d] = a < b ? a : b;
-            if (t->max) {
-                a = t->max[2 * n * t->nd + d];
-                b = t->max[(2 * n + 1) * t->nd + d];
-                changed |= (a > b ? a : b) != t->max[n * t->nd + d];
-                t->max[n * t->nd + d] = a > b ? a : b;
-            }
-        }
-        if (!changed)
-            return;
-    }
+    tree_empty(t, t->leaves + pos);
+    for (size_t n = (t->leaves + pos) / 2; n >= 1 && tree_pull(t, n); n /= 2)
+        ;
 }
 
 /* The tree over @order's positions (types with VMs left); with @with_max the largest
- * normalized demands too. */
+ * normalized demands and the lowest indices too; with @rank (first fit in k-d order) the
+ * lowest rank[type] instead of the lowest index (and no largest demands). */
 static int tree_build(ffd_tree *t, const kc_pack_inst *in, const size_t *order,
-                      const uint64_t *rem, bool with_max, kc_error *err)
+                      const uint64_t *rem, bool with_max, const size_t *rank, kc_error *err)
 {
-    size_t cells;
-
     t->nd = in->nd;
+    t->with_max = with_max;
+    t->with_idx = with_max || rank;
+    t->w = t->nd + (with_max ? t->nd : 0) + (t->with_idx ? 1 : 0);
     for (t->leaves = 1; t->leaves < in->ni; t->leaves *= 2)
         ;
-    cells = 2 * t->leaves * t->nd;
-    t->min = malloc(cells * sizeof(*t->min) + 1);
-    t->max = with_max ? calloc(cells + 1, sizeof(*t->max)) : NULL;
-    t->idx = with_max ? malloc((2 * t->leaves + 1) * sizeof(*t->idx)) : NULL;
-    if (!t->min || (with_max && (!t->max || !t->idx)))
+    t->node = malloc(2 * t->leaves * t->w * sizeof(*t->node) + 1);
+    if (!t->node)
         return kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
-    for (size_t n = 0; n < cells; n++)
-        t->min[n] = UINT64_MAX;
-    for (size_t n = 0; with_max && n < 2 * t->leaves; n++)
-        t->idx[n] = SIZE_MAX;
-    for (size_t pos = 0; pos < in->ni; pos++) {
-        if (rem[order[pos]] == 0)
+    for (size_t pos = 0; pos < t->leaves; pos++) {
+        size_t n = t->leaves + pos;
+
+        if (pos >= in->ni || rem[order[pos]] == 0) {
+            tree_empty(t, n);
             continue;
+        }
+        memcpy(tree_min(t, n), in->items[order[pos]].demand, t->nd * sizeof(*t->node));
         if (with_max)
-            t->idx[t->leaves + pos] = order[pos];
-        memcpy(t->min + (t->leaves + pos) * t->nd, in->items[order[pos]].demand,
-               t->nd * sizeof(*t->min));
-        if (with_max)
-            memcpy(t->max + (t->leaves + pos) * t->nd, in->norm + order[pos] * KC_PACK_DIM_MAX,
-                   t->nd * sizeof(*t->max));
+            memcpy(tree_max(t, n), in->norm + order[pos] * KC_PACK_DIM_MAX,
+                   t->nd * sizeof(*t->node));
+        if (t->with_idx)
+            t->node[n * t->w + t->w - 1] = rank ? rank[order[pos]] : order[pos];
     }
     for (size_t n = t->leaves; n-- > 1;) {
-        if (with_max)
-            t->idx[n] = t->idx[2 * n] < t->idx[2 * n + 1] ? t->idx[2 * n] : t->idx[2 * n + 1];
-        for (size_t d = 0; d < t->nd; d++) {
-            uint64_t a = t->min[2 * n * t->nd + d], b = t->min[(2 * n + 1) * t->nd + d];
-
-            t->min[n * t->nd + d] = a < b ? a : b;
-            if (with_max) {
-                a = t->max[2 * n * t->nd + d];
-                b = t->max[(2 * n + 1) * t->nd + d];
-                t->max[n * t->nd + d] = a > b ? a : b;
-            }
-        }
+        tree_empty(t, n);
+        tree_pull(t, n);
     }
     return 0;
 }
@@ -272,7 +292,7 @@ static size_t tree_first(const ffd_tree *t, const kc_pack_inst *in, const size_t
 {
     size_t r;
 
-    if (lo + len <= pos || !kc_pack_fits_once(left, t->min + n * t->nd, t->nd))
+    if (lo + len <= pos || !kc_pack_fits_once(left, tree_min(t, n), t->nd))
         return SIZE_MAX;
     if (len == 1)
         return lo < in->ni && rem[order[lo]] > 0 ? lo : SIZE_MAX;
@@ -340,13 +360,13 @@ static bool dyn_open(const dyn_pick *q, size_t n, uint64_t *bound)
 {
     const ffd_tree *t = q->t;
 
-    if (t->idx[n] == SIZE_MAX || !kc_pack_fits_once(q->left, t->min + n * t->nd, t->nd))
+    if (tree_idx(t, n) == UINT64_MAX || !kc_pack_fits_once(q->left, tree_min(t, n), t->nd))
         return false;
     /* the bound with the node's lowest index: no type below it scores better or ties lower */
     /* the tree's arrays are freed by kc_pack_run_heuristic's exit path: the analyzer loses
      * them across the recursion */
-    *bound = node_score(q, t->max + n * t->nd);   // NOLINT(clang-analyzer-unix.Malloc)
-    return dyn_better(q, *bound, t->idx[n]);
+    *bound = node_score(q, tree_max(t, n));   // NOLINT(clang-analyzer-unix.Malloc)
+    return dyn_better(q, *bound, (size_t)tree_idx(t, n));
 }
 
 static void dyn_search(dyn_pick *q, size_t n, size_t lo, size_t len)
@@ -372,7 +392,7 @@ static void dyn_search(dyn_pick *q, size_t n, size_t lo, size_t len)
         size_t k = (size_t)(c ^ second_first);
 
         /* again: the best may have moved since (the fit and the bound have not) */
-        if ((k ? o1 : o0) && dyn_better(q, k ? b1 : b0, q->t->idx[2 * n + k]))
+        if ((k ? o1 : o0) && dyn_better(q, k ? b1 : b0, (size_t)tree_idx(q->t, 2 * n + k)))
             dyn_search(q, 2 * n + k, lo + k * (len / 2), len / 2);
     }
 }
@@ -529,6 +549,36 @@ static void kd_order(const kc_pack_inst *in, size_t *order)
     kd_split(in, order, 0, leaves);
 }
 
+/*
+ * First fit over many types (above KC_PACK_KD_MIN_TYPES): the tree in k-d order, each node
+ * keyed by the lowest place in the order (rank) of its types with VMs left, and first fit is
+ * the fitting type of lowest rank, found by branch and bound (a node whose smallest demands
+ * do not fit, or whose lowest rank is no better than the best so far, is skipped). The same
+ * types as the scan in the order, in the same sequence: what is left only shrinks, so a
+ * type passed over never fits again, and one taken is out of the tree (its last VM) or no
+ * longer fits (as many as fit). In the order's own tree the smallest demands of a node mix
+ * types all over the space, and proving that nothing fits any more took a walk over much
+ * of the tree at every host (quadratic at a million types).
+ */
+static void kd_first(const ffd_tree *t, const uint64_t *left, const size_t *order, size_t n,
+                     size_t lo, size_t len, uint64_t *best_rank, size_t *best)
+{
+    size_t a, b;
+
+    if (tree_idx(t, n) >= *best_rank || !kc_pack_fits_once(left, tree_min(t, n), t->nd))
+        return;
+    if (len == 1) {
+        *best_rank = tree_idx(t, n);
+        *best = order[lo];
+        return;
+    }
+    /* the child with the lower rank first */
+    a = tree_idx(t, 2 * n + 1) < tree_idx(t, 2 * n) ? 1 : 0;
+    b = 1 - a;
+    kd_first(t, left, order, 2 * n + a, lo + a * (len / 2), len / 2, best_rank, best);
+    kd_first(t, left, order, 2 * n + b, lo + b * (len / 2), len / 2, best_rank, best);
+}
+
 static int cmp_use(const void *a, const void *b)
 {
     const kc_pack_use *x = a, *y = b;
@@ -546,6 +596,8 @@ int kc_pack_run_heuristic(const kc_pack_inst *in, kc_pack_heuristic h, kc_pack_w
     keyed *key = calloc(ni + 1, sizeof(*key));
     kc_pack_use *use = calloc(ni + 1, sizeof(*use));   /* the types this host takes */
     size_t *pos_of = calloc(ni + 1, sizeof(*pos_of));  /* a type's position in @order */
+    bool kd_ffd = h <= KC_PACK_FFD_LINF && ni > KC_PACK_KD_MIN_TYPES;
+    size_t *rank = kd_ffd ? calloc(ni + 1, sizeof(*rank)) : NULL;   /* place in the order */
     uint64_t left_vms = in->total;
     bool ffd = h <= KC_PACK_FFD_LINF || h == KC_PACK_FFD_SCARCE;
     ffd_tree tree = { 0 };
@@ -553,7 +605,7 @@ int kc_pack_run_heuristic(const kc_pack_inst *in, kc_pack_heuristic h, kc_pack_w
 
     memset(s, 0, sizeof(*s));
     s->how = h;
-    if (!rem || !p || !order || !key || !use || !pos_of) {
+    if (!rem || !p || !order || !key || !use || !pos_of || (kd_ffd && !rank)) {
         kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
         goto out;
     }
@@ -563,7 +615,15 @@ int kc_pack_run_heuristic(const kc_pack_inst *in, kc_pack_heuristic h, kc_pack_w
         kc_pack_sort_items(in, h, order);
         for (size_t j = 0; j < ni; j++)
             pos_of[order[j]] = j;
-        if (tree_build(&tree, in, order, rem, false, err) < 0)
+        if (kd_ffd) {
+            /* many types: the tree in k-d order, keyed by the place in the order */
+            for (size_t j = 0; j < ni; j++)
+                rank[order[j]] = j;
+            kd_order(in, order);
+            for (size_t j = 0; j < ni; j++)
+                pos_of[order[j]] = j;
+        }
+        if (tree_build(&tree, in, order, rem, false, kd_ffd ? rank : NULL, err) < 0)
             goto out;
     } else if (!ffd) {
         if (ni > KC_PACK_KD_MIN_TYPES) {
@@ -574,7 +634,7 @@ int kc_pack_run_heuristic(const kc_pack_inst *in, kc_pack_heuristic h, kc_pack_w
         }
         for (size_t j = 0; j < ni; j++)
             pos_of[order[j]] = j;
-        if (tree_build(&tree, in, order, rem, true, err) < 0)
+        if (tree_build(&tree, in, order, rem, true, NULL, err) < 0)
             goto out;
     }
 
@@ -586,12 +646,29 @@ int kc_pack_run_heuristic(const kc_pack_inst *in, kc_pack_heuristic h, kc_pack_w
         memcpy(left, in->cap, nd * sizeof(*left));
         if (h == KC_PACK_FFD_SCARCE)
             sort_scarce(in, w, rem, order, key);
-        if (ffd) {
+        if (kd_ffd) {
+            for (;;) {
+                uint64_t best_rank = UINT64_MAX, n;
+                size_t i = SIZE_MAX;
+
+                kd_first(&tree, left, order, 1, 0, tree.leaves, &best_rank, &i);
+                if (i == SIZE_MAX)
+                    break;
+                n = kc_pack_fit_count(left, in->items[i].demand, nd);
+                if (n > rem[i])
+                    n = rem[i];
+                p[i] = n;
+                use[nu++].item = i;
+                kc_pack_take(left, in->items[i].demand, nd, n);
+                if (n == rem[i])
+                    tree_kill(&tree, pos_of[i]);    /* its last VM: out of the tree now */
+            }
+        } else if (ffd) {
             for (size_t j = 0; j < ni; j++) {
                 size_t i;
                 uint64_t n;
 
-                if (tree.min) {
+                if (tree.node) {
                     j = tree_first(&tree, in, order, rem, 1, 0, tree.leaves, j, left);
                     if (j == SIZE_MAX)
                         break;
@@ -635,12 +712,13 @@ int kc_pack_run_heuristic(const kc_pack_inst *in, kc_pack_heuristic h, kc_pack_w
         }
         for (size_t u = 0; u < nu; u++) {
             size_t i = use[u].item;
-            bool out_already = !ffd && p[i] == rem[i];   /* killed when the host took it */
+            /* killed when the host took it */
+            bool out_already = (!ffd || kd_ffd) && p[i] == rem[i];
 
             use[u].count = p[i];
             rem[i] -= k * p[i];
             p[i] = 0;
-            if (rem[i] == 0 && tree.min && !out_already)
+            if (rem[i] == 0 && tree.node && !out_already)
                 tree_kill(&tree, pos_of[i]);
         }
         left_vms -= k * placed;      /* k * placed <= left_vms: both count placed VMs */
@@ -658,9 +736,8 @@ int kc_pack_run_heuristic(const kc_pack_inst *in, kc_pack_heuristic h, kc_pack_w
     free(key);
     free(use);
     free(pos_of);
-    free(tree.min);
-    free(tree.max);
-    free(tree.idx);
+    free(rank);
+    free(tree.node);
     return ret;
 }
 

@@ -210,6 +210,53 @@ static void scan_heuristic(const kc_pack_inst *in, kc_pack_heuristic h, kc_pack_
     free(p);
 }
 
+/* First fit decreasing by the plain scan: each host takes, in kc_pack_sort_items' order,
+ * as many VMs of each type as fit. */
+static void scan_ffd(const kc_pack_inst *in, kc_pack_heuristic h, kc_pack_sol *s)
+{
+    uint64_t *rem = calloc(in->ni + 1, sizeof(*rem)), *p = calloc(in->ni + 1, sizeof(*p));
+    size_t *order = calloc(in->ni + 1, sizeof(*order));
+    uint64_t left_vms = in->total;
+    kc_error err = { 0 };
+
+    cr_assert(rem && p && order);
+    memset(s, 0, sizeof(*s));
+    s->how = h;
+    kc_pack_sort_items(in, h, order);
+    for (size_t i = 0; i < in->ni; i++)
+        rem[i] = in->items[i].count;
+    while (left_vms > 0) {
+        uint64_t left[KC_PACK_DIM_MAX], k = UINT64_MAX, placed = 0;
+
+        memcpy(left, in->cap, in->nd * sizeof(*left));
+        for (size_t j = 0; j < in->ni; j++) {
+            size_t i = order[j];
+            uint64_t n;
+
+            if (rem[i] == 0 || !kc_pack_fits_once(left, in->items[i].demand, in->nd))
+                continue;
+            n = kc_pack_fit_count(left, in->items[i].demand, in->nd);
+            p[i] = n < rem[i] ? n : rem[i];
+            kc_pack_take(left, in->items[i].demand, in->nd, p[i]);
+        }
+        for (size_t i = 0; i < in->ni; i++)
+            if (p[i]) {
+                placed += p[i];
+                k = rem[i] / p[i] < k ? rem[i] / p[i] : k;
+            }
+        cr_assert_gt(placed, 0);
+        cr_assert_eq(kc_pack_sol_push(s, in->ni, k, p, &err), 0);
+        for (size_t i = 0; i < in->ni; i++) {
+            rem[i] -= k * p[i];
+            p[i] = 0;
+        }
+        left_vms -= k * placed;
+    }
+    free(rem);
+    free(p);
+    free(order);
+}
+
 /* @ni types in @nd dimensions: demands from a few values (@coarse: many ties in the
  * normalized figures and in the scores) or from a wide range, 1-3 VMs a type and now and
  * then many (batches, hosts repeated). */
@@ -231,12 +278,14 @@ static kc_pack_item *many_types(uint64_t *cap, size_t nd, size_t ni, bool coarse
     return items;
 }
 
-/* Above KC_PACK_KD_MIN_TYPES types dot-product and best-fit search a tree in k-d order:
- * the same packing, host for host, as the plain scan, on wide and on tie-heavy demands. */
-Test(pack_family, tree_dot_product_and_best_fit_pack_as_the_scan_on_many_types,
-     .timeout = 120)
+/* Above KC_PACK_KD_MIN_TYPES types dot-product, best-fit and first fit search a tree in
+ * k-d order: the same packing, host for host, as the plain scan, on wide and on tie-heavy
+ * demands. */
+Test(pack_family, tree_heuristics_pack_as_the_scan_on_many_types, .timeout = 120)
 {
-    static const kc_pack_heuristic hs[] = { KC_PACK_DOT, KC_PACK_BEST_FIT };
+    static const kc_pack_heuristic hs[] = {
+        KC_PACK_DOT, KC_PACK_BEST_FIT, KC_PACK_FFD_L1, KC_PACK_FFD_L2, KC_PACK_FFD_LINF,
+    };
 
     for (int c = 0; c < 4; c++) {
         size_t nd = c < 2 ? 3 : 5, ni = c % 2 ? 1500 : 2500;
@@ -251,7 +300,10 @@ Test(pack_family, tree_dot_product_and_best_fit_pack_as_the_scan_on_many_types,
 
             cr_assert_eq(kc_pack_run_heuristic(&in, hs[k], KC_PACK_W_ONE, &a, &err), 0, "%s",
                          err.msg);
-            scan_heuristic(&in, hs[k], &b);
+            if (hs[k] <= KC_PACK_FFD_LINF)
+                scan_ffd(&in, hs[k], &b);
+            else
+                scan_heuristic(&in, hs[k], &b);
             expect_valid(&in, &a, kc_pack_heuristic_name(hs[k]));
             cr_expect_eq(a.hosts, b.hosts);
             cr_expect_eq(a.n_pat, b.n_pat);
