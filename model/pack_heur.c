@@ -326,18 +326,21 @@ typedef struct dyn_pick {
     uint64_t best_score;
 } dyn_pick;
 
-static uint64_t node_score(const dyn_pick *q, const uint64_t *x)
+static inline uint64_t node_score(const dyn_pick *q, const uint64_t *x)
 {
+    const uint64_t *rl = q->rl;
+    size_t nd = q->in->nd;
     uint64_t score = 0;
 
-    for (size_t d = 0; d < q->in->nd; d++) {
-        if (q->h == KC_PACK_DOT) {
-            /* a type that fits asks at most what is left (normalized: rounding down keeps
-             * the order), so a node's bound need not count more: the same score at a leaf
-             * that fits, a much lower bound on a node that straddles what is left */
-            score += (x[d] < q->rl[d] ? x[d] : q->rl[d]) * q->rl[d];
-        } else {
-            uint64_t r = q->rl[d] > x[d] ? q->rl[d] - x[d] : 0;
+    if (q->h == KC_PACK_DOT) {
+        /* a type that fits asks at most what is left (normalized: rounding down keeps the
+         * order), so a node's bound need not count more: the same score at a leaf that
+         * fits, a much lower bound on a node that straddles what is left */
+        for (size_t d = 0; d < nd; d++)
+            score += (x[d] < rl[d] ? x[d] : rl[d]) * rl[d];
+    } else {
+        for (size_t d = 0; d < nd; d++) {
+            uint64_t r = rl[d] > x[d] ? rl[d] - x[d] : 0;
 
             score += r * r;
         }
@@ -346,7 +349,7 @@ static uint64_t node_score(const dyn_pick *q, const uint64_t *x)
 }
 
 /* Whether @score at index @i beats the best so far. */
-static bool dyn_better(const dyn_pick *q, uint64_t score, size_t i)
+static inline bool dyn_better(const dyn_pick *q, uint64_t score, size_t i)
 {
     if (q->best == SIZE_MAX)
         return true;
@@ -356,7 +359,7 @@ static bool dyn_better(const dyn_pick *q, uint64_t score, size_t i)
 }
 
 /* Whether node @n may hold a fitting type that beats the best; its bound into @bound. */
-static bool dyn_open(const dyn_pick *q, size_t n, uint64_t *bound)
+static inline bool dyn_open(const dyn_pick *q, size_t n, uint64_t *bound)
 {
     const ffd_tree *t = q->t;
 
