@@ -314,7 +314,6 @@ static size_t tree_first(const ffd_tree *t, const kc_pack_inst *in, const size_t
  * part of the tree. A type is out of the tree as soon as the host under construction takes
  * its last VM (it cannot come back: the host is repeated once, k = 1).
  */
-#define KC_PACK_KD_MIN_TYPES 1024u
 
 typedef struct dyn_pick {
     const ffd_tree *t;
@@ -541,7 +540,7 @@ static void kd_split(const kc_pack_inst *in, size_t *order, size_t lo, size_t le
     }
 }
 
-static void kd_order(const kc_pack_inst *in, size_t *order)
+void kc_pack_kd_order(const kc_pack_inst *in, size_t *order)
 {
     size_t leaves = 1;
 
@@ -622,7 +621,10 @@ int kc_pack_run_heuristic(const kc_pack_inst *in, kc_pack_heuristic h, kc_pack_w
             /* many types: the tree in k-d order, keyed by the place in the order */
             for (size_t j = 0; j < ni; j++)
                 rank[order[j]] = j;
-            kd_order(in, order);
+            if (in->kd)
+                memcpy(order, in->kd, ni * sizeof(*order));    /* computed once a solve */
+            else
+                kc_pack_kd_order(in, order);
             for (size_t j = 0; j < ni; j++)
                 pos_of[order[j]] = j;
         }
@@ -630,7 +632,10 @@ int kc_pack_run_heuristic(const kc_pack_inst *in, kc_pack_heuristic h, kc_pack_w
             goto out;
     } else if (!ffd) {
         if (ni > KC_PACK_KD_MIN_TYPES) {
-            kd_order(in, order);
+            if (in->kd)
+                memcpy(order, in->kd, ni * sizeof(*order));    /* computed once a solve */
+            else
+                kc_pack_kd_order(in, order);
         } else {
             for (size_t j = 0; j < ni; j++)
                 order[j] = j;

@@ -19,7 +19,12 @@ typedef struct kc_pack_inst {
     const kc_pack_item *items;
     uint64_t *norm;              /* ni x KC_PACK_DIM_MAX */
     uint64_t total;              /* VMs */
+    const size_t *kd;            /* above KC_PACK_KD_MIN_TYPES types the k-d order
+                                    (kc_pack_kd_order) if computed, else NULL */
 } kc_pack_inst;
+
+#define KC_PACK_KD_MIN_TYPES 1024u   /* the heuristics' trees in k-d order above this many
+                                        types (pack_heur.c) */
 
 static inline kc_u128 kc_pack_div_up128(kc_u128 a, kc_u128 b)
 {
@@ -112,6 +117,10 @@ typedef struct kc_pack_keyed {
  * ties by index); @tmp: scratch of @n. A radix sort, 11 bits a pass, as many passes as the
  * keys have bits (pack_heur.c). */
 void kc_pack_radix_keyed(kc_pack_keyed *a, kc_pack_keyed *tmp, size_t n, bool descending);
+
+/* The k-d order of @in's types into @order (pack_heur.c): the same for every heuristic of
+ * one instance. */
+void kc_pack_kd_order(const kc_pack_inst *in, size_t *order);
 
 /* Item order of heuristic @h (static key, descending) into @order (pack_heur.c). */
 void kc_pack_sort_items(const kc_pack_inst *in, kc_pack_heuristic h, size_t *order);
