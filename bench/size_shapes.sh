@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # size_shapes.sh: `kvmcap size` over workloads of many *distinct* shapes, whole process:
-# wall-clock time and peak RSS (GNU time's -v), at 10k, 100k and 1M distinct shapes.
+# wall-clock time, CPU time (user + system) and peak RSS (GNU time's -v), at 10k, 100k and
+# 1M distinct shapes, with the load average before each run (wall clock follows the load).
 #
 #   KVMCAP_BIN=build/kvmcap bash bench/size_shapes.sh [build/bench.json]
 #   KC_SIZE_SHAPES="10000 100000" ...     # other sizes
@@ -32,7 +33,8 @@ dir=$(mktemp -d "${TMPDIR:-/tmp}/kvmcap-size-shapes.XXXXXX") || exit 1
 trap 'rm -rf "$dir"' EXIT
 
 rows=""
-printf '%-28s %10s %12s  %s\n' "size, distinct shapes" "seconds" "peak RSS MiB" "exit"
+printf '%-28s %10s %10s %12s %6s  %s\n' "size, distinct shapes" "seconds" "CPU s" "peak RSS MiB" \
+    "load" "exit"
 for n in $SIZES; do
     python3 - "$n" "$dir/w.json" <<'EOF' || exit 1
 import sys
@@ -45,18 +47,22 @@ with open(path, "w") as out:
                   % ("," if i else " ", i, c, m, d, 1 + i % 3))
     out.write(']}\n')
 EOF
+    load=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo null)
     timeout "$LIMIT" /usr/bin/time -v -o "$dir/time.txt" "$KVMCAP" size --workload "$dir/w.json" \
         >/dev/null 2>"$dir/err.txt"
     rc=$?
     secs=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$dir/time.txt" |
            awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; printf "%.2f", s }')
     kib=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$dir/time.txt")
+    cpu=$(awk -F': ' '/User time \(seconds\)|System time \(seconds\)/ { s += $2; n++ }
+                      END { if (n) printf "%.2f", s }' "$dir/time.txt")
+    [ -n "$cpu" ] || cpu=null
     [ -n "$secs" ] || secs=null
     [ -n "$kib" ] && mib=$(awk -v k="$kib" 'BEGIN { printf "%.1f", k / 1024 }') || mib=null
-    [ "$rc" = 124 ] && secs=null    # killed at the limit: no figure
-    printf '%-28s %10s %12s  %s\n' "$n" "$secs" "$mib" "$rc"
+    [ "$rc" = 124 ] && { secs=null; cpu=null; }    # killed at the limit: no figure
+    printf '%-28s %10s %10s %12s %6s  %s\n' "$n" "$secs" "$cpu" "$mib" "$load" "$rc"
     [ "$rc" = 0 ] || { echo "  (stderr: $(head -c 300 "$dir/err.txt"))"; }
-    rows="$rows${rows:+, }{ \"shapes\": $n, \"seconds\": $secs, \"peak_rss_mib\": $mib, \"exit\": $rc }"
+    rows="$rows${rows:+, }{ \"shapes\": $n, \"seconds\": $secs, \"cpu_seconds\": $cpu, \"peak_rss_mib\": $mib, \"load\": $load, \"exit\": $rc }"
 done
 
 if [ -f "$JSON" ]; then

@@ -253,6 +253,7 @@ int kc_pack_solve(const uint64_t *cap, size_t n_dims, const kc_pack_item *items,
     kc_pack_sol best, cur;
     uint64_t lb = 0, effort, nodes;
     kc_pack_bound kind = KC_PACK_BOUND_VOLUME;
+    size_t *kd = NULL;
     bool proven = false;
     int ret = -1;
 
@@ -271,6 +272,12 @@ int kc_pack_solve(const uint64_t *cap, size_t n_dims, const kc_pack_item *items,
         effort = KC_PACK_SMALL_EFFORT;
     if (kc_pack_bound_inst(&in, &lb, &kind, err) < 0)
         goto out;
+    if (n_items > KC_PACK_KD_MIN_TYPES) {
+        kd = malloc(n_items * sizeof(*kd));    /* else each heuristic computes it */
+        if (kd)
+            kc_pack_kd_order(&in, kd);
+        in.kd = kd;
+    }
     best.hosts = UINT64_MAX;
     for (size_t h = 0; h < sizeof(heuristics) / sizeof(heuristics[0]); h++) {
         /* the scarcity weights re-sort the types at every host: not for many types */
@@ -337,6 +344,7 @@ int kc_pack_solve(const uint64_t *cap, size_t n_dims, const kc_pack_item *items,
  out:
     kc_pack_sol_clear(&best);
     free(in.norm);
+    free(kd);
     return ret;
 }
 

@@ -110,6 +110,31 @@ static int cmp_l2_size(const void *a, const void *b)
     return (x->w > y->w) - (x->w < y->w);
 }
 
+/* @v (@n) by size, ascending, by a radix sort of the sizes (the bound reads only the sizes
+ * and their counts in size order: the order among equal sizes does not matter); qsort when
+ * its scratch cannot be had. */
+static void sort_l2_sizes(l2_size *v, size_t n)
+{
+    kc_pack_keyed *k = malloc(2 * n * sizeof(*k));
+    uint64_t *cnt = malloc(n * sizeof(*cnt));
+
+    if (!k || !cnt) {
+        free(k);
+        free(cnt);
+        qsort(v, n, sizeof(*v), cmp_l2_size);
+        return;
+    }
+    for (size_t j = 0; j < n; j++) {
+        k[j] = (kc_pack_keyed){ v[j].w, j };
+        cnt[j] = v[j].n;
+    }
+    kc_pack_radix_keyed(k, k + n, n, false);
+    for (size_t j = 0; j < n; j++)
+        v[j] = (l2_size){ k[j].key, cnt[k[j].i] };
+    free(k);
+    free(cnt);
+}
+
 /* The number of sizes in @v (@n, ascending) that are at most @w. */
 static size_t count_le(const l2_size *v, size_t n, uint64_t w)
 {
@@ -146,7 +171,10 @@ static int bound_l2(const inst *in, size_t d, uint64_t c, kc_u128 *out, kc_error
     for (size_t i = 0; i < in->ni; i++)
         if (in->items[i].count > 0)
             v[n++] = (l2_size){ in->items[i].demand[d], in->items[i].count };
-    qsort(v, n, sizeof(*v), cmp_l2_size);
+    if (n > KC_PACK_RADIX_MIN)
+        sort_l2_sizes(v, n);
+    else
+        qsort(v, n, sizeof(*v), cmp_l2_size);
     for (size_t j = 0; j < n; j++) {
         cnt[j + 1] = cnt[j] + v[j].n;
         sum[j + 1] = sum[j];
@@ -227,10 +255,7 @@ static uint64_t size_key(const inst *in, size_t i, size_t key)
     return k;
 }
 
-typedef struct keyed {
-    uint64_t key;
-    size_t i;
-} keyed;
+typedef kc_pack_keyed keyed;
 
 static int cmp_keyed(const void *a, const void *b)
 {
@@ -357,7 +382,8 @@ static uint64_t clique_residual(const inst *in, const uint64_t *capr, const size
 
 static uint64_t clique_greedy(const inst *in, const uint64_t *capr)
 {
-    keyed *ord = calloc(in->ni + 1, sizeof(*ord));
+    /* many types: the second half is the radix sort's scratch */
+    keyed *ord = calloc(in->ni > KC_PACK_RADIX_MIN ? 2 * in->ni : in->ni + 1, sizeof(*ord));
     clique_run r = { .in = in, .chosen = calloc(in->ni + 1, sizeof(size_t)) };
     size_t *keep = calloc(in->ni + 1, sizeof(size_t)), n_keep = 0;
     uint64_t *nonk = calloc(in->ni + 1, sizeof(uint64_t));
@@ -368,7 +394,10 @@ static uint64_t clique_greedy(const inst *in, const uint64_t *capr)
     for (size_t key = 0; key < in->nd + 2; key++) {
         for (size_t i = 0; i < in->ni; i++)
             ord[i] = (keyed){ size_key(in, i, key), i };
-        qsort(ord, in->ni, sizeof(*ord), cmp_keyed);
+        if (in->ni > KC_PACK_RADIX_MIN)
+            kc_pack_radix_keyed(ord, ord + in->ni, in->ni, true);   /* the same order */
+        else
+            qsort(ord, in->ni, sizeof(*ord), cmp_keyed);
         clique_start(&r);
         for (size_t t = 0; t < in->ni && r.work < CLIQUE_WORK; t++)
             clique_offer(&r, ord[t].i);

@@ -62,12 +62,55 @@ static void sift_down(const kc_pack_inst *in, kc_pack_heuristic h, size_t *order
     }
 }
 
+typedef kc_pack_keyed keyed;
+
+static int cmp_keyed(const void *a, const void *b)
+{
+    const keyed *x = a, *y = b;
+
+    if (x->key != y->key)
+        return x->key < y->key ? 1 : -1;     /* larger first */
+    return (x->i > y->i) - (x->i < y->i);    /* then by index: deterministic */
+}
+
+#define RADIX_BITS 11u
+
+void kc_pack_radix_keyed(kc_pack_keyed *a, kc_pack_keyed *tmp, size_t n, bool descending)
+{
+    uint64_t top = 0, flip = descending ? UINT64_MAX : 0;
+
+    for (size_t i = 0; i < n; i++)
+        top |= a[i].key ^ flip;
+    for (unsigned shift = 0; shift < 64 && (top >> shift) != 0; shift += RADIX_BITS) {
+        size_t count[(1u << RADIX_BITS) + 1] = { 0 };
+
+        for (size_t i = 0; i < n; i++)
+            count[(((a[i].key ^ flip) >> shift) & ((1u << RADIX_BITS) - 1)) + 1]++;
+        for (size_t b = 1; b <= (1u << RADIX_BITS); b++)
+            count[b] += count[b - 1];
+        for (size_t i = 0; i < n; i++)
+            tmp[count[((a[i].key ^ flip) >> shift) & ((1u << RADIX_BITS) - 1)]++] = a[i];
+        memcpy(a, tmp, n * sizeof(*a));
+    }
+}
+
 /* Item indices by decreasing @h key, ties by index (a total order, so the same as a stable
- * sort): a heap sort, O(n log n) without allocating. */
+ * sort, whichever sort): a heap sort, O(n log n) without allocating; for many types a radix
+ * sort of the keys computed once when its table can be had (the same order). */
 void kc_pack_sort_items(const kc_pack_inst *in, kc_pack_heuristic h, size_t *order)
 {
     size_t n = in->ni;
+    keyed *tab = n > KC_PACK_RADIX_MIN ? malloc(2 * n * sizeof(*tab)) : NULL;
 
+    if (tab) {
+        for (size_t i = 0; i < n; i++)
+            tab[i] = (keyed){ static_key(in, i, h), i };
+        kc_pack_radix_keyed(tab, tab + n, n, true);
+        for (size_t i = 0; i < n; i++)
+            order[i] = tab[i].i;
+        free(tab);
+        return;
+    }
     for (size_t i = 0; i < n; i++)
         order[i] = i;
     for (size_t i = n / 2; i-- > 0;)
@@ -79,20 +122,6 @@ void kc_pack_sort_items(const kc_pack_inst *in, kc_pack_heuristic h, size_t *ord
         order[end] = t;
         sift_down(in, h, order, 0, end);
     }
-}
-
-typedef struct keyed {
-    uint64_t key;
-    size_t i;
-} keyed;
-
-static int cmp_keyed(const void *a, const void *b)
-{
-    const keyed *x = a, *y = b;
-
-    if (x->key != y->key)
-        return x->key < y->key ? 1 : -1;     /* larger first */
-    return (x->i > y->i) - (x->i < y->i);    /* then by index: deterministic */
 }
 
 /* Scarcity weights: with KC_PACK_W_AVG each dimension weighs what the VMs left ask of it
@@ -140,72 +169,118 @@ static void sort_scarce(const kc_pack_inst *in, kc_pack_weight wk, const uint64_
  * answer is the same as the plain scan's: the first type in the order that fits.
  */
 typedef struct ffd_tree {
-    size_t leaves, nd;
-    uint64_t *min;               /* 2 x leaves x nd */
-    uint64_t *max;               /* the same layout: the largest normalized demand (dot-product
-                                    and best-fit only, else NULL) */
+    size_t leaves, nd, w;
+    /* 2 x leaves nodes of w words each, together (one node, one cache line or two): the
+     * smallest demand in each dimension (nd words); for dot-product and best-fit also the
+     * largest normalized demand (nd); for them and for first fit in k-d order the lowest key
+     * with VMs left below the node (1 word, the last; UINT64_MAX if none): the item index
+     * (dot-product, best-fit) or the place in the order (first fit) */
+    uint64_t *node;
+    bool with_max, with_idx;
 } ffd_tree;
 
-/* Type at @pos has no VMs left: out of every node above it. */
-static void tree_kill(ffd_tree *t, size_t pos)
+static inline uint64_t *tree_min(const ffd_tree *t, size_t n)
 {
-    size_t n = t->leaves + pos;
+    return t->node + n * t->w;
+}
+
+static inline uint64_t *tree_max(const ffd_tree *t, size_t n)
+{
+    return t->node + n * t->w + t->nd;
+}
+
+static inline uint64_t tree_idx(const ffd_tree *t, size_t n)
+{
+    return t->node[n * t->w + t->w - 1];
+}
+
+/* Node @n from its children; whether it changed. */
+static bool tree_pull(ffd_tree *t, size_t n)
+{
+    const uint64_t *l = tree_min(t, 2 * n), *r = tree_min(t, 2 * n + 1);
+    uint64_t *x = tree_min(t, n);
+    bool changed = false;
 
     for (size_t d = 0; d < t->nd; d++) {
-        t->min[n * t->nd + d] = UINT64_MAX;
-        if (t->max)
-            t->max[n * t->nd + d] = 0;
-    }
-    for (n /= 2; n >= 1; n /= 2)
-        for (size_t d = 0; d < t->nd; d++) {
-            uint64_t a = t->min[2 * n * t->nd + d], b = t->min[(2 * n + 1) * t->nd + d];
+        uint64_t v = l[d] < r[d] ? l[d] : r[d];
 
-            t->min[n * t->nd + d] = a < b ? a : b;
-            if (t->max) {
-                a = t->max[2 * n * t->nd + d];
-                b = t->max[(2 * n + 1) * t->nd + d];
-                t->max[n * t->nd + d] = a > b ? a : b;
-            }
+        changed |= v != x[d];
+        x[d] = v;
+    }
+    if (t->with_max) {
+        for (size_t d = t->nd; d < 2 * t->nd; d++) {
+            uint64_t v = l[d] > r[d] ? l[d] : r[d];
+
+            changed |= v != x[d];
+            x[d] = v;
         }
+    }
+    if (t->with_idx) {
+        size_t e = t->w - 1;
+        uint64_t v = l[e] < r[e] ? l[e] : r[e];
+
+        changed |= v != x[e];
+        x[e] = v;
+    }
+    return changed;
+}
+
+/* A node with no type below it. */
+static void tree_empty(ffd_tree *t, size_t n)
+{
+    uint64_t *x = tree_min(t, n);
+
+    for (size_t d = 0; d < t->nd; d++)
+        x[d] = UINT64_MAX;
+    if (t->with_max)
+        for (size_t d = t->nd; d < 2 * t->nd; d++)
+            x[d] = 0;
+    if (t->with_idx)
+        x[t->w - 1] = UINT64_MAX;
+}
+
+/* Type at @pos has no VMs left: out of every node above it (up to the first node that does
+ * not change: the ones above it do not either). */
+static void tree_kill(ffd_tree *t, size_t pos)
+{
+    tree_empty(t, t->leaves + pos);
+    for (size_t n = (t->leaves + pos) / 2; n >= 1 && tree_pull(t, n); n /= 2)
+        ;
 }
 
 /* The tree over @order's positions (types with VMs left); with @with_max the largest
- * normalized demands too. */
+ * normalized demands and the lowest indices too; with @rank (first fit in k-d order) the
+ * lowest rank[type] instead of the lowest index (and no largest demands). */
 static int tree_build(ffd_tree *t, const kc_pack_inst *in, const size_t *order,
-                      const uint64_t *rem, bool with_max, kc_error *err)
+                      const uint64_t *rem, bool with_max, const size_t *rank, kc_error *err)
 {
-    size_t cells;
-
     t->nd = in->nd;
+    t->with_max = with_max;
+    t->with_idx = with_max || rank;
+    t->w = t->nd + (with_max ? t->nd : 0) + (t->with_idx ? 1 : 0);
     for (t->leaves = 1; t->leaves < in->ni; t->leaves *= 2)
         ;
-    cells = 2 * t->leaves * t->nd;
-    t->min = malloc(cells * sizeof(*t->min) + 1);
-    t->max = with_max ? calloc(cells + 1, sizeof(*t->max)) : NULL;
-    if (!t->min || (with_max && !t->max))
+    t->node = malloc(2 * t->leaves * t->w * sizeof(*t->node) + 1);
+    if (!t->node)
         return kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
-    for (size_t n = 0; n < cells; n++)
-        t->min[n] = UINT64_MAX;
-    for (size_t pos = 0; pos < in->ni; pos++) {
-        if (rem[order[pos]] == 0)
-            continue;
-        memcpy(t->min + (t->leaves + pos) * t->nd, in->items[order[pos]].demand,
-               t->nd * sizeof(*t->min));
-        if (with_max)
-            memcpy(t->max + (t->leaves + pos) * t->nd, in->norm + order[pos] * KC_PACK_DIM_MAX,
-                   t->nd * sizeof(*t->max));
-    }
-    for (size_t n = t->leaves; n-- > 1;)
-        for (size_t d = 0; d < t->nd; d++) {
-            uint64_t a = t->min[2 * n * t->nd + d], b = t->min[(2 * n + 1) * t->nd + d];
+    for (size_t pos = 0; pos < t->leaves; pos++) {
+        size_t n = t->leaves + pos;
 
-            t->min[n * t->nd + d] = a < b ? a : b;
-            if (with_max) {
-                a = t->max[2 * n * t->nd + d];
-                b = t->max[(2 * n + 1) * t->nd + d];
-                t->max[n * t->nd + d] = a > b ? a : b;
-            }
+        if (pos >= in->ni || rem[order[pos]] == 0) {
+            tree_empty(t, n);
+            continue;
         }
+        memcpy(tree_min(t, n), in->items[order[pos]].demand, t->nd * sizeof(*t->node));
+        if (with_max)
+            memcpy(tree_max(t, n), in->norm + order[pos] * KC_PACK_DIM_MAX,
+                   t->nd * sizeof(*t->node));
+        if (t->with_idx)
+            t->node[n * t->w + t->w - 1] = rank ? rank[order[pos]] : order[pos];
+    }
+    for (size_t n = t->leaves; n-- > 1;) {
+        tree_empty(t, n);
+        tree_pull(t, n);
+    }
     return 0;
 }
 
@@ -217,7 +292,7 @@ static size_t tree_first(const ffd_tree *t, const kc_pack_inst *in, const size_t
 {
     size_t r;
 
-    if (lo + len <= pos || !kc_pack_fits_once(left, t->min + n * t->nd, t->nd))
+    if (lo + len <= pos || !kc_pack_fits_once(left, tree_min(t, n), t->nd))
         return SIZE_MAX;
     if (len == 1)
         return lo < in->ni && rem[order[lo]] > 0 ? lo : SIZE_MAX;
@@ -229,28 +304,42 @@ static size_t tree_first(const ffd_tree *t, const kc_pack_inst *in, const size_t
 /*
  * Dot-product and best-fit choose the fitting type with the best score (ties: the lowest
  * index), which a scan finds by scoring every type. The same choice by branch and
- * bound over the tree in index order: a node whose types cannot fit (its smallest demands)
- * or cannot beat the best so far (its score bound from the largest normalized demands:
- * dot-product's score grows with each demand, best-fit's falls) is skipped.
+ * bound over the tree: a node whose types cannot fit (its smallest demands) or cannot beat
+ * the best so far (its score bound from the largest normalized demands: dot-product's score
+ * grows with each demand, best-fit's falls; a tie only with a lower index, the node's
+ * lowest) is skipped. The tree's leaves are the types in index order up to
+ * KC_PACK_KD_MIN_TYPES types; above, in k-d order (kd_order), so that a node's smallest and
+ * largest demands bound a small box and the bounds prune: in index order every node of
+ * thousands of distinct shapes spans nearly every demand, and each pick visited a large
+ * part of the tree. A type is out of the tree as soon as the host under construction takes
+ * its last VM (it cannot come back: the host is repeated once, k = 1).
  */
+
 typedef struct dyn_pick {
     const ffd_tree *t;
     const kc_pack_inst *in;
     kc_pack_heuristic h;
     const uint64_t *rem, *p, *left, *rl;
+    const size_t *order;
     size_t best;
     uint64_t best_score;
 } dyn_pick;
 
-static uint64_t node_score(const dyn_pick *q, const uint64_t *x)
+static inline uint64_t node_score(const dyn_pick *q, const uint64_t *x)
 {
+    const uint64_t *rl = q->rl;
+    size_t nd = q->in->nd;
     uint64_t score = 0;
 
-    for (size_t d = 0; d < q->in->nd; d++) {
-        if (q->h == KC_PACK_DOT) {
-            score += x[d] * q->rl[d];
-        } else {
-            uint64_t r = q->rl[d] > x[d] ? q->rl[d] - x[d] : 0;
+    if (q->h == KC_PACK_DOT) {
+        /* a type that fits asks at most what is left (normalized: rounding down keeps the
+         * order), so a node's bound need not count more: the same score at a leaf that
+         * fits, a much lower bound on a node that straddles what is left */
+        for (size_t d = 0; d < nd; d++)
+            score += (x[d] < rl[d] ? x[d] : rl[d]) * rl[d];
+    } else {
+        for (size_t d = 0; d < nd; d++) {
+            uint64_t r = rl[d] > x[d] ? rl[d] - x[d] : 0;
 
             score += r * r;
         }
@@ -259,7 +348,7 @@ static uint64_t node_score(const dyn_pick *q, const uint64_t *x)
 }
 
 /* Whether @score at index @i beats the best so far. */
-static bool dyn_better(const dyn_pick *q, uint64_t score, size_t i)
+static inline bool dyn_better(const dyn_pick *q, uint64_t score, size_t i)
 {
     if (q->best == SIZE_MAX)
         return true;
@@ -268,19 +357,18 @@ static bool dyn_better(const dyn_pick *q, uint64_t score, size_t i)
     return i < q->best;
 }
 
-/* Whether node @n (first index @lo) may hold a fitting type that beats the best; its bound
- * into @bound. */
-static bool dyn_open(const dyn_pick *q, size_t n, size_t lo, uint64_t *bound)
+/* Whether node @n may hold a fitting type that beats the best; its bound into @bound. */
+static inline bool dyn_open(const dyn_pick *q, size_t n, uint64_t *bound)
 {
     const ffd_tree *t = q->t;
 
-    if (lo >= q->in->ni || !kc_pack_fits_once(q->left, t->min + n * t->nd, t->nd))
+    if (tree_idx(t, n) == UINT64_MAX || !kc_pack_fits_once(q->left, tree_min(t, n), t->nd))
         return false;
-    /* the bound at the node's first index: no type below it scores better or ties lower */
+    /* the bound with the node's lowest index: no type below it scores better or ties lower */
     /* the tree's arrays are freed by kc_pack_run_heuristic's exit path: the analyzer loses
      * them across the recursion */
-    *bound = node_score(q, t->max + n * t->nd);   // NOLINT(clang-analyzer-unix.Malloc)
-    return dyn_better(q, *bound, lo);
+    *bound = node_score(q, tree_max(t, n));   // NOLINT(clang-analyzer-unix.Malloc)
+    return dyn_better(q, *bound, (size_t)tree_idx(t, n));
 }
 
 static void dyn_search(dyn_pick *q, size_t n, size_t lo, size_t len)
@@ -289,40 +377,41 @@ static void dyn_search(dyn_pick *q, size_t n, size_t lo, size_t len)
     bool o0, o1, second_first;
 
     if (len == 1) {
-        if (q->rem[lo] - q->p[lo] == 0 ||
-            !kc_pack_fits_once(q->left, q->in->items[lo].demand, q->in->nd))
+        size_t i = q->order[lo];
+
+        if (q->rem[i] - q->p[i] == 0 ||
+            !kc_pack_fits_once(q->left, q->in->items[i].demand, q->in->nd))
             return;
-        q->best = lo;     /* its bound is its score, and it was open: it beats the best */
-        q->best_score = node_score(q, q->in->norm + lo * KC_PACK_DIM_MAX);
+        q->best = i;      /* its bound is its score, and it was open: it beats the best */
+        q->best_score = node_score(q, q->in->norm + i * KC_PACK_DIM_MAX);
         return;
     }
-    o0 = dyn_open(q, 2 * n, lo, &b0);
-    o1 = dyn_open(q, 2 * n + 1, lo + len / 2, &b1);
+    o0 = dyn_open(q, 2 * n, &b0);
+    o1 = dyn_open(q, 2 * n + 1, &b1);
     /* the more promising child first: the best is found early and prunes more */
     second_first = o0 && o1 && (q->h == KC_PACK_DOT ? b1 > b0 : b1 < b0);
     for (int c = 0; c < 2; c++) {
         size_t k = (size_t)(c ^ second_first);
-        size_t clo = lo + k * (len / 2);
 
-        /* open again: the best may have moved since */
-        if ((k ? o1 : o0) && dyn_open(q, 2 * n + k, clo, k ? &b1 : &b0))
-            dyn_search(q, 2 * n + k, clo, len / 2);
+        /* again: the best may have moved since (the fit and the bound have not) */
+        if ((k ? o1 : o0) && dyn_better(q, k ? b1 : b0, (size_t)tree_idx(q->t, 2 * n + k)))
+            dyn_search(q, 2 * n + k, lo + k * (len / 2), len / 2);
     }
 }
 
 static size_t pick_tree(const ffd_tree *t, const kc_pack_inst *in, kc_pack_heuristic h,
-                        const uint64_t *rem, const uint64_t *p, const uint64_t *left,
-                        uint64_t *n_out)
+                        const size_t *order, const uint64_t *rem, const uint64_t *p,
+                        const uint64_t *left, uint64_t *n_out)
 {
     uint64_t rl[KC_PACK_DIM_MAX], f;
-    dyn_pick q = { t, in, h, rem, p, left, rl, SIZE_MAX, 0 };
+    dyn_pick q = { t, in, h, rem, p, left, rl, order, SIZE_MAX, 0 };
 
     for (size_t d = 0; d < in->nd; d++)
         rl[d] = kc_pack_norm_of(left[d], in->cap[d]);
     {
         uint64_t b;
 
-        if (dyn_open(&q, 1, 0, &b))
+        if (dyn_open(&q, 1, &b))
             dyn_search(&q, 1, 0, t->leaves);
     }
     if (q.best == SIZE_MAX)
@@ -334,6 +423,162 @@ static size_t pick_tree(const ffd_tree *t, const kc_pack_inst *in, kc_pack_heuri
     if (*n_out > rem[q.best] - p[q.best])
         *n_out = rem[q.best] - p[q.best];
     return q.best;
+}
+
+/*
+ * The k-d order of the types (dot-product and best-fit above KC_PACK_KD_MIN_TYPES types):
+ * the tree's node over positions [lo, lo + len) splits at lo + len / 2, and kd_split puts
+ * there the types below and above the median of the dimension whose normalized demands
+ * spread widest in the node (ties by index: a total order, so the order is the same on
+ * every machine). O(types x log(types)): a selection per node, not a sort.
+ */
+static bool kd_less(const kc_pack_inst *in, size_t d, size_t a, size_t b)
+{
+    uint64_t x = in->norm[a * KC_PACK_DIM_MAX + d], y = in->norm[b * KC_PACK_DIM_MAX + d];
+
+    return x != y ? x < y : a < b;
+}
+
+static void kd_swap(size_t *v, size_t a, size_t b)
+{
+    size_t t = v[a];
+
+    v[a] = v[b];
+    v[b] = t;
+}
+
+static void kd_sift(const kc_pack_inst *in, size_t d, size_t *v, size_t root, size_t n)
+{
+    for (size_t c; (c = 2 * root + 1) < n; root = c) {
+        if (c + 1 < n && kd_less(in, d, v[c], v[c + 1]))
+            c++;
+        if (!kd_less(in, d, v[root], v[c]))
+            return;
+        kd_swap(v, root, c);
+    }
+}
+
+/* v[lo .. hi) rearranged so that v[k] is the one of its rank and the ones before it are
+ * smaller (quickselect, the median of three pseudo-random ones as the pivot; a heap sort
+ * past @depth rounds, so never quadratic). Which ones end before @k does not depend on the
+ * pivots: the order kd_order makes is the same whatever they are. */
+static void kd_select(const kc_pack_inst *in, size_t d, size_t *v, size_t lo, size_t hi,
+                      size_t k, unsigned depth)
+{
+    uint64_t rng = 0x9e3779b97f4a7c15u ^ (hi - lo);
+
+    while (hi - lo > 1) {
+        size_t r[3], piv, store = lo;
+
+        if (depth-- == 0) {
+            size_t n = hi - lo;
+
+            for (size_t i = n / 2; i-- > 0;)
+                kd_sift(in, d, v + lo, i, n);
+            for (size_t end = n; end-- > 1;) {
+                kd_swap(v + lo, 0, end);
+                kd_sift(in, d, v + lo, 0, end);
+            }
+            return;
+        }
+        for (int j = 0; j < 3; j++) {
+            rng = rng * 6364136223846793005u + 1442695040888963407u;   /* Knuth's MMIX LCG */
+            r[j] = lo + (size_t)((rng >> 33) % (hi - lo));
+        }
+        /* the median of the three */
+        if (kd_less(in, d, v[r[0]], v[r[1]]))
+            piv = kd_less(in, d, v[r[1]], v[r[2]]) ? r[1] :
+                  kd_less(in, d, v[r[0]], v[r[2]]) ? r[2] : r[0];
+        else
+            piv = kd_less(in, d, v[r[0]], v[r[2]]) ? r[0] :
+                  kd_less(in, d, v[r[1]], v[r[2]]) ? r[2] : r[1];
+        kd_swap(v, piv, hi - 1);
+        for (size_t j = lo; j < hi - 1; j++)
+            if (kd_less(in, d, v[j], v[hi - 1]))
+                kd_swap(v, store++, j);
+        kd_swap(v, store, hi - 1);
+        if (k == store)
+            return;
+        if (k < store)
+            hi = store;
+        else
+            lo = store + 1;
+    }
+}
+
+static void kd_split(const kc_pack_inst *in, size_t *order, size_t lo, size_t len)
+{
+    while (len > 1 && lo < in->ni) {
+        size_t end = lo + len < in->ni ? lo + len : in->ni, mid = lo + len / 2, best_d = 0;
+        uint64_t spread = 0;
+        unsigned depth = 0;
+
+        if (mid >= end) {            /* the right half is empty: all of it goes left */
+            len /= 2;
+            continue;
+        }
+        for (size_t d = 0; d < in->nd; d++) {
+            uint64_t a = UINT64_MAX, b = 0;
+
+            for (size_t j = lo; j < end; j++) {
+                uint64_t x = in->norm[order[j] * KC_PACK_DIM_MAX + d];
+
+                a = x < a ? x : a;
+                b = x > b ? x : b;
+            }
+            if (b - a > spread) {
+                spread = b - a;
+                best_d = d;
+            }
+        }
+        for (size_t n = end - lo; n > 1; n /= 2)
+            depth += 2;
+        kd_select(in, best_d, order, lo, end, mid, depth + 4);
+        kd_split(in, order, lo, len / 2);
+        lo = mid;                    /* the right half: no recursion */
+        len /= 2;
+    }
+}
+
+void kc_pack_kd_order(const kc_pack_inst *in, size_t *order)
+{
+    size_t leaves = 1;
+
+    while (leaves < in->ni)
+        leaves *= 2;
+    for (size_t i = 0; i < in->ni; i++)
+        order[i] = i;
+    kd_split(in, order, 0, leaves);
+}
+
+/*
+ * First fit over many types (above KC_PACK_KD_MIN_TYPES): the tree in k-d order, each node
+ * keyed by the lowest place in the order (rank) of its types with VMs left, and first fit is
+ * the fitting type of lowest rank, found by branch and bound (a node whose smallest demands
+ * do not fit, or whose lowest rank is no better than the best so far, is skipped). The same
+ * types as the scan in the order, in the same sequence: what is left only shrinks, so a
+ * type passed over never fits again, and one taken is out of the tree (its last VM) or no
+ * longer fits (as many as fit). In the order's own tree the smallest demands of a node mix
+ * types all over the space, and proving that nothing fits any more took a walk over much
+ * of the tree at every host (quadratic at a million types).
+ */
+static void kd_first(const ffd_tree *t, const uint64_t *left, const size_t *order, size_t n,
+                     size_t lo, size_t len, uint64_t *best_rank, size_t *best)
+{
+    size_t a, b;
+
+    if (tree_idx(t, n) >= *best_rank || !kc_pack_fits_once(left, tree_min(t, n), t->nd))
+        return;
+    if (len == 1) {
+        *best_rank = tree_idx(t, n);
+        *best = order[lo];
+        return;
+    }
+    /* the child with the lower rank first */
+    a = tree_idx(t, 2 * n + 1) < tree_idx(t, 2 * n) ? 1 : 0;
+    b = 1 - a;
+    kd_first(t, left, order, 2 * n + a, lo + a * (len / 2), len / 2, best_rank, best);
+    kd_first(t, left, order, 2 * n + b, lo + b * (len / 2), len / 2, best_rank, best);
 }
 
 static int cmp_use(const void *a, const void *b)
@@ -353,6 +598,8 @@ int kc_pack_run_heuristic(const kc_pack_inst *in, kc_pack_heuristic h, kc_pack_w
     keyed *key = calloc(ni + 1, sizeof(*key));
     kc_pack_use *use = calloc(ni + 1, sizeof(*use));   /* the types this host takes */
     size_t *pos_of = calloc(ni + 1, sizeof(*pos_of));  /* a type's position in @order */
+    bool kd_ffd = h <= KC_PACK_FFD_LINF && ni > KC_PACK_KD_MIN_TYPES;
+    size_t *rank = kd_ffd ? calloc(ni + 1, sizeof(*rank)) : NULL;   /* place in the order */
     uint64_t left_vms = in->total;
     bool ffd = h <= KC_PACK_FFD_LINF || h == KC_PACK_FFD_SCARCE;
     ffd_tree tree = { 0 };
@@ -360,7 +607,7 @@ int kc_pack_run_heuristic(const kc_pack_inst *in, kc_pack_heuristic h, kc_pack_w
 
     memset(s, 0, sizeof(*s));
     s->how = h;
-    if (!rem || !p || !order || !key || !use || !pos_of) {
+    if (!rem || !p || !order || !key || !use || !pos_of || (kd_ffd && !rank)) {
         kc_error_set(err, KC_ERR_INTERNAL, "out of memory");
         goto out;
     }
@@ -370,12 +617,32 @@ int kc_pack_run_heuristic(const kc_pack_inst *in, kc_pack_heuristic h, kc_pack_w
         kc_pack_sort_items(in, h, order);
         for (size_t j = 0; j < ni; j++)
             pos_of[order[j]] = j;
-        if (tree_build(&tree, in, order, rem, false, err) < 0)
+        if (kd_ffd) {
+            /* many types: the tree in k-d order, keyed by the place in the order */
+            for (size_t j = 0; j < ni; j++)
+                rank[order[j]] = j;
+            if (in->kd)
+                memcpy(order, in->kd, ni * sizeof(*order));    /* computed once a solve */
+            else
+                kc_pack_kd_order(in, order);
+            for (size_t j = 0; j < ni; j++)
+                pos_of[order[j]] = j;
+        }
+        if (tree_build(&tree, in, order, rem, false, kd_ffd ? rank : NULL, err) < 0)
             goto out;
     } else if (!ffd) {
+        if (ni > KC_PACK_KD_MIN_TYPES) {
+            if (in->kd)
+                memcpy(order, in->kd, ni * sizeof(*order));    /* computed once a solve */
+            else
+                kc_pack_kd_order(in, order);
+        } else {
+            for (size_t j = 0; j < ni; j++)
+                order[j] = j;
+        }
         for (size_t j = 0; j < ni; j++)
-            order[j] = pos_of[j] = j;
-        if (tree_build(&tree, in, order, rem, true, err) < 0)
+            pos_of[order[j]] = j;
+        if (tree_build(&tree, in, order, rem, true, NULL, err) < 0)
             goto out;
     }
 
@@ -387,12 +654,29 @@ int kc_pack_run_heuristic(const kc_pack_inst *in, kc_pack_heuristic h, kc_pack_w
         memcpy(left, in->cap, nd * sizeof(*left));
         if (h == KC_PACK_FFD_SCARCE)
             sort_scarce(in, w, rem, order, key);
-        if (ffd) {
+        if (kd_ffd) {
+            for (;;) {
+                uint64_t best_rank = UINT64_MAX, n;
+                size_t i = SIZE_MAX;
+
+                kd_first(&tree, left, order, 1, 0, tree.leaves, &best_rank, &i);
+                if (i == SIZE_MAX)
+                    break;
+                n = kc_pack_fit_count(left, in->items[i].demand, nd);
+                if (n > rem[i])
+                    n = rem[i];
+                p[i] = n;
+                use[nu++].item = i;
+                kc_pack_take(left, in->items[i].demand, nd, n);
+                if (n == rem[i])
+                    tree_kill(&tree, pos_of[i]);    /* its last VM: out of the tree now */
+            }
+        } else if (ffd) {
             for (size_t j = 0; j < ni; j++) {
                 size_t i;
                 uint64_t n;
 
-                if (tree.min) {
+                if (tree.node) {
                     j = tree_first(&tree, in, order, rem, 1, 0, tree.leaves, j, left);
                     if (j == SIZE_MAX)
                         break;
@@ -411,7 +695,7 @@ int kc_pack_run_heuristic(const kc_pack_inst *in, kc_pack_heuristic h, kc_pack_w
         } else {
             for (;;) {
                 uint64_t n = 0;
-                size_t i = pick_tree(&tree, in, h, rem, p, left, &n);
+                size_t i = pick_tree(&tree, in, h, order, rem, p, left, &n);
 
                 if (i == SIZE_MAX)
                     break;
@@ -419,6 +703,8 @@ int kc_pack_run_heuristic(const kc_pack_inst *in, kc_pack_heuristic h, kc_pack_w
                     use[nu++].item = i;
                 p[i] += n;
                 kc_pack_take(left, in->items[i].demand, nd, n);
+                if (p[i] == rem[i])
+                    tree_kill(&tree, pos_of[i]);    /* its last VM: out of the tree now */
             }
         }
         for (size_t u = 0; u < nu; u++) {
@@ -434,11 +720,13 @@ int kc_pack_run_heuristic(const kc_pack_inst *in, kc_pack_heuristic h, kc_pack_w
         }
         for (size_t u = 0; u < nu; u++) {
             size_t i = use[u].item;
+            /* killed when the host took it */
+            bool out_already = (!ffd || kd_ffd) && p[i] == rem[i];
 
             use[u].count = p[i];
             rem[i] -= k * p[i];
             p[i] = 0;
-            if (rem[i] == 0 && tree.min)
+            if (rem[i] == 0 && tree.node && !out_already)
                 tree_kill(&tree, pos_of[i]);
         }
         left_vms -= k * placed;      /* k * placed <= left_vms: both count placed VMs */
@@ -456,8 +744,8 @@ int kc_pack_run_heuristic(const kc_pack_inst *in, kc_pack_heuristic h, kc_pack_w
     free(key);
     free(use);
     free(pos_of);
-    free(tree.min);
-    free(tree.max);
+    free(rank);
+    free(tree.node);
     return ret;
 }
 

@@ -19,7 +19,12 @@ typedef struct kc_pack_inst {
     const kc_pack_item *items;
     uint64_t *norm;              /* ni x KC_PACK_DIM_MAX */
     uint64_t total;              /* VMs */
+    const size_t *kd;            /* above KC_PACK_KD_MIN_TYPES types the k-d order
+                                    (kc_pack_kd_order) if computed, else NULL */
 } kc_pack_inst;
+
+#define KC_PACK_KD_MIN_TYPES 1024u   /* the heuristics' trees in k-d order above this many
+                                        types (pack_heur.c) */
 
 static inline kc_u128 kc_pack_div_up128(kc_u128 a, kc_u128 b)
 {
@@ -101,6 +106,25 @@ static inline uint64_t kc_pack_norm_of(uint64_t v, uint64_t cap)
 typedef enum kc_pack_weight {
     KC_PACK_W_UTIL, KC_PACK_W_AVG, KC_PACK_W_RECIP, KC_PACK_W_ONE, KC_PACK_W_LAST
 } kc_pack_weight;
+
+/* A sort key and the item it is for. */
+typedef struct kc_pack_keyed {
+    uint64_t key;
+    size_t i;
+} kc_pack_keyed;
+
+/* Above this many items the sorts of many types (kc_pack_sort_items, the bounds' orders)
+ * radix-sort their keys when the scratch can be had, else they compare (the same order). */
+#define KC_PACK_RADIX_MIN 1024u
+
+/* @a (@n) by key, descending or ascending, stable (ties keep their order: @a by index gives
+ * ties by index); @tmp: scratch of @n. A radix sort, 11 bits a pass, as many passes as the
+ * keys have bits (pack_heur.c). */
+void kc_pack_radix_keyed(kc_pack_keyed *a, kc_pack_keyed *tmp, size_t n, bool descending);
+
+/* The k-d order of @in's types into @order (pack_heur.c): the same for every heuristic of
+ * one instance. */
+void kc_pack_kd_order(const kc_pack_inst *in, size_t *order);
 
 /* Item order of heuristic @h (static key, descending) into @order (pack_heur.c). */
 void kc_pack_sort_items(const kc_pack_inst *in, kc_pack_heuristic h, size_t *order);

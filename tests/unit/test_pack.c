@@ -590,10 +590,10 @@ Test(pack, default_effort_is_four_up_to_600_vms_and_one_above, .timeout = 120)
 /* Issue 14 item 9: many distinct shapes. 40,000 types (each its own shape, 1-3 VMs) pack
  * with patterns that list only the types a host holds (the uses add up to at most the VMs,
  * never patterns x types), the packing verified (solve_ok) and at or above its bound. With
- * the bound's O(n^2) L2 and dense patterns this took minutes and gigabytes. It takes ~10 s of
- * CPU at -O2 (dot-product and best-fit's branch and bound) and ~27 s under the sanitizers,
- * which a 2-core machine at load 12-15 stretched past 120 s of wall clock: the limit is for a
- * runaway search, not a slow machine. */
+ * the bound's O(n^2) L2 and dense patterns this took minutes and gigabytes; with the
+ * heuristics' trees in index order ~10 s of CPU at -O2, in k-d order 0.6 s (a 2-core machine
+ * at load 12-15 stretches the sanitized run many times over: the limit is for a runaway
+ * search, not a slow machine). */
 Test(pack, many_distinct_shapes_pack_with_sparse_patterns, .timeout = 400)
 {
     enum { NI = 40000 };

@@ -248,3 +248,225 @@ Test(pack_family, best_fit_decreasing_takes_the_fullest_host)
     kc_pack_sol_clear(&s);
     free(in.norm);
 }
+
+/* ---- many types (issue 14 item 9): the tree searches give the plain scans' packings ---- */
+
+/* Dot-product or best-fit by the plain scan the tree search replaces: at every step every
+ * type that fits is scored against what is left (normalized), the best taken (ties: the
+ * lowest index), half of what fits at a time; the host repeated while every type in it has
+ * the VMs. O(types) a step: the reference, not the code. */
+static void scan_heuristic(const kc_pack_inst *in, kc_pack_heuristic h, kc_pack_sol *s)
+{
+    uint64_t *rem = calloc(in->ni + 1, sizeof(*rem)), *p = calloc(in->ni + 1, sizeof(*p));
+    uint64_t left_vms = in->total;
+    kc_error err = { 0 };
+
+    cr_assert(rem && p);
+    memset(s, 0, sizeof(*s));
+    s->how = h;
+    for (size_t i = 0; i < in->ni; i++)
+        rem[i] = in->items[i].count;
+    while (left_vms > 0) {
+        uint64_t left[KC_PACK_DIM_MAX], k = UINT64_MAX, placed = 0;
+
+        memcpy(left, in->cap, in->nd * sizeof(*left));
+        for (;;) {
+            uint64_t rl[KC_PACK_DIM_MAX], best_score = 0, f, n;
+            size_t best = SIZE_MAX;
+
+            for (size_t d = 0; d < in->nd; d++)
+                rl[d] = kc_pack_norm_of(left[d], in->cap[d]);
+            for (size_t i = 0; i < in->ni; i++) {
+                const uint64_t *x = in->norm + i * KC_PACK_DIM_MAX;
+                uint64_t score = 0;
+
+                if (rem[i] == p[i] || !kc_pack_fits_once(left, in->items[i].demand, in->nd))
+                    continue;
+                for (size_t d = 0; d < in->nd; d++) {
+                    uint64_t r = rl[d] > x[d] ? rl[d] - x[d] : 0;
+
+                    score += h == KC_PACK_DOT ? x[d] * rl[d] : r * r;
+                }
+                if (best == SIZE_MAX ||
+                    (h == KC_PACK_DOT ? score > best_score : score < best_score)) {
+                    best = i;
+                    best_score = score;
+                }
+            }
+            if (best == SIZE_MAX)
+                break;
+            f = kc_pack_fit_count(left, in->items[best].demand, in->nd);
+            n = f / 2 > 1 ? f / 2 : 1;
+            n = n < rem[best] - p[best] ? n : rem[best] - p[best];
+            p[best] += n;
+            kc_pack_take(left, in->items[best].demand, in->nd, n);
+        }
+        for (size_t i = 0; i < in->ni; i++)
+            if (p[i]) {
+                placed += p[i];
+                k = rem[i] / p[i] < k ? rem[i] / p[i] : k;
+            }
+        cr_assert_gt(placed, 0);
+        cr_assert_eq(kc_pack_sol_push(s, in->ni, k, p, &err), 0);
+        for (size_t i = 0; i < in->ni; i++) {
+            rem[i] -= k * p[i];
+            p[i] = 0;
+        }
+        left_vms -= k * placed;
+    }
+    free(rem);
+    free(p);
+}
+
+/* First fit decreasing by the plain scan: each host takes, in kc_pack_sort_items' order,
+ * as many VMs of each type as fit. */
+static void scan_ffd(const kc_pack_inst *in, kc_pack_heuristic h, kc_pack_sol *s)
+{
+    uint64_t *rem = calloc(in->ni + 1, sizeof(*rem)), *p = calloc(in->ni + 1, sizeof(*p));
+    size_t *order = calloc(in->ni + 1, sizeof(*order));
+    uint64_t left_vms = in->total;
+    kc_error err = { 0 };
+
+    cr_assert(rem && p && order);
+    memset(s, 0, sizeof(*s));
+    s->how = h;
+    kc_pack_sort_items(in, h, order);
+    for (size_t i = 0; i < in->ni; i++)
+        rem[i] = in->items[i].count;
+    while (left_vms > 0) {
+        uint64_t left[KC_PACK_DIM_MAX], k = UINT64_MAX, placed = 0;
+
+        memcpy(left, in->cap, in->nd * sizeof(*left));
+        for (size_t j = 0; j < in->ni; j++) {
+            size_t i = order[j];
+            uint64_t n;
+
+            if (rem[i] == 0 || !kc_pack_fits_once(left, in->items[i].demand, in->nd))
+                continue;
+            n = kc_pack_fit_count(left, in->items[i].demand, in->nd);
+            p[i] = n < rem[i] ? n : rem[i];
+            kc_pack_take(left, in->items[i].demand, in->nd, p[i]);
+        }
+        for (size_t i = 0; i < in->ni; i++)
+            if (p[i]) {
+                placed += p[i];
+                k = rem[i] / p[i] < k ? rem[i] / p[i] : k;
+            }
+        cr_assert_gt(placed, 0);
+        cr_assert_eq(kc_pack_sol_push(s, in->ni, k, p, &err), 0);
+        for (size_t i = 0; i < in->ni; i++) {
+            rem[i] -= k * p[i];
+            p[i] = 0;
+        }
+        left_vms -= k * placed;
+    }
+    free(rem);
+    free(p);
+    free(order);
+}
+
+/* @ni types in @nd dimensions: demands from a few values (@coarse: many ties in the
+ * normalized figures and in the scores) or from a wide range, 1-3 VMs a type and now and
+ * then many (batches, hosts repeated). */
+static kc_pack_item *many_types(uint64_t *cap, size_t nd, size_t ni, bool coarse,
+                                uint64_t seed)
+{
+    kc_pack_item *items = calloc(ni, sizeof(*items));
+
+    cr_assert_not_null(items);
+    for (size_t d = 0; d < nd; d++)
+        cap[d] = 1000 + 997 * d;
+    for (size_t i = 0; i < ni; i++) {
+        for (size_t d = 0; d < nd; d++)
+            items[i].demand[d] = coarse ? cap[d] / 8 * (1 + kc_test_rand(&seed) % 4) :
+                                 1 + kc_test_rand(&seed) % (cap[d] / 2);
+        items[i].count = kc_test_rand(&seed) % 16 == 0 ? 1 + kc_test_rand(&seed) % 60 :
+                         1 + kc_test_rand(&seed) % 3;
+    }
+    return items;
+}
+
+/* Above KC_PACK_KD_MIN_TYPES types dot-product, best-fit and first fit search a tree in
+ * k-d order: the same packing, host for host, as the plain scan, on wide and on tie-heavy
+ * demands. */
+Test(pack_family, tree_heuristics_pack_as_the_scan_on_many_types, .timeout = 120)
+{
+    static const kc_pack_heuristic hs[] = {
+        KC_PACK_DOT, KC_PACK_BEST_FIT, KC_PACK_FFD_L1, KC_PACK_FFD_L2, KC_PACK_FFD_LINF,
+    };
+
+    for (int c = 0; c < 4; c++) {
+        size_t nd = c < 2 ? 3 : 5, ni = c % 2 ? 1500 : 2500;
+        uint64_t cap[KC_PACK_DIM_MAX];
+        kc_pack_item *items = many_types(cap, nd, ni, c % 2 == 1, 100 + (uint64_t)c);
+        kc_pack_inst in;
+
+        make(&in, cap, nd, items, ni);
+        for (size_t k = 0; k < sizeof(hs) / sizeof(hs[0]); k++) {
+            kc_pack_sol a, b;
+            kc_error err = { 0 };
+
+            cr_assert_eq(kc_pack_run_heuristic(&in, hs[k], KC_PACK_W_ONE, &a, &err), 0, "%s",
+                         err.msg);
+            if (hs[k] <= KC_PACK_FFD_LINF)
+                scan_ffd(&in, hs[k], &b);
+            else
+                scan_heuristic(&in, hs[k], &b);
+            expect_valid(&in, &a, kc_pack_heuristic_name(hs[k]));
+            cr_expect_eq(a.hosts, b.hosts);
+            cr_expect_eq(a.n_pat, b.n_pat);
+            cr_expect_eq(digest(&a), digest(&b), "case %d %s: not the scan's packing", c,
+                         kc_pack_heuristic_name(hs[k]));
+            kc_pack_sol_clear(&a);
+            kc_pack_sol_clear(&b);
+        }
+        free(in.norm);
+        free(items);
+    }
+}
+
+/* kc_pack_sort_items radix-sorts many types: the order is the comparison sort's (by
+ * decreasing key, ties by index) for each static key, ties included. */
+Test(pack_family, sort_items_on_many_types_is_the_comparison_order)
+{
+    static const kc_pack_heuristic hs[] = { KC_PACK_FFD_L1, KC_PACK_FFD_L2, KC_PACK_FFD_LINF };
+    enum { NI = 4000, ND = 3 };
+
+    for (int coarse = 0; coarse <= 1; coarse++) {
+        uint64_t cap[KC_PACK_DIM_MAX];
+        kc_pack_item *items = many_types(cap, ND, NI, coarse, 7);
+        size_t *order = calloc(NI, sizeof(*order));
+        kc_pack_inst in;
+
+        cr_assert_not_null(order);
+        make(&in, cap, ND, items, NI);
+        for (size_t k = 0; k < sizeof(hs) / sizeof(hs[0]); k++) {
+            kc_pack_sort_items(&in, hs[k], order);
+            for (size_t j = 1; j < NI; j++) {
+                const uint64_t *a = in.norm + order[j - 1] * KC_PACK_DIM_MAX;
+                const uint64_t *b = in.norm + order[j] * KC_PACK_DIM_MAX;
+                uint64_t ka = 0, kb = 0;
+
+                for (size_t d = 0; d < ND; d++) {
+                    if (hs[k] == KC_PACK_FFD_L1) {
+                        ka += a[d];
+                        kb += b[d];
+                    } else if (hs[k] == KC_PACK_FFD_L2) {
+                        ka += a[d] * a[d];
+                        kb += b[d] * b[d];
+                    } else {
+                        ka = a[d] > ka ? a[d] : ka;
+                        kb = b[d] > kb ? b[d] : kb;
+                    }
+                }
+                cr_assert(ka > kb || (ka == kb && order[j - 1] < order[j]),
+                          "%s at %zu: keys %llu %llu, types %zu %zu", kc_pack_heuristic_name(hs[k]),
+                          j, (unsigned long long)ka, (unsigned long long)kb, order[j - 1],
+                          order[j]);
+            }
+        }
+        free(in.norm);
+        free(order);
+        free(items);
+    }
+}
