@@ -15,7 +15,8 @@
 #    and the TSDB's size are kept beside it.
 # 2. Debian's prometheus on 127.0.0.1 (tests/live/lib.sh), that TSDB as its data directory,
 #    compaction off (blocks of at most 18 h), stopped by PID on exit.
-# 3. Whole process (/usr/bin/time: wall, user, system, peak RSS), KC_PROM_RUNS runs each
+# 3. Whole process (/usr/bin/time: wall, user, system, peak RSS; and the server's CPU time
+#    over the run, from /proc), KC_PROM_RUNS runs each
 #    (default 1): `kvmcap fleet --prometheus URL --vm 4c16g`, `kvmcap demand --prometheus URL`
 #    over the 30 days and `kvmcap forecast --prometheus URL`, each with --json; every answer is
 #    checked against what the generator wrote (`prom_gen expect`): the bench proves it read
@@ -119,14 +120,18 @@ URL=$KC_PROM_URL
 echo "  prometheus $(prometheus --version 2>&1 | head -1 | cut -d' ' -f3) on $URL (pid $KC_PROM_PID)"
 W=(--since "@$T0" --until "@$UNTIL" --timeout 3600)
 
+prom_ticks() { awk '{print $14 + $15}' "/proc/$KC_PROM_PID/stat"; }   # the server's CPU
 timed() {   # NAME OUT CMD...: runs CMD with stdout to OUT, appends a JSON row to $TMP/NAME.runs
-    local name=$1 out=$2
+    local name=$1 out=$2 p0 p1 pcpu
     shift 2
+    p0=$(prom_ticks)
     /usr/bin/time -f '%e %U %S %M' -o "$TMP/time" "$@" >"$out" 2>"$TMP/err" ||
         { echo "bench prom: $name failed:"; head -5 "$TMP/err"; exit 1; }
+    p1=$(prom_ticks)
+    pcpu=$(python3 -c "import os; print(round(($p1 - $p0) / os.sysconf('SC_CLK_TCK'), 1))")
     read -r wall user sys rss <"$TMP/time"
-    echo "  $name: ${wall} s wall, ${user} s user, ${sys} s system, peak RSS $((rss / 1024)) MiB"
-    echo "{\"wall_s\": $wall, \"user_s\": $user, \"sys_s\": $sys, \"peak_rss_mib\": $((rss / 1024)), \"load\": $(cut -d' ' -f1 /proc/loadavg)}" \
+    echo "  $name: ${wall} s wall, ${user} s user, ${sys} s system, peak RSS $((rss / 1024)) MiB; prometheus ${pcpu} s CPU; load $(cut -d' ' -f1 /proc/loadavg)"
+    echo "{\"wall_s\": $wall, \"user_s\": $user, \"sys_s\": $sys, \"peak_rss_mib\": $((rss / 1024)), \"prometheus_cpu_s\": $pcpu, \"load\": $(cut -d' ' -f1 /proc/loadavg)}" \
         >>"$TMP/$name.runs"
 }
 
