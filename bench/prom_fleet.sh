@@ -18,10 +18,12 @@
 # 3. Whole process (/usr/bin/time: wall, user, system, peak RSS; and the server's CPU time
 #    over the run, from /proc), KC_PROM_RUNS runs each
 #    (default 1): `kvmcap fleet --prometheus URL --vm 4c16g`, `kvmcap demand --prometheus URL`
-#    over the 30 days and `kvmcap forecast --prometheus URL`, each with --json; every answer is
-#    checked against what the generator wrote (`prom_gen expect`): the bench proves it read
-#    the data.
-# Figures are printed and added to JSON under "prom_fleet" (bench/add_json.py).
+#    over the 30 days and `kvmcap forecast --prometheus URL`, each with --json; each answer is
+#    checked, right after its run, against what the generator wrote (`prom_gen expect`): the
+#    bench proves it read the data.
+# Figures are printed and added to JSON under "prom_fleet" (bench/add_json.py) after each
+# command ("complete": true once all ran). KC_PROM_CMDS picks the commands (default
+# "fleet demand forecast").
 # KC_PROM_HOSTS / KC_PROM_VMS / KC_PROM_DAYS make it smaller (a smoke run; the JSON says the
 # scale it ran at).
 set -u
@@ -135,71 +137,90 @@ timed() {   # NAME OUT CMD...: runs CMD with stdout to OUT, appends a JSON row t
         >>"$TMP/$name.runs"
 }
 
-for r in $(seq "$RUNS"); do
-    timed fleet "$TMP/fleet.json" "$KVMCAP" fleet --prometheus "$URL" --until "@$UNTIL" \
-        --timeout 3600 --vm 4c16g --json
-    timed demand "$TMP/demand.json" "$KVMCAP" demand --prometheus "$URL" "${W[@]}" --json
-    timed forecast "$TMP/forecast.json" "$KVMCAP" forecast --prometheus "$URL" "${W[@]}" --json
-done
-
-# --- 3. the answers are the generator's ---
-python3 - "$TMP/expect.json" "$TMP/fleet.json" "$TMP/demand.json" "$TMP/forecast.json" <<'PY' || exit 1
+# the answers are the generator's: CHECK WHICH (fleet, demand or forecast)
+check() {
+    python3 - "$1" "$TMP/expect.json" "$TMP/$1.json" <<'PY'
 import json, sys
-e, fleet, dem, fc = (json.load(open(p)) for p in sys.argv[1:5])
+which, e, got = sys.argv[1], json.load(open(sys.argv[2])), json.load(open(sys.argv[3]))
 H, V = e["hosts"], e["vms_per_host"]
 bad = []
-def want(what, exp, got):
-    if exp != got:
-        bad.append("%s: expected %r, got %r" % (what, exp, got))
-# fleet --vm 4c16g, the allocation model's defaults (doc/model.md: cpu ratio 4, reserve 512
-# MiB): CPU (64 x 4 - 50) / 4 = 51, memory (393216 - 512 - 307200) / 16384 = 5: 5, memory
-cpu_left = (e["host_cpus"] * 4 - e["alloc_vcpus"]) // 4
-mem_left = (e["host_mem_mib"] - 512 - e["alloc_mem_mib"]) // 16384
-count = min(cpu_left, mem_left)
-want("fleet: hosts", H, len(fleet["hosts"]))
-want("fleet: hosts planned", H, sum(1 for h in fleet["hosts"] if h["ok"]))
-want("fleet: 4c16g per host", {count}, {h["shapes"][0]["count"] for h in fleet["hosts"] if h["ok"]})
-want("fleet: bottleneck", {"memory" if mem_left < cpu_left else "cpu"},
-     {b for h in fleet["hosts"] if h["ok"] for b in h["shapes"][0]["bottleneck"]})
-want("fleet: total", H * count, fleet["total"][0]["count"])
-# demand: every host and VM with the generator's figures
-want("demand: hosts", H, len(dem["hosts"]))
-for h in dem["hosts"]:
-    x = h["host"]
-    got = (x["cpus"], x["mem_mib"], x["alloc_vcpus"], x["alloc_mem_mib"], x["mem_rss_mib_max"],
-           x["cpu_cores_p95"], h["demand"]["samples"], len(h["vms"]))
-    want("demand: host " + x["hostname"],
-         (e["host_cpus"], e["host_mem_mib"], e["alloc_vcpus"], e["alloc_mem_mib"],
-          e["host_mem_mib_now"], e["host_cpu_cores"], e["slots"], V), got)
-    for v in h["vms"]:
-        i = int(v["name"][1:])
-        want("demand: %s/%s" % (x["hostname"], v["name"]),
-             (1, 6144, 2048 + 512 * (i % 5) + 32 * (e["slots"] - 1) * e["step_s"] // 86400,
-              (i % 4) / 4, 1 if i == 1 else 0),
-             (v["vcpus"], v["mem_mib"], v["mem_rss_mib_max"], v["cpu_cores_p95"], v["resets"]))
-    if len(bad) > 20:
-        break
-# forecast: memory full in the generator's days on each host and on the fleet, CPU flat
-hosts = [h for h in fc["hosts"] if h["hostname"] != "(fleet)"]
-want("forecast: hosts", H, len(hosts))
-for h in fc["hosts"]:
-    r = {x["name"]: x for x in h["resources"]}
-    want("forecast: %s memory days" % h["hostname"], e["mem_days_remaining"],
-         r["memory"]["days_remaining"])
-    grow = e["mem_growth_mib_per_day"] * (H if h["hostname"] == "(fleet)" else 1)
-    want("forecast: %s memory growth" % h["hostname"], grow, round(r["memory"]["growth_per_day"]))
-    want("forecast: %s cpu" % h["hostname"], None, r["cpu"]["days_remaining"])
-    if len(bad) > 20:
-        break
+def want(what, exp, val):
+    if exp != val:
+        bad.append("%s: expected %r, got %r" % (what, exp, val))
+if which == "fleet":
+    # --vm 4c16g, the allocation model's defaults (doc/model.md: cpu ratio 4, reserve 512 MiB):
+    # CPU (64 x 4 - 50) / 4 = 51, memory (393216 - 512 - 307200) / 16384 = 5: 5, memory
+    cpu_left = (e["host_cpus"] * 4 - e["alloc_vcpus"]) // 4
+    mem_left = (e["host_mem_mib"] - 512 - e["alloc_mem_mib"]) // 16384
+    count = min(cpu_left, mem_left)
+    want("fleet: hosts", H, len(got["hosts"]))
+    want("fleet: hosts planned", H, sum(1 for h in got["hosts"] if h["ok"]))
+    want("fleet: 4c16g per host", {count}, {h["shapes"][0]["count"] for h in got["hosts"] if h["ok"]})
+    want("fleet: bottleneck", {"memory" if mem_left < cpu_left else "cpu"},
+         {b for h in got["hosts"] if h["ok"] for b in h["shapes"][0]["bottleneck"]})
+    want("fleet: total", H * count, got["total"][0]["count"])
+    summary = "%d more 4c16g a host, %d in all" % (count, H * count)
+elif which == "demand":
+    want("demand: hosts", H, len(got["hosts"]))
+    for h in got["hosts"]:
+        x = h["host"]
+        want("demand: host " + x["hostname"],
+             (e["host_cpus"], e["host_mem_mib"], e["alloc_vcpus"], e["alloc_mem_mib"],
+              e["host_mem_mib_now"], e["host_cpu_cores"], e["slots"], V),
+             (x["cpus"], x["mem_mib"], x["alloc_vcpus"], x["alloc_mem_mib"], x["mem_rss_mib_max"],
+              x["cpu_cores_p95"], h["demand"]["samples"], len(h["vms"])))
+        for v in h["vms"]:
+            i = int(v["name"][1:])
+            want("demand: %s/%s" % (x["hostname"], v["name"]),
+                 (1, 6144, 2048 + 512 * (i % 5) + 32 * (e["slots"] - 1) * e["step_s"] // 86400,
+                  (i % 4) / 4, 1 if i == 1 else 0),
+                 (v["vcpus"], v["mem_mib"], v["mem_rss_mib_max"], v["cpu_cores_p95"], v["resets"]))
+        if len(bad) > 20:
+            break
+    summary = "%d hosts, %d VMs, %d slots each, every figure" % (H, H * V, e["slots"])
+else:
+    # memory full in the generator's days on each host and on the fleet; CPU flat
+    want("forecast: hosts", H, len([h for h in got["hosts"] if h["hostname"] != "(fleet)"]))
+    for h in got["hosts"]:
+        r = {x["name"]: x for x in h["resources"]}
+        want("forecast: %s memory days" % h["hostname"], e["mem_days_remaining"],
+             r["memory"]["days_remaining"])
+        grow = e["mem_growth_mib_per_day"] * (H if h["hostname"] == "(fleet)" else 1)
+        want("forecast: %s memory growth" % h["hostname"], grow,
+             round(r["memory"]["growth_per_day"]))
+        want("forecast: %s cpu" % h["hostname"], None, r["cpu"]["days_remaining"])
+        if len(bad) > 20:
+            break
+    summary = "memory full in %d days on each host and the fleet, CPU flat" % e["mem_days_remaining"]
 if bad:
-    print("bench prom: the answers are not the generator's:")
+    print("bench prom: the %s answer is not the generator's:" % which)
     print("\n".join("  " + b for b in bad[:20]))
     sys.exit(1)
-print("  answers checked: %d hosts, %d VMs; 4c16g: %d more a host; memory full in %d days"
-      % (H, H * V, count, e["mem_days_remaining"]))
+print("  %s checked: %s" % (which, summary))
 PY
+}
 
-runs() { paste -sd, "$TMP/$1.runs"; }
-[ -f "$JSON" ] || echo '{}' >"$JSON"
-python3 bench/add_json.py "$JSON" prom_fleet "{\"scale\": $(cat "$TMP/expect.json"), \"tsdb\": $(cat "$CACHE/built.json"), \"load_at_start\": $load, \"fleet_runs\": [$(runs fleet)], \"demand_runs\": [$(runs demand)], \"forecast_runs\": [$(runs forecast)]}" || exit 1
+# the figures so far into JSON (after each command: a run cut short keeps what it measured)
+runs() { [ -f "$TMP/$1.runs" ] && paste -sd, "$TMP/$1.runs"; }
+save() {
+    [ -f "$JSON" ] || echo '{}' >"$JSON"
+    python3 bench/add_json.py "$JSON" prom_fleet "{\"scale\": $(cat "$TMP/expect.json"), \"tsdb\": $(cat "$CACHE/built.json"), \"load_at_start\": $load, \"complete\": $1, \"fleet_runs\": [$(runs fleet)], \"demand_runs\": [$(runs demand)], \"forecast_runs\": [$(runs forecast)]}" || exit 1
+}
+
+CMDS=${KC_PROM_CMDS:-fleet demand forecast}
+for r in $(seq "$RUNS"); do
+    for c in $CMDS; do
+        case $c in
+        fleet) timed fleet "$TMP/fleet.json" "$KVMCAP" fleet --prometheus "$URL" --until "@$UNTIL" \
+                   --timeout 3600 --vm 4c16g --json ;;
+        demand) timed demand "$TMP/demand.json" "$KVMCAP" demand --prometheus "$URL" "${W[@]}" --json ;;
+        forecast) timed forecast "$TMP/forecast.json" "$KVMCAP" forecast --prometheus "$URL" \
+                      "${W[@]}" --json ;;
+        *) echo "bench prom: unknown command '$c' in KC_PROM_CMDS"; exit 1 ;;
+        esac
+        check "$c" || exit 1
+        save false
+    done
+done
+save true
 echo "prom_fleet: added to $JSON"
