@@ -123,26 +123,27 @@ echo "  prometheus $(prometheus --version 2>&1 | head -1 | cut -d' ' -f3) on $UR
 W=(--since "@$T0" --until "@$UNTIL" --timeout 3600)
 
 prom_ticks() { awk '{print $14 + $15}' "/proc/$KC_PROM_PID/stat"; }   # the server's CPU
-timed() {   # NAME OUT CMD...: runs CMD with stdout to OUT, appends a JSON row to $TMP/NAME.runs
-    local name=$1 out=$2 p0 p1 pcpu
-    shift 2
+timed() {   # NAME HOSTS OUT CMD...: runs CMD (reading HOSTS hosts) with stdout to OUT, appends
+            # a JSON row to $TMP/NAME.runs
+    local name=$1 nh=$2 out=$3 p0 p1 pcpu
+    shift 3
     p0=$(prom_ticks)
     /usr/bin/time -f '%e %U %S %M' -o "$TMP/time" "$@" >"$out" 2>"$TMP/err" ||
         { echo "bench prom: $name failed:"; head -5 "$TMP/err"; exit 1; }
     p1=$(prom_ticks)
     pcpu=$(python3 -c "import os; print(round(($p1 - $p0) / os.sysconf('SC_CLK_TCK'), 1))")
     read -r wall user sys rss <"$TMP/time"
-    echo "  $name: ${wall} s wall, ${user} s user, ${sys} s system, peak RSS $((rss / 1024)) MiB; prometheus ${pcpu} s CPU; load $(cut -d' ' -f1 /proc/loadavg)"
-    echo "{\"wall_s\": $wall, \"user_s\": $user, \"sys_s\": $sys, \"peak_rss_mib\": $((rss / 1024)), \"prometheus_cpu_s\": $pcpu, \"load\": $(cut -d' ' -f1 /proc/loadavg)}" \
+    echo "  $name ($nh hosts): ${wall} s wall, ${user} s user, ${sys} s system, peak RSS $((rss / 1024)) MiB; prometheus ${pcpu} s CPU; load $(cut -d' ' -f1 /proc/loadavg)"
+    echo "{\"hosts\": $nh, \"wall_s\": $wall, \"user_s\": $user, \"sys_s\": $sys, \"peak_rss_mib\": $((rss / 1024)), \"prometheus_cpu_s\": $pcpu, \"load\": $(cut -d' ' -f1 /proc/loadavg)}" \
         >>"$TMP/$name.runs"
 }
 
 # the answers are the generator's: CHECK WHICH (fleet, demand or forecast)
-check() {
-    python3 - "$1" "$TMP/expect.json" "$TMP/$1.json" <<'PY'
+check() {   # WHICH HOSTS
+    python3 - "$1" "$TMP/expect.json" "$TMP/$1.json" "$2" <<'PY'
 import json, sys
 which, e, got = sys.argv[1], json.load(open(sys.argv[2])), json.load(open(sys.argv[3]))
-H, V = e["hosts"], e["vms_per_host"]
+H, V = int(sys.argv[4]), e["vms_per_host"]
 bad = []
 def want(what, exp, val):
     if exp != val:
@@ -207,18 +208,28 @@ save() {
     python3 bench/add_json.py "$JSON" prom_fleet "{\"scale\": $(cat "$TMP/expect.json"), \"tsdb\": $(cat "$CACHE/built.json"), \"load_at_start\": $load, \"complete\": $1, \"fleet_runs\": [$(runs fleet)], \"demand_runs\": [$(runs demand)], \"forecast_runs\": [$(runs forecast)]}" || exit 1
 }
 
+# KC_PROM_CMDS: "fleet demand forecast" by default; "demand:20" reads only hosts 1-20 (a
+# --match on their instance labels; each row of the JSON says how many hosts it read)
 CMDS=${KC_PROM_CMDS:-fleet demand forecast}
 for r in $(seq "$RUNS"); do
     for c in $CMDS; do
-        case $c in
-        fleet) timed fleet "$TMP/fleet.json" "$KVMCAP" fleet --prometheus "$URL" --until "@$UNTIL" \
-                   --timeout 3600 --vm 4c16g --json ;;
-        demand) timed demand "$TMP/demand.json" "$KVMCAP" demand --prometheus "$URL" "${W[@]}" --json ;;
-        forecast) timed forecast "$TMP/forecast.json" "$KVMCAP" forecast --prometheus "$URL" \
-                      "${W[@]}" --json ;;
+        name=${c%%:*}
+        nh=${c#*:}
+        [ "$nh" = "$c" ] && nh=$HOSTS
+        M=()
+        if [ "$nh" != "$HOSTS" ]; then
+            M=(--match "instance=~\"$(for h in $(seq "$nh"); do printf 'h%04d:9177|' "$h"; done | sed 's/|$//')\"")
+        fi
+        case $name in
+        fleet) timed fleet "$nh" "$TMP/fleet.json" "$KVMCAP" fleet --prometheus "$URL" \
+                   --until "@$UNTIL" --timeout 3600 --vm 4c16g "${M[@]}" --json ;;
+        demand) timed demand "$nh" "$TMP/demand.json" "$KVMCAP" demand --prometheus "$URL" \
+                    "${W[@]}" "${M[@]}" --json ;;
+        forecast) timed forecast "$nh" "$TMP/forecast.json" "$KVMCAP" forecast \
+                      --prometheus "$URL" "${W[@]}" "${M[@]}" --json ;;
         *) echo "bench prom: unknown command '$c' in KC_PROM_CMDS"; exit 1 ;;
         esac
-        check "$c" || exit 1
+        check "$name" "$nh" || exit 1
         save false
     done
 done
