@@ -48,7 +48,7 @@ RUN_PKGS = build-essential pkg-config libvirt-dev libcjson-dev libxml2-dev libsq
 DEB_PKGS = $(RUN_PKGS) libcriterion-dev sqlite3 python3 clang libclang-rt-14-dev clang-tidy cppcheck \
            valgrind groff-base man-db
 # Prometheus as a demand source (planner/demand/prom*.c): libcurl to build; the server and
-# both exporters for tests/live/prometheus.sh.
+# both exporters for tests/live/prometheus.sh, history.sh and chain.sh (and bench/prom_fleet.sh).
 PKGS     += libcurl
 RUN_PKGS += libcurl4-openssl-dev
 DEB_PKGS += prometheus prometheus-node-exporter prometheus-libvirt-exporter

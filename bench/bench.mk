@@ -5,16 +5,21 @@
 #   make bench-quick   the core harness with few repetitions (a smoke run, no targets judged)
 #   make bench-demand  recording and the demand model at scale (bench/demand.sh; also part
 #                      of `make bench`)
+#   make bench-prom    200 hosts x 50 VMs x 30 days read from a real Prometheus
+#                      (bench/prom_fleet.sh; also part of `make bench`; the TSDB is built once
+#                      and cached under $(BUILD)/bench-prom/)
 #
 # The harness is built with the project's own flags (OPT defaults to -O2 -g) and links model/
 # only; `make test` builds it so that it cannot rot. See bench/README.md.
-.PHONY: bench bench-quick bench-size-shapes bench-demand
-bench: $(BUILD)/bench-core $(BUILD)/kvmcap $(BUILD)/bench-demand
+.PHONY: bench bench-quick bench-size-shapes bench-demand bench-prom
+bench: $(BUILD)/bench-core $(BUILD)/kvmcap $(BUILD)/bench-demand $(BUILD)/bench/prom/prom_gen
 	$(BUILD)/bench-core --flags '$(strip $(ALL_CFLAGS))' $(BUILD)/bench.json
 	KVMCAP_BIN=$(abspath $(BUILD))/kvmcap bash bench/whole.sh $(BUILD)/bench.json
 	KVMCAP_BIN=$(abspath $(BUILD))/kvmcap bash bench/size_shapes.sh $(BUILD)/bench.json
 	KVMCAP_BIN=$(abspath $(BUILD))/kvmcap KVMCAP_BENCH_DEMAND=$(abspath $(BUILD))/bench-demand \
 	    bash bench/demand.sh $(BUILD)/bench.json
+	KVMCAP_BIN=$(abspath $(BUILD))/kvmcap KVMCAP_PROM_GEN=$(abspath $(BUILD))/bench/prom/prom_gen \
+	    KC_PROM_CACHE=$(abspath $(BUILD))/bench-prom bash bench/prom_fleet.sh $(BUILD)/bench.json
 
 bench-quick: $(BUILD)/bench-core
 	$(BUILD)/bench-core --quick --flags '$(strip $(ALL_CFLAGS))' $(BUILD)/bench-quick.json
@@ -45,3 +50,14 @@ bench-demand: $(BUILD)/bench-demand $(BUILD)/kvmcap
 	KVMCAP_BIN=$(abspath $(BUILD))/kvmcap KVMCAP_BENCH_DEMAND=$(abspath $(BUILD))/bench-demand \
 	    bash bench/demand.sh $(BUILD)/bench.json
 bench-build: $(BUILD)/bench-demand
+
+# A fleet's history from a real Prometheus (issue 16): bench/prom/prom_gen.c writes it in the
+# exporters' metric names for promtool; it is a standalone program (libc only).
+$(BUILD)/bench/prom/prom_gen: bench/prom/prom_gen.c
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) -O2 -o $@ $<
+bench-prom: $(BUILD)/kvmcap $(BUILD)/bench/prom/prom_gen
+	@[ -f $(BUILD)/bench.json ] || echo '{}' >$(BUILD)/bench.json
+	KVMCAP_BIN=$(abspath $(BUILD))/kvmcap KVMCAP_PROM_GEN=$(abspath $(BUILD))/bench/prom/prom_gen \
+	    KC_PROM_CACHE=$(abspath $(BUILD))/bench-prom bash bench/prom_fleet.sh $(BUILD)/bench.json
+bench-build: $(BUILD)/bench/prom/prom_gen

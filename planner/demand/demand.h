@@ -35,6 +35,8 @@ typedef struct kc_demand_host {
     kc_stats_summary ksm_saved_kib;         /* pages_sharing x page size */
     uint64_t alloc_vcpus, alloc_mem_mib;    /* of the VMs that ran in the window */
     kc_facts *facts;                        /* at the latest run's start; NULL: none kept */
+    const char *mem_standin;                /* static text: which figure stands in for the
+                                               VMs' RSS (Prometheus); NULL: the RSS itself */
     size_t n_vms;
     kc_demand_vm *vms;                      /* by name */
     /* with kc_demand_opts.keep_series (forecast): per sample, its wall clock and the sums

@@ -8,6 +8,11 @@
 #include "facts/sample.h"
 #include "util/util.h"
 
+/* What the report says of the memory figure (doc/prometheus.md, "Figures the exporter does
+ * not have"). */
+#define KC_PROM_MEM_STANDIN "VM memory use is the balloon's current size " \
+    "(libvirt_domain_info_memory_usage_bytes): the exporter has no QEMU RSS"
+
 /* The latest value of @v (n slots), or KC_PROM_NONE. */
 static uint64_t latest(const uint64_t *v, size_t n)
 {
@@ -149,10 +154,9 @@ void kc_demand_from_prom(const kc_prom_fleet *f, const kc_prom_host *ph, uint32_
         h->facts->cpus = ph->cpus;
         h->facts->mem_mib = mem_kib != KC_PROM_NONE ? mem_kib / 1024 : 0;
         kc_strlcpy(h->facts->mem_source, "node_exporter", sizeof(h->facts->mem_source));
-        kc_facts_add_note(h->facts, "VM memory use is the balloon's current size "
-                          "(libvirt_domain_info_memory_usage_bytes): the exporter has no "
-                          "QEMU RSS");
+        kc_facts_add_note(h->facts, KC_PROM_MEM_STANDIN);
     }
+    h->mem_standin = KC_PROM_MEM_STANDIN;
     for (int m = 0; m < KC_METRIC_LAST; m++) {
         acc[m] = kc_xcalloc(n ? n : 1, sizeof(uint64_t));
         kc_stats_fill_none(acc[m], n);

@@ -172,6 +172,8 @@ static void host_json_common(cJSON *host, const kc_demand_host *h)
     kc_json_add_u64(host, "vms_running", running);
     kc_json_add_u64(host, "alloc_vcpus", h->alloc_vcpus);
     kc_json_add_u64(host, "alloc_mem_mib", h->alloc_mem_mib);
+    if (h->mem_standin)
+        kc_json_must(cJSON_AddStringToObject(host, "mem_rss_standin", h->mem_standin));
 }
 
 char *kc_report_demand_json(const kc_demand_host *h, const kc_demand_meta *meta)
@@ -286,6 +288,8 @@ void kc_report_demand_text(FILE *out, const kc_demand_host *h, const kc_demand_m
     if (h->node_cpu.count)
         fprintf(out, ", %.2f cores of the whole host", shown(h->node_cpu.pct, U_CORES));
     fputc('\n', out);
+    if (h->mem_standin)
+        fprintf(out, "RSS MiB: %s\n", h->mem_standin);
     if (h->mem_used_kib.count)
         fprintf(out, "host memory in use: %llu MiB at most\n",
                 (unsigned long long)kib_to_mib_up(h->mem_used_kib.max));

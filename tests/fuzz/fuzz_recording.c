@@ -49,6 +49,20 @@ static void remove_file(const char *p)
     unlink(side);
 }
 
+/* At exit (libFuzzer ends its runs with exit()): the input file and the directory go, so
+ * that fuzzing leaves no /tmp/kvmcap-fuzz-rec-* behind. A crash (abort) keeps them. */
+static void cleanup(void)
+{
+    char side[160];
+
+    remove_file(path);
+    snprintf(side, sizeof(side), "%s-journal", path);
+    unlink(side);
+    remove_file(tmpl_path);
+    if (dir[0])
+        rmdir(dir);
+}
+
 static kc_sample_vm vm(const char *name, int n, uint64_t k)
 {
     kc_sample_vm v;
@@ -131,6 +145,9 @@ static void make_template(void)
     if (!(tmpl = malloc(tmpl_size)) || fread(tmpl, 1, tmpl_size, f) != tmpl_size)
         fail("template", "cannot read it back");
     fclose(f);
+    remove_file(tmpl_path);     /* kept in memory from here on */
+    if (atexit(cleanup) != 0)
+        fail("atexit", "cannot register the cleanup");
     if (!(devnull = fopen("/dev/null", "w")))
         fail("open", "/dev/null");
 }

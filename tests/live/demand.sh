@@ -77,57 +77,17 @@ if [ "$KC_DOMTYPE" != kvm ]; then echo "note: no /dev/kvm: guests run under TCG"
 kc_live_tmpdir TMP
 chmod 0755 "$TMP"
 
-# --- the guests' kernels: a multiboot header, touch 64 MiB from 16 MiB on, then spin or halt
-cat >"$TMP/k.S" <<'EOF'
-        .text
-        .align 4
-        .long 0x1BADB002
-        .long 0x00000003
-        .long -(0x1BADB002 + 0x00000003)
-        .globl _start
-_start:
-        mov $stack_top, %esp
-        mov $0x1000000, %edi
-        mov $(64 * 256), %ecx
-1:      movl $1, (%edi)
-        add $4096, %edi
-        loop 1b
-#ifdef SPIN
-2:      jmp 2b
-#else
-3:      cli
-        hlt
-        jmp 3b
-#endif
-        .bss
-        .space 4096
-stack_top:
-EOF
-for k in spin halt; do
-    def=""; [ "$k" = spin ] && def=-DSPIN
-    gcc -m32 -c $def -o "$TMP/$k.o" "$TMP/k.S"
-    ld -m elf_i386 -N -Ttext 0x100000 -o "$TMP/$k.elf" "$TMP/$k.o" 2>/dev/null
-    chmod 0644 "$TMP/$k.elf"
-done
-check "multiboot kernels built" test -s "$TMP/spin.elf" -a -s "$TMP/halt.elf"
+# --- the guests' kernels (lib.sh): touch 64 MiB from 16 MiB on, then spin or halt
+built=0
+kc_live_build_kernels "$TMP" && built=1
+check "multiboot kernels built" test "$built" = 1
 
 # --- a private host ---
 if ! kc_live_start_libvirtd_ns "$TMP" "$PREFIX-host"; then bad "private libvirtd started"; exit 1; fi
 URI=$KC_NS_LIBVIRTD_URI
 echo "private libvirtd pid $KC_NS_LIBVIRTD_PID on $URI"
 
-define() { # NAME KERNEL VCPUS
-    cat >"$TMP/$1.xml" <<EOF
-<domain type='$KC_DOMTYPE'>
-  <name>$PREFIX-$1</name>
-  <memory unit='MiB'>128</memory>
-  <vcpu>$3</vcpu>
-  <os><type arch='x86_64' machine='pc'>hvm</type><kernel>$TMP/$2.elf</kernel></os>
-  <devices><serial type='pty'/><memballoon model='none'/></devices>
-</domain>
-EOF
-    vsh define "$TMP/$1.xml" >/dev/null
-}
+define() { kc_live_define_guest "$URI" "$TMP" "$PREFIX-$1" "$2" "$3"; }   # NAME KERNEL VCPUS
 define spin spin 1
 define halt halt 1
 define wide spin 4

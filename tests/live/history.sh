@@ -101,7 +101,6 @@ fi
 # host, in-process), scraped every second beside the history
 LE_PORT=$(kc_live_free_port)
 NE_PORT=$(kc_live_free_port)
-PROM_PORT=$(kc_live_free_port)
 prometheus-libvirt-exporter --web.listen-address="127.0.0.1:$LE_PORT" \
     --libvirt.uri=test:///default >"$TMP/libvirt-exporter.log" 2>&1 &
 kc_live_register_pid $!
@@ -117,17 +116,11 @@ scrape_configs:
   - job_name: node
     static_configs: [ { targets: [ "127.0.0.1:$NE_PORT" ] } ]
 YML
-prometheus --config.file="$TMP/prometheus.yml" --storage.tsdb.path="$TMP/data" \
-    --storage.tsdb.retention.time=100y --web.listen-address="127.0.0.1:$PROM_PORT" \
-    >"$TMP/prometheus.log" 2>&1 &
-PROM_PID=$!
-kc_live_register_pid "$PROM_PID"
-URL="http://127.0.0.1:$PROM_PORT"
-for _ in $(seq 100); do
-    curl -sf "$URL/-/ready" >/dev/null 2>&1 && break
-    sleep 0.2
-done
-check "prometheus answers on $URL (pid $PROM_PID)" curl -sf "$URL/-/ready" -o /dev/null
+started=0
+kc_live_start_prometheus "$TMP/prometheus.yml" "$TMP/data" "$TMP/prometheus.log" && started=1
+PROM_PID=$KC_PROM_PID
+URL=$KC_PROM_URL
+check "prometheus answers on $URL (pid $PROM_PID)" test "$started" = 1
 SINCE=$T0
 UNTIL=$((T0 + (N - 1) * STEP))
 W=(--since "@$SINCE" --until "@$UNTIL" --step 2h --match 'job="history"')

@@ -44,6 +44,20 @@
 #     kc_live_qemu_pid DAEMON_PID NAME  # the QEMU PID of running domain NAME, read from
 #                                       # /run/libvirt/qemu/NAME.pid as DAEMON_PID sees it
 #
+# Guests of known load (tiny multiboot kernels, booted with <os><kernel>; needs gcc -m32, ld):
+#     kc_live_build_kernels DIR         # DIR/spin.elf and DIR/halt.elf: touch 64 MiB from 16 MiB
+#                                       # on, then spin (one core busy) or halt (no CPU)
+#     kc_live_define_guest URI DIR NAME KERNEL VCPUS
+#         # virsh define a domain NAME of type $KC_DOMTYPE (kc_live_prepare), 128 MiB, VCPUS
+#         # vCPUs, booting DIR/KERNEL.elf, no balloon; its XML is DIR/NAME.xml
+#
+# Prometheus (Debian's prometheus, on loopback, its own data directory):
+#     kc_live_start_prometheus CONFIG DATA LOG [FLAG...]
+#         # prometheus --config.file=CONFIG --storage.tsdb.path=DATA on 127.0.0.1:(a free
+#         # port), retention 100y, FLAGs added, output to LOG; registered; waits until /-/ready
+#         # answers (up to KC_PROM_WAIT_S seconds, default 20). Sets KC_PROM_PID, KC_PROM_PORT
+#         # and KC_PROM_URL (http://127.0.0.1:PORT). Tries up to 3 ports. Needs curl.
+#
 # A script that must do something before the daemons stop (destroy its domains) defines
 # kc_live_before_stop; the EXIT trap calls it first, with errexit off. Everything is stopped
 # by its PID, never by name; nothing is left running on any exit path.
@@ -61,6 +75,9 @@ KC_NS_LIBVIRTD_PID=""
 KC_NS_VIRTLOGD_PID=""
 KC_NS_LIBVIRTD_PORT=""
 KC_NS_LIBVIRTD_URI=""
+KC_PROM_PID=""
+KC_PROM_PORT=""
+KC_PROM_URL=""
 
 kc_live_register_pid() { KC_LIVE_PIDS+=("$1"); }
 
@@ -315,6 +332,91 @@ EOF
         return 1
     fi
     return 0
+}
+
+kc_live_build_kernels() {
+    local dir=$1 k def
+    cat >"$dir/k.S" <<'EOF'
+        .text
+        .align 4
+        .long 0x1BADB002
+        .long 0x00000003
+        .long -(0x1BADB002 + 0x00000003)
+        .globl _start
+_start:
+        mov $stack_top, %esp
+        mov $0x1000000, %edi
+        mov $(64 * 256), %ecx
+1:      movl $1, (%edi)
+        add $4096, %edi
+        loop 1b
+#ifdef SPIN
+2:      jmp 2b
+#else
+3:      cli
+        hlt
+        jmp 3b
+#endif
+        .bss
+        .space 4096
+stack_top:
+EOF
+    for k in spin halt; do
+        def=""
+        [ "$k" = spin ] && def=-DSPIN
+        gcc -m32 -c $def -o "$dir/$k.o" "$dir/k.S" || return 1
+        ld -m elf_i386 -N -Ttext 0x100000 -o "$dir/$k.elf" "$dir/$k.o" 2>/dev/null || return 1
+        chmod 0644 "$dir/$k.elf"
+    done
+    [ -s "$dir/spin.elf" ] && [ -s "$dir/halt.elf" ]
+}
+
+kc_live_define_guest() {
+    local uri=$1 dir=$2 name=$3 kernel=$4 vcpus=$5
+    cat >"$dir/$name.xml" <<EOF
+<domain type='$KC_DOMTYPE'>
+  <name>$name</name>
+  <memory unit='MiB'>128</memory>
+  <vcpu>$vcpus</vcpu>
+  <os><type arch='x86_64' machine='pc'>hvm</type><kernel>$dir/$kernel.elf</kernel></os>
+  <devices><serial type='pty'/><memballoon model='none'/></devices>
+</domain>
+EOF
+    timeout 30 virsh -q -c "$uri" define "$dir/$name.xml" >/dev/null
+}
+
+kc_live_start_prometheus() {
+    local config=$1 data=$2 log=$3 port attempt tries
+    shift 3
+    tries=$(( ${KC_PROM_WAIT_S:-20} * 5 ))
+    for attempt in 1 2 3; do
+        port=$(kc_live_free_port) || { echo "live tests: no free port"; return 1; }
+        prometheus --config.file="$config" --storage.tsdb.path="$data" \
+            --storage.tsdb.retention.time=100y --web.listen-address="127.0.0.1:$port" "$@" \
+            >"$log" 2>&1 &
+        KC_PROM_PID=$!
+        kc_live_register_pid "$KC_PROM_PID"
+        KC_PROM_PORT=$port
+        KC_PROM_URL="http://127.0.0.1:$port"
+        for _ in $(seq "$tries"); do
+            curl -sf "$KC_PROM_URL/-/ready" >/dev/null 2>&1 && return 0
+            kc_live_pid_alive "$KC_PROM_PID" || break
+            sleep 0.2
+        done
+        if kc_live_pid_alive "$KC_PROM_PID"; then
+            echo "live tests: prometheus (pid $KC_PROM_PID) is not ready on $KC_PROM_URL"
+            tail -n 5 "$log"
+            return 1
+        fi
+        if [ "$attempt" != 3 ] && grep -q "address already in use" "$log"; then
+            echo "note: port $port was taken before prometheus bound it: another port"
+            continue
+        fi
+        echo "live tests: prometheus exited:"
+        tail -n 5 "$log"
+        return 1
+    done
+    return 1
 }
 
 # executed rather than sourced: do nothing

@@ -117,7 +117,6 @@ fi
 # --- the exporters (live chain) and the server ---
 LE_PORT=$(kc_live_free_port)
 NE_PORT=$(kc_live_free_port)
-PROM_PORT=$(kc_live_free_port)
 prometheus-libvirt-exporter --web.listen-address="127.0.0.1:$LE_PORT" \
     --libvirt.uri=test:///default >"$TMP/libvirt-exporter.log" 2>&1 &
 kc_live_register_pid $!
@@ -135,17 +134,11 @@ scrape_configs:
 EOF
 # lookback 30 s: with samples every 60 s a missing sample is a missing point, so the gap is
 # exact whichever end of the lookback window this Prometheus version includes
-prometheus --config.file="$TMP/prometheus.yml" --storage.tsdb.path="$TMP/data" \
-    --storage.tsdb.retention.time=100y --query.lookback-delta=30s \
-    --web.listen-address="127.0.0.1:$PROM_PORT" >"$TMP/prometheus.log" 2>&1 &
-PROM_PID=$!
-kc_live_register_pid "$PROM_PID"
-URL="http://127.0.0.1:$PROM_PORT"
-for _ in $(seq 100); do
-    curl -sf "$URL/-/ready" >/dev/null 2>&1 && break
-    sleep 0.2
-done
-check "prometheus answers on $URL (pid $PROM_PID)" curl -sf "$URL/-/ready" -o /dev/null
+started=0
+kc_live_start_prometheus "$TMP/prometheus.yml" "$TMP/data" "$TMP/prometheus.log" --query.lookback-delta=30s && started=1
+PROM_PID=$KC_PROM_PID
+URL=$KC_PROM_URL
+check "prometheus answers on $URL (pid $PROM_PID)" test "$started" = 1
 
 SINCE=$T0
 UNTIL=$((T0 + (N - 1) * STEP))
