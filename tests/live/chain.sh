@@ -109,32 +109,16 @@ done
 check "the guests touched their memory" test "$done_" = 1
 
 # --- the exporters and the server ---
-LE_PORT=$(kc_live_free_port)
-NE_PORT=$(kc_live_free_port)
-prometheus-libvirt-exporter --web.listen-address="127.0.0.1:$LE_PORT" \
-    --libvirt.uri="qemu:///system?socket=$RO" >"$TMP/libvirt-exporter.log" 2>&1 &
-kc_live_register_pid $!
-prometheus-node-exporter --web.listen-address="127.0.0.1:$NE_PORT" --collector.disable-defaults \
-    --collector.meminfo --collector.cpu >"$TMP/node-exporter.log" 2>&1 &
-kc_live_register_pid $!
+kc_live_start_exporters "qemu:///system?socket=$RO" "$TMP" ||
+    { bad "exporters: no free loopback port"; finish; }
 for _ in $(seq 100); do
-    curl -sf "http://127.0.0.1:$LE_PORT/metrics" -o "$TMP/metrics.txt" 2>/dev/null &&
+    curl -sf "http://127.0.0.1:$KC_LE_PORT/metrics" -o "$TMP/metrics.txt" 2>/dev/null &&
         grep -q "^libvirt_domain_info_cpu_time_seconds_total{domain=\"$PREFIX-spin\"" "$TMP/metrics.txt" &&
         break
     sleep 0.2
 done
 check "the libvirt exporter reads the guests over the read-only socket" \
     grep -q "^libvirt_domain_info_cpu_time_seconds_total{domain=\"$PREFIX-spin\"" "$TMP/metrics.txt"
-cat >"$TMP/prometheus.yml" <<YML
-global:
-  scrape_interval: 1s
-  scrape_timeout: 1s
-scrape_configs:
-  - job_name: libvirt
-    static_configs: [ { targets: [ "127.0.0.1:$LE_PORT" ] } ]
-  - job_name: node
-    static_configs: [ { targets: [ "127.0.0.1:$NE_PORT" ] } ]
-YML
 mkdir -p "$TMP/data"
 up=0
 kc_live_start_prometheus "$TMP/prometheus.yml" "$TMP/data" "$TMP/prometheus.log" && up=1

@@ -99,23 +99,8 @@ else
 fi
 # the live chain: Debian's exporters on loopback (the libvirt one on libvirt's test:///default
 # host, in-process), scraped every second beside the history
-LE_PORT=$(kc_live_free_port)
-NE_PORT=$(kc_live_free_port)
-prometheus-libvirt-exporter --web.listen-address="127.0.0.1:$LE_PORT" \
-    --libvirt.uri=test:///default >"$TMP/libvirt-exporter.log" 2>&1 &
-kc_live_register_pid $!
-prometheus-node-exporter --web.listen-address="127.0.0.1:$NE_PORT" --collector.disable-defaults \
-    --collector.meminfo --collector.cpu >"$TMP/node-exporter.log" 2>&1 &
-kc_live_register_pid $!
-cat >"$TMP/prometheus.yml" <<YML
-global:
-  scrape_interval: 1s
-scrape_configs:
-  - job_name: libvirt
-    static_configs: [ { targets: [ "127.0.0.1:$LE_PORT" ] } ]
-  - job_name: node
-    static_configs: [ { targets: [ "127.0.0.1:$NE_PORT" ] } ]
-YML
+kc_live_start_exporters "test:///default" "$TMP" ||
+    { bad "exporters: no free loopback port"; finish; }
 started=0
 kc_live_start_prometheus "$TMP/prometheus.yml" "$TMP/data" "$TMP/prometheus.log" && started=1
 PROM_PID=$KC_PROM_PID

@@ -52,6 +52,11 @@
 #         # vCPUs, booting DIR/KERNEL.elf, no balloon; its XML is DIR/NAME.xml
 #
 # Prometheus (Debian's prometheus, on loopback, its own data directory):
+#     kc_live_start_exporters URI DIR
+#         # Debian's prometheus-libvirt-exporter on libvirt URI and prometheus-node-exporter
+#         # (meminfo and cpu only) on free loopback ports, logs DIR/libvirt-exporter.log and
+#         # DIR/node-exporter.log, both registered; sets KC_LE_PORT and KC_NE_PORT and writes
+#         # DIR/prometheus.yml, which scrapes both every second (jobs libvirt and node).
 #     kc_live_start_prometheus CONFIG DATA LOG [FLAG...]
 #         # prometheus --config.file=CONFIG --storage.tsdb.path=DATA on 127.0.0.1:(a free
 #         # port), retention 100y, FLAGs added, output to LOG; registered; waits until /-/ready
@@ -383,6 +388,29 @@ kc_live_define_guest() {
 </domain>
 EOF
     timeout 30 virsh -q -c "$uri" define "$dir/$name.xml" >/dev/null
+}
+
+kc_live_start_exporters() {
+    local uri=$1 dir=$2
+    KC_LE_PORT=$(kc_live_free_port) || return 1
+    KC_NE_PORT=$(kc_live_free_port) || return 1
+    prometheus-libvirt-exporter --web.listen-address="127.0.0.1:$KC_LE_PORT" \
+        --libvirt.uri="$uri" >"$dir/libvirt-exporter.log" 2>&1 &
+    kc_live_register_pid $!
+    prometheus-node-exporter --web.listen-address="127.0.0.1:$KC_NE_PORT" \
+        --collector.disable-defaults --collector.meminfo --collector.cpu \
+        >"$dir/node-exporter.log" 2>&1 &
+    kc_live_register_pid $!
+    cat >"$dir/prometheus.yml" <<YML
+global:
+  scrape_interval: 1s
+  scrape_timeout: 1s
+scrape_configs:
+  - job_name: libvirt
+    static_configs: [ { targets: [ "127.0.0.1:$KC_LE_PORT" ] } ]
+  - job_name: node
+    static_configs: [ { targets: [ "127.0.0.1:$KC_NE_PORT" ] } ]
+YML
 }
 
 kc_live_start_prometheus() {

@@ -115,23 +115,8 @@ else
 fi
 
 # --- the exporters (live chain) and the server ---
-LE_PORT=$(kc_live_free_port)
-NE_PORT=$(kc_live_free_port)
-prometheus-libvirt-exporter --web.listen-address="127.0.0.1:$LE_PORT" \
-    --libvirt.uri=test:///default >"$TMP/libvirt-exporter.log" 2>&1 &
-kc_live_register_pid $!
-prometheus-node-exporter --web.listen-address="127.0.0.1:$NE_PORT" --collector.disable-defaults \
-    --collector.meminfo --collector.cpu >"$TMP/node-exporter.log" 2>&1 &
-kc_live_register_pid $!
-cat >"$TMP/prometheus.yml" <<EOF
-global:
-  scrape_interval: 1s
-scrape_configs:
-  - job_name: libvirt
-    static_configs: [ { targets: [ "127.0.0.1:$LE_PORT" ] } ]
-  - job_name: node
-    static_configs: [ { targets: [ "127.0.0.1:$NE_PORT" ] } ]
-EOF
+kc_live_start_exporters "test:///default" "$TMP" ||
+    { bad "exporters: no free loopback port"; finish; }
 # lookback 30 s: with samples every 60 s a missing sample is a missing point, so the gap is
 # exact whichever end of the lookback window this Prometheus version includes
 started=0
