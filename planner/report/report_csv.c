@@ -49,6 +49,24 @@ static void mask_field(FILE *out, uint32_t mask)
     }
 }
 
+/* The columns every row of a shape starts with: host, vm, vcpus, mem_mib, count (how many
+ * more), placed, bottleneck, too_big (no comma after the last). */
+static void row_head(FILE *out, const char *host, const kc_fit_row *row)
+{
+    kc_csv_field(out, host);
+    fputc(',', out);
+    kc_csv_field(out, row->label);
+    fprintf(out, ",%u,%llu,%llu,", row->shape.vcpus, (unsigned long long)row->shape.mem_mib,
+            (unsigned long long)row->fit.count);
+    if (row->has_count)
+        u64_field(out, row->want);
+    fputc(',', out);
+    mask_field(out, row->fit.bottleneck);
+    fputc(',', out);
+    if (row->fit.too_big)
+        fputs(kc_resource_name(row->fit.too_big_res), out);
+}
+
 /* On a host of several pools, a row per pool after a shape's resources (README "Model"):
  * resource "pool:NAME", unit VM, state bottleneck (it stops the count), bounded, boot or
  * other (pool= names another), and in limit the VMs it takes. */
@@ -67,18 +85,7 @@ static void pool_rows(FILE *out, const kc_fit_report *rep, const kc_fit_row *row
         char res[8 + KC_POOL_NAME_MAX];
         bool known = p->eligible && p->limit != UINT64_MAX;
 
-        kc_csv_field(out, host);
-        fputc(',', out);
-        kc_csv_field(out, row->label);
-        fprintf(out, ",%u,%llu,%llu,", s->vcpus, (unsigned long long)s->mem_mib,
-                (unsigned long long)row->fit.count);
-        if (row->has_count)
-            u64_field(out, row->want);
-        fputc(',', out);
-        mask_field(out, row->fit.bottleneck);
-        fputc(',', out);
-        if (row->fit.too_big)
-            fputs(kc_resource_name(row->fit.too_big_res), out);
+        row_head(out, host, row);
         snprintf(res, sizeof(res), "pool:%s", h->storage[i].name);
         fputc(',', out);
         kc_csv_field(out, res);
@@ -97,18 +104,7 @@ static void pool_rows(FILE *out, const kc_fit_report *rep, const kc_fit_row *row
         if (kc_pool_nic_shared(h, s, &rep->policy, &sh, NULL) < 0 || sh.n_pools < 2 ||
             sh.limit == UINT64_MAX)
             return;
-        kc_csv_field(out, host);
-        fputc(',', out);
-        kc_csv_field(out, row->label);
-        fprintf(out, ",%u,%llu,%llu,", s->vcpus, (unsigned long long)s->mem_mib,
-                (unsigned long long)row->fit.count);
-        if (row->has_count)
-            u64_field(out, row->want);
-        fputc(',', out);
-        mask_field(out, row->fit.bottleneck);
-        fputc(',', out);
-        if (row->fit.too_big)
-            fputs(kc_resource_name(row->fit.too_big_res), out);
+        row_head(out, host, row);
         fprintf(out, ",storage-nics,VM,%s,,,,",
                 sh.limiting && row->fit.count == sh.limit ? "bottleneck" : "bounded");
         u64_field(out, sh.limit);
@@ -131,19 +127,7 @@ void kc_report_fit_csv(FILE *out, const kc_fit_report *rep)
 
             if (rf->state == KC_RES_ABSENT)
                 continue;
-            kc_csv_field(out, host);
-            fputc(',', out);
-            kc_csv_field(out, row->label);
-            fprintf(out, ",%u,%llu,%llu,", row->shape.vcpus,
-                    (unsigned long long)row->shape.mem_mib,
-                    (unsigned long long)row->fit.count);    /* how many more */
-            if (row->has_count)
-                u64_field(out, row->want);
-            fputc(',', out);
-            mask_field(out, row->fit.bottleneck);
-            fputc(',', out);
-            if (row->fit.too_big)
-                fputs(kc_resource_name(row->fit.too_big_res), out);
+            row_head(out, host, row);
             fprintf(out, ",%s,%s,%s,", kc_resource_name((kc_resource)r),
                     kc_resource_unit((kc_resource)r), KC_NAME(res_state, rf->state));
             if (rf->state != KC_RES_UNKNOWN) {
