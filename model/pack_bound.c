@@ -257,15 +257,6 @@ static uint64_t size_key(const inst *in, size_t i, size_t key)
 
 typedef kc_pack_keyed keyed;
 
-static int cmp_keyed(const void *a, const void *b)
-{
-    const keyed *x = a, *y = b;
-
-    if (x->key != y->key)
-        return x->key < y->key ? 1 : -1;     /* larger first */
-    return (x->i > y->i) - (x->i < y->i);    /* then by index: deterministic */
-}
-
 /* Greedy cliques: the types in decreasing size (by each dimension, the largest and the sum
  * of the normalized demands), each added when it conflicts with every type chosen so far.
  * Any clique is a valid bound; large VMs are the ones that cannot share, so size orders find
@@ -397,7 +388,7 @@ static uint64_t clique_greedy(const inst *in, const uint64_t *capr)
         if (in->ni > KC_PACK_RADIX_MIN)
             kc_pack_radix_keyed(ord, ord + in->ni, in->ni, true);   /* the same order */
         else
-            qsort(ord, in->ni, sizeof(*ord), cmp_keyed);
+            qsort(ord, in->ni, sizeof(*ord), kc_pack_cmp_keyed);
         clique_start(&r);
         for (size_t t = 0; t < in->ni && r.work < CLIQUE_WORK; t++)
             clique_offer(&r, ord[t].i);

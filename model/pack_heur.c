@@ -64,7 +64,7 @@ static void sift_down(const kc_pack_inst *in, kc_pack_heuristic h, size_t *order
 
 typedef kc_pack_keyed keyed;
 
-static int cmp_keyed(const void *a, const void *b)
+int kc_pack_cmp_keyed(const void *a, const void *b)
 {
     const keyed *x = a, *y = b;
 
@@ -155,7 +155,7 @@ static void sort_scarce(const kc_pack_inst *in, kc_pack_weight wk, const uint64_
             k += w[d] * in->norm[i * KC_PACK_DIM_MAX + d];    /* 8 x 2^40: no wrap */
         tmp[i] = (keyed){ k, i };
     }
-    qsort(tmp, in->ni, sizeof(*tmp), cmp_keyed);
+    qsort(tmp, in->ni, sizeof(*tmp), kc_pack_cmp_keyed);
     for (size_t i = 0; i < in->ni; i++)
         order[i] = tmp[i].i;
 }

@@ -113,6 +113,9 @@ typedef struct kc_pack_keyed {
     size_t i;
 } kc_pack_keyed;
 
+/* qsort order of kc_pack_keyed: larger key first, then by index (pack_heur.c). */
+int kc_pack_cmp_keyed(const void *a, const void *b);
+
 /* Above this many items the sorts of many types (kc_pack_sort_items, the bounds' orders)
  * radix-sort their keys when the scratch can be had, else they compare (the same order). */
 #define KC_PACK_RADIX_MIN 1024u
