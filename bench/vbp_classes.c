@@ -39,7 +39,7 @@
 
 static const unsigned sizes[KC_VBP_SIZES] = { 25, 50, 100, 200 };
 
-static uint64_t rng(uint64_t *s)
+uint64_t kc_vbp_rng(uint64_t *s)
 {
     uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
 
@@ -48,9 +48,9 @@ static uint64_t rng(uint64_t *s)
     return z ^ (z >> 31);
 }
 
-static uint64_t uni(uint64_t *s, uint64_t lo, uint64_t hi)
+uint64_t kc_vbp_uni(uint64_t *s, uint64_t lo, uint64_t hi)
 {
-    return lo + rng(s) % (hi - lo + 1);
+    return lo + kc_vbp_rng(s) % (hi - lo + 1);
 }
 
 static double now_ms(void)
@@ -91,20 +91,20 @@ size_t kc_vbp_generate(unsigned cls, unsigned n, uint64_t seed, uint64_t *cap,
         n -= n % 3;
     for (unsigned j = 0; j < n; j++) {
         if (cls <= 6) {
-            w[j][0] = uni(&s, lo[cls], hi[cls]);
-            w[j][1] = uni(&s, lo[cls], hi[cls]);
+            w[j][0] = kc_vbp_uni(&s, lo[cls], hi[cls]);
+            w[j][1] = kc_vbp_uni(&s, lo[cls], hi[cls]);
         } else if (cls == 7) {
-            w[j][0] = uni(&s, 20, 100);
-            w[j][1] = uni(&s, w[j][0] - 10, w[j][0] + 10);
+            w[j][0] = kc_vbp_uni(&s, 20, 100);
+            w[j][1] = kc_vbp_uni(&s, w[j][0] - 10, w[j][0] + 10);
         } else if (cls == 8) {
-            w[j][0] = uni(&s, 20, 100);
-            w[j][1] = uni(&s, 110 - w[j][0], 130 - w[j][0]);
+            w[j][0] = kc_vbp_uni(&s, 20, 100);
+            w[j][1] = kc_vbp_uni(&s, 110 - w[j][0], 130 - w[j][0]);
         } else if (cls == 9) {
-            w[j][0] = uni(&s, 100, 400);
-            w[j][1] = uni(&s, 100, 400);
+            w[j][0] = kc_vbp_uni(&s, 100, 400);
+            w[j][1] = kc_vbp_uni(&s, 100, 400);
         } else if (j % 3 < 2) {
-            w[j][0] = uni(&s, 25, 50);
-            w[j][1] = uni(&s, 25, 50);
+            w[j][0] = kc_vbp_uni(&s, 25, 50);
+            w[j][1] = kc_vbp_uni(&s, 25, 50);
         } else {
             w[j][0] = 100 - w[j - 1][0] - w[j - 2][0];
             w[j][1] = 100 - w[j - 1][1] - w[j - 2][1];
@@ -197,8 +197,8 @@ static void run_trip(unsigned nd, unsigned n, uint64_t seed, kc_vbp_cell *c)
         uint64_t a[KC_PACK_DIM_MAX], b[KC_PACK_DIM_MAX];
 
         for (unsigned d = 0; d < nd; d++) {
-            a[d] = uni(&s, 25, 50);
-            b[d] = uni(&s, 25, 50);
+            a[d] = kc_vbp_uni(&s, 25, 50);
+            b[d] = kc_vbp_uni(&s, 25, 50);
         }
         for (unsigned t = 0; t < 3; t++) {
             memset(&items[ni], 0, sizeof(items[ni]));

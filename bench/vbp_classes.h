@@ -9,6 +9,11 @@
 
 #include "pack.h"
 
+/* The generators' random stream (splitmix64 over @s) and a uniform integer in [lo, hi]:
+ * vbp_classes.c, shared with vbp_sets.c. */
+uint64_t kc_vbp_rng(uint64_t *s);
+uint64_t kc_vbp_uni(uint64_t *s, uint64_t lo, uint64_t hi);
+
 #define KC_VBP_CLASSES 10
 #define KC_VBP_SIZES 4
 

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "vbp_classes.h"
 #include "vbp_sets.h"
 
 /*
@@ -56,24 +57,10 @@ static const unsigned set_sizes[KC_VBP_SET_LAST][N_SIZES] = {
 };
 static const unsigned set_dims[2] = { 3, 5 };
 
-static uint64_t rng(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
-static uint64_t uni(uint64_t *s, uint64_t lo, uint64_t hi)
-{
-    return lo + rng(s) % (hi - lo + 1);
-}
-
 /* A uniform double in (0, 1]. */
 static double unit(uint64_t *s)
 {
-    return ((double)(rng(s) >> 11) + 1.0) / 9007199254740992.0;
+    return ((double)(kc_vbp_rng(s) >> 11) + 1.0) / 9007199254740992.0;
 }
 
 /* A normal draw (Box-Muller), rounded to the nearest integer. */
@@ -136,14 +123,14 @@ static void gen_panigrahy(unsigned cls, unsigned n, unsigned nd, uint64_t *s, ui
     for (unsigned j = 0; j < n; j++) {
         if (cls <= 6) {
             for (unsigned d = 0; d < nd; d++)
-                w[j][d] = uni(s, lo[cls], hi[cls]);
+                w[j][d] = kc_vbp_uni(s, lo[cls], hi[cls]);
         } else if (cls <= 8) {
             for (unsigned d = 0; d < nd; d++) {
                 if (d % 2 == 0)   /* a pair's first, or the odd last */
-                    w[j][d] = uni(s, 20, 99);
+                    w[j][d] = kc_vbp_uni(s, 20, 99);
                 else
-                    w[j][d] = cls == 7 ? uni(s, w[j][d - 1] - 10, w[j][d - 1] + 10) :
-                              uni(s, 110 - w[j][d - 1], 130 - w[j][d - 1]);
+                    w[j][d] = cls == 7 ? kc_vbp_uni(s, w[j][d - 1] - 10, w[j][d - 1] + 10) :
+                              kc_vbp_uni(s, 110 - w[j][d - 1], 130 - w[j][d - 1]);
             }
         } else {
             uint64_t k[KC_PACK_DIM_MAX], sc, mx;
@@ -151,11 +138,11 @@ static void gen_panigrahy(unsigned cls, unsigned n, unsigned nd, uint64_t *s, ui
             do {
                 memset(k, 0, sizeof(k));
                 for (unsigned u = 0; u < 2 * nd; u++)
-                    k[uni(s, 0, nd - 1)]++;
-                sc = uni(s, 10, 40);
+                    k[kc_vbp_uni(s, 0, nd - 1)]++;
+                sc = kc_vbp_uni(s, 10, 40);
                 mx = 0;
                 for (unsigned d = 0; d < nd; d++) {
-                    w[j][d] = sc * k[d] + uni(s, 0, 1);
+                    w[j][d] = sc * k[d] + kc_vbp_uni(s, 0, 1);
                     mx = w[j][d] > mx ? w[j][d] : mx;
                 }
             } while (mx > c);
@@ -173,14 +160,14 @@ static void gen_triplet(unsigned cls, unsigned n, unsigned nd, uint64_t *s, uint
             uint64_t a, b;
 
             if (cls == 1) {
-                a = uni(s, 25, 50);
-                b = uni(s, 25, 50);
+                a = kc_vbp_uni(s, 25, 50);
+                b = kc_vbp_uni(s, 25, 50);
             } else if (cls == 2) {
-                a = uni(s, 38, 49);
-                b = uni(s, 25, (100 - a) / 2);
+                a = kc_vbp_uni(s, 38, 49);
+                b = kc_vbp_uni(s, 25, (100 - a) / 2);
             } else {
-                a = uni(s, 1, 50);
-                b = uni(s, 1, 50);
+                a = kc_vbp_uni(s, 1, 50);
+                b = kc_vbp_uni(s, 1, 50);
             }
             w[g][d] = a;
             w[g + 1][d] = b;
@@ -203,7 +190,7 @@ static void gen_new(unsigned cls, unsigned n, unsigned nd, uint64_t *s, uint64_t
             unsigned grp = j / per < nd ? j / per : nd - 1;
 
             for (unsigned d = 0; d < nd; d++)
-                w[j][d] = d == grp ? uni(s, 50, 100) : uni(s, 0, 25);
+                w[j][d] = d == grp ? kc_vbp_uni(s, 50, 100) : kc_vbp_uni(s, 0, 25);
         }
         return;
     }
@@ -220,7 +207,7 @@ static void gen_new(unsigned cls, unsigned n, unsigned nd, uint64_t *s, uint64_t
         for (unsigned j = 0; j < n; j++)
             w[j][d] = normal_size(s, (long)j < large ? ml[cls] : ms[cls], sg[cls]);
         for (unsigned j = n - 1; j > 0; j--) {     /* Fisher-Yates over this dimension */
-            unsigned r = (unsigned)uni(s, 0, j);
+            unsigned r = (unsigned)kc_vbp_uni(s, 0, j);
             uint64_t t = w[j][d];
 
             w[j][d] = w[r][d];
